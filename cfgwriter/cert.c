@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cert.c — CA, client pair and cluster certificate checks with OpenSSL. */
+#include "cert.h"
+
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cp_buf.h"
+#include "cp_platform.h"
+
+#define CERT_MAX_BYTES (1024u * 1024u)
+
+static void name_line(X509_NAME *name, char *out, size_t outlen)
+{
+  BIO *b = BIO_new(BIO_s_mem());
+  char *p;
+  long n;
+
+  out[0] = '\0';
+  if (!b)
+    return;
+  X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  n = BIO_get_mem_data(b, &p);
+  if (n > 0)
+    snprintf(out, outlen, "%.*s", (int)n, p);
+  BIO_free(b);
+}
+
+static void fill_info(X509 *x, struct cert_info *info)
+{
+  struct tm tm;
+  int days = 0, secs = 0;
+
+  name_line(X509_get_subject_name(x), info->subject, sizeof(info->subject));
+  info->not_after[0] = '\0';
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm))
+    strftime(info->not_after, sizeof(info->not_after), "%Y-%m-%dT%H:%M:%SZ",
+             &tm);
+  if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)))
+    info->days_left = days - (secs < 0 && days == 0 ? 1 : 0);
+}
+
+/* Reads a file and parses the first PEM certificate in it. */
+static enum cp_err load_cert(const char *path, const char *role, X509 **out)
+{
+  enum cp_err rc;
+  struct cp_buf raw = CP_BUF_INIT;
+  BIO *bio = NULL;
+
+  *out = NULL;
+  CP_TRY(rc, plat_read_file(path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
+  bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
+  if (bio)
+    *out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+  ERR_clear_error();
+  if (!*out)
+    CP_FAIL(rc, CP_E_CERT,
+            "%s is not a PEM certificate (%s): no \"BEGIN CERTIFICATE\" block "
+            "could be read. Give the PEM file of the certificate",
+            role, path);
+out:
+  BIO_free(bio);
+  cp_buf_release(&raw);
+  return rc;
+}
+
+static enum cp_err check_dates(X509 *x, const char *role, const char *path,
+                               const struct cert_info *info)
+{
+  if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
+    return cp_fail(CP_E_CERT, __FILE__, __LINE__,
+                   "%s is not valid yet (%s): it starts later. Check the "
+                   "system clock or the certificate",
+                   role, path);
+  if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+    return cp_fail(CP_E_CERT, __FILE__, __LINE__,
+                   "%s has expired (%s): it expired on %s. Give a "
+                   "certificate that is valid now",
+                   role, path, info->not_after);
+  return CP_OK;
+}
+
+enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
+{
+  enum cp_err rc;
+  X509 *x = NULL;
+
+  CP_TRY(rc, load_cert(path, "HSM CA certificate", &x));
+  fill_info(x, info);
+  if (X509_check_ca(x) < 1)
+    CP_FAIL(rc, CP_E_CERT,
+            "HSM CA certificate is not a CA (%s): %s has no CA basic "
+            "constraint. Give the CA that signed the cluster (customerCA.crt)",
+            path, info->subject);
+  CP_TRY(rc, check_dates(x, "HSM CA certificate", path, info));
+out:
+  X509_free(x);
+  return rc;
+}
+
+enum cp_err cert_check_client_pair(const char *cert_path, const char *key_path,
+                                   struct cert_info *info)
+{
+  enum cp_err rc;
+  X509 *x = NULL;
+  EVP_PKEY *key = NULL;
+  struct cp_buf raw = CP_BUF_INIT;
+  BIO *bio = NULL;
+
+  CP_TRY(rc, load_cert(cert_path, "client certificate", &x));
+  fill_info(x, info);
+  CP_TRY(rc, check_dates(x, "client certificate", cert_path, info));
+  CP_TRY(rc, plat_read_file(key_path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
+  bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
+  if (bio)
+    key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+  ERR_clear_error();
+  if (!key)
+    CP_FAIL(rc, CP_E_CERT,
+            "client key is not a PEM private key (%s): it could not be read "
+            "(an encrypted key is not supported). Give an unencrypted PEM key",
+            key_path);
+  if (X509_check_private_key(x, key) != 1) {
+    ERR_clear_error();
+    CP_FAIL(rc, CP_E_CERT,
+            "client key does not match its certificate (%s): it is not the "
+            "key of %s. Give the key that belongs to %s",
+            key_path, info->subject, cert_path);
+  }
+out:
+  EVP_PKEY_free(key);
+  BIO_free(bio);
+  cp_buf_release_secure(&raw);
+  X509_free(x);
+  return rc;
+}
+
+enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
+                                size_t len, const char *cluster_id)
+{
+  enum cp_err rc;
+  X509 *ca = NULL, *leaf = NULL;
+  X509_STORE *store = NULL;
+  X509_STORE_CTX *ctx = NULL;
+  BIO *bio = NULL;
+  char ca_subject[256], issuer[256];
+
+  CP_TRY(rc, load_cert(ca_path, "HSM CA certificate", &ca));
+  bio = BIO_new_mem_buf(pem, (int)len);
+  if (bio)
+    leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+  ERR_clear_error();
+  if (!leaf)
+    CP_FAIL(rc, CP_E_API,
+            "cluster certificate is not readable (%s): the API returned a "
+            "ClusterCertificate that is not PEM. Check the cluster is "
+            "initialized",
+            cluster_id);
+  store = X509_STORE_new();
+  ctx = X509_STORE_CTX_new();
+  if (!store || !ctx || X509_STORE_add_cert(store, ca) != 1 ||
+      X509_STORE_CTX_init(ctx, store, leaf, NULL) != 1)
+    CP_FAIL(rc, CP_E_INTERNAL, "cannot set up certificate verification");
+  if (X509_verify_cert(ctx) == 1)
+    goto out;
+  name_line(X509_get_subject_name(ca), ca_subject, sizeof(ca_subject));
+  name_line(X509_get_issuer_name(leaf), issuer, sizeof(issuer));
+  {
+    int err = X509_STORE_CTX_get_error(ctx);
+    ERR_clear_error();
+    if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+        err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+        err == X509_V_ERR_CERT_SIGNATURE_FAILURE ||
+        err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE)
+      CP_FAIL(rc, CP_E_CA_MISMATCH,
+              "wrong HSM CA for the cluster (%s): %s did not sign its "
+              "certificate, issued by %s. Give that cluster's own CA with "
+              "--hsm-ca-cert",
+              cluster_id, ca_subject, issuer);
+    CP_FAIL(rc, CP_E_CA_MISMATCH,
+            "cluster certificate does not verify (%s): %s, with CA %s. Check "
+            "the CA file and the system clock",
+            cluster_id, X509_verify_cert_error_string(err), ca_subject);
+  }
+out:
+  X509_STORE_CTX_free(ctx);
+  X509_STORE_free(store);
+  BIO_free(bio);
+  X509_free(leaf);
+  X509_free(ca);
+  return rc;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cfg_file.c — the locked read-edit-replace cycle of the config file. */
+#include "cfg_file.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_log.h"
+
+enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms)
+{
+  enum cp_err rc;
+  char *dir = plat_dirname(path);
+  char *lock_path = cp_xasprintf("%s.lock", path);
+  int stale;
+
+  f->path = cp_xstrdup(path);
+  CP_TRY(rc, plat_check_dir_safe(dir));
+  CP_TRY(rc, plat_lock_acquire(lock_path, timeout_ms, &f->lock));
+  stale = plat_remove_stale_temps(path);
+  if (stale)
+    cp_log(CP_LOG_INFO, "removed %d temporary file(s) an interrupted run left "
+           "beside %s", stale, path);
+out:
+  free(lock_path);
+  free(dir);
+  return rc;
+}
+
+static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
+{
+  enum cp_err rc;
+  struct cp_buf raw = CP_BUF_INIT;
+
+  f->meta.exists = 0;
+  CP_TRY(rc, plat_read_file(f->path, CFG_MAX_BYTES, &raw, &f->meta,
+                            CP_E_CONFIG));
+  if (!f->meta.exists) {
+    if (!missing_ok)
+      CP_FAIL(rc, CP_E_IO,
+              "config file not found (%s): nothing is configured yet. Run "
+              "add-cluster first, or give --config",
+              f->path);
+    cfg_model_init_default(&f->model);
+  } else {
+    CP_TRY(rc, cfg_model_parse(&f->model, cp_buf_str(&raw), raw.len, f->path));
+  }
+  cfg_model_copy(&f->model, &f->loaded);
+out:
+  cp_buf_release(&raw);
+  return rc;
+}
+
+enum cp_err cfg_file_load(struct cfg_file *f) { return read_and_parse(f, 1); }
+
+enum cp_err cfg_file_read(struct cfg_file *f, const char *path)
+{
+  f->path = cp_xstrdup(path);
+  return read_and_parse(f, 0);
+}
+
+int cfg_file_changed(const struct cfg_file *f)
+{
+  return !f->meta.exists || !cfg_model_equal(&f->model, &f->loaded);
+}
+
+void cfg_file_render(struct cfg_file *f)
+{
+  cp_buf_reset(&f->text);
+  cfg_model_serialize(&f->model, &f->text);
+}
+
+enum cp_err cfg_file_commit(struct cfg_file *f, int *changed)
+{
+  enum cp_err rc;
+
+  *changed = 0;
+  if (!cfg_file_changed(f))
+    return CP_OK;
+  cfg_file_render(f);
+  CP_TRY(rc, plat_replace_file(f->path, f->text.ptr, f->text.len, &f->meta));
+  *changed = 1;
+out:
+  return rc;
+}
+
+void cfg_file_release(struct cfg_file *f)
+{
+  plat_lock_release(f->lock);
+  f->lock = NULL;
+  cfg_model_release(&f->model);
+  cfg_model_release(&f->loaded);
+  cp_buf_release(&f->text);
+  free(f->path);
+  f->path = NULL;
+}

@@ -1,0 +1,727 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cfg_model.c — parse, check, edit and print the PKCS#11 JSON config. */
+#include "cfg_model.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_platform.h"
+
+/* Key orders the original configure tool writes; unknown keys follow. */
+static const char *const top_order[] = {"clusters", "logging", NULL};
+static const char *const slot_order[] = {"type", "cluster", NULL};
+static const char *const cluster_order[] = {
+    "client_cert_path", "client_key_path", "hsm_ca_file", "cluster_id",
+    "servers",          "options",         NULL};
+static const char *const server_order[] = {"hostname", "port", "enable", NULL};
+static const char *const logging_order[] = {"log_type", "log_file",
+                                            "log_level", "log_interval", NULL};
+
+const char *cfg_action_name(enum cfg_action a)
+{
+  switch (a) {
+  case CFG_ADDED: return "added";
+  case CFG_UPDATED: return "updated";
+  case CFG_UNCHANGED: return "unchanged";
+  case CFG_REMOVED: return "removed";
+  case CFG_ABSENT: return "absent";
+  default: return "unknown";
+  }
+}
+
+int cfg_cluster_id_valid(const char *id)
+{
+  size_t i, n;
+
+  if (strncmp(id, "cluster-", 8))
+    return 0;
+  id += 8;
+  n = strlen(id);
+  if (n < 11 || n > 16)
+    return 0;
+  for (i = 0; i < n; i++) {
+    char c = id[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '2' && c <= '7')))
+      return 0;
+  }
+  return 1;
+}
+
+/* ---- shape checks ------------------------------------------------------ */
+
+static enum cp_err shape_error(const char *path, const char *where,
+                               const char *what)
+{
+  return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                 "config file has a wrong value (%s): %s %s. Fix that "
+                 "member, or restore the file from a backup",
+                 path, where, what);
+}
+
+static enum cp_err check_server(json_object *srv, const char *path,
+                                size_t i, size_t j)
+{
+  char where[96];
+  json_object *v;
+
+  snprintf(where, sizeof(where), "clusters[%zu].cluster.servers[%zu]", i, j);
+  if (!json_object_is_type(srv, json_type_object))
+    return shape_error(path, where, "must be an object");
+  if (!json_object_object_get_ex(srv, "hostname", &v) ||
+      !json_object_is_type(v, json_type_string) ||
+      json_object_get_string_len(v) == 0)
+    return shape_error(path, where, "needs a non-empty string \"hostname\"");
+  if (json_object_object_get_ex(srv, "port", &v)) {
+    int64_t port = json_object_get_int64(v);
+    if (!json_object_is_type(v, json_type_int) || port < 1 || port > 65535)
+      return shape_error(path, where, "has a \"port\" that is not 1-65535");
+  }
+  if (json_object_object_get_ex(srv, "enable", &v) &&
+      !json_object_is_type(v, json_type_boolean))
+    return shape_error(path, where, "has an \"enable\" that is not a boolean");
+  return CP_OK;
+}
+
+static enum cp_err check_string_member(json_object *obj, const char *key,
+                                       const char *path, const char *where)
+{
+  json_object *v;
+  char msg[96];
+
+  if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
+    return CP_OK;
+  if (json_object_is_type(v, json_type_string))
+    return CP_OK;
+  snprintf(msg, sizeof(msg), "has a \"%s\" that is not a string", key);
+  return shape_error(path, where, msg);
+}
+
+static enum cp_err check_slot(json_object *slot, const char *path, size_t i)
+{
+  static const char *const strings[] = {"cluster_id", "hsm_ca_file",
+                                        "client_cert_path", "client_key_path",
+                                        NULL};
+  enum cp_err rc;
+  char where[64];
+  json_object *cluster, *servers, *v;
+  size_t j;
+
+  snprintf(where, sizeof(where), "clusters[%zu]", i);
+  if (!json_object_is_type(slot, json_type_object))
+    return shape_error(path, where, "must be an object");
+  if (json_object_object_get_ex(slot, "type", &v) &&
+      !json_object_is_type(v, json_type_string))
+    return shape_error(path, where, "has a \"type\" that is not a string");
+  if (!json_object_object_get_ex(slot, "cluster", &cluster) ||
+      !json_object_is_type(cluster, json_type_object))
+    return shape_error(path, where, "needs an object \"cluster\"");
+  snprintf(where, sizeof(where), "clusters[%zu].cluster", i);
+  for (j = 0; strings[j]; j++)
+    if ((rc = check_string_member(cluster, strings[j], path, where)) != CP_OK)
+      return rc;
+  if (json_object_object_get_ex(cluster, "options", &v) &&
+      !json_object_is_type(v, json_type_object))
+    return shape_error(path, where, "has \"options\" that is not an object");
+  if (!json_object_object_get_ex(cluster, "servers", &servers))
+    return CP_OK;
+  if (!json_object_is_type(servers, json_type_array))
+    return shape_error(path, where, "has \"servers\" that is not an array");
+  for (j = 0; j < json_object_array_length(servers); j++)
+    if ((rc = check_server(json_object_array_get_idx(servers, j), path, i,
+                           j)) != CP_OK)
+      return rc;
+  return CP_OK;
+}
+
+static const char *slot_cluster_id(json_object *slot)
+{
+  json_object *cluster, *v;
+
+  if (json_object_object_get_ex(slot, "cluster", &cluster) &&
+      json_object_object_get_ex(cluster, "cluster_id", &v) &&
+      json_object_is_type(v, json_type_string))
+    return json_object_get_string(v);
+  return NULL;
+}
+
+static enum cp_err check_shape(json_object *root, const char *path)
+{
+  enum cp_err rc;
+  json_object *clusters, *v;
+  size_t i, j, n;
+
+  if (!json_object_is_type(root, json_type_object))
+    return shape_error(path, "the top level", "must be a JSON object");
+  if (json_object_object_get_ex(root, "logging", &v) &&
+      !json_object_is_type(v, json_type_object))
+    return shape_error(path, "\"logging\"", "must be an object");
+  if (!json_object_object_get_ex(root, "clusters", &clusters))
+    return CP_OK;
+  if (!json_object_is_type(clusters, json_type_array))
+    return shape_error(path, "\"clusters\"", "must be an array");
+  n = json_object_array_length(clusters);
+  for (i = 0; i < n; i++)
+    if ((rc = check_slot(json_object_array_get_idx(clusters, i), path, i)) !=
+        CP_OK)
+      return rc;
+  for (i = 0; i < n; i++) {
+    const char *a = slot_cluster_id(json_object_array_get_idx(clusters, i));
+    for (j = i + 1; a && j < n; j++) {
+      const char *b = slot_cluster_id(json_object_array_get_idx(clusters, j));
+      if (b && !strcmp(a, b))
+        return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                       "config file has a duplicate cluster (%s): clusters[%zu] "
+                       "and clusters[%zu] both have cluster_id %s. Remove one "
+                       "of them by hand",
+                       path, i, j, a);
+    }
+  }
+  return CP_OK;
+}
+
+enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
+                            const char *path)
+{
+  struct json_tokener *tok;
+  json_object *root;
+  enum json_tokener_error jerr;
+  size_t end;
+  enum cp_err rc;
+
+  if (len > CFG_MAX_BYTES)
+    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file too large (%s): %zu bytes, the limit is %u. "
+                   "Check that this is the right file",
+                   path, len, CFG_MAX_BYTES);
+  if (memchr(text, '\0', len))
+    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file is not valid JSON (%s): byte %zu is a NUL "
+                   "byte. Restore the file from a backup",
+                   path, (size_t)((const char *)memchr(text, '\0', len) - text));
+  tok = json_tokener_new_ex(64);
+  if (!tok)
+    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+  root = json_tokener_parse_ex(tok, text, (int)len);
+  jerr = json_tokener_get_error(tok);
+  end = json_tokener_get_parse_end(tok);
+  if (jerr == json_tokener_continue) {
+    json_tokener_free(tok);
+    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file is not valid JSON (%s): it ends early, at "
+                   "byte %zu. Restore the file or fix it by hand",
+                   path, len);
+  }
+  json_tokener_free(tok);
+  if (jerr != json_tokener_success || !root) {
+    json_object_put(root);
+    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file is not valid JSON (%s): %s at byte %zu. Fix "
+                   "the file by hand or restore it from a backup",
+                   path, json_tokener_error_desc(jerr), end);
+  }
+  for (; end < len; end++)
+    if (!strchr(" \t\r\n", text[end])) {
+      json_object_put(root);
+      return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                     "config file is not valid JSON (%s): unexpected data "
+                     "after the end at byte %zu. Remove it",
+                     path, end);
+    }
+  if ((rc = check_shape(root, path)) != CP_OK) {
+    json_object_put(root);
+    return rc;
+  }
+  cfg_model_release(m);
+  m->root = root;
+  return CP_OK;
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+static int print_empty(json_object *jso, struct printbuf *pb, int level,
+                       int flags)
+{
+  (void)level;
+  (void)flags;
+  printbuf_memappend(pb, json_object_is_type(jso, json_type_array) ? "[]" : "{}",
+                     2);
+  return 0;
+}
+
+/* json-c prints an empty container across two lines; print [] and {}. */
+static void mark_empty(json_object *o)
+{
+  size_t i, n;
+
+  if (json_object_is_type(o, json_type_array)) {
+    n = json_object_array_length(o);
+    json_object_set_serializer(o, n ? NULL : print_empty, NULL, NULL);
+    for (i = 0; i < n; i++)
+      mark_empty(json_object_array_get_idx(o, i));
+  } else if (json_object_is_type(o, json_type_object)) {
+    json_object_set_serializer(o, json_object_object_length(o) ? NULL
+                                                                : print_empty,
+                               NULL, NULL);
+    json_object_object_foreach(o, k, v)
+    {
+      (void)k;
+      mark_empty(v);
+    }
+  }
+}
+
+void cfg_model_serialize(const struct cfg_model *m, struct cp_buf *out)
+{
+  mark_empty(m->root);
+  cp_buf_puts(out, json_object_to_json_string_ext(
+                       m->root, JSON_C_TO_STRING_PRETTY |
+                                    JSON_C_TO_STRING_SPACED |
+                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+  cp_buf_addc(out, '\n');
+}
+
+void cfg_model_release(struct cfg_model *m)
+{
+  json_object_put(m->root);
+  m->root = NULL;
+}
+
+int cfg_model_equal(const struct cfg_model *a, const struct cfg_model *b)
+{
+  return json_object_equal(a->root, b->root);
+}
+
+void cfg_model_copy(const struct cfg_model *src, struct cfg_model *dst)
+{
+  json_object *copy = NULL;
+
+  cfg_model_release(dst);
+  if (json_object_deep_copy(src->root, &copy, NULL) != 0 || !copy) {
+    fprintf(stderr, "configure-pkcs11: fatal: out of memory\n");
+    abort();
+  }
+  dst->root = copy;
+}
+
+/* ---- ordered edits ----------------------------------------------------- */
+
+static int order_index(const char *const *order, const char *key)
+{
+  int i;
+  for (i = 0; order[i]; i++)
+    if (!strcmp(order[i], key))
+      return i;
+  return -1;
+}
+
+/* Sets obj[key] = val (val's reference is taken). An existing key keeps its
+ * place. A new key goes just before the first known key that `order` puts
+ * after it (at the end when there is none); every other key keeps its
+ * place. */
+static void set_ordered(json_object *obj, const char *key, json_object *val,
+                        const char *const *order)
+{
+  json_object *tmp;
+  struct lh_entry *e;
+  int rank = order_index(order, key), placed = 0;
+
+  if (json_object_object_get_ex(obj, key, NULL) || rank < 0) {
+    json_object_object_add(obj, key, val);
+    return;
+  }
+  /* json-c appends new keys; rebuild the object to insert one in place. */
+  tmp = json_object_new_object();
+  for (e = json_object_get_object(obj)->head; e; e = e->next) {
+    const char *k = (const char *)lh_entry_k(e);
+    if (!placed && order_index(order, k) > rank) {
+      json_object_object_add(tmp, key, val);
+      placed = 1;
+    }
+    json_object_object_add(tmp, k,
+                           json_object_get((json_object *)lh_entry_v(e)));
+  }
+  if (!placed)
+    json_object_object_add(tmp, key, val);
+  while (json_object_object_length(obj) > 0) {
+    e = json_object_get_object(obj)->head;
+    json_object_object_del(obj, (const char *)lh_entry_k(e));
+  }
+  for (e = json_object_get_object(tmp)->head; e; e = e->next)
+    json_object_object_add(obj, (const char *)lh_entry_k(e),
+                           json_object_get((json_object *)lh_entry_v(e)));
+  json_object_put(tmp);
+}
+
+static json_object *child_object(json_object *obj, const char *key,
+                                 const char *const *order)
+{
+  json_object *v;
+
+  if (json_object_object_get_ex(obj, key, &v) &&
+      json_object_is_type(v, json_type_object))
+    return v;
+  v = json_object_new_object();
+  set_ordered(obj, key, v, order);
+  return v;
+}
+
+static json_object *clusters_array(struct cfg_model *m)
+{
+  json_object *v;
+
+  if (json_object_object_get_ex(m->root, "clusters", &v) &&
+      json_object_is_type(v, json_type_array))
+    return v;
+  v = json_object_new_array();
+  set_ordered(m->root, "clusters", v, top_order);
+  return v;
+}
+
+static json_object *const_clusters(const struct cfg_model *m)
+{
+  json_object *v;
+
+  if (m->root && json_object_object_get_ex(m->root, "clusters", &v) &&
+      json_object_is_type(v, json_type_array))
+    return v;
+  return NULL;
+}
+
+static json_object *slot_cluster(json_object *slot)
+{
+  return child_object(slot, "cluster", slot_order);
+}
+
+static json_object *new_servers(const struct cfg_server *s, size_t n)
+{
+  json_object *arr = json_object_new_array();
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    json_object *srv = json_object_new_object();
+    json_object_object_add(srv, "hostname",
+                           json_object_new_string(s[i].hostname));
+    json_object_object_add(srv, "port", json_object_new_int(s[i].port));
+    json_object_object_add(srv, "enable", json_object_new_boolean(s[i].enable));
+    json_object_array_add(arr, srv);
+  }
+  return arr;
+}
+
+/* Replaces the servers unless they are the same data already. Existing
+ * server objects keep their unknown keys when hostname and port match. */
+static void put_servers(json_object *cluster, const struct cfg_server *s,
+                        size_t n)
+{
+  json_object *fresh = new_servers(s, n), *old;
+  size_t i;
+
+  if (json_object_object_get_ex(cluster, "servers", &old) &&
+      json_object_is_type(old, json_type_array)) {
+    for (i = 0; i < n && i < json_object_array_length(old); i++) {
+      json_object *o = json_object_array_get_idx(old, i), *h, *p;
+      if (json_object_is_type(o, json_type_object) &&
+          json_object_object_get_ex(o, "hostname", &h) &&
+          !strcmp(json_object_get_string(h), s[i].hostname) &&
+          json_object_object_get_ex(o, "port", &p) &&
+          json_object_get_int(p) == s[i].port) {
+        json_object *keep = NULL;
+        json_object_deep_copy(o, &keep, NULL);
+        set_ordered(keep, "enable", json_object_new_boolean(s[i].enable),
+                    server_order);
+        json_object_array_put_idx(fresh, i, keep);
+      }
+    }
+    if (json_object_equal(old, fresh)) {
+      json_object_put(fresh);
+      return;
+    }
+  }
+  set_ordered(cluster, "servers", fresh, cluster_order);
+}
+
+static void put_string(json_object *obj, const char *key, const char *value,
+                       const char *const *order)
+{
+  json_object *v;
+
+  if (json_object_object_get_ex(obj, key, &v) &&
+      json_object_is_type(v, json_type_string) &&
+      !strcmp(json_object_get_string(v), value))
+    return;
+  set_ordered(obj, key, json_object_new_string(value), order);
+}
+
+static json_object *new_slot(const char *type)
+{
+  json_object *slot = json_object_new_object();
+
+  json_object_object_add(slot, "type", json_object_new_string(type));
+  json_object_object_add(slot, "cluster", json_object_new_object());
+  return slot;
+}
+
+/* The original tool's default config has one single-cluster slot. */
+static void ensure_one_slot(struct cfg_model *m)
+{
+  json_object *arr = clusters_array(m);
+  json_object *cluster;
+
+  if (json_object_array_length(arr) > 0)
+    return;
+  json_object_array_add(arr, new_slot("hsm1"));
+  cluster = slot_cluster(json_object_array_get_idx(arr, 0));
+  put_string(cluster, "hsm_ca_file", plat_default_ca_path(), cluster_order);
+  set_ordered(cluster, "servers", json_object_new_array(), cluster_order);
+}
+
+void cfg_model_init_default(struct cfg_model *m)
+{
+  json_object *logging;
+
+  cfg_model_release(m);
+  m->root = json_object_new_object();
+  json_object_object_add(m->root, "clusters", json_object_new_array());
+  logging = json_object_new_object();
+  json_object_object_add(logging, "log_type", json_object_new_string("file"));
+  json_object_object_add(logging, "log_file",
+                         json_object_new_string(plat_default_log_path()));
+  json_object_object_add(logging, "log_level", json_object_new_string("info"));
+  json_object_object_add(logging, "log_interval",
+                         json_object_new_string("daily"));
+  json_object_object_add(m->root, "logging", logging);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+size_t cfg_model_slot_count(const struct cfg_model *m)
+{
+  json_object *arr = const_clusters(m);
+  return arr ? json_object_array_length(arr) : 0;
+}
+
+int cfg_model_find_slot(const struct cfg_model *m, const char *cluster_id)
+{
+  json_object *arr = const_clusters(m);
+  size_t i, n = arr ? json_object_array_length(arr) : 0;
+
+  for (i = 0; i < n; i++) {
+    const char *id = slot_cluster_id(json_object_array_get_idx(arr, i));
+    if (id && !strcmp(id, cluster_id))
+      return (int)i;
+  }
+  return -1;
+}
+
+static const char *get_str(json_object *obj, const char *key)
+{
+  json_object *v;
+
+  if (obj && json_object_object_get_ex(obj, key, &v) &&
+      json_object_is_type(v, json_type_string))
+    return json_object_get_string(v);
+  return NULL;
+}
+
+static json_object *get_obj(json_object *obj, const char *key)
+{
+  json_object *v;
+
+  if (obj && json_object_object_get_ex(obj, key, &v) &&
+      json_object_is_type(v, json_type_object))
+    return v;
+  return NULL;
+}
+
+void cfg_model_slot(const struct cfg_model *m, size_t i,
+                    struct cfg_slot_view *out)
+{
+  json_object *slot = json_object_array_get_idx(const_clusters(m), i);
+  json_object *cluster = get_obj(slot, "cluster"), *servers;
+
+  memset(out, 0, sizeof(*out));
+  out->type = get_str(slot, "type");
+  out->cluster_id = get_str(cluster, "cluster_id");
+  out->hsm_ca_file = get_str(cluster, "hsm_ca_file");
+  out->client_cert_path = get_str(cluster, "client_cert_path");
+  out->client_key_path = get_str(cluster, "client_key_path");
+  if (cluster && json_object_object_get_ex(cluster, "servers", &servers))
+    out->nservers = json_object_array_length(servers);
+}
+
+void cfg_model_slot_server(const struct cfg_model *m, size_t i, size_t j,
+                           struct cfg_server *out)
+{
+  json_object *slot = json_object_array_get_idx(const_clusters(m), i);
+  json_object *cluster = get_obj(slot, "cluster"), *servers, *srv, *v;
+
+  out->hostname = NULL;
+  out->port = CFG_DEFAULT_PORT;
+  out->enable = 1;
+  if (!cluster || !json_object_object_get_ex(cluster, "servers", &servers))
+    return;
+  srv = json_object_array_get_idx(servers, j);
+  out->hostname = get_str(srv, "hostname");
+  if (json_object_object_get_ex(srv, "port", &v))
+    out->port = json_object_get_int(v);
+  if (json_object_object_get_ex(srv, "enable", &v))
+    out->enable = json_object_get_boolean(v);
+}
+
+const char *cfg_model_logging(const struct cfg_model *m, const char *key)
+{
+  return get_str(get_obj(m->root, "logging"), key);
+}
+
+const char *cfg_model_option(const struct cfg_model *m, size_t slot,
+                             const char *key)
+{
+  json_object *s = json_object_array_get_idx(const_clusters(m), slot);
+  json_object *opts = get_obj(get_obj(s, "cluster"), "options"), *v;
+
+  if (!opts || !json_object_object_get_ex(opts, key, &v))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+/* ---- editing ----------------------------------------------------------- */
+
+void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,
+                           enum cfg_action *action)
+{
+  json_object *arr = clusters_array(m);
+  int idx = cfg_model_find_slot(m, s->cluster_id);
+  json_object *slot, *cluster, *before = NULL;
+
+  if (idx >= 0) {
+    slot = json_object_array_get_idx(arr, (size_t)idx);
+    json_object_deep_copy(slot, &before, NULL);
+  } else {
+    slot = new_slot(s->type ? s->type : "hsm1");
+    json_object_array_add(arr, slot);
+  }
+  if (s->type)
+    put_string(slot, "type", s->type, slot_order);
+  cluster = slot_cluster(slot);
+  if (s->client_cert_path)
+    put_string(cluster, "client_cert_path", s->client_cert_path, cluster_order);
+  if (s->client_key_path)
+    put_string(cluster, "client_key_path", s->client_key_path, cluster_order);
+  if (s->hsm_ca_file || !get_str(cluster, "hsm_ca_file"))
+    put_string(cluster, "hsm_ca_file",
+               s->hsm_ca_file ? s->hsm_ca_file : plat_default_ca_path(),
+               cluster_order);
+  put_string(cluster, "cluster_id", s->cluster_id, cluster_order);
+  put_servers(cluster, s->servers, s->nservers);
+  if (!before)
+    *action = CFG_ADDED;
+  else
+    *action = json_object_equal(before, slot) ? CFG_UNCHANGED : CFG_UPDATED;
+  json_object_put(before);
+}
+
+void cfg_model_remove_slot(struct cfg_model *m, const char *cluster_id,
+                           enum cfg_action *action)
+{
+  int idx = cfg_model_find_slot(m, cluster_id);
+
+  if (idx < 0) {
+    *action = CFG_ABSENT;
+    return;
+  }
+  json_object_array_del_idx(clusters_array(m), (size_t)idx, 1);
+  *action = CFG_REMOVED;
+}
+
+/* Calls fn on the cluster object of slot `slot`, or of every slot (-1). */
+static void for_slots(struct cfg_model *m, int slot,
+                      void (*fn)(json_object *cluster, const void *arg),
+                      const void *arg)
+{
+  json_object *arr;
+  size_t i, n;
+
+  ensure_one_slot(m);
+  arr = clusters_array(m);
+  n = json_object_array_length(arr);
+  for (i = 0; i < n; i++)
+    if (slot < 0 || (size_t)slot == i)
+      fn(slot_cluster(json_object_array_get_idx(arr, i)), arg);
+}
+
+struct servers_arg {
+  const struct cfg_server *s;
+  size_t n;
+};
+static void apply_servers(json_object *cluster, const void *arg)
+{
+  const struct servers_arg *a = arg;
+  put_servers(cluster, a->s, a->n);
+}
+
+void cfg_model_set_servers(struct cfg_model *m, int slot,
+                           const struct cfg_server *servers, size_t n)
+{
+  struct servers_arg a = {servers, n};
+  for_slots(m, slot, apply_servers, &a);
+}
+
+struct kv_arg {
+  const char *key;
+  const char *str;
+  int boolean;
+};
+static void apply_string(json_object *cluster, const void *arg)
+{
+  const struct kv_arg *a = arg;
+  put_string(cluster, a->key, a->str, cluster_order);
+}
+
+void cfg_model_set_cluster_string(struct cfg_model *m, int slot,
+                                  const char *key, const char *value)
+{
+  struct kv_arg a = {key, value, 0};
+  for_slots(m, slot, apply_string, &a);
+}
+
+static void apply_option(json_object *cluster, const void *arg)
+{
+  static const char *const no_order[] = {NULL};
+  const struct kv_arg *a = arg;
+  json_object *opts = child_object(cluster, "options", cluster_order), *v;
+
+  if (a->str) {
+    put_string(opts, a->key, a->str, no_order);
+    return;
+  }
+  if (json_object_object_get_ex(opts, a->key, &v) &&
+      json_object_is_type(v, json_type_boolean) &&
+      json_object_get_boolean(v) == a->boolean)
+    return;
+  json_object_object_add(opts, a->key, json_object_new_boolean(a->boolean));
+}
+
+void cfg_model_set_option_bool(struct cfg_model *m, int slot, const char *key,
+                               int value)
+{
+  struct kv_arg a = {key, NULL, value};
+  for_slots(m, slot, apply_option, &a);
+}
+
+void cfg_model_set_option_string(struct cfg_model *m, int slot,
+                                 const char *key, const char *value)
+{
+  struct kv_arg a = {key, value, 0};
+  for_slots(m, slot, apply_option, &a);
+}
+
+void cfg_model_set_logging(struct cfg_model *m, const char *key,
+                           const char *value)
+{
+  put_string(child_object(m->root, "logging", top_order), key, value,
+             logging_order);
+}

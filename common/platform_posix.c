@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* platform_posix.c — the platform interface on Linux and other POSIX systems. */
+#define _GNU_SOURCE
+#include "cp_platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <arpa/inet.h>
+
+#define TEMP_INFIX ".tmp-"
+
+void plat_process_init(void)
+{
+  int fd;
+
+  signal(SIGPIPE, SIG_IGN);
+  /* make sure stdin, stdout and stderr exist, so no file we open gets them */
+  do {
+    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  } while (fd >= 0 && fd <= 2);
+  if (fd > 2)
+    close(fd);
+}
+
+const char *plat_default_config_path(void)
+{
+  return "/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg";
+}
+
+const char *plat_default_ca_path(void)
+{
+  return "/opt/cloudhsm/etc/customerCA.crt";
+}
+
+const char *plat_default_log_path(void)
+{
+  return "/opt/cloudhsm/run/cloudhsm-pkcs11.log";
+}
+
+char *plat_home_dir(void)
+{
+  const char *home = getenv("HOME");
+  struct passwd *pw;
+
+  if (home && *home)
+    return cp_xstrdup(home);
+  pw = getpwuid(geteuid());
+  if (pw && pw->pw_dir && *pw->pw_dir)
+    return cp_xstrdup(pw->pw_dir);
+  return NULL;
+}
+
+int plat_ip_family(const char *text)
+{
+  unsigned char buf[16];
+
+  if (inet_pton(AF_INET, text, buf) == 1)
+    return 4;
+  if (inet_pton(AF_INET6, text, buf) == 1)
+    return 6;
+  return 0;
+}
+
+int plat_is_admin(void) { return geteuid() == 0; }
+
+long long plat_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void plat_sleep_ms(int ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+    ;
+}
+
+int plat_fault(const char *step)
+{
+#ifdef CP_TESTING
+  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
+  if (!f)
+    return 0;
+  if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
+    raise(SIGKILL);
+  if (!strcmp(f, step)) {
+    errno = EIO;
+    return 1;
+  }
+#else
+  (void)step;
+#endif
+  return 0;
+}
+
+char *plat_abs_path(const char *path)
+{
+  char cwd[4096];
+
+  if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+    return cp_xstrdup(path);
+  while (path[0] == '.' && path[1] == '/')
+    path += 2;
+  return cp_xasprintf("%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path);
+}
+
+char *plat_dirname(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+
+  if (!slash)
+    return cp_xstrdup(".");
+  if (slash == path)
+    return cp_xstrdup("/");
+  return cp_xstrndup(path, (size_t)(slash - path));
+}
+
+enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
+                           struct plat_file_meta *meta, enum cp_err code)
+{
+  enum cp_err rc = CP_OK;
+  struct stat st;
+  int fd;
+
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT && meta) {
+      meta->exists = 0;
+      return CP_OK;
+    }
+    if (errno == ELOOP)
+      return cp_fail(code, __FILE__, __LINE__,
+                     "file is a symbolic link (%s): links are not followed "
+                     "for safety. Point to the real file instead",
+                     path);
+    return cp_fail(code, __FILE__, __LINE__,
+                   "cannot open file (%s): %s. Check the path and its "
+                   "permissions",
+                   path, strerror(errno));
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    CP_FAIL(rc, code,
+            "not a regular file (%s): it is a folder or a device. Give the "
+            "path of a file",
+            path);
+  if ((size_t)st.st_size > max)
+    CP_FAIL(rc, code,
+            "file too large (%s): %lld bytes, the limit is %zu. Check that "
+            "this is the right file",
+            path, (long long)st.st_size, max);
+  if (meta) {
+    meta->exists = 1;
+    meta->mode = (unsigned)(st.st_mode & 07777);
+    meta->uid = (long)st.st_uid;
+    meta->gid = (long)st.st_gid;
+  }
+  for (;;) {
+    char chunk[8192];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      CP_FAIL(rc, code, "cannot read file (%s): %s. Check the disk and retry",
+              path, strerror(errno));
+    if (n == 0)
+      break;
+    if (out->len + (size_t)n > max || cp_buf_add(out, chunk, (size_t)n))
+      CP_FAIL(rc, code,
+              "file too large (%s): over %zu bytes. Check that this is the "
+              "right file",
+              path, max);
+  }
+out:
+  close(fd);
+  return rc;
+}
+
+enum cp_err plat_check_dir_safe(const char *dir)
+{
+  struct stat st;
+
+  if (stat(dir, &st) != 0)
+    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                   "folder not found (%s): %s. Create it first, or use "
+                   "--config to write elsewhere",
+                   dir, strerror(errno));
+  if (!S_ISDIR(st.st_mode))
+    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                   "not a folder (%s): the config path must be inside a "
+                   "folder. Use --config to give another path",
+                   dir);
+  if (st.st_mode & S_IWOTH)
+    return cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+                   "unsafe folder (%s): anyone can write into it, so the "
+                   "config could be replaced. Use a folder only its owner "
+                   "can write (chmod o-w)",
+                   dir);
+  if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & S_IWGRP)))
+    return cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+                   "unsafe folder (%s): as root, the folder must be owned "
+                   "by root and not group-writable. Fix its owner and mode",
+                   dir);
+  return CP_OK;
+}
+
+struct plat_lock {
+  int fd;
+};
+
+enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
+                              struct plat_lock **out)
+{
+  long long deadline = plat_now_ms() + timeout_ms;
+  int delay = 5;
+  int fd;
+
+  *out = NULL;
+  fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+            0600);
+  if (fd < 0) {
+    int e = errno;
+    if (e == EROFS || e == EACCES || e == EPERM)
+      return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                     "cannot create lock file (%s): %s. Run as root, or use "
+                     "--config to write a config elsewhere",
+                     lock_path, strerror(e));
+    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                   "cannot create lock file (%s): %s. Remove it if it is "
+                   "not a regular file",
+                   lock_path, strerror(e));
+  }
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int e = errno;
+      close(fd);
+      return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                     "cannot lock (%s): %s. Check the file system supports "
+                     "locks",
+                     lock_path, strerror(e));
+    }
+    if (plat_now_ms() >= deadline) {
+      close(fd);
+      return cp_fail(CP_E_LOCKED, __FILE__, __LINE__,
+                     "config is locked (%s): another configure-pkcs11 run "
+                     "holds it. Retry when it ends",
+                     lock_path);
+    }
+    /* jittered exponential backoff, capped at 100 ms */
+    plat_sleep_ms(delay + rand() % (delay + 1));
+    if (delay < 50)
+      delay *= 2;
+  }
+  *out = cp_xmalloc(sizeof(**out));
+  (*out)->fd = fd;
+  return CP_OK;
+}
+
+void plat_lock_release(struct plat_lock *lk)
+{
+  if (!lk)
+    return;
+  close(lk->fd); /* closing drops the flock */
+  free(lk);
+}
+
+static int fsync_dir(const char *dir)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rc;
+
+  if (fd < 0)
+    return -1;
+  rc = plat_fault("dirsync") ? -1 : fsync(fd);
+  close(fd);
+  return rc;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+  while (len) {
+    ssize_t n;
+    if (plat_fault("write"))
+      return -1;
+    n = write(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
+                              const struct plat_file_meta *old)
+{
+  enum cp_err rc = CP_OK;
+  char *dir = plat_dirname(path);
+  char *tmp = cp_xasprintf("%s" TEMP_INFIX "XXXXXX", path);
+  int fd = mkostemp(tmp, O_CLOEXEC);
+  int e;
+
+  if (fd < 0) {
+    e = errno;
+    free(tmp);
+    tmp = NULL;
+    if (e == EROFS || e == EACCES || e == EPERM)
+      CP_FAIL(rc, CP_E_IO,
+              "config folder is not writable (%s): %s. Run as root, or use "
+              "--config to write elsewhere",
+              dir, strerror(e));
+    CP_FAIL(rc, CP_E_IO, "cannot create temporary file in %s: %s. Free some "
+            "space or fix permissions", dir, strerror(e));
+  }
+  plat_fault("kill-after-create");
+  if (write_all(fd, data, len) != 0) {
+    e = errno;
+    CP_FAIL(rc, CP_E_IO,
+            "cannot write config (%s): %s. The old file is unchanged; free "
+            "some space and retry",
+            path, strerror(e));
+  }
+  if (fchmod(fd, old && old->exists ? (mode_t)old->mode : 0644) != 0) {
+    e = errno;
+    CP_FAIL(rc, CP_E_IO, "cannot set mode of config (%s): %s. The old file "
+            "is unchanged", path, strerror(e));
+  }
+  if (old && old->exists && old->uid >= 0 &&
+      ((long)geteuid() != old->uid || (long)getegid() != old->gid) &&
+      fchown(fd, (uid_t)old->uid, (gid_t)old->gid) != 0 && geteuid() == 0) {
+    e = errno;
+    CP_FAIL(rc, CP_E_IO, "cannot keep the owner of config (%s): %s. The old "
+            "file is unchanged", path, strerror(e));
+  }
+  if (plat_fault("fsync") || fsync(fd) != 0) {
+    e = errno;
+    CP_FAIL(rc, CP_E_IO,
+            "cannot flush config to disk (%s): %s. The old file is "
+            "unchanged; check the disk and retry",
+            path, strerror(e));
+  }
+  if (close(fd) != 0) {
+    e = errno;
+    fd = -1;
+    CP_FAIL(rc, CP_E_IO, "cannot write config (%s): %s. The old file is "
+            "unchanged", path, strerror(e));
+  }
+  fd = -1;
+  plat_fault("kill-before-rename");
+  if (plat_fault("rename") || rename(tmp, path) != 0) {
+    e = errno;
+    CP_FAIL(rc, CP_E_IO,
+            "cannot replace config (%s): %s. The old file is unchanged",
+            path, strerror(e));
+  }
+  free(tmp);
+  tmp = NULL;
+  plat_fault("kill-after-rename");
+  if (fsync_dir(dir) != 0) {
+    e = errno;
+    /* The new file is in place; only its durability is in doubt. */
+    CP_FAIL(rc, CP_E_IO,
+            "config written but its folder could not be synced (%s): %s. "
+            "Run sync before a power cut",
+            dir, strerror(e));
+  }
+out:
+  if (fd >= 0)
+    close(fd);
+  if (tmp) {
+    unlink(tmp);
+    free(tmp);
+  }
+  free(dir);
+  return rc;
+}
+
+int plat_remove_stale_temps(const char *path)
+{
+  char *dir = plat_dirname(path);
+  const char *base = strrchr(path, '/');
+  char *prefix;
+  size_t plen;
+  DIR *d;
+  struct dirent *de;
+  int removed = 0;
+
+  base = base ? base + 1 : path;
+  prefix = cp_xasprintf("%s" TEMP_INFIX, base);
+  plen = strlen(prefix);
+  d = opendir(dir);
+  if (d) {
+    int dfd = dirfd(d);
+    while ((de = readdir(d)) != NULL) {
+      if (!strncmp(de->d_name, prefix, plen) &&
+          strlen(de->d_name) == plen + 6 &&
+          unlinkat(dfd, de->d_name, 0) == 0)
+        removed++;
+    }
+    closedir(d);
+  }
+  free(prefix);
+  free(dir);
+  return removed;
+}

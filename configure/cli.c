@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli.c — table-driven option parsing, generated help, error reporting. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_buf.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+
+const char *const cli_output_choices[] = {"text", "json", "off", NULL};
+
+void cli_list_release(struct cli_list *l)
+{
+  free(l->items);
+  l->items = NULL;
+  l->n = 0;
+}
+
+/* ---- suggestions ------------------------------------------------------- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j;
+  size_t *row = cp_xcalloc(lb + 1, sizeof(*row)), best;
+
+  for (j = 0; j <= lb; j++)
+    row[j] = j;
+  for (i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (j = 1; j <= lb; j++) {
+      size_t up = row[j], cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t v = diag + cost;
+      if (row[j] + 1 < v)
+        v = row[j] + 1;
+      if (row[j - 1] + 1 < v)
+        v = row[j - 1] + 1;
+      row[j] = v;
+      diag = up;
+    }
+  }
+  best = row[lb];
+  free(row);
+  return best;
+}
+
+static const char *closest_option(const struct cli_opt *opts, const char *name)
+{
+  const char *best = NULL;
+  size_t best_d = (size_t)-1;
+
+  for (; opts->type != CLI_T_END; opts++) {
+    size_t d;
+    if (!opts->long_name)
+      continue;
+    d = edit_distance(name, opts->long_name);
+    if (strstr(opts->long_name, name) && strlen(name) >= 4)
+      d = d < 2 ? d : 2;
+    if (d < best_d) {
+      best_d = d;
+      best = opts->long_name;
+    }
+  }
+  return best_d <= 3 ? best : NULL;
+}
+
+/* ---- help -------------------------------------------------------------- */
+
+/* "-q, --quiet", "    --config <file>", "-a <address>..." */
+static void left_column(const struct cli_opt *o, char *out, size_t n)
+{
+  struct cp_buf b = CP_BUF_INIT;
+
+  if (o->short_name)
+    cp_buf_printf(&b, "-%c%s", o->short_name, o->long_name ? ", " : "");
+  else
+    cp_buf_puts(&b, "    ");
+  if (o->long_name)
+    cp_buf_printf(&b, "--%s", o->long_name);
+  if (o->argh)
+    cp_buf_printf(&b, " %s%s", o->argh, o->type == CLI_T_LIST ? "..." : "");
+  snprintf(out, n, "%s", cp_buf_str(&b));
+  cp_buf_release(&b);
+}
+
+void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
+{
+  const struct cli_opt *o;
+  const char *const *ex;
+
+  printf("usage: %s\n\n%s\n\noptions:\n", doc->synopsis, doc->summary);
+  for (o = opts; o->type != CLI_T_END; o++) {
+    char left[96];
+    if (o->flags & CLI_HIDDEN)
+      continue;
+    left_column(o, left, sizeof(left));
+    printf("  %-40s %s\n", left, o->help);
+  }
+  if (doc->examples && doc->examples[0]) {
+    printf("\nexamples:\n");
+    for (ex = doc->examples; *ex; ex++)
+      printf("  %s\n", *ex);
+  }
+  printf("\nexit status: 0 success (also when nothing changed), 2 usage, "
+         "252 invalid value, 253 invalid environment or config, 254 API "
+         "error, 255 other (network, TLS, internal), 130 interrupted.\n");
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+static enum cp_err usage(const char *fmt, const char *a, const char *b)
+{
+  return cp_fail(CP_E_USAGE, __FILE__, __LINE__, fmt, a, b ? b : "");
+}
+
+static int contradicts(const struct cli_opt *opts, const struct cli_opt *o,
+                       const char **other)
+{
+  const struct cli_opt *p;
+  for (p = opts; p->type != CLI_T_END; p++)
+    if (p != o && p->type == CLI_T_SET && p->value == o->value &&
+        p->set_to != o->set_to) {
+      *other = p->long_name;
+      return 1;
+    }
+  return 0;
+}
+
+static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
+                              const char *val)
+{
+  if (!*val)
+    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                   "empty value (%s): the option needs a non-empty value. "
+                   "Give a value or leave the option out",
+                   spelled);
+  switch (o->type) {
+  case CLI_T_STR:
+    *(const char **)o->value = val;
+    return CP_OK;
+  case CLI_T_CHOICE: {
+    const char *const *c;
+    struct cp_buf list = CP_BUF_INIT;
+    enum cp_err rc;
+    for (c = o->choices; *c; c++)
+      if (!strcmp(*c, val)) {
+        *(const char **)o->value = val;
+        return CP_OK;
+      }
+    for (c = o->choices; *c; c++)
+      cp_buf_printf(&list, "%s%s", c == o->choices ? "" : ", ", *c);
+    rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                 "invalid value (%s %s): it is not one of the possible "
+                 "values. Use one of: %s",
+                 spelled, val, cp_buf_str(&list));
+    cp_buf_release(&list);
+    return rc;
+  }
+  case CLI_T_INT:
+  case CLI_T_OPTINT: {
+    char *end;
+    long v = strtol(val, &end, 10);
+    if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)val[0]))
+      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                     "invalid number (%s %s): give a whole number of "
+                     "seconds from 0 to 86400",
+                     spelled, val);
+    *(int *)o->value = (int)v;
+    return CP_OK;
+  }
+  default:
+    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "bad option table");
+  }
+}
+
+static const struct cli_opt *find_long(const struct cli_opt *opts,
+                                       const char *name, size_t len)
+{
+  for (; opts->type != CLI_T_END; opts++)
+    if (opts->long_name && strlen(opts->long_name) == len &&
+        !strncmp(opts->long_name, name, len))
+      return opts;
+  return NULL;
+}
+
+static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
+{
+  for (; opts->type != CLI_T_END; opts++)
+    if (opts->short_name == c)
+      return opts;
+  return NULL;
+}
+
+enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
+                      const struct cli_opt *opts,
+                      const struct cli_cmd_doc *doc)
+{
+  const struct cli_opt *o;
+  unsigned char seen[128] = {0};
+  int i, k;
+  enum cp_err rc = CP_OK;
+
+  /* Errors found while parsing honour --output json too. */
+  for (i = 1; i < argc; i++)
+    if ((!strcmp(argv[i], "--output") && i + 1 < argc &&
+         !strcmp(argv[i + 1], "json")) ||
+        !strcmp(argv[i], "--output=json"))
+      ctx->output = CLI_OUT_JSON;
+  for (i = 1; i < argc; i++) {
+    const char *arg = argv[i], *inline_val = NULL;
+    char spelled[80];
+
+    if (arg[0] != '-' || !arg[1])
+      return usage("unexpected argument (%s): this command takes no "
+                   "positional arguments%s. See --help",
+                   arg, "");
+    if (!strcmp(arg, "--"))
+      return usage("unexpected argument (%s): this command takes no "
+                   "positional arguments%s. See --help",
+                   arg, "");
+    if (arg[1] == '-') {
+      const char *name = arg + 2, *eq = strchr(name, '=');
+      size_t len = eq ? (size_t)(eq - name) : strlen(name);
+      o = find_long(opts, name, len);
+      if (!o) {
+        char *n = cp_xstrndup(name, len);
+        const char *near = closest_option(opts, n);
+        if (near)
+          rc = cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                       "unknown option (--%s): this command has no such "
+                       "option. Did you mean --%s?",
+                       n, near);
+        else
+          rc = cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                       "unknown option (--%s): this command has no such "
+                       "option. See %s --help",
+                       n, ctx->cmd ? ctx->cmd : "configure-pkcs11");
+        free(n);
+        return rc;
+      }
+      if (eq)
+        inline_val = eq + 1;
+      snprintf(spelled, sizeof(spelled), "--%s", o->long_name);
+    } else {
+      o = find_short(opts, arg[1]);
+      if (!o) {
+        char s[3] = {'-', arg[1], 0};
+        return usage("unknown option (%s): this command has no such "
+                     "option%s. See --help",
+                     s, "");
+      }
+      if (arg[2])
+        inline_val = arg + 2;
+      snprintf(spelled, sizeof(spelled), "-%c", o->short_name);
+    }
+    k = (int)(o - opts);
+    if ((k < 128 && seen[k] && o->type != CLI_T_LIST) ||
+        ((o->type == CLI_T_STR || o->type == CLI_T_CHOICE) &&
+         *(const char **)o->value))
+      return usage("option given twice (%s): it may appear once. Remove "
+                   "one of them%s",
+                   spelled, "");
+    if (k < 128)
+      seen[k] = 1;
+
+    switch (o->type) {
+    case CLI_T_FLAG:
+    case CLI_T_SET: {
+      const char *other;
+      if (inline_val)
+        return usage("option takes no value (%s): it is a switch. Remove "
+                     "\"=%s\"",
+                     spelled, inline_val);
+      if (o->type == CLI_T_SET) {
+        if (*(int *)o->value >= 0 && *(int *)o->value != o->set_to &&
+            contradicts(opts, o, &other))
+          return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                         "contradictory options (%s and --%s): they ask for "
+                         "opposite settings. Give only one",
+                         spelled, other);
+        *(int *)o->value = o->set_to;
+      } else {
+        *(int *)o->value = 1;
+      }
+      break;
+    }
+    case CLI_T_OPTINT:
+      if (inline_val)
+        rc = take_value(o, spelled, inline_val);
+      else if (i + 1 < argc && isdigit((unsigned char)argv[i + 1][0]))
+        rc = take_value(o, spelled, argv[++i]);
+      else
+        *(int *)o->value = o->set_to;
+      if (rc != CP_OK)
+        return rc;
+      break;
+    case CLI_T_LIST: {
+      struct cli_list *l = o->value;
+      int start = l->n;
+      l->flag = o->long_name ? o->long_name : "a";
+      l->items = cp_xrealloc(l->items, sizeof(char *) * (size_t)argc);
+      if (inline_val)
+        l->items[l->n++] = inline_val;
+      else
+        while (i + 1 < argc && (argv[i + 1][0] != '-' || !argv[i + 1][0]))
+          l->items[l->n++] = argv[++i];
+      if (l->n == start)
+        return usage("option needs a value (%s): nothing follows it. Give "
+                     "at least one%s",
+                     spelled, "");
+      for (; start < l->n; start++)
+        if (!l->items[start][0])
+          return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                         "empty value (%s): the option needs a non-empty "
+                         "value. Give an address such as 10.0.1.12",
+                         spelled);
+      break;
+    }
+    default:
+      if (!inline_val) {
+        if (i + 1 >= argc)
+          return usage("option needs a value (%s): nothing follows it. "
+                       "Give the value after the option%s",
+                       spelled, "");
+        inline_val = argv[++i];
+      }
+      if ((rc = take_value(o, spelled, inline_val)) != CP_OK)
+        return rc;
+      break;
+    }
+  }
+  if (ctx->help) {
+    cli_print_help(opts, doc);
+    return CP_OK;
+  }
+  for (o = opts; o->type != CLI_T_END; o++)
+    if ((o->flags & CLI_REQUIRED) && o->type == CLI_T_STR &&
+        !*(const char **)o->value)
+      return usage("missing option (--%s): this command needs it%s. See "
+                   "--help",
+                   o->long_name, "");
+  ctx->output = CLI_OUT_TEXT;
+  if (ctx->output_arg && !strcmp(ctx->output_arg, "json"))
+    ctx->output = CLI_OUT_JSON;
+  else if (ctx->output_arg && !strcmp(ctx->output_arg, "off"))
+    ctx->output = CLI_OUT_OFF;
+  cli_setup_logging(ctx);
+  return CP_OK;
+}
+
+/* ---- logging and reporting --------------------------------------------- */
+
+static void log_to_stderr(enum cp_log_level level, const char *msg, void *ud)
+{
+  static const char *const names[] = {"debug", "info", "warning"};
+  (void)ud;
+  fprintf(stderr, "configure-pkcs11: %s: %s\n", names[level], msg);
+}
+
+void cli_setup_logging(struct cli_ctx *ctx)
+{
+  cp_log_set(log_to_stderr, NULL);
+  cp_log_set_min(ctx->debug ? CP_LOG_DEBUG
+                            : ctx->quiet ? CP_LOG_WARN + 1 : CP_LOG_INFO);
+}
+
+const char *cli_config_path(const struct cli_ctx *ctx)
+{
+  const char *env = getenv("CONFIGURE_PKCS11_CONFIG");
+
+  if (ctx->config_path)
+    return ctx->config_path;
+  if (env && *env)
+    return env;
+  return plat_default_config_path();
+}
+
+int cli_report(const struct cli_ctx *ctx, enum cp_err rc)
+{
+  const char *detail;
+
+  if (rc == CP_OK)
+    return 0;
+  detail = cp_err_detail();
+  if (!*detail)
+    detail = cp_err_text(rc);
+  if (ctx->debug)
+    fprintf(stderr, "configure-pkcs11: error: %s [%s %s]\n", detail,
+            cp_err_name(rc), cp_err_where());
+  else
+    fprintf(stderr, "configure-pkcs11: error: %s\n", detail);
+  if (ctx->output == CLI_OUT_JSON) {
+    json_object *o = json_object_new_object(), *e = json_object_new_object();
+    json_object_object_add(e, "code", json_object_new_string(cp_err_name(rc)));
+    json_object_object_add(e, "message", json_object_new_string(detail));
+    json_object_object_add(e, "exit_status",
+                           json_object_new_int(cp_err_status(rc)));
+    json_object_object_add(o, "error", e);
+    printf("%s\n", json_object_to_json_string_ext(
+                       o, JSON_C_TO_STRING_PLAIN |
+                              JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+  }
+  return cp_err_status(rc);
+}

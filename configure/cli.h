@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli.h — option tables, parsing, help and reporting for the front end.
+ *
+ * Each subcommand declares a table of struct cli_opt ending in CLI_END() and
+ * calls cli_parse(). Values are checked by type before any work is done:
+ * a string option refuses "" naming the flag, a choice refuses values not in
+ * its list, an --enable/--disable pair refuses being given both ways. */
+#ifndef CLI_H
+#define CLI_H
+
+#include "cp_err.h"
+
+enum cli_output { CLI_OUT_TEXT, CLI_OUT_JSON, CLI_OUT_OFF };
+
+/* What every command shares: output mode, verbosity, config path. */
+struct cli_ctx {
+  const char *cmd;          /* "add-cluster", or NULL for top level */
+  const char *config_path;  /* --config, else the environment, else default */
+  const char *output_arg;   /* --output as given */
+  enum cli_output output;
+  int debug;
+  int quiet;
+  int help;                 /* --help was given: usage printed, exit 0 */
+};
+
+enum cli_type {
+  CLI_T_END,
+  CLI_T_STR,    /* char **: one non-empty value */
+  CLI_T_CHOICE, /* char **: one of choices[] */
+  CLI_T_LIST,   /* struct cli_list *: one or more values, option repeatable */
+  CLI_T_FLAG,   /* int *: set to 1 */
+  CLI_T_SET,    /* int *: set to set_to; the other value of the pair is a
+                   contradiction (--enable-x / --disable-x) */
+  CLI_T_INT,    /* int *: a non-negative whole number */
+  CLI_T_OPTINT  /* int *: a flag with an optional number (--wait [N]) */
+};
+
+#define CLI_REQUIRED 1
+#define CLI_HIDDEN 2 /* an accepted alias: not shown in --help */
+
+struct cli_opt {
+  enum cli_type type;
+  char short_name;
+  const char *long_name;
+  void *value;
+  const char *argh;
+  const char *help;
+  const char *const *choices;
+  int flags;
+  int set_to; /* CLI_T_SET value; CLI_T_OPTINT value when no number given */
+};
+
+#define CLI_STR(s, l, v, a, h, f) {CLI_T_STR, s, l, v, a, h, NULL, f, 0}
+#define CLI_CHOICE(l, v, a, c, h) {CLI_T_CHOICE, 0, l, v, a, h, c, 0, 0}
+#define CLI_LIST(s, l, v, a, h) {CLI_T_LIST, s, l, v, a, h, NULL, 0, 0}
+#define CLI_FLAG(s, l, v, h, f) {CLI_T_FLAG, s, l, v, NULL, h, NULL, f, 0}
+#define CLI_SET(l, v, to, h) {CLI_T_SET, 0, l, v, NULL, h, NULL, 0, to}
+#define CLI_INT(l, v, a, h) {CLI_T_INT, 0, l, v, a, h, NULL, 0, 0}
+#define CLI_OPTINT(l, v, a, d, h) {CLI_T_OPTINT, 0, l, v, a, h, NULL, 0, d}
+#define CLI_END() {CLI_T_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0}
+
+struct cli_list {
+  const char **items; /* point into argv; the array is owned */
+  int n;
+  const char *flag; /* as the user spelled it, for messages */
+};
+void cli_list_release(struct cli_list *l);
+
+/* The options every command takes (--config, --output, --debug, -q, -h). */
+#define CLI_COMMON_OPTS(ctx)                                                   \
+  CLI_STR(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
+          "the PKCS#11 config file to edit", 0),                               \
+  CLI_CHOICE("output", (void *)&(ctx)->output_arg, "<text|json|off>",          \
+             cli_output_choices, "what to print on stdout (default text)"),    \
+  CLI_FLAG(0, "debug", &(ctx)->debug, "print details of each step on stderr", \
+           0),                                                                 \
+  CLI_FLAG('q', "quiet", &(ctx)->quiet, "print only errors on stderr", 0),     \
+  CLI_FLAG('h', "help", &(ctx)->help, "show this help", 0)
+
+extern const char *const cli_output_choices[];
+
+struct cli_cmd_doc {
+  const char *synopsis;    /* "configure-pkcs11 add-cluster --cluster-id <id> …" */
+  const char *summary;     /* one line */
+  const char *const *examples;
+};
+
+/* Parses argv[1..argc-1] against opts. Prints --help to stdout (ctx->help
+ * set, CP_OK). Usage errors are CP_E_USAGE with the detail recorded. */
+CP_MUST_USE enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
+                                  const struct cli_opt *opts,
+                                  const struct cli_cmd_doc *doc);
+void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc);
+
+/* Installs the diagnostics hook for ctx (stderr, "configure-pkcs11: …"). */
+void cli_setup_logging(struct cli_ctx *ctx);
+
+/* Prints the error of rc (stderr, and a JSON object on stdout with --output
+ * json) and returns the exit status. CP_OK returns 0 and prints nothing. */
+int cli_report(const struct cli_ctx *ctx, enum cp_err rc);
+
+/* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
+const char *cli_config_path(const struct cli_ctx *ctx);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_help.c — `configure-pkcs11 help [<command>]`: the command's --help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx)
+{
+  const struct cmd_entry *c;
+  char help_flag[] = "--help";
+  char *args[3];
+
+  if (argc < 2) {
+    args[0] = argv[0];
+    args[1] = help_flag;
+    return cmd_top(2, args, ctx);
+  }
+  for (c = commands; c->name; c++)
+    if (!strcmp(argv[1], c->name) && c->fn != cmd_help) {
+      args[0] = argv[1];
+      args[1] = help_flag;
+      args[2] = NULL;
+      ctx->cmd = c->name;
+      return c->fn(2, args, ctx);
+    }
+  return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                 "unknown command (%s): there is no such command. See "
+                 "configure-pkcs11 --help",
+                 argv[1]);
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_top.c — the original tool's top-level options: edit the slot(s) and
+ * the logging section of the config, offline. */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cert.h"
+#include "cfg_file.h"
+#include "commands.h"
+#include "cp_buf.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+#include "output.h"
+
+static const char *const log_types[] = {"term", "file", NULL};
+static const char *const log_levels[] = {"error", "warn", "info", "debug",
+                                         "trace", NULL};
+static const char *const log_rotations[] = {"never", "hourly", "daily", NULL};
+static const char *const retry_modes[] = {"off", "standard", NULL};
+
+static const char *const top_examples[] = {
+    "sudo configure-pkcs11 -a 10.0.1.12 10.0.2.7",
+    "sudo configure-pkcs11 --hsm-ca-cert /home/ec2-user/customerCA.crt "
+    "--disable-key-availability-check",
+    NULL};
+
+static const struct cli_cmd_doc top_doc = {
+    "configure-pkcs11 [<options>]\n"
+    "   or: configure-pkcs11 <command> [<options>]   (commands: add-cluster, "
+    "remove-cluster, list-clusters, help)",
+    "Edit the AWS CloudHSM PKCS#11 library's config file. Cluster options "
+    "apply to the only slot; logging and check options to every slot.",
+    top_examples};
+
+struct top_opts {
+  struct cli_list addrs;
+  const char *ca_cert;
+  const char *client_cert, *client_key;
+  const char *log_type, *log_file, *log_level, *log_rotation, *retry_mode;
+  int key_check, validate_key, cert_storage; /* -1 unset, 0 off, 1 on */
+};
+
+static enum cp_err parse_servers(const struct cli_list *l,
+                                 struct cfg_server **out, struct addr **store)
+{
+  enum cp_err rc = CP_OK;
+  int i;
+
+  *store = cp_xcalloc((size_t)l->n, sizeof(**store));
+  *out = cp_xcalloc((size_t)l->n, sizeof(**out));
+  for (i = 0; i < l->n; i++) {
+    CP_TRY(rc, addr_parse(l->items[i], "-a", &(*store)[i]));
+    (*out)[i].hostname = (*store)[i].host;
+    (*out)[i].port = (*store)[i].port;
+    (*out)[i].enable = 1;
+  }
+out:
+  return rc;
+}
+
+/* Cluster options name one slot: refuse a config with several. */
+static enum cp_err single_slot(const struct cfg_model *m, const char *flag)
+{
+  size_t n = cfg_model_slot_count(m);
+
+  if (n <= 1)
+    return CP_OK;
+  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                 "ambiguous option (%s): the config has %zu slots and %s "
+                 "edits one. Use add-cluster --cluster-id <id> %s ... for "
+                 "that cluster",
+                 flag, n, flag, flag);
+}
+
+static int any_option(const struct top_opts *o)
+{
+  return o->addrs.n || o->ca_cert || o->client_cert || o->client_key ||
+         o->log_type || o->log_file || o->log_level || o->log_rotation ||
+         o->retry_mode || o->key_check >= 0 || o->validate_key >= 0 ||
+         o->cert_storage >= 0;
+}
+
+enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
+{
+  struct top_opts o = {{NULL, 0, NULL}, NULL, NULL, NULL, NULL, NULL,
+                       NULL,            NULL, NULL, -1,   -1,   -1};
+  const struct cli_opt opts[] = {
+      CLI_LIST('a', NULL, &o.addrs, "<address>",
+               "set the HSM servers (IPv4, IPv6, HOST:PORT, [IPV6]:PORT)"),
+      CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
+              "the CA certificate that issued the cluster's certificate", 0),
+      CLI_STR(0, "client-cert-hsm-tls-file", &o.client_cert, "<file>",
+              "client certificate for mutual TLS with the HSMs", 0),
+      CLI_STR(0, "client-key-hsm-tls-file", &o.client_key, "<file>",
+              "private key of that client certificate", 0),
+      CLI_STR(0, "server-client-cert-file", &o.client_cert, "<file>",
+              "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
+      CLI_STR(0, "server-client-key-file", &o.client_key, "<file>",
+              "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
+      CLI_CHOICE("log-type", &o.log_type, "<term|file>", log_types,
+                 "where the library logs"),
+      CLI_STR(0, "log-file", &o.log_file, "<file>", "the library's log file",
+              0),
+      CLI_CHOICE("log-level", &o.log_level,
+                 "<error|warn|info|debug|trace>", log_levels,
+                 "the library's log level"),
+      CLI_CHOICE("log-rotation", &o.log_rotation, "<never|hourly|daily>",
+                 log_rotations, "how often the library rotates its log"),
+      CLI_CHOICE("default-retry-mode", &o.retry_mode, "<off|standard>",
+                 retry_modes, "retries of non-terminal HSM failures"),
+      CLI_SET("enable-key-availability-check", &o.key_check, 1,
+              "check a key is on enough HSMs before use"),
+      CLI_SET("disable-key-availability-check", &o.key_check, 0,
+              "allow keys on a single HSM (one-HSM clusters)"),
+      CLI_SET("enable-validate-key-at-init", &o.validate_key, 1,
+              "validate parameters when a crypto operation starts"),
+      CLI_SET("disable-validate-key-at-init", &o.validate_key, 0,
+              "skip that validation"),
+      CLI_SET("enable-certificate-storage", &o.cert_storage, 1,
+              "store certificates on the HSMs"),
+      CLI_SET("disable-certificate-storage", &o.cert_storage, 0,
+              "do not store certificates on the HSMs"),
+      CLI_COMMON_OPTS(ctx),
+      CLI_END()};
+  struct cfg_file f = CFG_FILE_INIT;
+  struct cfg_server *servers = NULL;
+  struct addr *addr_store = NULL;
+  struct cert_info ci;
+  char *ca_abs = NULL, *cert_abs = NULL, *key_abs = NULL, *log_abs = NULL;
+  enum cfg_action action;
+  int changed = 0;
+  enum cp_err rc;
+
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc));
+  if (ctx->help)
+    goto out;
+  if (!any_option(&o))
+    CP_FAIL(rc, CP_E_USAGE,
+            "no option given (configure-pkcs11): nothing to change. Give an "
+            "option or a command; see configure-pkcs11 --help");
+  if (!o.client_cert != !o.client_key)
+    CP_FAIL(rc, CP_E_USAGE,
+            "incomplete client TLS pair (%s): the certificate and the key go "
+            "together. Give both --client-cert-hsm-tls-file and "
+            "--client-key-hsm-tls-file",
+            o.client_cert ? "--client-cert-hsm-tls-file"
+                          : "--client-key-hsm-tls-file");
+  /* Check every value before touching the file. */
+  if (o.addrs.n)
+    CP_TRY(rc, parse_servers(&o.addrs, &servers, &addr_store));
+  if (o.ca_cert) {
+    CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci));
+    ca_abs = plat_abs_path(o.ca_cert);
+  }
+  if (o.client_cert) {
+    CP_TRY(rc, cert_check_client_pair(o.client_cert, o.client_key, &ci));
+    cert_abs = plat_abs_path(o.client_cert);
+    key_abs = plat_abs_path(o.client_key);
+  }
+  if (o.log_file)
+    log_abs = plat_abs_path(o.log_file);
+
+  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
+  CP_TRY(rc, cfg_file_load(&f));
+  if (o.addrs.n) {
+    CP_TRY(rc, single_slot(&f.model, "-a"));
+    cfg_model_set_servers(&f.model, -1, servers, (size_t)o.addrs.n);
+  }
+  if (ca_abs) {
+    CP_TRY(rc, single_slot(&f.model, "--hsm-ca-cert"));
+    cfg_model_set_cluster_string(&f.model, -1, "hsm_ca_file", ca_abs);
+  }
+  if (cert_abs) {
+    CP_TRY(rc, single_slot(&f.model, "--client-cert-hsm-tls-file"));
+    cfg_model_set_cluster_string(&f.model, -1, "client_cert_path", cert_abs);
+    cfg_model_set_cluster_string(&f.model, -1, "client_key_path", key_abs);
+  }
+  if (o.key_check >= 0)
+    cfg_model_set_option_bool(&f.model, -1, "disable_key_availability_check",
+                              !o.key_check);
+  if (o.validate_key >= 0)
+    cfg_model_set_option_bool(&f.model, -1, "validate_key_at_init",
+                              o.validate_key);
+  if (o.cert_storage >= 0)
+    cfg_model_set_option_bool(&f.model, -1, "certificate_storage",
+                              o.cert_storage);
+  if (o.retry_mode)
+    cfg_model_set_option_string(&f.model, -1, "default_retry_mode",
+                                o.retry_mode);
+  if (o.log_type)
+    cfg_model_set_logging(&f.model, "log_type", o.log_type);
+  if (log_abs)
+    cfg_model_set_logging(&f.model, "log_file", log_abs);
+  if (o.log_level)
+    cfg_model_set_logging(&f.model, "log_level", o.log_level);
+  if (o.log_rotation)
+    cfg_model_set_logging(&f.model, "log_interval", o.log_rotation);
+  CP_TRY(rc, cfg_file_commit(&f, &changed));
+  action = changed ? (f.meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
+  {
+    char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f.path);
+    output_result(ctx,
+                  output_slot_result(action, changed, NULL, NULL, NULL, NULL,
+                                     0, f.path),
+                  text);
+    free(text);
+  }
+out:
+  cfg_file_release(&f);
+  free(servers);
+  free(addr_store);
+  free(ca_abs);
+  free(cert_abs);
+  free(key_abs);
+  free(log_abs);
+  cli_list_release(&o.addrs);
+  return rc;
+}

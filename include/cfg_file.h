@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cfg_file.h — read and rewrite the config under an exclusive lock.
+ *
+ * Calling sequence (git's lockfile.h):
+ *
+ *   struct cfg_file f = CFG_FILE_INIT;
+ *   CP_TRY(rc, cfg_file_lock(&f, path, 10000));   lock beside the config
+ *   CP_TRY(rc, cfg_file_load(&f));                 re-read under the lock
+ *   ... edit f.model (cfg_model_*) ...
+ *   CP_TRY(rc, cfg_file_commit(&f, &changed));     atomic replace, or no-op
+ *   out: cfg_file_release(&f);                     always; drops the lock
+ *
+ * Contract: when any call fails, the config on disk is byte for byte what it
+ * was. A config that does not parse is never overwritten. commit() writes
+ * nothing (the file keeps its mtime) when the model holds the same data as
+ * the file did. */
+#ifndef CFG_FILE_H
+#define CFG_FILE_H
+
+#include "cfg_model.h"
+#include "cp_platform.h"
+
+struct cfg_file {
+  char *path;
+  struct plat_lock *lock;
+  struct plat_file_meta meta; /* of the file as loaded */
+  struct cfg_model model;     /* edit this */
+  struct cfg_model loaded;    /* as read, to tell whether anything changed */
+  struct cp_buf text;         /* the new text, after commit() or render() */
+};
+#define CFG_FILE_INIT                                                          \
+  {NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT, CP_BUF_INIT}
+
+/* Checks the folder is safe, takes the lock (waiting up to timeout_ms) and
+ * removes temporary files an interrupted run left. */
+CP_MUST_USE enum cp_err cfg_file_lock(struct cfg_file *f, const char *path,
+                                      int timeout_ms);
+/* Reads and parses the file; a missing file loads the default model. */
+CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f);
+/* Reads without a lock (list-clusters, check): never writes. A missing file
+ * is CP_E_IO naming it. */
+CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path);
+/* 1 when the model differs from what was loaded (or the file is new). */
+int cfg_file_changed(const struct cfg_file *f);
+/* Renders the new text into f->text (for --dry-run diffs). */
+void cfg_file_render(struct cfg_file *f);
+/* Writes the model if it changed; *changed says whether it did. */
+CP_MUST_USE enum cp_err cfg_file_commit(struct cfg_file *f, int *changed);
+void cfg_file_release(struct cfg_file *f);
+
+#endif

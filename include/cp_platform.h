@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cp_platform.h — everything that differs between POSIX and Windows, behind
+ * one small interface: platform_posix.c and platform_win32.c implement it.
+ *
+ * Files are never opened through a symbolic link. Errors are recorded with
+ * cp_fail() and name the path. */
+#ifndef CP_PLATFORM_H
+#define CP_PLATFORM_H
+
+#include <stddef.h>
+
+#include "cp_buf.h"
+#include "cp_err.h"
+
+/* Process set-up for a command-line tool: SIGPIPE ignored, fds 0-2 open. */
+void plat_process_init(void);
+
+/* Default locations of the PKCS#11 config and the cluster CA. */
+const char *plat_default_config_path(void);
+const char *plat_default_ca_path(void);
+const char *plat_default_log_path(void); /* the library's log file */
+
+/* The user's home folder (HOME, then the passwd entry / USERPROFILE); NULL
+ * when there is none. Caller frees. */
+char *plat_home_dir(void);
+int plat_is_admin(void); /* root / elevated */
+
+struct plat_file_meta {
+  int exists;
+  unsigned mode; /* permission bits */
+  long uid, gid; /* -1 where unknown */
+};
+#define PLAT_FILE_META_INIT {0, 0, -1, -1}
+
+/* Reads a whole regular file into out (appends). exists=0 and CP_OK when
+ * absent (if meta given); a file over max bytes, a symlink, a folder or an
+ * unreadable file is an error with code `code`. */
+CP_MUST_USE enum cp_err plat_read_file(const char *path, size_t max,
+                                       struct cp_buf *out,
+                                       struct plat_file_meta *meta,
+                                       enum cp_err code);
+
+/* Refuses a folder others could write into (world-writable; as root also
+ * group-writable or owned by another user), or a missing folder. */
+CP_MUST_USE enum cp_err plat_check_dir_safe(const char *dir);
+
+/* An exclusive advisory lock on lock_path (created 0600, never through a
+ * symlink). The kernel drops it when the process dies, so a killed run never
+ * leaves a stale lock. Waits up to timeout_ms; CP_E_LOCKED after that. */
+struct plat_lock;
+CP_MUST_USE enum cp_err plat_lock_acquire(const char *lock_path,
+                                          int timeout_ms,
+                                          struct plat_lock **out);
+void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
+
+/* Atomically replaces path with data: a temporary file beside it (O_EXCL,
+ * never a symlink), written, flushed, mode and owner taken from `old` (0644
+ * for a new file), fsync'd, renamed over path, folder fsync'd. On any failure
+ * the temporary file is removed and path is untouched. */
+CP_MUST_USE enum cp_err plat_replace_file(const char *path, const void *data,
+                                          size_t len,
+                                          const struct plat_file_meta *old);
+
+/* Removes temporary files a killed run of plat_replace_file() left beside
+ * path. Call only while holding the lock. Returns how many were removed. */
+int plat_remove_stale_temps(const char *path);
+
+/* An absolute form of path (relative to the current folder); the file need
+ * not exist. Caller frees. */
+char *plat_abs_path(const char *path);
+
+/* Folder part of a path ("." when none). Caller frees. */
+char *plat_dirname(const char *path);
+
+/* 4 or 6 when text is a valid IPv4 / IPv6 address (inet_pton), else 0. */
+int plat_ip_family(const char *text);
+
+/* Monotonic milliseconds, and a sleep. */
+long long plat_now_ms(void);
+void plat_sleep_ms(int ms);
+
+/* Fault injection for tests: when the environment variable
+ * CONFIGURE_PKCS11_FAULT names a step (write, fsync, rename, dirsync) and the
+ * binary was built with CP_TESTING, that step fails with EIO. */
+int plat_fault(const char *step);
+
+#endif

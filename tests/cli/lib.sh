@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: Apache-2.0
+# lib.sh — helpers for command-line tests: run the tool, check the exit
+# status, stdout, stderr and files. Each t_*.sh sources this and calls `done_`.
+set -u
+: "${CP_BIN:?set CP_BIN to the configure-pkcs11 binary}"
+: "${CP_SHARED:=$(cd "$(dirname "$0")/../../../shared" && pwd)}"
+: "${CP_TESTS:=$(cd "$(dirname "$0")/.." && pwd)}"
+T=$(mktemp -d /tmp/cp-cli-XXXXXX)
+chmod 700 "$T"
+trap 'rm -rf "$T"' EXIT
+export CONFIGURE_PKCS11_CONFIG="$T/cloudhsm-pkcs11.cfg"
+# Never reach a real AWS host or instance metadata from a test.
+export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9
+export AWS_CONFIG_FILE="$T/aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/aws-credentials"
+unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
+      AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CLOUDHSM_V2 SUDO_USER || true
+PASS=0 FAIL=0
+OUT="$T/.stdout" ERR="$T/.stderr"
+
+ok()   { PASS=$((PASS + 1)); }
+bad()  { FAIL=$((FAIL + 1)); printf 'FAIL: %s\n' "$*" >&2; }
+
+# run ARGS...: runs the tool, keeps stdout/stderr in $OUT/$ERR, status in $RC
+run() { "$CP_BIN" "$@" >"$OUT" 2>"$ERR"; RC=$?; }
+
+# expect_code N ARGS...: runs the tool and checks its exit status
+expect_code() {
+  local want=$1; shift
+  run "$@"
+  if [ "$RC" = "$want" ]; then ok; else
+    bad "exit $RC, wanted $want: configure-pkcs11 $*"; sed 's/^/  stderr: /' "$ERR" >&2; fi
+  check_error_format
+}
+
+# Every error is one line: "configure-pkcs11: error: <what> (<subject>): <why>. <fix>"
+check_error_format() {
+  local n
+  n=$(grep -c '^configure-pkcs11: error: ' "$ERR")
+  if [ "$RC" = 0 ]; then
+    [ "$n" = 0 ] && ok || bad "exit 0 but an error was printed: $(cat "$ERR")"
+    return
+  fi
+  if [ "$n" != 1 ]; then bad "wanted exactly one error line, got $n: $(cat "$ERR")"; return; fi
+  if grep '^configure-pkcs11: error: ' "$ERR" | grep -qE '^configure-pkcs11: error: [^(]+ \([^)]*\): .+\. .+'; then ok
+  else bad "error not in the one-line format: $(cat "$ERR")"; fi
+  local line; line=$(grep '^configure-pkcs11: error: ' "$ERR")
+  [ "${#line}" -le 400 ] && ok || bad "error line too long (${#line}): $line"
+}
+
+expect_stderr() { if grep -qF -- "$1" "$ERR"; then ok; else bad "stderr lacks '$1': $(cat "$ERR")"; fi; }
+expect_stdout() { if grep -qF -- "$1" "$OUT"; then ok; else bad "stdout lacks '$1': $(cat "$OUT")"; fi; }
+expect_stdout_empty() { if [ ! -s "$OUT" ]; then ok; else bad "stdout not empty: $(cat "$OUT")"; fi; }
+# expect_json JQ_FILTER EXPECTED: evaluates a jq-like python expression on stdout
+expect_json() {
+  local got
+  got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2])))' "$OUT" "$1" 2>&1)
+  [ "$got" = "$2" ] && ok || bad "json $1 = $got, wanted $2 (stdout: $(cat "$OUT"))"
+}
+expect_file_same() { if cmp -s "$1" "$2"; then ok; else bad "$1 differs from $2"; diff "$1" "$2" | head -20 >&2; fi; }
+expect_no_temp() {
+  local n; n=$(find "$(dirname "$1")" -maxdepth 1 -name "$(basename "$1").tmp-*" | wc -l)
+  [ "$n" = 0 ] && ok || bad "$n temporary file(s) left beside $1"
+}
+# cfg_get PY_EXPR: evaluates an expression on the parsed config (as d)
+cfg_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2])))' "$CONFIGURE_PKCS11_CONFIG" "$1"; }
+expect_cfg() { local got; got=$(cfg_get "$1"); [ "$got" = "$2" ] && ok || bad "config $1 = $got, wanted $2"; }
+
+# make_ca NAME [DAYS] [extra openssl args]: a self-signed CA in $T/NAME.crt/.key
+make_ca() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days "${2:-3650}" \
+    -subj "/O=Test/CN=$1" -keyout "$T/$1.key" -out "$T/$1.crt" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+}
+# make_leaf NAME CA: a certificate NAME signed by CA, in $T/NAME.crt/.key
+make_leaf() {
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=Test/CN=$1" \
+    -keyout "$T/$1.key" -out "$T/$1.csr" 2>/dev/null
+  openssl x509 -req -in "$T/$1.csr" -CA "$T/$2.crt" -CAkey "$T/$2.key" -CAcreateserial \
+    -days 365 -out "$T/$1.crt" 2>/dev/null
+}
+
+done_() {
+  echo "$PASS passed, $FAIL failed"
+  [ "$FAIL" = 0 ]
+}

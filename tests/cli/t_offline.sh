@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_offline.sh — the original tool's top-level options, and the exit statuses.
+. "$(dirname "$0")/lib.sh"
+CFG=$CONFIGURE_PKCS11_CONFIG
+make_ca customerCA
+make_leaf client customerCA
+make_leaf other customerCA
+make_ca oldCA 1
+openssl x509 -in "$T/oldCA.crt" -noout >/dev/null
+
+# -a on a new config creates the single-cluster form
+expect_code 0 -a 10.0.1.12 10.0.2.7
+expect_stdout "added $CFG"
+expect_cfg 'd["clusters"][0]["cluster"]["servers"]' '[{"hostname": "10.0.1.12", "port": 2223, "enable": true}, {"hostname": "10.0.2.7", "port": 2223, "enable": true}]'
+expect_cfg '"cluster_id" in d["clusters"][0]["cluster"]' 'false'
+expect_cfg 'd["logging"]' '{"log_type": "file", "log_file": "/opt/cloudhsm/run/cloudhsm-pkcs11.log", "log_level": "info", "log_interval": "daily"}'
+[ "$(stat -c %a "$CFG")" = 644 ] && ok || bad "new config mode $(stat -c %a "$CFG")"
+
+# the same again: unchanged, file untouched (inode and mtime)
+cp -p "$CFG" "$T/before"; before=$(stat -c '%i %Y' "$CFG"); sleep 1
+expect_code 0 -a 10.0.1.12 10.0.2.7 --output json
+expect_json 'd["action"], d["changed"]' '["unchanged", false]'
+[ "$(stat -c '%i %Y' "$CFG")" = "$before" ] && ok || bad "unchanged run touched the file"
+
+# host names, ports and IPv6
+expect_code 0 -a '[fd00:ec2::23]:2300' hsm-proxy.internal:2223
+expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["fd00:ec2::23", "hsm-proxy.internal"]'
+expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["port"]' '2300'
+
+# every option of the original tool
+expect_code 0 --hsm-ca-cert "$T/customerCA.crt" --log-type term --log-file "$T/p11.log" \
+  --log-level trace --log-rotation hourly --default-retry-mode off \
+  --disable-key-availability-check --enable-validate-key-at-init --enable-certificate-storage \
+  --client-cert-hsm-tls-file "$T/client.crt" --client-key-hsm-tls-file "$T/client.key"
+expect_cfg 'd["clusters"][0]["cluster"]["hsm_ca_file"]' "\"$T/customerCA.crt\""
+expect_cfg 'd["clusters"][0]["cluster"]["client_cert_path"]' "\"$T/client.crt\""
+expect_cfg 'd["clusters"][0]["cluster"]["client_key_path"]' "\"$T/client.key\""
+expect_cfg 'list(d["clusters"][0]["cluster"].keys())' '["client_cert_path", "client_key_path", "hsm_ca_file", "servers", "options"]'
+expect_cfg 'd["clusters"][0]["cluster"]["options"]' '{"disable_key_availability_check": true, "validate_key_at_init": true, "certificate_storage": true, "default_retry_mode": "off"}'
+expect_cfg 'd["logging"]' "{\"log_type\": \"term\", \"log_file\": \"$T/p11.log\", \"log_level\": \"trace\", \"log_interval\": \"hourly\"}"
+expect_code 0 --enable-key-availability-check --disable-validate-key-at-init --disable-certificate-storage --default-retry-mode standard
+expect_cfg 'd["clusters"][0]["cluster"]["options"]' '{"disable_key_availability_check": false, "validate_key_at_init": false, "certificate_storage": false, "default_retry_mode": "standard"}'
+# relative paths are stored absolute; old option names are accepted
+(cd "$T" && "$CP_BIN" --server-client-cert-file client.crt --server-client-key-file ./client.key >/dev/null) && ok || bad "old client option names"
+expect_cfg 'd["clusters"][0]["cluster"]["client_key_path"]' "\"$T/client.key\""
+
+# usage errors: 2, file untouched
+cp -p "$CFG" "$T/before"
+expect_code 2
+expect_stderr "no option given"
+expect_code 2 --log-levl info
+expect_stderr "Did you mean --log-level?"
+expect_code 2 --disable-key-availability-check --enable-key-availability-check
+expect_stderr "contradictory options"
+expect_code 2 --client-cert-hsm-tls-file "$T/client.crt"
+expect_stderr "Give both --client-cert-hsm-tls-file and --client-key-hsm-tls-file"
+expect_code 2 --log-level
+expect_code 2 --log-level info --log-level warn
+expect_code 2 stray-word
+expect_code 2 --client-cert-hsm-tls-file "$T/client.crt" --server-client-cert-file "$T/client.crt" --client-key-hsm-tls-file "$T/client.key"
+expect_file_same "$CFG" "$T/before"
+
+# invalid values: 252, file untouched
+expect_code 252 -a ""
+expect_stderr "empty value (-a)"
+expect_code 252 -a 10.0.0.256
+expect_stderr "invalid server address (-a 10.0.0.256)"
+expect_code 252 -a 10.0.0.1:99999
+expect_code 252 --log-level loud
+expect_stderr "Use one of: error, warn, info, debug, trace"
+expect_code 252 --log-type syslog
+expect_code 252 --log-rotation weekly
+expect_code 252 --default-retry-mode always
+expect_code 252 --log-file ""
+expect_code 252 --hsm-ca-cert "$T/nope.crt"
+expect_stderr "cannot open file ($T/nope.crt)"
+expect_code 252 --hsm-ca-cert "$T/client.crt"
+expect_stderr "is not a CA"
+echo "not pem" > "$T/junk.crt"
+expect_code 252 --hsm-ca-cert "$T/junk.crt"
+expect_stderr "is not a PEM certificate"
+expect_code 252 --client-cert-hsm-tls-file "$T/client.crt" --client-key-hsm-tls-file "$T/other.key"
+expect_stderr "client key does not match its certificate"
+expect_file_same "$CFG" "$T/before"
+
+# JSON errors on stdout too
+expect_code 252 --log-level loud --output json
+expect_json 'd["error"]["code"], d["error"]["exit_status"]' '["invalid_value", 252]'
+expect_code 2 --nope --output json
+expect_json 'd["error"]["exit_status"]' '2'
+# --output off prints nothing on stdout
+expect_code 0 --log-level info --output off
+expect_stdout_empty
+
+# malformed config: 253, never overwritten, error names the file and offset
+printf '{"clusters": [\n  {"type": "hsm1",,}\n' > "$CFG"; cp "$CFG" "$T/broken"
+expect_code 253 --log-level info
+expect_stderr "config file is not valid JSON ($CFG)"
+expect_stderr "at byte"
+expect_file_same "$CFG" "$T/broken"
+
+# -a with several slots would be ambiguous
+cat > "$CFG" <<'JSON'
+{"clusters":[{"type":"hsm1","cluster":{"cluster_id":"cluster-aaaaaaaaaaa","servers":[]}},
+             {"type":"hsm1","cluster":{"cluster_id":"cluster-bbbbbbbbbbb","servers":[]}}]}
+JSON
+expect_code 252 -a 10.0.0.1
+expect_stderr "the config has 2 slots"
+# global options apply to every slot
+expect_code 0 --disable-key-availability-check
+expect_cfg '[c["cluster"]["options"]["disable_key_availability_check"] for c in d["clusters"]]' '[true, true]'
+
+# a config in a world-writable folder is refused
+mkdir -p "$T/open"; chmod 777 "$T/open"
+expect_code 253 --config "$T/open/p.cfg" --log-level info
+expect_stderr "unsafe folder ($T/open)"
+[ ! -e "$T/open/p.cfg" ] && ok || bad "config written in a world-writable folder"
+# a missing folder
+expect_code 253 --config "$T/missing/p.cfg" --log-level info
+expect_stderr "folder not found"
+
+# a failed write (file size limit) leaves the old config byte-identical, no temp
+cp "$CFG" "$T/before"
+( ulimit -f 1; "$CP_BIN" -a 10.9.9.9 --config "$T/big.cfg" --log-level info >/dev/null 2>&1 ) ; :
+python3 - "$CFG" <<'PY'
+import json,sys
+d=json.load(open(sys.argv[1]))
+d["pad"]="x"*5000
+json.dump(d,open(sys.argv[1],"w"),indent=2)
+PY
+cp "$CFG" "$T/before"
+( ulimit -f 4; trap '' XFSZ; "$CP_BIN" --log-level debug >"$OUT" 2>"$ERR" ); RC=$?
+[ "$RC" = 253 ] && ok || bad "write past the size limit: exit $RC, wanted 253 ($(cat "$ERR"))"
+expect_stderr "cannot write config ($CFG)"
+expect_file_same "$CFG" "$T/before"
+expect_no_temp "$CFG"
+
+# --version and --help
+expect_code 0 --version
+expect_stdout "configure-pkcs11 "
+expect_code 0 --help
+expect_stdout "--disable-key-availability-check"
+expect_stdout "exit status: 0 success"
+done_

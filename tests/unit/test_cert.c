@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_cert.c — CA file, client pair and cluster certificate checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cert.h"
+#include "testcerts.h"
+
+static char dir[] = "/tmp/cp-test-cert-XXXXXX";
+static char pathbuf[8][512];
+
+static const char *p(int i, const char *name)
+{
+  snprintf(pathbuf[i], sizeof(pathbuf[i]), "%s/%s", dir, name);
+  return pathbuf[i];
+}
+
+static void write_text(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static void expect(enum cp_err got, enum cp_err want, const char *needle)
+{
+  if (got != want || (needle && !strstr(cp_err_detail(), needle)))
+    fail_msg("got %d \"%s\", wanted %d with \"%s\"", got, cp_err_detail(),
+             want, needle ? needle : "");
+}
+
+static void test_ca_file_checks(void **state)
+{
+  struct tc_cert ca, expired, leaf, future;
+  struct cert_info ci;
+  (void)state;
+
+  tc_make(&ca, "Good CA", NULL, 1, -1, 3650);
+  tc_make(&expired, "Old CA", NULL, 1, -400, -35);
+  tc_make(&future, "Future CA", NULL, 1, 30, 400);
+  tc_make(&leaf, "Leaf", &ca, 0, -1, 365);
+  tc_write_cert(&ca, p(0, "ca.crt"));
+  tc_write_cert(&expired, p(1, "expired.crt"));
+  tc_write_cert(&leaf, p(2, "leaf.crt"));
+  tc_write_cert(&future, p(3, "future.crt"));
+  write_text(p(4, "junk.crt"), "not a certificate\n");
+
+  expect(cert_check_ca_file(p(0, "ca.crt"), &ci), CP_OK, NULL);
+  assert_string_equal(ci.subject, "CN=Good CA,O=Test");
+  assert_true(ci.days_left >= 3648 && ci.days_left <= 3650);
+  expect(cert_check_ca_file(p(1, "expired.crt"), &ci), CP_E_CERT, "has expired");
+  expect(cert_check_ca_file(p(2, "leaf.crt"), &ci), CP_E_CERT, "is not a CA");
+  expect(cert_check_ca_file(p(3, "future.crt"), &ci), CP_E_CERT, "not valid yet");
+  expect(cert_check_ca_file(p(4, "junk.crt"), &ci), CP_E_CERT,
+         "is not a PEM certificate");
+  expect(cert_check_ca_file(p(5, "missing.crt"), &ci), CP_E_CERT,
+         "cannot open file");
+  expect(cert_check_ca_file(dir, &ci), CP_E_CERT, "not a regular file");
+  assert_non_null(strstr(cp_err_detail(), dir));
+  tc_free(&ca);
+  tc_free(&expired);
+  tc_free(&leaf);
+  tc_free(&future);
+}
+
+static void test_client_pair(void **state)
+{
+  struct tc_cert ca, c1, c2;
+  struct cert_info ci;
+  (void)state;
+
+  tc_make(&ca, "Client CA", NULL, 1, -1, 3650);
+  tc_make(&c1, "client one", &ca, 0, -1, 365);
+  tc_make(&c2, "client two", &ca, 0, -1, 365);
+  tc_write_cert(&c1, p(0, "c1.crt"));
+  tc_write_key(&c1, p(1, "c1.key"));
+  tc_write_key(&c2, p(2, "c2.key"));
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(1, "c1.key"), &ci), CP_OK,
+         NULL);
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(2, "c2.key"), &ci),
+         CP_E_CERT, "does not match");
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(0, "c1.crt"), &ci),
+         CP_E_CERT, "not a PEM private key");
+  expect(cert_check_client_pair(p(1, "c1.key"), p(1, "c1.key"), &ci),
+         CP_E_CERT, "client certificate is not a PEM certificate");
+  tc_free(&ca);
+  tc_free(&c1);
+  tc_free(&c2);
+}
+
+static void test_cluster_verification(void **state)
+{
+  struct tc_cert ca, other, cluster;
+  char *pem;
+  (void)state;
+
+  tc_make(&ca, "Customer CA", NULL, 1, -1, 3650);
+  tc_make(&other, "Other CA", NULL, 1, -1, 3650);
+  tc_make(&cluster, "cluster-abcdefghijk", &ca, 0, -1, 3650);
+  tc_write_cert(&ca, p(0, "ca.crt"));
+  tc_write_cert(&other, p(1, "other.crt"));
+  pem = tc_cert_pem(&cluster);
+  expect(cert_verify_cluster(p(0, "ca.crt"), pem, strlen(pem),
+                             "cluster-abcdefghijk"),
+         CP_OK, NULL);
+  expect(cert_verify_cluster(p(1, "other.crt"), pem, strlen(pem),
+                             "cluster-abcdefghijk"),
+         CP_E_CA_MISMATCH, "CN=Other CA,O=Test did not sign");
+  assert_non_null(strstr(cp_err_detail(), "issued by CN=Customer CA,O=Test"));
+  expect(cert_verify_cluster(p(0, "ca.crt"), "garbage", 7,
+                             "cluster-abcdefghijk"),
+         CP_E_API, "not PEM");
+  free(pem);
+  tc_free(&ca);
+  tc_free(&other);
+  tc_free(&cluster);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  char cmd[600];
+  (void)state;
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  return system(cmd);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ca_file_checks),
+      cmocka_unit_test(test_client_pair),
+      cmocka_unit_test(test_cluster_verification),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_cfg_file.c — the locked, atomic rewrite of the config file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cfg_file.h"
+
+static char dir[] = "/tmp/cp-test-cfgfile-XXXXXX";
+static char cfg[600];
+
+static const char *original =
+    "{\n  \"clusters\": [\n    {\n      \"type\": \"hsm1\",\n"
+    "      \"cluster\": {\n        \"hsm_ca_file\": \"/ca.crt\",\n"
+    "        \"cluster_id\": \"cluster-aaaaaaaaaaa\",\n"
+    "        \"servers\": []\n      }\n    }\n  ]\n}\n";
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+  chmod(path, mode);
+}
+
+static char *read_all(const char *path)
+{
+  struct cp_buf b = CP_BUF_INIT;
+  assert_int_equal(plat_read_file(path, 1 << 24, &b, NULL, CP_E_IO), CP_OK);
+  return cp_buf_detach(&b);
+}
+
+/* Files in dir other than the config and its lock. */
+static int stray_files(void)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int n = 0;
+
+  while ((de = readdir(d)))
+    if (de->d_name[0] != '.' && strcmp(de->d_name, "p11.cfg") &&
+        strcmp(de->d_name, "p11.cfg.lock"))
+      n++;
+  closedir(d);
+  return n;
+}
+
+static enum cp_err add_cluster(const char *id, int *changed)
+{
+  struct cfg_file f = CFG_FILE_INIT;
+  struct cfg_server s[] = {{"10.1.1.1", 2223, 1}};
+  struct cfg_slot_spec spec = {id, NULL, "/ca.crt", NULL, NULL, s, 1};
+  enum cfg_action a;
+  enum cp_err rc;
+
+  CP_TRY(rc, cfg_file_lock(&f, cfg, 2000));
+  CP_TRY(rc, cfg_file_load(&f));
+  cfg_model_upsert_slot(&f.model, &spec, &a);
+  CP_TRY(rc, cfg_file_commit(&f, changed));
+out:
+  cfg_file_release(&f);
+  return rc;
+}
+
+static void test_new_file_gets_0644(void **state)
+{
+  struct stat st;
+  int changed;
+  (void)state;
+
+  unlink(cfg);
+  umask(077);
+  assert_int_equal(add_cluster("cluster-aaaaaaaaaaa", &changed), CP_OK);
+  assert_true(changed);
+  assert_int_equal(stat(cfg, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0644);
+  assert_int_equal(stray_files(), 0);
+}
+
+static void test_mode_kept_and_unchanged_is_untouched(void **state)
+{
+  struct stat before, after;
+  int changed;
+  char *text;
+  (void)state;
+
+  write_file(cfg, original, 0600);
+  assert_int_equal(add_cluster("cluster-bbbbbbbbbbb", &changed), CP_OK);
+  assert_true(changed);
+  assert_int_equal(stat(cfg, &before), 0);
+  assert_int_equal(before.st_mode & 0777, 0600);
+  text = read_all(cfg);
+  sleep(1);
+  assert_int_equal(add_cluster("cluster-bbbbbbbbbbb", &changed), CP_OK);
+  assert_false(changed);
+  assert_int_equal(stat(cfg, &after), 0);
+  assert_int_equal(before.st_ino, after.st_ino);
+  assert_int_equal(before.st_mtime, after.st_mtime);
+  free(text);
+}
+
+static void test_malformed_config_never_overwritten(void **state)
+{
+  int changed;
+  char *text;
+  (void)state;
+
+  write_file(cfg, "{\"clusters\": [", 0644);
+  assert_int_equal(add_cluster("cluster-bbbbbbbbbbb", &changed), CP_E_CONFIG);
+  assert_non_null(strstr(cp_err_detail(), cfg));
+  text = read_all(cfg);
+  assert_string_equal(text, "{\"clusters\": [");
+  free(text);
+}
+
+static void test_stale_temp_removed(void **state)
+{
+  char tmp[700];
+  int changed;
+  (void)state;
+
+  write_file(cfg, original, 0644);
+  snprintf(tmp, sizeof(tmp), "%s.tmp-Ab3xYz", cfg);
+  write_file(tmp, "half a fi", 0600);
+  assert_int_equal(stray_files(), 1);
+  assert_int_equal(add_cluster("cluster-aaaaaaaaaaa", &changed), CP_OK);
+  assert_int_equal(stray_files(), 0);
+}
+
+static void test_fault_injection(void **state)
+{
+#ifdef CP_TESTING
+  static const char *const steps[] = {"write", "fsync", "rename", NULL};
+  const char *const *s;
+  int changed;
+  char *text;
+  (void)state;
+
+  for (s = steps; *s; s++) {
+    write_file(cfg, original, 0644);
+    setenv("CONFIGURE_PKCS11_FAULT", *s, 1);
+    assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_IO);
+    unsetenv("CONFIGURE_PKCS11_FAULT");
+    assert_non_null(strstr(cp_err_detail(), "unchanged"));
+    text = read_all(cfg);
+    assert_string_equal(text, original);
+    free(text);
+    assert_int_equal(stray_files(), 0);
+  }
+#else
+  (void)state;
+  skip();
+#endif
+}
+
+static void test_unsafe_folder_refused(void **state)
+{
+  int changed;
+  (void)state;
+
+  write_file(cfg, original, 0644);
+  chmod(dir, 0777);
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed),
+                   CP_E_UNSAFE_PATH);
+  assert_non_null(strstr(cp_err_detail(), "anyone can write"));
+  chmod(dir, 0700);
+}
+
+static void test_symlinked_config_refused(void **state)
+{
+  char target[700];
+  int changed;
+  char *text;
+  (void)state;
+
+  snprintf(target, sizeof(target), "%s/real.cfg", dir);
+  write_file(target, original, 0644);
+  unlink(cfg);
+  assert_int_equal(symlink(target, cfg), 0);
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_CONFIG);
+  assert_non_null(strstr(cp_err_detail(), "symbolic link"));
+  text = read_all(target);
+  assert_string_equal(text, original);
+  free(text);
+  unlink(cfg);
+  unlink(target);
+}
+
+static void test_lock_contention(void **state)
+{
+  struct cfg_file f = CFG_FILE_INIT;
+  int pipefd[2], changed, status;
+  char c;
+  pid_t pid;
+  (void)state;
+
+  write_file(cfg, original, 0644);
+  assert_int_equal(pipe(pipefd), 0);
+  pid = fork();
+  if (pid == 0) {
+    if (cfg_file_lock(&f, cfg, 1000) != CP_OK)
+      _exit(1);
+    if (write(pipefd[1], "x", 1) != 1)
+      _exit(1);
+    sleep(2);
+    _exit(0);
+  }
+  assert_int_equal(read(pipefd[0], &c, 1), 1);
+  {
+    struct cfg_file g = CFG_FILE_INIT;
+    assert_int_equal(cfg_file_lock(&g, cfg, 200), CP_E_LOCKED);
+    assert_non_null(strstr(cp_err_detail(), "another configure-pkcs11 run"));
+    cfg_file_release(&g);
+  }
+  /* a longer wait gets the lock when the holder ends */
+  assert_int_equal(add_cluster("cluster-ddddddddddd", &changed), CP_OK);
+  waitpid(pid, &status, 0);
+  assert_int_equal(WEXITSTATUS(status), 0);
+  close(pipefd[0]);
+  close(pipefd[1]);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  if (!mkdtemp(dir))
+    return -1;
+  snprintf(cfg, sizeof(cfg), "%s/p11.cfg", dir);
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  char cmd[700];
+  (void)state;
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  return system(cmd);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_new_file_gets_0644),
+      cmocka_unit_test(test_mode_kept_and_unchanged_is_untouched),
+      cmocka_unit_test(test_malformed_config_never_overwritten),
+      cmocka_unit_test(test_stale_temp_removed),
+      cmocka_unit_test(test_fault_injection),
+      cmocka_unit_test(test_unsafe_folder_refused),
+      cmocka_unit_test(test_symlinked_config_refused),
+      cmocka_unit_test(test_lock_contention),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
