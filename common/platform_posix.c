@@ -73,6 +73,8 @@ int plat_ip_family(const char *text)
 
 int plat_is_admin(void) { return geteuid() == 0; }
 
+void plat_gmtime(time_t t, struct tm *out) { gmtime_r(&t, out); }
+
 long long plat_now_ms(void)
 {
   struct timespec ts;

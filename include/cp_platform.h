@@ -8,6 +8,7 @@
 #define CP_PLATFORM_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "cp_buf.h"
 #include "cp_err.h"
@@ -74,6 +75,10 @@ char *plat_dirname(const char *path);
 
 /* 4 or 6 when text is a valid IPv4 / IPv6 address (inet_pton), else 0. */
 int plat_ip_family(const char *text);
+
+/* UTC broken-down time of t (gmtime_r / gmtime_s). */
+struct tm;
+void plat_gmtime(time_t t, struct tm *out);
 
 /* Monotonic milliseconds, and a sleep. */
 long long plat_now_ms(void);
