@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 
 #define TEMP_INFIX ".tmp-"
@@ -72,6 +73,32 @@ int plat_ip_family(const char *text)
 }
 
 int plat_is_admin(void) { return geteuid() == 0; }
+
+enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
+                             int *status)
+{
+  FILE *f = popen(cmd, "r");
+  char chunk[4096];
+  size_t n;
+  int st, over = 0;
+
+  if (!f)
+    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                   "cannot run credential_process (%s): %s. Check the "
+                   "command in the profile",
+                   cmd, strerror(errno));
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (out->len + n > max || cp_buf_add(out, chunk, n))
+      over = 1;
+  st = pclose(f);
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+  if (over)
+    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                   "credential_process printed too much (%s): over %zu "
+                   "bytes. Check the command",
+                   cmd, max);
+  return CP_OK;
+}
 
 void plat_gmtime(time_t t, struct tm *out) { gmtime_r(&t, out); }
 

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx);
+enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx);

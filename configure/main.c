@@ -6,8 +6,10 @@
 #include "commands.h"
 #include "cp_platform.h"
 #include "cp_version.h"
+#include "http.h"
 
 const struct cmd_entry commands[] = {
+    {"add-cluster", cmd_add_cluster, "add or refresh a cluster's slot from the API"},
     {"remove-cluster", cmd_remove_cluster, "remove a cluster's slot"},
     {"list-clusters", cmd_list_clusters, "show the configured slots"},
     {"help", cmd_help, "show help for a command"},
@@ -25,12 +27,16 @@ int main(int argc, char **argv)
     printf("configure-pkcs11 %s\n", CP_VERSION);
     return 0;
   }
+  http_global_init();
   for (c = commands; argc > 1 && c->name; c++)
-    if (!strcmp(argv[1], c->name)) {
-      ctx.cmd = c->name;
-      rc = c->fn(argc - 1, argv + 1, &ctx);
-      return cli_report(&ctx, rc);
-    }
-  rc = cmd_top(argc, argv, &ctx);
+    if (!strcmp(argv[1], c->name))
+      break;
+  if (argc > 1 && c->name) {
+    ctx.cmd = c->name;
+    rc = c->fn(argc - 1, argv + 1, &ctx);
+  } else {
+    rc = cmd_top(argc, argv, &ctx);
+  }
+  http_global_cleanup();
   return cli_report(&ctx, rc);
 }

@@ -76,6 +76,11 @@ char *plat_dirname(const char *path);
 /* 4 or 6 when text is a valid IPv4 / IPv6 address (inet_pton), else 0. */
 int plat_ip_family(const char *text);
 
+/* Runs a shell command (credential_process), capturing up to max bytes of
+ * its stdout; *status is its exit status. */
+CP_MUST_USE enum cp_err plat_run_capture(const char *cmd, size_t max,
+                                         struct cp_buf *out, int *status);
+
 /* UTC broken-down time of t (gmtime_r / gmtime_s). */
 struct tm;
 void plat_gmtime(time_t t, struct tm *out);

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* aws_creds.c — the credentials chain and its providers. Each provider
+ * returns CP_OK with out->access_key_id NULL when it has nothing to offer. */
+#include "aws_creds.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws_target.h"
+#include "cp_buf.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+#include "http.h"
+#include "sigv4.h"
+
+#define MAX_ROLE_HOPS 5
+
+void aws_creds_release(struct aws_creds *c)
+{
+  free(c->access_key_id);
+  cp_free_secret(c->secret_access_key);
+  cp_free_secret(c->session_token);
+  c->access_key_id = c->secret_access_key = c->session_token = NULL;
+}
+
+static void set_creds(struct aws_creds *c, const char *id, const char *secret,
+                      const char *token, const char *source)
+{
+  aws_creds_release(c);
+  c->access_key_id = cp_xstrdup(id);
+  c->secret_access_key = cp_xstrdup(secret);
+  c->session_token = token && *token ? cp_xstrdup(token) : NULL;
+  c->source = source;
+}
+
+/* {"AccessKeyId","SecretAccessKey","Token"|"SessionToken"} as sent by the
+ * container endpoint, instance metadata and credential_process. */
+static enum cp_err creds_from_json(const char *text, const char *what,
+                                   const char *source, struct aws_creds *out)
+{
+  json_object *o = json_tokener_parse(text), *id, *sk, *tok = NULL;
+  enum cp_err rc = CP_OK;
+
+  if (!o || !json_object_object_get_ex(o, "AccessKeyId", &id) ||
+      !json_object_object_get_ex(o, "SecretAccessKey", &sk) ||
+      !json_object_is_type(id, json_type_string) ||
+      !json_object_is_type(sk, json_type_string))
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "credentials are malformed (%s): no AccessKeyId and "
+            "SecretAccessKey in the answer. Check that source",
+            what);
+  if (!json_object_object_get_ex(o, "Token", &tok))
+    json_object_object_get_ex(o, "SessionToken", &tok);
+  set_creds(out, json_object_get_string(id), json_object_get_string(sk),
+            tok ? json_object_get_string(tok) : NULL, source);
+out:
+  json_object_put(o);
+  return rc;
+}
+
+/* ---- environment ------------------------------------------------------- */
+
+static enum cp_err from_env(struct aws_creds *out)
+{
+  const char *id = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
+
+  if (!id || !*id)
+    return CP_OK;
+  if (!sk || !*sk)
+    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                   "incomplete credentials (AWS_ACCESS_KEY_ID): "
+                   "AWS_SECRET_ACCESS_KEY is not set. Set both, or neither");
+  set_creds(out, id, sk, getenv("AWS_SESSION_TOKEN"), "environment");
+  return CP_OK;
+}
+
+/* ---- STS --------------------------------------------------------------- */
+
+/* The text of <tag>…</tag> in an STS XML answer; caller frees. */
+static char *xml_text(const char *xml, const char *tag)
+{
+  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
+  const char *a = strstr(xml, open), *b;
+  char *out = NULL;
+
+  if (a && (b = strstr(a, close)))
+    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
+  free(open);
+  free(close);
+  return out;
+}
+
+static void form_add(struct cp_buf *b, const char *k, const char *v)
+{
+  cp_buf_printf(b, "%s%s=", b->len ? "&" : "", k);
+  sigv4_uri_encode(v, strlen(v), 0, b);
+}
+
+/* AssumeRole (signed with `signer`) or AssumeRoleWithWebIdentity (token). */
+static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
+                            const char *region, const char *role_arn,
+                            const char *session, const struct aws_creds *signer,
+                            const char *web_token, const char *source,
+                            struct aws_creds *out)
+{
+  struct cp_buf body = CP_BUF_INIT, hdrs = CP_BUF_INIT;
+  struct http_req rq = {0};
+  struct http_resp rs = HTTP_RESP_INIT;
+  char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL, *host = NULL, *path = NULL;
+  const char *url_source;
+  enum cp_err rc;
+
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, region, -1, -1, p,
+                                  profile, &url, &url_source));
+  form_add(&body, "Action", web_token ? "AssumeRoleWithWebIdentity" : "AssumeRole");
+  form_add(&body, "Version", "2011-06-15");
+  form_add(&body, "RoleArn", role_arn);
+  form_add(&body, "RoleSessionName", session);
+  if (web_token)
+    form_add(&body, "WebIdentityToken", web_token);
+  cp_buf_puts(&hdrs, "Content-Type: application/x-www-form-urlencoded; charset=utf-8\n");
+  if (signer) {
+    const char *h = strstr(url, "://") + 3;
+    size_t hl = strcspn(h, "/");
+    struct sigv4_header sh[2];
+    struct sigv4_creds sc = {signer->access_key_id, signer->secret_access_key,
+                             signer->session_token};
+    host = cp_xstrndup(h, hl);
+    path = cp_xstrdup(h[hl] ? h + hl : "/");
+    sh[0].name = "Host";
+    sh[0].value = host;
+    sh[1].name = "Content-Type";
+    sh[1].value = "application/x-www-form-urlencoded; charset=utf-8";
+    CP_TRY(rc, sigv4_sign_request(&sc, region, "sts", time(NULL), "POST", path,
+                                  NULL, sh, 2, body.ptr, body.len, &hdrs));
+  }
+  rq.method = "POST";
+  rq.url = url;
+  rq.headers = cp_buf_str(&hdrs);
+  rq.body = body.ptr;
+  rq.body_len = body.len;
+  rq.timeout_ms = 15000;
+  rq.max_body = 256 * 1024;
+  rq.ca_bundle = getenv("AWS_CA_BUNDLE");
+  CP_TRY(rc, http_perform(&rq, &rs));
+  if (rs.status != 200) {
+    char *code = xml_text(cp_buf_str(&rs.body), "Code");
+    char *msg = xml_text(cp_buf_str(&rs.body), "Message");
+    rc = cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                 "cannot assume role (%s): STS said %s: %s. Check the role's "
+                 "trust policy and the %s",
+                 role_arn, code ? code : "error", msg ? msg : "no message",
+                 web_token ? "token file" : "source profile");
+    free(code);
+    free(msg);
+    goto out;
+  }
+  id = xml_text(cp_buf_str(&rs.body), "AccessKeyId");
+  sk = xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
+  tok = xml_text(cp_buf_str(&rs.body), "SessionToken");
+  if (!id || !sk)
+    CP_FAIL(rc, CP_E_NO_CREDENTIALS,
+            "cannot assume role (%s): the STS answer has no credentials. "
+            "Check the STS endpoint (%s)",
+            role_arn, url_source);
+  set_creds(out, id, sk, tok, source);
+out:
+  free(id);
+  cp_free_secret(sk);
+  cp_free_secret(tok);
+  free(url);
+  free(host);
+  free(path);
+  cp_buf_release(&body);
+  cp_buf_release_secure(&hdrs);
+  http_resp_release(&rs);
+  return rc;
+}
+
+static enum cp_err web_identity(const struct aws_profiles *p,
+                                const char *profile, const char *region,
+                                const char *token_file, const char *role_arn,
+                                const char *session, const char *source,
+                                struct aws_creds *out)
+{
+  struct cp_buf tok = CP_BUF_INIT;
+  enum cp_err rc;
+
+  CP_TRY(rc, plat_read_file(token_file, 64 * 1024, &tok, NULL,
+                            CP_E_NO_CREDENTIALS));
+  while (tok.len && (tok.ptr[tok.len - 1] == '\n' || tok.ptr[tok.len - 1] == '\r'))
+    tok.ptr[--tok.len] = '\0';
+  CP_TRY(rc, sts_call(p, profile, region, role_arn,
+                      session ? session : "configure-pkcs11", NULL,
+                      cp_buf_str(&tok), source, out));
+out:
+  cp_buf_release_secure(&tok);
+  return rc;
+}
+
+/* ---- profile ----------------------------------------------------------- */
+
+static enum cp_err from_process(const char *cmd, const char *profile,
+                                struct aws_creds *out)
+{
+  struct cp_buf text = CP_BUF_INIT;
+  int status = 0;
+  enum cp_err rc;
+
+  CP_TRY(rc, plat_run_capture(cmd, 1024 * 1024, &text, &status));
+  if (status != 0)
+    CP_FAIL(rc, CP_E_NO_CREDENTIALS,
+            "credential_process failed (profile %s): the command exited with "
+            "status %d. Run it by hand to see why",
+            profile, status);
+  CP_TRY(rc, creds_from_json(cp_buf_str(&text), "credential_process",
+                             "credential_process", out));
+out:
+  cp_buf_release_secure(&text);
+  return rc;
+}
+
+static enum cp_err from_profile(const struct aws_profiles *p,
+                                const char *profile, const char *region,
+                                int hops, struct aws_creds *out)
+{
+  const char *id = aws_profile_get(p, profile, "aws_access_key_id");
+  const char *sk = aws_profile_get(p, profile, "aws_secret_access_key");
+  const char *role = aws_profile_get(p, profile, "role_arn");
+  const char *proc = aws_profile_get(p, profile, "credential_process");
+  const char *wif = aws_profile_get(p, profile, "web_identity_token_file");
+  const char *src = aws_profile_get(p, profile, "source_profile");
+  const char *session = aws_profile_get(p, profile, "role_session_name");
+  struct aws_creds base = AWS_CREDS_INIT;
+  enum cp_err rc = CP_OK;
+
+  if (hops > MAX_ROLE_HOPS)
+    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "source_profile loop (profile %s): more than %d hops. Fix "
+                   "source_profile in %s",
+                   profile, MAX_ROLE_HOPS, aws_profiles_config_path(p));
+  if (role && wif)
+    return web_identity(p, profile, region, wif, role, session,
+                        "profile web identity", out);
+  if (role && src) {
+    if (!strcmp(src, profile) && id && sk)
+      set_creds(&base, id, sk, aws_profile_get(p, profile, "aws_session_token"),
+                "profile");
+    else
+      CP_TRY(rc, from_profile(p, src, region, hops + 1, &base));
+    if (!base.access_key_id)
+      CP_FAIL(rc, CP_E_NO_CREDENTIALS,
+              "source profile has no credentials (%s): profile %s names it "
+              "as source_profile. Add keys to it",
+              src, profile);
+    CP_TRY(rc, sts_call(p, profile, region, role,
+                        session ? session : "configure-pkcs11", &base, NULL,
+                        "profile assume role", out));
+    goto out;
+  }
+  if (role)
+    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "incomplete role profile (%s): role_arn needs "
+                   "source_profile or web_identity_token_file. Add one",
+                   profile);
+  if (id && sk) {
+    set_creds(out, id, sk, aws_profile_get(p, profile, "aws_session_token"),
+              "profile");
+    return CP_OK;
+  }
+  if (proc)
+    return from_process(proc, profile, out);
+out:
+  aws_creds_release(&base);
+  return rc;
+}
+
+/* ---- container and instance metadata ------------------------------------ */
+
+static enum cp_err from_container(struct aws_creds *out, int *tried)
+{
+  const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  const char *tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  const char *tokfile = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  struct http_req rq = {0};
+  struct http_resp rs = HTTP_RESP_INIT;
+  struct cp_buf hdr = CP_BUF_INIT, ftok = CP_BUF_INIT;
+  char *url;
+  enum cp_err rc;
+
+  *tried = (rel && *rel) || (full && *full);
+  if (!*tried)
+    return CP_OK;
+  url = rel && *rel ? cp_xasprintf("http://169.254.170.2%s", rel) : cp_xstrdup(full);
+  if (tokfile && *tokfile) {
+    CP_TRY(rc, plat_read_file(tokfile, 16 * 1024, &ftok, NULL, CP_E_NO_CREDENTIALS));
+    while (ftok.len && (ftok.ptr[ftok.len - 1] == '\n' || ftok.ptr[ftok.len - 1] == '\r'))
+      ftok.ptr[--ftok.len] = '\0';
+    tok = cp_buf_str(&ftok);
+  }
+  if (tok && *tok)
+    cp_buf_printf(&hdr, "Authorization: %s\n", tok);
+  rq.method = "GET";
+  rq.url = url;
+  rq.headers = cp_buf_str(&hdr);
+  rq.connect_timeout_ms = 2000;
+  rq.timeout_ms = 5000;
+  rq.max_body = 64 * 1024;
+  CP_TRY(rc, http_perform(&rq, &rs));
+  if (rs.status != 200)
+    CP_FAIL(rc, CP_E_NO_CREDENTIALS,
+            "container credentials refused (%s): HTTP %ld. Check the task "
+            "role or pod identity association",
+            url, rs.status);
+  CP_TRY(rc, creds_from_json(cp_buf_str(&rs.body), url, "container", out));
+out:
+  free(url);
+  cp_buf_release_secure(&hdr);
+  cp_buf_release_secure(&ftok);
+  http_resp_release(&rs);
+  return rc;
+}
+
+static enum cp_err from_imds(struct aws_creds *out)
+{
+  struct cp_buf role = CP_BUF_INIT, body = CP_BUF_INIT;
+  char *path = NULL;
+  int reachable;
+  enum cp_err rc;
+
+  CP_TRY(rc, imds_get("iam/security-credentials/", &role, &reachable));
+  if (!reachable)
+    goto out;
+  while (role.len && (role.ptr[role.len - 1] == '\n' || role.ptr[role.len - 1] == '/'))
+    role.ptr[--role.len] = '\0';
+  if (strchr(cp_buf_str(&role), '\n'))
+    *strchr(role.ptr, '\n') = '\0';
+  path = cp_xasprintf("iam/security-credentials/%s", cp_buf_str(&role));
+  CP_TRY(rc, imds_get(path, &body, &reachable));
+  CP_TRY(rc, creds_from_json(cp_buf_str(&body), "instance metadata",
+                             "instance metadata", out));
+out:
+  free(path);
+  cp_buf_release(&role);
+  cp_buf_release_secure(&body);
+  return rc;
+}
+
+/* ---- the chain ----------------------------------------------------------- */
+
+enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
+                              const char *region, struct aws_creds *out)
+{
+  const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+  const char *role = getenv("AWS_ROLE_ARN");
+  int tried_container = 0;
+  enum cp_err rc;
+
+  CP_TRY(rc, from_env(out));
+  if (out->access_key_id)
+    goto found;
+  if (aws_profile_exists(p, profile)) {
+    CP_TRY(rc, from_profile(p, profile, region, 0, out));
+    if (out->access_key_id)
+      goto found;
+  } else if (strcmp(profile, "default")) {
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "profile not found (%s): neither %s nor %s has it. Check "
+            "--profile / AWS_PROFILE",
+            profile, aws_profiles_config_path(p),
+            aws_profiles_credentials_path(p));
+  }
+  if (wif && *wif && role && *role) {
+    CP_TRY(rc, web_identity(p, profile, region, wif, role,
+                            getenv("AWS_ROLE_SESSION_NAME"), "web identity", out));
+    goto found;
+  }
+  CP_TRY(rc, from_container(out, &tried_container));
+  if (out->access_key_id)
+    goto found;
+  CP_TRY(rc, from_imds(out));
+  if (out->access_key_id)
+    goto found;
+  CP_FAIL(rc, CP_E_NO_CREDENTIALS,
+          "no AWS credentials found (tried environment, profile %s in %s and "
+          "%s, web identity, container, instance metadata): none had any. "
+          "%s",
+          profile, aws_profiles_credentials_path(p), aws_profiles_config_path(p),
+          getenv("SUDO_USER")
+              ? "sudo hides your AWS settings: use sudo -E, --profile, or an "
+                "instance role"
+              : "Set AWS_ACCESS_KEY_ID, use --profile, or attach an instance "
+                "role");
+found:
+  cp_log(CP_LOG_DEBUG, "credentials: from %s (access key %s)", out->source,
+         cp_log_redact_key(out->access_key_id));
+out:
+  return rc;
+}

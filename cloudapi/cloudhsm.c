@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cloudhsm.c — DescribeClusters: request, retries, error mapping, parsing. */
+#include "cloudhsm.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cp_buf.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+#include "http.h"
+#include "sigv4.h"
+
+#define TARGET "BaldrApiService.DescribeClusters"
+#define JSON_TYPE "application/x-amz-json-1.1"
+#define MAX_PAGES 100
+
+static char *dup_or_null(json_object *o, const char *key)
+{
+  json_object *v;
+  if (o && json_object_object_get_ex(o, key, &v) &&
+      json_object_is_type(v, json_type_string))
+    return cp_xstrdup(json_object_get_string(v));
+  return NULL;
+}
+
+void cluster_info_release(struct cluster_info *c)
+{
+  size_t i;
+  for (i = 0; i < c->nhsms; i++) {
+    free(c->hsms[i].hsm_id);
+    free(c->hsms[i].state);
+    free(c->hsms[i].eni_ip);
+    free(c->hsms[i].eni_ip_v6);
+    free(c->hsms[i].az);
+  }
+  free(c->hsms);
+  free(c->cluster_id);
+  free(c->state);
+  free(c->state_message);
+  free(c->hsm_type);
+  free(c->network_type);
+  free(c->cluster_certificate);
+  memset(c, 0, sizeof(*c));
+}
+
+static enum cp_err bad_answer(const char *what)
+{
+  return cp_fail(CP_E_API, __FILE__, __LINE__,
+                 "malformed API answer (DescribeClusters): %s. Check "
+                 "--endpoint points at the CloudHSMv2 API",
+                 what);
+}
+
+static enum cp_err parse_cluster(json_object *c, struct cluster_info *out)
+{
+  json_object *hsms, *certs;
+  size_t i, n;
+
+  out->cluster_id = dup_or_null(c, "ClusterId");
+  out->state = dup_or_null(c, "State");
+  out->state_message = dup_or_null(c, "StateMessage");
+  out->hsm_type = dup_or_null(c, "HsmType");
+  out->network_type = dup_or_null(c, "NetworkType");
+  if (json_object_object_get_ex(c, "Certificates", &certs) &&
+      json_object_is_type(certs, json_type_object))
+    out->cluster_certificate = dup_or_null(certs, "ClusterCertificate");
+  if (out->cluster_certificate && !*out->cluster_certificate) {
+    free(out->cluster_certificate);
+    out->cluster_certificate = NULL;
+  }
+  if (!json_object_object_get_ex(c, "Hsms", &hsms) ||
+      json_object_is_type(hsms, json_type_null))
+    return CP_OK;
+  if (!json_object_is_type(hsms, json_type_array))
+    return bad_answer("Hsms is not a list");
+  n = json_object_array_length(hsms);
+  out->hsms = cp_xcalloc(n, sizeof(*out->hsms));
+  for (i = 0; i < n; i++) {
+    json_object *h = json_object_array_get_idx(hsms, i);
+    if (!json_object_is_type(h, json_type_object))
+      return bad_answer("an HSM is not an object");
+    out->hsms[i].hsm_id = dup_or_null(h, "HsmId");
+    out->hsms[i].state = dup_or_null(h, "State");
+    out->hsms[i].eni_ip = dup_or_null(h, "EniIp");
+    out->hsms[i].eni_ip_v6 = dup_or_null(h, "EniIpV6");
+    out->hsms[i].az = dup_or_null(h, "AvailabilityZone");
+    out->nhsms++;
+  }
+  return CP_OK;
+}
+
+enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
+                                    const char *cluster_id,
+                                    struct cluster_info *out, int *found,
+                                    char **next_token)
+{
+  struct json_tokener *tok = json_tokener_new();
+  json_object *root, *clusters;
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  *found = 0;
+  *next_token = NULL;
+  root = json_tokener_parse_ex(tok, json, (int)len);
+  json_tokener_free(tok);
+  if (!root || !json_object_is_type(root, json_type_object))
+    CP_FAIL(rc, CP_E_API,
+            "malformed API answer (DescribeClusters): it is not a JSON "
+            "object. Check --endpoint and any proxy in between");
+  *next_token = dup_or_null(root, "NextToken");
+  if (!json_object_object_get_ex(root, "Clusters", &clusters) ||
+      json_object_is_type(clusters, json_type_null))
+    goto out;
+  if (!json_object_is_type(clusters, json_type_array))
+    CP_FAIL(rc, CP_E_API, "malformed API answer (DescribeClusters): Clusters "
+            "is not a list. Check --endpoint points at the CloudHSMv2 API");
+  for (i = 0; i < json_object_array_length(clusters); i++) {
+    json_object *c = json_object_array_get_idx(clusters, i), *id;
+    if (!json_object_is_type(c, json_type_object) ||
+        !json_object_object_get_ex(c, "ClusterId", &id) ||
+        !json_object_is_type(id, json_type_string))
+      CP_FAIL(rc, CP_E_API, "malformed API answer (DescribeClusters): a "
+              "cluster has no ClusterId. Check --endpoint");
+    if (strcmp(json_object_get_string(id), cluster_id))
+      continue;
+    CP_TRY(rc, parse_cluster(c, out));
+    *found = 1;
+    break;
+  }
+out:
+  json_object_put(root);
+  return rc;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+struct api_error {
+  char code[128];
+  char message[512];
+};
+
+static void parse_error(const struct http_resp *rs, struct api_error *e)
+{
+  json_object *o = json_tokener_parse(cp_buf_str(&rs->body)), *v;
+  const char *type = rs->error_type, *hash;
+
+  e->code[0] = e->message[0] = '\0';
+  if (o && (json_object_object_get_ex(o, "__type", &v) ||
+            json_object_object_get_ex(o, "code", &v)))
+    type = json_object_get_string(v);
+  if (!o && !*type) { /* some front ends answer auth failures in XML */
+    const char *a = strstr(cp_buf_str(&rs->body), "<Code>"), *b;
+    if (a && (b = strstr(a, "</Code>")))
+      snprintf(e->code, sizeof(e->code), "%.*s", (int)(b - a - 6), a + 6);
+    a = strstr(cp_buf_str(&rs->body), "<Message>");
+    if (a && (b = strstr(a, "</Message>")))
+      snprintf(e->message, sizeof(e->message), "%.*s", (int)(b - a - 9), a + 9);
+    return;
+  }
+  hash = strrchr(type, '#');
+  snprintf(e->code, sizeof(e->code), "%s", hash ? hash + 1 : type);
+  e->code[strcspn(e->code, ":")] = '\0'; /* "Code:http://..." form */
+  if (o && (json_object_object_get_ex(o, "message", &v) ||
+            json_object_object_get_ex(o, "Message", &v)))
+    snprintf(e->message, sizeof(e->message), "%s", json_object_get_string(v));
+  json_object_put(o);
+}
+
+static int retryable(long status, const char *code)
+{
+  return status >= 500 || status == 429 || strstr(code, "Throttl") ||
+         !strcmp(code, "RequestLimitExceeded") ||
+         !strcmp(code, "TooManyRequestsException") ||
+         !strcmp(code, "RequestTimeTooSkewed");
+}
+
+static enum cp_err map_error(const struct cloudhsm_client *c,
+                             const struct http_resp *rs,
+                             const struct api_error *e, const char *cluster_id)
+{
+  const char *rid = rs->request_id[0] ? rs->request_id : "none";
+
+  if (!strncmp(e->code, "AccessDenied", 12) ||
+      !strcmp(e->code, "CloudHsmAccessDeniedException"))
+    return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
+                   "access denied (%s): %s. The role needs "
+                   "cloudhsm:DescribeClusters (request id %s)",
+                   cluster_id, e->message[0] ? e->message : e->code, rid);
+  if (!strcmp(e->code, "UnrecognizedClientException") ||
+      !strcmp(e->code, "InvalidClientTokenId") ||
+      !strcmp(e->code, "InvalidSignatureException") ||
+      !strcmp(e->code, "SignatureDoesNotMatch") ||
+      !strcmp(e->code, "ExpiredTokenException") ||
+      !strcmp(e->code, "IncompleteSignature"))
+    return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
+                   "credentials rejected (%s from %s): %s. Check the secret "
+                   "key and session token (request id %s)",
+                   e->code, c->creds->source,
+                   e->message[0] ? e->message : "the API refused them", rid);
+  if (!strcmp(e->code, "CloudHsmResourceNotFoundException"))
+    return cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+                   "cluster not found (%s): no such cluster in region %s (%s). "
+                   "Check --region: a wrong region is the usual cause",
+                   cluster_id, c->region, e->message);
+  if (retryable(rs->status, e->code))
+    return cp_fail(CP_E_API_THROTTLED, __FILE__, __LINE__,
+                   "API busy (%s, HTTP %ld): %s. Retried %d times; wait and "
+                   "run again (request id %s)",
+                   e->code[0] ? e->code : "no error code", rs->status,
+                   e->message[0] ? e->message : "no message",
+                   c->max_attempts ? c->max_attempts : 3, rid);
+  if (!e->code[0])
+    return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+                   "unexpected answer from the endpoint (%s, HTTP %ld): it "
+                   "is not the CloudHSMv2 API (a proxy's page?). Check "
+                   "--endpoint and proxy settings",
+                   c->endpoint, rs->status);
+  return cp_fail(CP_E_API, __FILE__, __LINE__,
+                 "API error (%s, HTTP %ld): %s. Check the request (request "
+                 "id %s)",
+                 e->code, rs->status, e->message[0] ? e->message : "no message",
+                 rid);
+}
+
+/* ---- the call ------------------------------------------------------------ */
+
+static long skew_seconds; /* server time minus ours, from Date */
+
+static void note_clock(const struct http_resp *rs)
+{
+  struct tm tm;
+  time_t server;
+  char mon[4];
+  static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  const char *m;
+
+  memset(&tm, 0, sizeof(tm));
+  if (sscanf(rs->date, "%*3s, %d %3s %d %d:%d:%d GMT", &tm.tm_mday, mon,
+             &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return;
+  mon[3] = '\0';
+  if (!(m = strstr(months, mon)))
+    return;
+  tm.tm_mon = (int)(m - months) / 3;
+  tm.tm_year -= 1900;
+  server = timegm(&tm);
+  skew_seconds = (long)(server - time(NULL));
+}
+
+static enum cp_err one_request(const struct cloudhsm_client *c,
+                               const char *body, struct http_resp *rs)
+{
+  struct cp_buf hdrs = CP_BUF_INIT;
+  struct http_req rq = {0};
+  struct sigv4_header sh[3];
+  struct sigv4_creds sc = {c->creds->access_key_id,
+                           c->creds->secret_access_key,
+                           c->creds->session_token};
+  const char *h = strstr(c->endpoint, "://") + 3;
+  size_t hl = strcspn(h, "/");
+  char *host = cp_xstrndup(h, hl), *url = NULL;
+  const char *path = h[hl] ? h + hl : "/";
+  enum cp_err rc;
+
+  sh[0].name = "Host";
+  sh[0].value = host;
+  sh[1].name = "Content-Type";
+  sh[1].value = JSON_TYPE;
+  sh[2].name = "X-Amz-Target";
+  sh[2].value = TARGET;
+  cp_buf_puts(&hdrs, "Content-Type: " JSON_TYPE "\nX-Amz-Target: " TARGET "\n");
+  CP_TRY(rc, sigv4_sign_request(&sc, c->region, "cloudhsm",
+                                time(NULL) + skew_seconds, "POST", path, NULL,
+                                sh, 3, body, strlen(body), &hdrs));
+  url = cp_xasprintf("%s%s", c->endpoint, h[hl] ? "" : "/");
+  rq.method = "POST";
+  rq.url = url;
+  rq.headers = cp_buf_str(&hdrs);
+  rq.body = body;
+  rq.body_len = strlen(body);
+  rq.connect_timeout_ms = c->connect_timeout_ms;
+  rq.timeout_ms = c->timeout_ms;
+  rq.max_body = 4u * 1024u * 1024u;
+  rq.ca_bundle = c->ca_bundle;
+  rc = http_perform(&rq, rs);
+out:
+  cp_buf_release_secure(&hdrs);
+  free(host);
+  free(url);
+  return rc;
+}
+
+/* One page, with retries. */
+static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
+                             const char *cluster_id, struct http_resp *rs)
+{
+  int attempts = c->max_attempts > 0 ? c->max_attempts : 3, i;
+  enum cp_err rc = CP_OK;
+  struct api_error e;
+
+  for (i = 1; i <= attempts; i++) {
+    http_resp_release(rs);
+    rs->status = 0;
+    rs->request_id[0] = rs->date[0] = rs->error_type[0] = '\0';
+    rc = one_request(c, body, rs);
+    if (rc == CP_OK && rs->status == 200)
+      return CP_OK;
+    if (rc == CP_OK) {
+      parse_error(rs, &e);
+      if (rs->date[0])
+        note_clock(rs);
+      if (!retryable(rs->status, e.code) || i == attempts)
+        return map_error(c, rs, &e, cluster_id);
+      cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
+             e.code);
+    } else if (rc == CP_E_TLS || i == attempts) {
+      return rc;
+    } else {
+      cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, cp_err_detail());
+    }
+    { /* full jitter: random in [0, 100 ms * 2^i), capped at 2 s */
+      int cap = 100 << i;
+      plat_sleep_ms(rand() % (cap > 2000 ? 2000 : cap));
+    }
+  }
+  return rc;
+}
+
+enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
+                                      const char *cluster_id,
+                                      struct cluster_info *out)
+{
+  struct http_resp rs = HTTP_RESP_INIT;
+  char *token = NULL;
+  enum cp_err rc = CP_OK;
+  int found = 0, page;
+
+  srand((unsigned)time(NULL) ^ (unsigned)plat_now_ms());
+  for (page = 0; page < MAX_PAGES && !found; page++) {
+    json_object *req = json_object_new_object(), *f = json_object_new_object(),
+                *ids = json_object_new_array();
+    char *next = NULL;
+    json_object_array_add(ids, json_object_new_string(cluster_id));
+    json_object_object_add(f, "clusterIds", ids);
+    json_object_object_add(req, "Filters", f);
+    if (token)
+      json_object_object_add(req, "NextToken", json_object_new_string(token));
+    rc = call_page(c, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
+                   cluster_id, &rs);
+    json_object_put(req);
+    if (rc != CP_OK)
+      break;
+    if (cp_buf_str(&rs.body)[strspn(cp_buf_str(&rs.body), " \t\r\n")] == '<') {
+      rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+                   "unexpected answer from the endpoint (%s): it sent HTML, "
+                   "not JSON (a proxy's page?). Check --endpoint and proxy "
+                   "settings",
+                   c->endpoint);
+      break;
+    }
+    rc = cloudhsm_parse_describe(cp_buf_str(&rs.body), rs.body.len, cluster_id,
+                                 out, &found, &next);
+    free(token);
+    token = next;
+    if (rc != CP_OK || !token)
+      break;
+  }
+  if (rc == CP_OK && !found)
+    rc = cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+                 "cluster not found (%s): no such cluster in region %s. Check "
+                 "--region: a wrong region is the usual cause",
+                 cluster_id, c->region);
+  free(token);
+  http_resp_release(&rs);
+  return rc;
+}

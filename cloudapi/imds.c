@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* imds.c — EC2 instance metadata service, version 2 (token, then GET). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws_creds.h"
+#include "cp_log.h"
+#include "http.h"
+
+#define IMDS_DEFAULT "http://169.254.169.254"
+#define IMDS_TIMEOUT_MS 1000L
+
+static char imds_token[256];
+static int imds_unreachable;
+
+static const char *imds_base(void)
+{
+  const char *e = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  return e && *e ? e : IMDS_DEFAULT;
+}
+
+static int imds_disabled(void)
+{
+  const char *e = getenv("AWS_EC2_METADATA_DISABLED");
+  return e && !strcasecmp(e, "true");
+}
+
+static enum cp_err fetch_token(int *reachable)
+{
+  struct http_req rq = {0};
+  struct http_resp rs = HTTP_RESP_INIT;
+  char *url = cp_xasprintf("%s/latest/api/token", imds_base());
+  enum cp_err rc;
+
+  rq.method = "PUT";
+  rq.url = url;
+  rq.headers = "X-aws-ec2-metadata-token-ttl-seconds: 21600\n";
+  rq.connect_timeout_ms = IMDS_TIMEOUT_MS;
+  rq.timeout_ms = IMDS_TIMEOUT_MS;
+  rq.max_body = 4096;
+  rc = http_perform(&rq, &rs);
+  *reachable = rc == CP_OK;
+  if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token))
+    snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
+  else if (rc == CP_OK)
+    rc = cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                 "instance metadata refused a token (%s): HTTP %ld. Allow "
+                 "IMDSv2 (hop limit 2 in containers)",
+                 url, rs.status);
+  free(url);
+  http_resp_release(&rs);
+  return rc;
+}
+
+enum cp_err imds_get(const char *path, struct cp_buf *out, int *reachable)
+{
+  struct http_req rq = {0};
+  struct http_resp rs = HTTP_RESP_INIT;
+  char *url = NULL, *hdr = NULL;
+  enum cp_err rc = CP_OK;
+
+  *reachable = 0;
+  if (imds_disabled() || imds_unreachable)
+    return CP_OK;
+  if (!imds_token[0]) {
+    rc = fetch_token(reachable);
+    if (!*reachable) {
+      imds_unreachable = 1; /* ask once per run */
+      cp_log(CP_LOG_DEBUG, "instance metadata at %s: not reachable",
+             imds_base());
+      return CP_OK;
+    }
+    if (rc != CP_OK)
+      return rc;
+  }
+  *reachable = 1;
+  url = cp_xasprintf("%s/latest/meta-data/%s", imds_base(), path);
+  hdr = cp_xasprintf("X-aws-ec2-metadata-token: %s\n", imds_token);
+  rq.method = "GET";
+  rq.url = url;
+  rq.headers = hdr;
+  rq.connect_timeout_ms = IMDS_TIMEOUT_MS;
+  rq.timeout_ms = IMDS_TIMEOUT_MS;
+  rq.max_body = 64 * 1024;
+  CP_TRY(rc, http_perform(&rq, &rs));
+  if (rs.status != 200)
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "instance metadata has no %s (%s): HTTP %ld. Attach an IAM role "
+            "to the instance, or give credentials another way",
+            path, imds_base(), rs.status);
+  cp_buf_add(out, cp_buf_str(&rs.body), rs.body.len);
+out:
+  http_resp_release(&rs);
+  free(url);
+  free(hdr);
+  return rc;
+}

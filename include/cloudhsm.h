@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cloudhsm.h — the CloudHSMv2 DescribeClusters call (JSON 1.1, SigV4,
+ * signing name "cloudhsm") and its answer. Retries in standard mode: up to
+ * 3 attempts with jittered exponential backoff on throttling, 5xx,
+ * connection errors and timeouts; clock skew corrected from Date. */
+#ifndef CLOUDHSM_H
+#define CLOUDHSM_H
+
+#include <stddef.h>
+
+#include "aws_creds.h"
+#include "cp_err.h"
+
+struct hsm_info {
+  char *hsm_id, *state, *eni_ip, *eni_ip_v6, *az;
+};
+
+struct cluster_info {
+  char *cluster_id, *state, *state_message, *hsm_type, *network_type;
+  char *cluster_certificate; /* PEM, NULL when not initialized */
+  struct hsm_info *hsms;
+  size_t nhsms;
+};
+void cluster_info_release(struct cluster_info *c);
+
+struct cloudhsm_client {
+  const char *endpoint;       /* "https://cloudhsmv2.us-east-1.amazonaws.com" */
+  const char *region;         /* signing region: the cluster's */
+  const struct aws_creds *creds;
+  const char *ca_bundle;      /* NULL: system */
+  long connect_timeout_ms, timeout_ms;
+  int max_attempts;           /* 0: 3 */
+};
+
+/* Parses one DescribeClusters answer: finds cluster_id among Clusters[]
+ * (found=0 when absent) and the NextToken (caller frees; NULL at the end).
+ * Unknown members are ignored; wrong types are CP_E_API. */
+CP_MUST_USE enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
+                                                const char *cluster_id,
+                                                struct cluster_info *out,
+                                                int *found, char **next_token);
+
+/* Calls DescribeClusters (following NextToken) for one cluster. A cluster
+ * that does not exist is CP_E_API_NOT_FOUND naming the region. */
+CP_MUST_USE enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
+                                                  const char *cluster_id,
+                                                  struct cluster_info *out);
+
+#endif

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_add_cluster.sh — add-cluster end to end against a real moto server with
+# signature checking on, seeded with clusters, HSMs and a certificate chain.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+start_peer
+CFG=$CONFIGURE_PKCS11_CONFIG
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
+A="--endpoint $ENDPOINT --region us-east-1 --hsm-ca-cert $CA"
+
+# two clusters make two slots with the right servers
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
+expect_stdout "added cluster-2ab3cd4ef5g (2 servers)"
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --output json
+expect_json 'd["action"], d["changed"], d["type"], d["region"]' '["added", true, "hsm1", "us-east-1"]'
+expect_json 'd["servers"]' '[{"hostname": "10.1.1.5", "port": 2223}]'
+expect_stderr "HSM hsm-b2abcdefghij (10.1.2.5) is CREATE_IN_PROGRESS: left out"
+expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]'
+expect_cfg '[c["type"] for c in d["clusters"]]' '["hsm2m", "hsm1"]'
+expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.0.1.12", "10.0.2.7"]'
+expect_cfg 'list(d["clusters"][0]["cluster"].keys())' '["hsm_ca_file", "cluster_id", "servers"]'
+expect_cfg 'd["clusters"][0]["cluster"]["hsm_ca_file"]' "\"$CA\""
+
+# a re-add changes nothing: byte-identical, not rewritten
+cp -p "$CFG" "$T/before"; stamp=$(stat -c '%i %Y' "$CFG"); sleep 1
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g $A --output json
+expect_json 'd["action"], d["changed"]' '["unchanged", false]'
+expect_file_same "$CFG" "$T/before"
+[ "$(stat -c '%i %Y' "$CFG")" = "$stamp" ] && ok || bad "re-add rewrote the file"
+
+# a wrong CA is refused, naming both subjects; the file is untouched
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$OTHER_CA"
+expect_stderr "wrong HSM CA for the cluster (cluster-2ab3cd4ef5g): CN=Other CA,O=Test did not sign its certificate, issued by CN=Customer CA,O=Test"
+expect_file_same "$CFG" "$T/before"
+
+# dry-run shows the change and writes nothing
+expect_code 0 add-cluster --cluster-id cluster-dualstackaa $A --dry-run --ip-family both
+expect_stdout '+        "cluster_id": "cluster-dualstackaa",'
+expect_stdout '+            "hostname": "fd00:ec2::31",'
+expect_file_same "$CFG" "$T/before"
+# an HSM with only IPv6 is written with it by default
+expect_code 0 add-cluster --cluster-id cluster-dualstackaa $A --dry-run --output json
+expect_json '[s["hostname"] for s in d["servers"]]' '["10.3.1.5", "fd00:ec2::32"]'
+expect_json 'd["changed"]' 'true'
+expect_file_same "$CFG" "$T/before"
+
+# API errors: 254, the file untouched
+expect_code 254 add-cluster --cluster-id cluster-zzzzzzzzzzzz $A
+expect_stderr "cluster not found (cluster-zzzzzzzzzzzz): no such cluster in region us-east-1"
+expect_code 254 add-cluster --cluster-id cluster-uninitzzzzz $A
+expect_stderr "cluster not ACTIVE (cluster-uninitzzzzz): it is UNINITIALIZED"
+expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
+expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
+AWS_SECRET_ACCESS_KEY=wrong-secret expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
+expect_stderr "credentials rejected (SignatureDoesNotMatch from environment)"
+AWS_ACCESS_KEY_ID=$DENIED_KEY AWS_SECRET_ACCESS_KEY=$DENIED_SECRET expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
+expect_stderr "The role needs cloudhsm:DescribeClusters"
+expect_file_same "$CFG" "$T/before"
+# invalid values before any call: 252
+expect_code 252 add-cluster --cluster-id cluster-bad $A
+expect_stderr "invalid cluster id (cluster-bad)"
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --region "us east" --hsm-ca-cert "$CA"
+expect_stderr "invalid region (--region)"
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint http://10.0.0.1:8080 --hsm-ca-cert "$CA"
+expect_stderr "plain http is allowed only to a loopback address"
+expect_code 2 add-cluster $A
+expect_stderr "missing option (--cluster-id)"
+
+# credentials from the profile files, and region from the profile
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+printf '[hsm]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY" "$SECRET" > "$AWS_SHARED_CREDENTIALS_FILE"
+printf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s"}' "$KEY" "$SECRET" > "$T/process-creds.json"
+printf '[profile hsm]\nregion = us-east-1\n[profile proc]\nregion = us-east-1\ncredential_process = cat %s\n' "$T/process-creds.json" > "$AWS_CONFIG_FILE"
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --profile hsm --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "region: us-east-1 (from profile)"
+expect_stderr "credentials: from profile"
+AWS_PROFILE=proc expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "credentials: from credential_process"
+if grep -qF -- "$SECRET" "$ERR"; then bad "the secret key was printed with --debug"; else ok; fi
+# instance metadata (moto's IMDS): credentials and region, as under sudo
+rm -f "$AWS_SHARED_CREDENTIALS_FILE" "$AWS_CONFIG_FILE"
+AWS_EC2_METADATA_SERVICE_ENDPOINT=$ENDPOINT expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "region: us-east-1 (from instance metadata)"
+expect_stderr "credentials: from instance metadata"
+# no credentials anywhere: 253, quickly, listing where it looked
+start=$(date +%s%N)
+SUDO_USER=ec2-user expect_code 253 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --region us-east-1 --hsm-ca-cert "$CA"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_stderr "no AWS credentials found (tried environment, profile default"
+expect_stderr "sudo hides your AWS settings"
+echo "no-credentials error after ${ms} ms"
+
+# remove-cluster removes exactly one slot
+expect_code 0 remove-cluster --cluster-id cluster-2ab3cd4ef5g --output json
+expect_json 'd["action"], d["changed"]' '["removed", true]'
+expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-6hij7klm2no"]'
+expect_code 252 remove-cluster --cluster-id cluster-2ab3cd4ef5g
+expect_stderr "cluster not configured (cluster-2ab3cd4ef5g)"
+expect_code 0 remove-cluster --cluster-id cluster-2ab3cd4ef5g --ignore-missing --output json
+expect_json 'd["action"], d["changed"]' '["absent", false]'
+done_

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""moto_peer.py — a real CloudHSMv2/STS/IMDS peer for tests and the demo.
+
+Starts moto's server on 127.0.0.1 with SigV4 signature checking on, seeds it
+and writes a JSON description to --info (port, endpoint, keys, files):
+
+  * an IAM user with an access key allowed cloudhsm:* and sts:AssumeRole, a
+    second key allowed nothing, and a role the first may assume;
+  * a CA ("Customer CA"), a second CA that signed nothing ("Other CA");
+  * clusters (ids in the real format), each with ACTIVE HSMs and a
+    ClusterCertificate signed by Customer CA; one cluster UNINITIALIZED, one
+    with a single non-ACTIVE HSM, one dual-stack;
+  * instance metadata answering with the first user's keys.
+
+Runs until stdin closes or it gets SIGTERM.
+"""
+import argparse
+import datetime
+import json
+import os
+import signal
+import sys
+import threading
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ACCOUNT = "123456789012"
+
+
+def make_cert(cn, issuer=None, is_ca=False, days=3650):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    b = (x509.CertificateBuilder()
+         .subject_name(name)
+         .issuer_name(issuer[0].subject if issuer else name)
+         .public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(now - datetime.timedelta(days=1))
+         .not_valid_after(now + datetime.timedelta(days=days))
+         .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True))
+    cert = b.sign(issuer[1] if issuer else key, hashes.SHA256())
+    return cert, key
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def seed(region, outdir):
+    from moto.cloudhsmv2.models import cloudhsmv2_backends
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends[ACCOUNT]["aws"]
+    iam.create_user(region, "configure-pkcs11")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["cloudhsm:*", "sts:AssumeRole"], "Resource": "*"}]})
+    iam.put_user_policy("configure-pkcs11", "hsm", policy)
+    good = iam.create_access_key("configure-pkcs11")
+    iam.create_user(region, "nobody")
+    iam.put_user_policy("nobody", "none", json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "cloudhsm:*", "Resource": "*"}]}))
+    denied = iam.create_access_key("nobody")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]}]})
+    role = iam.create_role("hsm-admin", trust, "/", None, "", [], "3600")
+    iam.put_role_policy("hsm-admin", "hsm", policy)
+
+    ca = make_cert("Customer CA", is_ca=True)
+    other = make_cert("Other CA", is_ca=True)
+    with open(os.path.join(outdir, "customerCA.crt"), "w") as f:
+        f.write(pem(ca[0]))
+    with open(os.path.join(outdir, "otherCA.crt"), "w") as f:
+        f.write(pem(other[0]))
+
+    backend = cloudhsmv2_backends[ACCOUNT][region]
+    clusters = {}
+
+    def add(cid, state="ACTIVE", hsms=(), network="IPV4", hsm_type="hsm2m.medium", signed=True):
+        c = backend.create_cluster(backup_retention_policy=None, hsm_type=hsm_type,
+                                   source_backup_id=None, subnet_ids=["subnet-1"],
+                                   network_type=network, tag_list=None, mode=None)
+        obj = backend.clusters.pop(c["ClusterId"])
+        obj.cluster_id = cid
+        obj.state = state
+        obj.hsms = [dict(h, ClusterId=cid) for h in hsms]
+        if signed:
+            cert = make_cert(cid, issuer=ca, days=3650)
+            obj.certificates["ClusterCertificate"] = pem(cert[0])
+            obj.certificates["ClusterCsr"] = "-----BEGIN CERTIFICATE REQUEST-----\n"
+        backend.clusters[cid] = obj
+        clusters[cid] = {"hsms": list(hsms), "state": state}
+
+    def hsm(n, ip, az, state="ACTIVE", ip6=None):
+        h = {"HsmId": f"hsm-{n}abcdefghij", "EniIp": ip, "AvailabilityZone": az,
+             "SubnetId": "subnet-1", "EniId": f"eni-{n}", "State": state,
+             "StateMessage": "HSM created."}
+        if ip6:
+            h["EniIpV6"] = ip6
+        return h
+
+    add("cluster-2ab3cd4ef5g", hsms=[hsm("a1", "10.0.1.12", f"{region}a"),
+                                     hsm("a2", "10.0.2.7", f"{region}b")])
+    add("cluster-6hij7klm2no", hsm_type="hsm1.medium",
+        hsms=[hsm("b1", "10.1.1.5", f"{region}a"),
+              hsm("b2", "10.1.2.5", f"{region}b", state="CREATE_IN_PROGRESS")])
+    add("cluster-uninitzzzzz", state="UNINITIALIZED", hsms=[], signed=False)
+    add("cluster-nohsmactive", hsms=[hsm("c1", "10.2.1.5", f"{region}a", state="DEGRADED")])
+    add("cluster-dualstackaa", network="DUALSTACK",
+        hsms=[hsm("d1", "10.3.1.5", f"{region}a", ip6="fd00:ec2::31"),
+              hsm("d2", None, f"{region}b", ip6="fd00:ec2::32")])
+    return {
+        "access_key_id": good.access_key_id, "secret_access_key": good.secret_access_key,
+        "denied_access_key_id": denied.access_key_id,
+        "denied_secret_access_key": denied.secret_access_key,
+        "role_arn": role.arn, "clusters": clusters,
+        "ca": os.path.join(outdir, "customerCA.crt"),
+        "other_ca": os.path.join(outdir, "otherCA.crt"),
+    }
+
+
+def patch_imds(creds):
+    """moto's instance metadata hands out fixed keys that its own IAM does not
+    know; answer with the seeded user's instead."""
+    from moto.instance_metadata import responses
+
+    orig = responses.InstanceMetadataResponse.metadata_response
+
+    def metadata_response(request, full_url, headers):
+        status, hdrs, body = orig(request, full_url, headers)
+        if full_url.rstrip("/").endswith("security-credentials/default-role"):
+            d = json.loads(body)
+            d.update(AccessKeyId=creds["access_key_id"],
+                     SecretAccessKey=creds["secret_access_key"], Token="")
+            body = json.dumps(d)
+        return status, hdrs, body
+
+    responses.InstanceMetadataResponse.metadata_response = staticmethod(metadata_response)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--info", required=True, help="where to write the JSON description")
+    ap.add_argument("--dir", required=True, help="where to write the CA files")
+    ap.add_argument("--region", default="us-east-1")
+    ap.add_argument("--port", type=int, default=0)
+    args = ap.parse_args()
+
+    from moto import settings
+    from moto.server import ThreadedMotoServer
+
+    info = seed(args.region, args.dir)
+    patch_imds(info)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
+    server.start()
+    port = server._server.server_port  # the port the OS gave
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0  # from now on, check every signature
+    info.update(port=port, endpoint=f"http://127.0.0.1:{port}", region=args.region)
+    tmp = args.info + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(info, f, indent=1)
+    os.rename(tmp, args.info)
+
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: done.set())
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    done.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
