@@ -78,6 +78,14 @@ expect_stderr "credentials: from profile"
 AWS_PROFILE=proc expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
 expect_stderr "credentials: from credential_process"
 if grep -qF -- "$SECRET" "$ERR"; then bad "the secret key was printed with --debug"; else ok; fi
+# role_arn with source_profile: STS AssumeRole (signed, checked by moto), then
+# DescribeClusters signed with the temporary keys and session token
+printf '[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY" "$SECRET" > "$AWS_SHARED_CREDENTIALS_FILE"
+printf '[profile admin]\nrole_arn = %s\nsource_profile = base\nregion = us-east-1\n' "$ROLE_ARN" > "$AWS_CONFIG_FILE"
+AWS_ENDPOINT_URL=$ENDPOINT expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --profile admin --hsm-ca-cert "$CA" --debug
+expect_stderr "credentials: from profile assume role (access key ASIA****)"
+expect_code 253 add-cluster --cluster-id cluster-2ab3cd4ef5g --profile missing --endpoint "$ENDPOINT" --hsm-ca-cert "$CA"
+expect_stderr "profile not found (missing)"
 # instance metadata (moto's IMDS): credentials and region, as under sudo
 rm -f "$AWS_SHARED_CREDENTIALS_FILE" "$AWS_CONFIG_FILE"
 AWS_EC2_METADATA_SERVICE_ENDPOINT=$ENDPOINT expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug

@@ -67,7 +67,7 @@ def seed(region, outdir):
         {"Effect": "Deny", "Action": "cloudhsm:*", "Resource": "*"}]}))
     denied = iam.create_access_key("nobody")
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/configure-pkcs11"},
          "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]}]})
     role = iam.create_role("hsm-admin", trust, "/", None, "", [], "3600")
     iam.put_role_policy("hsm-admin", "hsm", policy)
