@@ -10,6 +10,7 @@
 #include "aws_target.h"
 #include "cert.h"
 #include "cfg_file.h"
+#include "client_pair.h"
 #include "cloudhsm.h"
 #include "commands.h"
 #include "cp_buf.h"
@@ -35,7 +36,8 @@ static const struct cli_cmd_doc add_doc = {
 
 struct add_opts {
   const char *cluster_id, *region, *endpoint, *profile, *ca_cert;
-  const char *client_cert, *client_key, *hsm_type, *ip_family, *ca_bundle;
+  const char *hsm_type, *ip_family, *ca_bundle;
+  struct client_pair pair;
   int dry_run, fips, dualstack, connect_timeout, read_timeout;
 };
 
@@ -123,10 +125,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
       CLI_STR(0, "profile", &o.profile, "<name>", "the AWS profile to use", 0),
       CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
               "the CA that signed the cluster (default customerCA.crt)", 0),
-      CLI_STR(0, "client-cert-hsm-tls-file", &o.client_cert, "<file>",
-              "client certificate for mutual TLS with the HSMs", 0),
-      CLI_STR(0, "client-key-hsm-tls-file", &o.client_key, "<file>",
-              "private key of that client certificate", 0),
+      CLI_CLIENT_PAIR_OPTS(&o.pair),
       CLI_STR(0, "hsm-type", &o.hsm_type, "<type>",
               "the slot's type (default: from the cluster's HsmType)", 0),
       CLI_CHOICE("ip-family", &o.ip_family, "<ipv4|ipv6|both>", ip_families,
@@ -156,7 +155,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   struct cert_info cinfo;
   size_t nservers = 0;
   char *region = NULL, *endpoint = NULL, *type = NULL, *text = NULL;
-  char *ca_abs = NULL, *cert_abs = NULL, *key_abs = NULL;
+  char *ca_abs = NULL;
   const char *region_src, *endpoint_src, *profile, *ca_path;
   enum cfg_action action = CFG_UNCHANGED;
   int changed = 0;
@@ -174,21 +173,10 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
             "invalid cluster id (%s): a cluster id is \"cluster-\" and 11 to "
             "16 letters or digits 2-7. Check the id in the CloudHSM console",
             o.cluster_id);
-  if (!o.client_cert != !o.client_key)
-    CP_FAIL(rc, CP_E_USAGE,
-            "incomplete client TLS pair (%s): the certificate and the key go "
-            "together. Give both --client-cert-hsm-tls-file and "
-            "--client-key-hsm-tls-file",
-            o.client_cert ? "--client-cert-hsm-tls-file"
-                          : "--client-key-hsm-tls-file");
+  CP_TRY(rc, client_pair_check(&o.pair));
   ca_path = o.ca_cert ? o.ca_cert : plat_default_ca_path();
   CP_TRY(rc, cert_check_ca_file(ca_path, &cinfo));
   ca_abs = plat_abs_path(ca_path);
-  if (o.client_cert) {
-    CP_TRY(rc, cert_check_client_pair(o.client_cert, o.client_key, &cinfo));
-    cert_abs = plat_abs_path(o.client_cert);
-    key_abs = plat_abs_path(o.client_key);
-  }
 
   /* where, and as whom */
   CP_TRY(rc, aws_profiles_load(&profiles));
@@ -240,8 +228,8 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   spec.cluster_id = o.cluster_id;
   spec.type = type;
   spec.hsm_ca_file = ca_abs;
-  spec.client_cert_path = cert_abs;
-  spec.client_key_path = key_abs;
+  spec.client_cert_path = o.pair.cert_abs;
+  spec.client_key_path = o.pair.key_abs;
   spec.servers = servers;
   spec.nservers = nservers;
   cfg_model_upsert_slot(&f.model, &spec, &action);
@@ -274,7 +262,6 @@ out:
   free(region);
   free(endpoint);
   free(ca_abs);
-  free(cert_abs);
-  free(key_abs);
+  client_pair_release(&o.pair);
   return rc;
 }

@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "cert.h"
 #include "cfg_file.h"
+#include "client_pair.h"
 #include "commands.h"
 #include "cp_buf.h"
 #include "cp_log.h"
@@ -37,7 +38,7 @@ static const struct cli_cmd_doc top_doc = {
 struct top_opts {
   struct cli_list addrs;
   const char *ca_cert;
-  const char *client_cert, *client_key;
+  struct client_pair pair;
   const char *log_type, *log_file, *log_level, *log_rotation, *retry_mode;
   int key_check, validate_key, cert_storage; /* -1 unset, 0 off, 1 on */
 };
@@ -76,7 +77,7 @@ static enum cp_err single_slot(const struct cfg_model *m, const char *flag)
 
 static int any_option(const struct top_opts *o)
 {
-  return o->addrs.n || o->ca_cert || o->client_cert || o->client_key ||
+  return o->addrs.n || o->ca_cert || o->pair.cert || o->pair.key ||
          o->log_type || o->log_file || o->log_level || o->log_rotation ||
          o->retry_mode || o->key_check >= 0 || o->validate_key >= 0 ||
          o->cert_storage >= 0;
@@ -84,20 +85,17 @@ static int any_option(const struct top_opts *o)
 
 enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
 {
-  struct top_opts o = {{NULL, 0, NULL}, NULL, NULL, NULL, NULL, NULL,
-                       NULL,            NULL, NULL, -1,   -1,   -1};
+  struct top_opts o = {{NULL, 0, NULL}, NULL, CLIENT_PAIR_INIT,
+                       NULL,            NULL, NULL, NULL, NULL, -1, -1, -1};
   const struct cli_opt opts[] = {
       CLI_LIST('a', NULL, &o.addrs, "<address>",
                "set the HSM servers (IPv4, IPv6, HOST:PORT, [IPV6]:PORT)"),
       CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
               "the CA certificate that issued the cluster's certificate", 0),
-      CLI_STR(0, "client-cert-hsm-tls-file", &o.client_cert, "<file>",
-              "client certificate for mutual TLS with the HSMs", 0),
-      CLI_STR(0, "client-key-hsm-tls-file", &o.client_key, "<file>",
-              "private key of that client certificate", 0),
-      CLI_STR(0, "server-client-cert-file", &o.client_cert, "<file>",
+      CLI_CLIENT_PAIR_OPTS(&o.pair),
+      CLI_STR(0, "server-client-cert-file", &o.pair.cert, "<file>",
               "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
-      CLI_STR(0, "server-client-key-file", &o.client_key, "<file>",
+      CLI_STR(0, "server-client-key-file", &o.pair.key, "<file>",
               "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
       CLI_CHOICE("log-type", &o.log_type, "<term|file>", log_types,
                  "where the library logs"),
@@ -128,7 +126,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   struct cfg_server *servers = NULL;
   struct addr *addr_store = NULL;
   struct cert_info ci;
-  char *ca_abs = NULL, *cert_abs = NULL, *key_abs = NULL, *log_abs = NULL;
+  char *ca_abs = NULL, *log_abs = NULL;
   enum cfg_action action;
   int changed = 0;
   enum cp_err rc;
@@ -140,24 +138,13 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
     CP_FAIL(rc, CP_E_USAGE,
             "no option given (configure-pkcs11): nothing to change. Give an "
             "option or a command; see configure-pkcs11 --help");
-  if (!o.client_cert != !o.client_key)
-    CP_FAIL(rc, CP_E_USAGE,
-            "incomplete client TLS pair (%s): the certificate and the key go "
-            "together. Give both --client-cert-hsm-tls-file and "
-            "--client-key-hsm-tls-file",
-            o.client_cert ? "--client-cert-hsm-tls-file"
-                          : "--client-key-hsm-tls-file");
   /* Check every value before touching the file. */
+  CP_TRY(rc, client_pair_check(&o.pair));
   if (o.addrs.n)
     CP_TRY(rc, parse_servers(&o.addrs, &servers, &addr_store));
   if (o.ca_cert) {
     CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci));
     ca_abs = plat_abs_path(o.ca_cert);
-  }
-  if (o.client_cert) {
-    CP_TRY(rc, cert_check_client_pair(o.client_cert, o.client_key, &ci));
-    cert_abs = plat_abs_path(o.client_cert);
-    key_abs = plat_abs_path(o.client_key);
   }
   if (o.log_file)
     log_abs = plat_abs_path(o.log_file);
@@ -172,10 +159,12 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
     CP_TRY(rc, single_slot(&f.model, "--hsm-ca-cert"));
     cfg_model_set_cluster_string(&f.model, -1, "hsm_ca_file", ca_abs);
   }
-  if (cert_abs) {
+  if (o.pair.cert_abs) {
     CP_TRY(rc, single_slot(&f.model, "--client-cert-hsm-tls-file"));
-    cfg_model_set_cluster_string(&f.model, -1, "client_cert_path", cert_abs);
-    cfg_model_set_cluster_string(&f.model, -1, "client_key_path", key_abs);
+    cfg_model_set_cluster_string(&f.model, -1, "client_cert_path",
+                                 o.pair.cert_abs);
+    cfg_model_set_cluster_string(&f.model, -1, "client_key_path",
+                                 o.pair.key_abs);
   }
   if (o.key_check >= 0)
     cfg_model_set_option_bool(&f.model, -1, "disable_key_availability_check",
@@ -212,8 +201,7 @@ out:
   free(servers);
   free(addr_store);
   free(ca_abs);
-  free(cert_abs);
-  free(key_abs);
+  client_pair_release(&o.pair);
   free(log_abs);
   cli_list_release(&o.addrs);
   return rc;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* client_pair.c — check the client TLS pair options. */
+#include "client_pair.h"
+
+#include <stdlib.h>
+
+#include "cert.h"
+#include "cp_platform.h"
+
+enum cp_err client_pair_check(struct client_pair *p)
+{
+  struct cert_info ci;
+  enum cp_err rc;
+
+  if (!p->cert && !p->key)
+    return CP_OK;
+  if (!p->cert != !p->key)
+    return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                   "incomplete client TLS pair (%s): the certificate and the "
+                   "key go together. Give both --client-cert-hsm-tls-file and "
+                   "--client-key-hsm-tls-file",
+                   p->cert ? "--client-cert-hsm-tls-file"
+                           : "--client-key-hsm-tls-file");
+  if ((rc = cert_check_client_pair(p->cert, p->key, &ci)) != CP_OK)
+    return rc;
+  p->cert_abs = plat_abs_path(p->cert);
+  p->key_abs = plat_abs_path(p->key);
+  return CP_OK;
+}
+
+void client_pair_release(struct client_pair *p)
+{
+  free(p->cert_abs);
+  free(p->key_abs);
+  p->cert_abs = p->key_abs = NULL;
+}
