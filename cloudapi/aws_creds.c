@@ -106,10 +106,12 @@ static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
                             const char *web_token, const char *source,
                             struct aws_creds *out)
 {
+  static const struct sigv4_header form_type = {
+      "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
   struct cp_buf body = CP_BUF_INIT, hdrs = CP_BUF_INIT;
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
-  char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL, *host = NULL, *path = NULL;
+  char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL;
   const char *url_source;
   enum cp_err rc;
 
@@ -121,21 +123,13 @@ static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
   form_add(&body, "RoleSessionName", session);
   if (web_token)
     form_add(&body, "WebIdentityToken", web_token);
-  cp_buf_puts(&hdrs, "Content-Type: application/x-www-form-urlencoded; charset=utf-8\n");
   if (signer) {
-    const char *h = strstr(url, "://") + 3;
-    size_t hl = strcspn(h, "/");
-    struct sigv4_header sh[2];
     struct sigv4_creds sc = {signer->access_key_id, signer->secret_access_key,
                              signer->session_token};
-    host = cp_xstrndup(h, hl);
-    path = cp_xstrdup(h[hl] ? h + hl : "/");
-    sh[0].name = "Host";
-    sh[0].value = host;
-    sh[1].name = "Content-Type";
-    sh[1].value = "application/x-www-form-urlencoded; charset=utf-8";
-    CP_TRY(rc, sigv4_sign_request(&sc, region, "sts", time(NULL), "POST", path,
-                                  NULL, sh, 2, body.ptr, body.len, &hdrs));
+    CP_TRY(rc, sigv4_sign_request(&sc, region, "sts", time(NULL), "POST", url,
+                                  &form_type, 1, body.ptr, body.len, &hdrs));
+  } else {
+    cp_buf_printf(&hdrs, "%s: %s\n", form_type.name, form_type.value);
   }
   rq.method = "POST";
   rq.url = url;
@@ -172,8 +166,6 @@ out:
   cp_free_secret(sk);
   cp_free_secret(tok);
   free(url);
-  free(host);
-  free(path);
   cp_buf_release(&body);
   cp_buf_release_secure(&hdrs);
   http_resp_release(&rs);

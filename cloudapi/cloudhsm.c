@@ -255,31 +255,22 @@ static void note_clock(const struct http_resp *rs)
 static enum cp_err one_request(const struct cloudhsm_client *c,
                                const char *body, struct http_resp *rs)
 {
+  static const struct sigv4_header headers[] = {
+      {"Content-Type", JSON_TYPE},
+      {"X-Amz-Target", TARGET},
+  };
   struct cp_buf hdrs = CP_BUF_INIT;
   struct http_req rq = {0};
-  struct sigv4_header sh[3];
   struct sigv4_creds sc = {c->creds->access_key_id,
                            c->creds->secret_access_key,
                            c->creds->session_token};
-  const char *h = strstr(c->endpoint, "://") + 3;
-  size_t hl = strcspn(h, "/");
-  char *host = cp_xstrndup(h, hl), *url = NULL;
-  const char *path = h[hl] ? h + hl : "/";
   enum cp_err rc;
 
-  sh[0].name = "Host";
-  sh[0].value = host;
-  sh[1].name = "Content-Type";
-  sh[1].value = JSON_TYPE;
-  sh[2].name = "X-Amz-Target";
-  sh[2].value = TARGET;
-  cp_buf_puts(&hdrs, "Content-Type: " JSON_TYPE "\nX-Amz-Target: " TARGET "\n");
   CP_TRY(rc, sigv4_sign_request(&sc, c->region, "cloudhsm",
-                                time(NULL) + skew_seconds, "POST", path, NULL,
-                                sh, 3, body, strlen(body), &hdrs));
-  url = cp_xasprintf("%s%s", c->endpoint, h[hl] ? "" : "/");
+                                time(NULL) + skew_seconds, "POST", c->endpoint,
+                                headers, 2, body, strlen(body), &hdrs));
   rq.method = "POST";
-  rq.url = url;
+  rq.url = c->endpoint;
   rq.headers = cp_buf_str(&hdrs);
   rq.body = body;
   rq.body_len = strlen(body);
@@ -290,8 +281,6 @@ static enum cp_err one_request(const struct cloudhsm_client *c,
   rc = http_perform(&rq, rs);
 out:
   cp_buf_release_secure(&hdrs);
-  free(host);
-  free(url);
   return rc;
 }
 

@@ -306,21 +306,36 @@ void sigv4_signature(const char *secret_access_key, const char *amz_date,
 enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
                                const char *region, const char *service,
                                time_t now, const char *method,
-                               const char *path, const char *query,
+                               const char *url,
                                const struct sigv4_header *headers,
                                size_t nheaders, const void *body,
                                size_t body_len, struct cp_buf *out_headers)
 {
-  struct sigv4_header *all = cp_xcalloc(nheaders + 2, sizeof(*all));
+  struct sigv4_header *all = cp_xcalloc(nheaders + 3, sizeof(*all));
   struct cp_buf creq = CP_BUF_INIT, sh = CP_BUF_INIT, sts = CP_BUF_INIT;
   struct sigv4_input in;
   char amz_date[17], payload[65], sig[65];
-  size_t n = nheaders;
+  const char *scheme = strstr(url, "://"), *h, *rest;
+  char *host = NULL, *path = NULL;
+  size_t n = 0, i;
   enum cp_err rc;
 
+  if (!scheme || !scheme[3])
+    CP_FAIL(rc, CP_E_INVALID,
+            "invalid URL (%s): it has no scheme and host. Give one like "
+            "https://host/",
+            url);
+  /* url = scheme://host[/path][?query] */
+  h = scheme + 3;
+  rest = h + strcspn(h, "/?");
+  host = cp_xstrndup(h, (size_t)(rest - h));
+  path = *rest == '/' ? cp_xstrndup(rest, strcspn(rest, "?")) : cp_xstrdup("/");
   sigv4_amz_date(now, amz_date);
   sigv4_sha256_hex(body ? body : "", body_len, payload);
-  memcpy(all, headers, nheaders * sizeof(*all));
+  all[n].name = "Host";
+  all[n++].value = host;
+  for (i = 0; i < nheaders; i++)
+    all[n++] = headers[i];
   all[n].name = "X-Amz-Date";
   all[n++].value = amz_date;
   if (creds->session_token && *creds->session_token) {
@@ -329,7 +344,7 @@ enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
   }
   in.method = method;
   in.path = path;
-  in.query = query;
+  in.query = strchr(rest, '?') ? strchr(rest, '?') + 1 : NULL;
   in.headers = all;
   in.nheaders = n;
   in.payload_hash = payload;
@@ -338,10 +353,8 @@ enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
   sigv4_string_to_sign(amz_date, region, service, &creq, &sts);
   sigv4_signature(creds->secret_access_key, amz_date, region, service, &sts,
                   sig);
-  cp_buf_printf(out_headers, "X-Amz-Date: %s\n", amz_date);
-  if (n > nheaders + 1)
-    cp_buf_printf(out_headers, "X-Amz-Security-Token: %s\n",
-                  creds->session_token);
+  for (i = 1; i < n; i++) /* all but Host, which the URL carries */
+    cp_buf_printf(out_headers, "%s: %s\n", all[i].name, all[i].value);
   cp_buf_printf(out_headers,
                 "Authorization: " ALGORITHM " Credential=%s/%.8s/%s/%s/"
                 "aws4_request, SignedHeaders=%s, Signature=%s\n",
@@ -352,6 +365,8 @@ out:
   cp_buf_release(&sh);
   cp_buf_release(&sts);
   free(all);
+  free(host);
+  free(path);
   return rc;
 }
 

@@ -56,17 +56,17 @@ void sigv4_signature(const char *secret_access_key, const char *amz_date,
                      const char *region, const char *service,
                      const struct cp_buf *string_to_sign, char out[65]);
 
-/* Signs for the Authorization header. headers must hold Host and every
- * other header to sign except X-Amz-Date and X-Amz-Security-Token, which
- * are added here. On success out_headers receives "Name: value" lines for
- * X-Amz-Date, X-Amz-Security-Token (with a token) and Authorization, each
- * ending in "\n". */
+/* Signs a request to url for the Authorization header. headers are the
+ * ones to send besides Host (taken from url), X-Amz-Date and
+ * X-Amz-Security-Token (added here); all of them are signed. On success
+ * out_headers receives a "Name: value\n" line for each header to send:
+ * `headers`, X-Amz-Date, X-Amz-Security-Token (with a token) and
+ * Authorization. A url without "scheme://host" is CP_E_INVALID. */
 CP_MUST_USE enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
                                            const char *region,
                                            const char *service, time_t now,
                                            const char *method,
-                                           const char *path,
-                                           const char *query,
+                                           const char *url,
                                            const struct sigv4_header *headers,
                                            size_t nheaders, const void *body,
                                            size_t body_len,
