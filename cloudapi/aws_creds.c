@@ -172,6 +172,18 @@ out:
   return rc;
 }
 
+/* A token file (web identity, container authorization): its text without
+ * the trailing line end. */
+static enum cp_err read_token_file(const char *path, size_t max,
+                                   struct cp_buf *out)
+{
+  enum cp_err rc = plat_read_file(path, max, out, NULL, CP_E_NO_CREDENTIALS);
+
+  if (rc == CP_OK)
+    cp_buf_rtrim(out, "\r\n");
+  return rc;
+}
+
 static enum cp_err web_identity(const struct aws_profiles *p,
                                 const char *profile, const char *region,
                                 const char *token_file, const char *role_arn,
@@ -181,10 +193,7 @@ static enum cp_err web_identity(const struct aws_profiles *p,
   struct cp_buf tok = CP_BUF_INIT;
   enum cp_err rc;
 
-  CP_TRY(rc, plat_read_file(token_file, 64 * 1024, &tok, NULL,
-                            CP_E_NO_CREDENTIALS));
-  while (tok.len && (tok.ptr[tok.len - 1] == '\n' || tok.ptr[tok.len - 1] == '\r'))
-    tok.ptr[--tok.len] = '\0';
+  CP_TRY(rc, read_token_file(token_file, 64 * 1024, &tok));
   CP_TRY(rc, sts_call(p, profile, region, role_arn,
                       session ? session : "configure-pkcs11", NULL,
                       cp_buf_str(&tok), source, out));
@@ -289,9 +298,7 @@ static enum cp_err from_container(struct aws_creds *out, int *tried)
     return CP_OK;
   url = rel && *rel ? cp_xasprintf("http://169.254.170.2%s", rel) : cp_xstrdup(full);
   if (tokfile && *tokfile) {
-    CP_TRY(rc, plat_read_file(tokfile, 16 * 1024, &ftok, NULL, CP_E_NO_CREDENTIALS));
-    while (ftok.len && (ftok.ptr[ftok.len - 1] == '\n' || ftok.ptr[ftok.len - 1] == '\r'))
-      ftok.ptr[--ftok.len] = '\0';
+    CP_TRY(rc, read_token_file(tokfile, 16 * 1024, &ftok));
     tok = cp_buf_str(&ftok);
   }
   if (tok && *tok)
@@ -327,8 +334,7 @@ static enum cp_err from_imds(struct aws_creds *out)
   CP_TRY(rc, imds_get("iam/security-credentials/", &role, &reachable));
   if (!reachable)
     goto out;
-  while (role.len && (role.ptr[role.len - 1] == '\n' || role.ptr[role.len - 1] == '/'))
-    role.ptr[--role.len] = '\0';
+  cp_buf_rtrim(&role, "\n/");
   if (strchr(cp_buf_str(&role), '\n'))
     *strchr(role.ptr, '\n') = '\0';
   path = cp_xasprintf("iam/security-credentials/%s", cp_buf_str(&role));

@@ -142,6 +142,12 @@ void cp_buf_reset(struct cp_buf *b)
     b->ptr[0] = '\0';
 }
 
+void cp_buf_rtrim(struct cp_buf *b, const char *chars)
+{
+  while (b->len && strchr(chars, b->ptr[b->len - 1]))
+    b->ptr[--b->len] = '\0';
+}
+
 char *cp_buf_detach(struct cp_buf *b)
 {
   char *p = b->ptr ? b->ptr : cp_xstrdup("");

@@ -30,6 +30,7 @@ int cp_buf_addc(struct cp_buf *b, char c);
 
 const char *cp_buf_str(const struct cp_buf *b); /* "" when empty */
 void cp_buf_reset(struct cp_buf *b);            /* len = 0, keeps memory */
+void cp_buf_rtrim(struct cp_buf *b, const char *chars); /* drops trailing chars */
 char *cp_buf_detach(struct cp_buf *b);          /* caller frees; buffer empty */
 void cp_buf_release(struct cp_buf *b);          /* frees; buffer empty */
 void cp_buf_release_secure(struct cp_buf *b);   /* wipes, then frees */
