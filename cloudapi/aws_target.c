@@ -13,9 +13,10 @@
 #include "cp_log.h"
 #include "cp_platform.h"
 
-const struct aws_service aws_service_cloudhsmv2 = {"CLOUDHSM_V2", "cloudhsm_v2",
-                                                   "cloudhsmv2"};
-const struct aws_service aws_service_sts = {"STS", "sts", "sts"};
+const struct aws_service aws_service_cloudhsmv2 = {
+    "AWS_ENDPOINT_URL_CLOUDHSM_V2", "cloudhsm_v2", "cloudhsmv2"};
+const struct aws_service aws_service_sts = {"AWS_ENDPOINT_URL_STS", "sts",
+                                            "sts"};
 
 int aws_region_valid(const char *r)
 {
@@ -157,7 +158,6 @@ enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
                                  const char *profile, char **url,
                                  const char **source)
 {
-  char env[64];
   const char *v = NULL;
   enum cp_err rc;
 
@@ -170,10 +170,8 @@ enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
                !strcasecmp(aws_profile_get(p, profile,
                                            "ignore_configured_endpoint_urls"),
                            "true"))) {
-    snprintf(env, sizeof(env), "AWS_ENDPOINT_URL_%s", svc->env_suffix);
-    if ((v = getenv(env)) && *v)
-      *source = svc == &aws_service_sts ? "AWS_ENDPOINT_URL_STS"
-                                        : "AWS_ENDPOINT_URL_CLOUDHSM_V2";
+    if ((v = getenv(svc->endpoint_env)) && *v)
+      *source = svc->endpoint_env;
     else if ((v = getenv("AWS_ENDPOINT_URL")) && *v)
       *source = "AWS_ENDPOINT_URL";
     else if ((v = aws_profile_service_get(p, profile, svc->config_key,

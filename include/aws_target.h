@@ -23,7 +23,7 @@ CP_MUST_USE enum cp_err aws_region_resolve(const char *flag,
                                            const char **source);
 
 struct aws_service {
-  const char *env_suffix;   /* "CLOUDHSM_V2": AWS_ENDPOINT_URL_CLOUDHSM_V2 */
+  const char *endpoint_env; /* "AWS_ENDPOINT_URL_CLOUDHSM_V2" */
   const char *config_key;   /* "cloudhsm_v2" in a services section */
   const char *host_prefix;  /* "cloudhsmv2" */
 };

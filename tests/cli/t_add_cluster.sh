@@ -67,6 +67,10 @@ expect_stderr "plain http is allowed only to a loopback address"
 expect_code 2 add-cluster $A
 expect_stderr "missing option (--cluster-id)"
 
+# the endpoint from the service's own variable, ahead of AWS_ENDPOINT_URL
+AWS_ENDPOINT_URL_CLOUDHSM_V2=$ENDPOINT AWS_ENDPOINT_URL=http://127.0.0.1:9 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --hsm-ca-cert "$CA" --debug
+expect_stderr "endpoint: $ENDPOINT (from AWS_ENDPOINT_URL_CLOUDHSM_V2)"
+
 # credentials from the profile files, and region from the profile
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 printf '[hsm]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY" "$SECRET" > "$AWS_SHARED_CREDENTIALS_FILE"
