@@ -55,7 +55,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
   header_value(p, len, "x-amzn-RequestId", rs->request_id, sizeof(rs->request_id));
   header_value(p, len, "Date", rs->date, sizeof(rs->date));
   header_value(p, len, "x-amzn-ErrorType", rs->error_type, sizeof(rs->error_type));
-  header_value(p, len, "Content-Type", rs->content_type, sizeof(rs->content_type));
   return len;
 }
 

@@ -28,9 +28,8 @@ struct http_resp {
   char request_id[96];       /* x-amzn-RequestId */
   char date[64];             /* Date */
   char error_type[128];      /* x-amzn-ErrorType */
-  char content_type[96];
 };
-#define HTTP_RESP_INIT {0, CP_BUF_INIT, "", "", "", ""}
+#define HTTP_RESP_INIT {0, CP_BUF_INIT, "", "", ""}
 
 /* CP_OK when a response came (whatever its status). CP_E_NETWORK for DNS,
  * connect, timeout, a body over the cap; CP_E_TLS for TLS failures. The

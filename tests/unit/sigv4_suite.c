@@ -136,7 +136,7 @@ static int check_mode(const char *dir, json_object *ctx, struct req *r,
   const char *ts = jstr(ctx, "timestamp"), *region = jstr(ctx, "region"),
              *service = jstr(ctx, "service"), *mode = query_mode ? "query" : "header";
   int omit = jbool(ctx, "omit_session_token"), ok = 1;
-  size_t n = r->nh, i;
+  size_t n = r->nh;
 
   json_object_object_get_ex(ctx, "credentials", &cj);
   c.access_key_id = jstr(cj, "access_key_id");
@@ -159,35 +159,25 @@ static int check_mode(const char *dir, json_object *ctx, struct req *r,
       hs[n++].value = payload;
     }
   } else {
-    struct cp_buf names = CP_BUF_INIT;
-    char **lower = calloc(n + 1, sizeof(char *));
-    /* the signed header list goes into the query: compute it first */
-    for (i = 0; i < n; i++) {
-      lower[i] = cp_xstrdup(hs[i].name);
-      for (char *p = lower[i]; *p; p++)
-        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    }
-    for (;;) { /* sorted, unique */
-      const char *best = NULL;
-      for (i = 0; i < n; i++)
-        if ((!names.len || strcmp(lower[i], strrchr(cp_buf_str(&names), ';')
-                                                     ? strrchr(cp_buf_str(&names), ';') + 1
-                                                     : cp_buf_str(&names)) > 0) &&
-            (!best || strcmp(lower[i], best) < 0))
-          best = lower[i];
-      if (!best)
-        break;
-      cp_buf_printf(&names, "%s%s", names.len ? ";" : "", best);
-    }
+    /* The signed header list goes into the query, so compute it first: the
+     * canonical request of the bare request gives it. */
+    struct cp_buf names = CP_BUF_INIT, scratch = CP_BUF_INIT;
+    in.method = r->method;
+    in.path = r->path;
+    in.query = NULL;
+    in.headers = hs;
+    in.nheaders = n;
+    in.payload_hash = payload;
+    in.normalize_path = 0;
+    if (sigv4_canonical_request(&in, &scratch, &names) != CP_OK)
+      ok = 0;
     if (r->query && *r->query)
       cp_buf_printf(&q, "%s&", r->query);
     sigv4_presign_params(&c, region, service, amz,
                          json_object_get_int(json_object_object_get(ctx, "expiration_in_seconds")),
                          cp_buf_str(&names), &q);
-    for (i = 0; i < n; i++)
-      free(lower[i]);
-    free(lower);
     cp_buf_release(&names);
+    cp_buf_release(&scratch);
   }
   in.method = r->method;
   in.path = r->path;
