@@ -47,15 +47,16 @@ static void fill_info(X509 *x, struct cert_info *info)
     info->days_left = days - (secs < 0 && days == 0 ? 1 : 0);
 }
 
-/* Reads a file and parses the first PEM certificate in it. */
-static enum cp_err load_cert(const char *path, const char *role, X509 **out)
+/* Reads a file (up to max bytes) and parses the first PEM certificate in it. */
+static enum cp_err load_first_cert(const char *path, const char *role,
+                                   size_t max, X509 **out)
 {
   enum cp_err rc;
   struct cp_buf raw = CP_BUF_INIT;
   BIO *bio = NULL;
 
   *out = NULL;
-  CP_TRY(rc, plat_read_file(path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
+  CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   if (bio)
     *out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
@@ -69,6 +70,11 @@ out:
   BIO_free(bio);
   cp_buf_release(&raw);
   return rc;
+}
+
+static enum cp_err load_cert(const char *path, const char *role, X509 **out)
+{
+  return load_first_cert(path, role, CERT_MAX_BYTES, out);
 }
 
 static enum cp_err check_dates(X509 *x, const char *role, const char *path,
@@ -101,6 +107,16 @@ enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
             path, info->subject);
   CP_TRY(rc, check_dates(x, "HSM CA certificate", path, info));
 out:
+  X509_free(x);
+  return rc;
+}
+
+enum cp_err cert_check_bundle(const char *path)
+{
+  enum cp_err rc;
+  X509 *x = NULL;
+
+  rc = load_first_cert(path, "CA bundle", 16u << 20, &x);
   X509_free(x);
   return rc;
 }

@@ -281,6 +281,26 @@ out:
 
 /* ---- container and instance metadata ------------------------------------ */
 
+/* As the AWS SDKs: https anywhere; http only to loopback and to the ECS
+ * (169.254.170.2) and EKS pod identity (169.254.170.23, fd00:ec2::23) agents. */
+static int container_url_allowed(const char *url)
+{
+  static const char *const agents[] = {"169.254.170.2", "169.254.170.23",
+                                       "[fd00:ec2::23]"};
+  const char *host;
+  int plain;
+  size_t n = aws_url_host(url, &host, &plain), i;
+
+  if (!host || !n)
+    return 0;
+  if (!plain || aws_host_is_loopback(host, n))
+    return 1;
+  for (i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
+    if (n == strlen(agents[i]) && !strncmp(host, agents[i], n))
+      return 1;
+  return 0;
+}
+
 static enum cp_err from_container(struct aws_creds *out, int *tried)
 {
   const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -297,6 +317,12 @@ static enum cp_err from_container(struct aws_creds *out, int *tried)
   if (!*tried)
     return CP_OK;
   url = rel && *rel ? cp_xasprintf("http://169.254.170.2%s", rel) : cp_xstrdup(full);
+  if (!(rel && *rel) && !container_url_allowed(url))
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "untrusted container credentials URL (AWS_CONTAINER_CREDENTIALS_FULL_URI "
+            "%s): plain http is allowed only to loopback or the ECS/EKS agent "
+            "addresses. Use https:// or fix the variable",
+            url);
   if (tokfile && *tokfile) {
     CP_TRY(rc, read_token_file(tokfile, 16 * 1024, &ftok));
     tok = cp_buf_str(&ftok);

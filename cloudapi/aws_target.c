@@ -114,40 +114,49 @@ static int env_true(const char *name)
   return v && !strcasecmp(v, "true");
 }
 
-static int is_loopback_host(const char *h, size_t n)
+int aws_host_is_loopback(const char *h, size_t n)
 {
   return (n == 9 && !strncasecmp(h, "localhost", 9)) ||
          (n >= 4 && !strncmp(h, "127.", 4)) || (n == 5 && !strncmp(h, "[::1]", 5));
 }
 
+size_t aws_url_host(const char *url, const char **host, int *plain_http)
+{
+  *plain_http = 0;
+  if (!strncasecmp(url, "https://", 8)) {
+    *host = url + 8;
+  } else if (!strncasecmp(url, "http://", 7)) {
+    *host = url + 7;
+    *plain_http = 1;
+  } else {
+    *host = NULL;
+    return 0;
+  }
+  return **host == '[' ? strcspn(*host, "]") + (strchr(*host, ']') ? 1 : 0)
+                       : strcspn(*host, ":/?#");
+}
+
 static enum cp_err check_url(const char *url, const char *source)
 {
   const char *host;
-  size_t n;
+  int plain;
+  size_t hn = aws_url_host(url, &host, &plain);
 
-  if (!strncasecmp(url, "https://", 8))
-    host = url + 8;
-  else if (!strncasecmp(url, "http://", 7))
-    host = url + 7;
-  else
+  if (!host)
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it must start with https://. "
                    "Give a URL like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
-  n = strcspn(host, "/?#");
-  if (n == 0 || strchr(url, ' ') || strchr(url, '\n'))
+  if (hn == 0 || strchr(url, ' ') || strchr(url, '\n'))
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it has no host. Give a URL like "
                    "https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
-  if (host == url + 7) {
-    size_t hn = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#");
-    if (!is_loopback_host(host, hn))
-      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                     "insecure endpoint (%s %s): plain http is allowed only "
-                     "to a loopback address. Use https://",
-                     source, url);
-  }
+  if (plain && !aws_host_is_loopback(host, hn))
+    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                   "insecure endpoint (%s %s): plain http is allowed only "
+                   "to a loopback address. Use https://",
+                   source, url);
   return CP_OK;
 }
 

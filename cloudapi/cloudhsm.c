@@ -171,12 +171,17 @@ static void parse_error(const struct http_resp *rs, struct api_error *e)
   json_object_put(o);
 }
 
+/* HTML or XML where JSON was expected: a proxy's or a captive portal's page. */
+static int starts_with_markup(const char *body)
+{
+  return body[strspn(body, " \t\r\n")] == '<';
+}
+
 static int retryable(long status, const char *code)
 {
   return status >= 500 || status == 429 || strstr(code, "Throttl") ||
          !strcmp(code, "RequestLimitExceeded") ||
-         !strcmp(code, "TooManyRequestsException") ||
-         !strcmp(code, "RequestTimeTooSkewed");
+         !strcmp(code, "TooManyRequestsException");
 }
 
 static enum cp_err map_error(const struct cloudhsm_client *c,
@@ -207,6 +212,12 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
                    "cluster not found (%s): no such cluster in region %s (%s). "
                    "Check --region: a wrong region is the usual cause",
                    cluster_id, c->region, e->message);
+  if (!e->code[0] && starts_with_markup(cp_buf_str(&rs->body)))
+    return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+                   "unexpected answer from the endpoint (%s, HTTP %ld): it "
+                   "sent HTML, not JSON (a proxy's page?). Check --endpoint "
+                   "and proxy settings",
+                   c->endpoint, rs->status);
   if (retryable(rs->status, e->code))
     return cp_fail(CP_E_API_THROTTLED, __FILE__, __LINE__,
                    "API busy (%s, HTTP %ld): %s. Retried %d times; wait and "
@@ -233,23 +244,20 @@ static long skew_seconds; /* server time minus ours, from Date */
 
 static void note_clock(const struct http_resp *rs)
 {
-  struct tm tm;
-  time_t server;
-  char mon[4];
-  static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  const char *m;
+  long long server = http_date_parse(rs->date);
+  if (server > 0)
+    skew_seconds = (long)(server - (long long)time(NULL));
+}
 
-  memset(&tm, 0, sizeof(tm));
-  if (sscanf(rs->date, "%*3s, %d %3s %d %d:%d:%d GMT", &tm.tm_mday, mon,
-             &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-    return;
-  mon[3] = '\0';
-  if (!(m = strstr(months, mon)))
-    return;
-  tm.tm_mon = (int)(m - months) / 3;
-  tm.tm_year -= 1900;
-  server = timegm(&tm);
-  skew_seconds = (long)(server - time(NULL));
+/* The API refused the signature's time: worth one more try once the clock
+ * offset is known (as the AWS SDKs do), when it is more than 4 minutes. */
+static int clock_skew_error(const char *code)
+{
+  return !strcmp(code, "RequestTimeTooSkewed") ||
+         !strcmp(code, "RequestExpired") ||
+         !strcmp(code, "RequestInTheFuture") ||
+         !strcmp(code, "InvalidSignatureException") ||
+         !strcmp(code, "AuthFailure");
 }
 
 static enum cp_err one_request(const struct cloudhsm_client *c,
@@ -289,6 +297,7 @@ static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
                              const char *cluster_id, struct http_resp *rs)
 {
   int attempts = c->max_attempts > 0 ? c->max_attempts : 3, i;
+  int skew_retried = 0;
   enum cp_err rc = CP_OK;
   struct api_error e;
 
@@ -301,8 +310,14 @@ static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
       return CP_OK;
     if (rc == CP_OK) {
       parse_error(rs, &e);
-      if (rs->date[0])
-        note_clock(rs);
+      note_clock(rs);
+      if (!skew_retried && clock_skew_error(e.code) && labs(skew_seconds) > 240) {
+        cp_log(CP_LOG_DEBUG, "clock is %ld s off the server's; signing again",
+               skew_seconds);
+        skew_retried = 1;
+        i--; /* a corrected signature is not a retry of the same request */
+        continue;
+      }
       if (!retryable(rs->status, e.code) || i == attempts)
         return map_error(c, rs, &e, cluster_id);
       cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
@@ -344,7 +359,7 @@ enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
     json_object_put(req);
     if (rc != CP_OK)
       break;
-    if (cp_buf_str(&rs.body)[strspn(cp_buf_str(&rs.body), " \t\r\n")] == '<') {
+    if (starts_with_markup(cp_buf_str(&rs.body))) {
       rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s): it sent HTML, "
                    "not JSON (a proxy's page?). Check --endpoint and proxy "

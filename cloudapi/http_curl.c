@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cp_log.h"
 #include "cp_version.h"
@@ -155,4 +156,10 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
 void http_resp_release(struct http_resp *rs)
 {
   cp_buf_release_secure(&rs->body);
+}
+
+long long http_date_parse(const char *date)
+{
+  time_t t = date && *date ? curl_getdate(date, NULL) : (time_t)-1;
+  return (long long)t;
 }

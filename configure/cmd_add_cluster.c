@@ -158,6 +158,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   char *ca_abs = NULL;
   const char *region_src, *endpoint_src, *profile, *ca_path;
   enum cfg_action action = CFG_UNCHANGED;
+  const char *ca_bundle;
   int changed = 0;
   enum cp_err rc;
 
@@ -177,6 +178,11 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   ca_path = o.ca_cert ? o.ca_cert : plat_default_ca_path();
   CP_TRY(rc, cert_check_ca_file(ca_path, &cinfo));
   ca_abs = plat_abs_path(ca_path);
+  ca_bundle = o.ca_bundle ? o.ca_bundle : getenv("AWS_CA_BUNDLE");
+  if (ca_bundle && !*ca_bundle)
+    ca_bundle = NULL;
+  if (ca_bundle)
+    CP_TRY(rc, cert_check_bundle(ca_bundle));
 
   /* where, and as whom */
   CP_TRY(rc, aws_profiles_load(&profiles));
@@ -193,9 +199,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   client.endpoint = endpoint;
   client.region = region;
   client.creds = &creds;
-  client.ca_bundle = o.ca_bundle ? o.ca_bundle : getenv("AWS_CA_BUNDLE");
-  if (client.ca_bundle && !*client.ca_bundle)
-    client.ca_bundle = NULL;
+  client.ca_bundle = ca_bundle;
   client.connect_timeout_ms = o.connect_timeout >= 0 ? o.connect_timeout * 1000L : 0;
   client.timeout_ms = o.read_timeout >= 0 ? o.read_timeout * 1000L : 0;
   CP_TRY(rc, cloudhsm_describe_cluster(&client, o.cluster_id, &ci));

@@ -41,6 +41,12 @@ CP_MUST_USE enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
                                              const char *profile, char **url,
                                              const char **source);
 
+/* The host part of an http(s) URL: returns its length and points *host at
+ * it (NULL, 0 when the scheme is neither); *plain_http says which. */
+size_t aws_url_host(const char *url, const char **host, int *plain_http);
+/* localhost, 127.x.x.x or [::1]. */
+int aws_host_is_loopback(const char *host, size_t n);
+
 /* The DNS suffix of the region's partition ("amazonaws.com", ...). */
 const char *aws_partition_suffix(const char *region, int dualstack);
 

@@ -18,6 +18,8 @@ struct cert_info {
 /* A readable PEM X.509 certificate that is a CA and valid now. */
 CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
                                            struct cert_info *info);
+/* A readable PEM file with at least one certificate (a TLS CA bundle). */
+CP_MUST_USE enum cp_err cert_check_bundle(const char *path);
 /* A readable PEM certificate and a PEM private key that belong together. */
 CP_MUST_USE enum cp_err cert_check_client_pair(const char *cert_path,
                                                const char *key_path,

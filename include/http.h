@@ -38,6 +38,10 @@ CP_MUST_USE enum cp_err http_perform(const struct http_req *rq,
                                      struct http_resp *rs);
 void http_resp_release(struct http_resp *rs);
 
+/* Seconds since the epoch of an HTTP date ("Sun, 06 Nov 1994 08:49:37
+ * GMT"), or -1 when it is not one. */
+long long http_date_parse(const char *date);
+
 /* Global init/cleanup of libcurl (call once from main). */
 void http_global_init(void);
 void http_global_cleanup(void);

@@ -21,3 +21,23 @@ for k, v in dict(ENDPOINT=d["endpoint"], KEY=d["access_key_id"], SECRET=d["secre
 PY
 )"
 }
+
+# start_fault [--tls]: start tests/peers/fault_server.py; exports $FAULT (its
+# base URL), $FAULT_CA (the CA of its cluster certificate), $FAULT_API_CA
+# (with --tls: the private CA of its HTTPS certificate) and $FAULT_LOG.
+start_fault() {
+  local info="$T/fault.json"
+  mkfifo "$T/fault.stdin"
+  python3 "$CP_TESTS/peers/fault_server.py" --info "$info" --dir "$T" "$@" \
+    <"$T/fault.stdin" >"$T/fault.log" 2>&1 &
+  FAULT_PID=$!
+  exec 8>"$T/fault.stdin"
+  trap 'exec 8>&- 9>&-; kill $FAULT_PID ${PEER_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+  for _ in $(seq 150); do [ -f "$info" ] && break; sleep 0.1; done
+  [ -f "$info" ] || { echo "fault server did not start:"; cat "$T/fault.log"; exit 1; }
+  FAULT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$info")
+  FAULT_CA=$T/fault-ca.crt FAULT_API_CA=$T/api-ca.crt FAULT_LOG=$T/requests.log
+}
+
+# requests_to PATH: how many requests the fault server got for PATH
+requests_to() { grep -c "^$1 " "$FAULT_LOG" 2>/dev/null || echo 0; }

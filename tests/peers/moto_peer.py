@@ -144,6 +144,22 @@ def patch_imds(creds):
     responses.InstanceMetadataResponse.metadata_response = staticmethod(metadata_response)
 
 
+def patch_public_sts():
+    """AWS takes AssumeRoleWithWebIdentity unsigned (the token is the proof);
+    moto's signature check would fail on the missing Authorization header."""
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    orig = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+    def check(self, iam_request_cls, resource="*"):
+        if ("Authorization" not in self.headers
+                and self._get_action() == "AssumeRoleWithWebIdentity"):
+            return
+        return orig(self, iam_request_cls, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = check
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--info", required=True, help="where to write the JSON description")
@@ -157,6 +173,7 @@ def main():
 
     info = seed(args.region, args.dir)
     patch_imds(info)
+    patch_public_sts()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     port = server._server.server_port  # the port the OS gave

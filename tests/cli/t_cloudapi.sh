@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_cloudapi.sh — the API client against a misbehaving endpoint
+# (tests/peers/fault_server.py): retries, timeouts, the size cap, clock skew,
+# malformed answers; and the credential sources moto cannot serve alone
+# (web identity through moto's STS, container credentials).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+start_peer
+start_fault --creds "$KEY:$SECRET"
+export AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key
+CID=cluster-fau7tsrvrab
+F="--cluster-id $CID --region us-east-1 --hsm-ca-cert $FAULT_CA"
+
+# a good answer: the slot is written
+expect_code 0 add-cluster $F --endpoint "$FAULT/ok1/ok"
+expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.9.0.1"]'
+cp "$CONFIGURE_PKCS11_CONFIG" "$T/before"
+
+# throttling and 5xx are retried, with backoff, up to 3 attempts
+expect_code 0 add-cluster $F --endpoint "$FAULT/thr1/throttle,throttle,ok" --debug
+[ "$(requests_to /thr1/throttle,throttle,ok)" = 3 ] && ok || bad "throttle,throttle,ok: $(requests_to /thr1/throttle,throttle,ok) requests"
+expect_stderr "attempt 1: HTTP 400 ThrottlingException; retrying"
+expect_code 254 add-cluster $F --endpoint "$FAULT/thr2/throttle"
+expect_stderr "API busy (ThrottlingException, HTTP 400): Rate exceeded. Retried 3 times"
+[ "$(requests_to /thr2/throttle)" = 3 ] && ok || bad "throttle: $(requests_to /thr2/throttle) requests, wanted 3"
+expect_code 0 add-cluster $F --endpoint "$FAULT/e5/e500,ok"
+[ "$(requests_to /e5/e500,ok)" = 2 ] && ok || bad "e500,ok: $(requests_to /e5/e500,ok) requests"
+expect_code 254 add-cluster $F --endpoint "$FAULT/e6/e500"
+expect_stderr "API busy (InternalFailure, HTTP 500)"
+# a dropped connection is retried too
+expect_code 0 add-cluster $F --endpoint "$FAULT/rst/reset,ok"
+[ "$(requests_to /rst/reset,ok)" = 2 ] && ok || bad "reset,ok: $(requests_to /rst/reset,ok) requests"
+
+# a proxy's HTML page, with an error status or with 200: 255, says so
+expect_code 255 add-cluster $F --endpoint "$FAULT/h1/e503html"
+expect_stderr "it sent HTML, not JSON (a proxy's page?)"
+expect_code 255 add-cluster $F --endpoint "$FAULT/h2/html"
+expect_stderr "it sent HTML, not JSON (a proxy's page?)"
+
+# malformed answers: 254, named
+expect_code 254 add-cluster $F --endpoint "$FAULT/g1/garbage"
+expect_stderr "malformed API answer (DescribeClusters)"
+expect_code 254 add-cluster $F --endpoint "$FAULT/g2/wrongtype"
+expect_stderr "malformed API answer (DescribeClusters)"
+
+# the size cap: a huge body is cut off, not buffered
+expect_code 255 add-cluster $F --endpoint "$FAULT/big/huge"
+expect_stderr "response too large"
+
+# a read timeout bounds each attempt
+start=$(date +%s%N)
+expect_code 255 add-cluster $F --endpoint "$FAULT/slow/slow" --read-timeout 1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_stderr "request timed out"
+[ "$ms" -lt 9000 ] && ok || bad "3 attempts with a 1 s timeout took ${ms} ms"
+
+# clock skew: the server is an hour ahead; the tool signs again with its time
+expect_code 0 add-cluster $F --endpoint "$FAULT/skew/skew" --debug
+expect_stderr "s off the server's; signing again"
+[ "$(requests_to /skew/skew)" = 2 ] && ok || bad "skew: $(requests_to /skew/skew) requests, wanted 2"
+
+# nothing above changed the file after the first write
+expect_file_same "$CONFIGURE_PKCS11_CONFIG" "$T/before"
+
+# ---- credential sources through real peers ----
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+M="--cluster-id cluster-2ab3cd4ef5g --region us-east-1 --hsm-ca-cert $CA"
+
+# container credentials (ECS/EKS): full URI with a token, then the same keys
+# sign the call that moto checks
+AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAULT/c1/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer fault-token" \
+  expect_code 0 add-cluster $M --endpoint "$ENDPOINT" --debug
+expect_stderr "credentials: from container"
+printf 'Bearer fault-token\n' > "$T/ctoken"
+AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAULT/c2/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$T/ctoken" \
+  expect_code 0 add-cluster $M --endpoint "$ENDPOINT"
+AWS_CONTAINER_CREDENTIALS_FULL_URI="$FAULT/c3/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer wrong" \
+  expect_code 253 add-cluster $M --endpoint "$ENDPOINT"
+expect_stderr "container credentials refused"
+AWS_CONTAINER_CREDENTIALS_FULL_URI="http://10.0.0.1/creds" \
+  expect_code 253 add-cluster $M --endpoint "$ENDPOINT"
+expect_stderr "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+
+# web identity from the environment: STS AssumeRoleWithWebIdentity (moto),
+# then DescribeClusters signed with the role's temporary keys
+printf 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.\n' > "$T/wi-token"
+AWS_WEB_IDENTITY_TOKEN_FILE="$T/wi-token" AWS_ROLE_ARN="$ROLE_ARN" AWS_ENDPOINT_URL="$ENDPOINT" \
+  expect_code 0 add-cluster $M --debug
+expect_stderr "credentials: from web identity (access key ASIA****)"
+# and from a profile's web_identity_token_file
+printf '[profile wi]\nrole_arn = %s\nweb_identity_token_file = %s\n' "$ROLE_ARN" "$T/wi-token" > "$AWS_CONFIG_FILE"
+AWS_ENDPOINT_URL="$ENDPOINT" expect_code 0 add-cluster $M --profile wi --debug
+expect_stderr "credentials: from"
+expect_stderr "(access key ASIA****)"
+rm -f "$T/wi-token"
+AWS_WEB_IDENTITY_TOKEN_FILE="$T/wi-token" AWS_ROLE_ARN="$ROLE_ARN" AWS_ENDPOINT_URL="$ENDPOINT" \
+  expect_code 253 add-cluster $M
+expect_stderr "wi-token"
+done_

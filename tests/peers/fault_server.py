@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""fault_server.py — a loopback DescribeClusters endpoint that misbehaves on
+purpose, to prove retries, timeouts, the size cap, clock-skew correction, TLS
+with a private CA and the error messages.
+
+What it does for a request is read from the request's path: the endpoint is
+given as http://127.0.0.1:PORT/<name>/<mode>,<mode>,... and the n-th request
+to that path gets the n-th mode (the last one repeats). Each test uses its own
+<name>, so counters never mix. Modes:
+
+  ok         200, a DescribeClusters answer for cluster-fau7tsrvrab
+  throttle   400 ThrottlingException          e500    500 InternalFailure
+  e503html   503 with an HTML page (a proxy)  html    200 with an HTML page
+  slow       waits 5 s, then ok               reset   closes the connection
+  huge       200 with 8 MiB of JSON           garbage 200 with broken JSON
+  wrongtype  200 with "Clusters" an object    skew    the server's clock is one
+             hour ahead: a request signed more than 5 minutes away from it gets
+             InvalidSignatureException "Signature expired", else ok
+  creds      container credentials (checks the Authorization header)
+
+Every request is logged to <dir>/requests.log as "<path> <mode> <x-amz-date>".
+Runs until stdin closes; writes --info JSON (port, endpoint, ca, api_ca).
+"""
+import argparse
+import datetime
+import email.utils
+import http.server
+import ipaddress
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from moto_peer import make_cert, pem  # noqa: E402  (same certificate helper)
+
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+
+CLUSTER = "cluster-fau7tsrvrab"
+SKEW = 3600
+
+
+def answer(cluster_pem):
+    return json.dumps({"Clusters": [{
+        "ClusterId": CLUSTER, "State": "ACTIVE", "HsmType": "hsm2m.medium",
+        "NetworkType": "IPV4", "Certificates": {"ClusterCertificate": cluster_pem},
+        "Hsms": [{"HsmId": "hsm-faultsrvr01", "State": "ACTIVE",
+                  "EniIp": "10.9.0.1", "AvailabilityZone": "us-east-1a"}]}]}).encode()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    counters = {}
+    lock = threading.Lock()
+
+    def log_message(self, *a):
+        pass
+
+    def send(self, status, body, ctype="application/x-amz-json-1.1", date=None, extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", "fault-%d" % time.monotonic_ns())
+        if date is not None:
+            self.send_header("Date", email.utils.formatdate(date, usegmt=True))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def error(self, status, code, msg, **kw):
+        self.send(status, json.dumps({"__type": code, "message": msg}).encode(), **kw)
+
+    def do_GET(self):
+        self.do_POST()
+
+    def do_PUT(self):
+        self.do_POST()
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        path = self.path.split("?")[0]
+        modes = path.rsplit("/", 1)[-1].split(",")
+        with self.lock:
+            i = self.counters.get(path, 0)
+            self.counters[path] = i + 1
+        mode = modes[min(i, len(modes) - 1)]
+        amz_date = self.headers.get("X-Amz-Date", "-")
+        with open(self.server.log_path, "a") as f:
+            f.write(f"{path} {mode} {amz_date}\n")
+        getattr(self, "m_" + mode, self.m_unknown)()
+
+    def m_unknown(self):
+        self.error(400, "UnknownMode", "no such mode")
+
+    def m_ok(self, date=None):
+        self.send(200, self.server.answer, date=time.time() if date is None else date)
+
+    def m_throttle(self):
+        self.error(400, "ThrottlingException", "Rate exceeded", date=time.time())
+
+    def m_e500(self):
+        self.error(500, "InternalFailure", "We encountered an internal error")
+
+    def m_e503html(self):
+        self.send(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>",
+                  ctype="text/html")
+
+    def m_html(self):
+        self.send(200, b"<!DOCTYPE html><html><body>Please log in to the proxy</body></html>",
+                  ctype="text/html")
+
+    def m_slow(self):
+        time.sleep(5)
+        self.m_ok()
+
+    def m_reset(self):
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def m_huge(self):
+        self.send(200, b'{"Clusters":[],"Pad":"' + b"x" * (8 << 20) + b'"}')
+
+    def m_garbage(self):
+        self.send(200, b'{"Clusters":[{"ClusterId": ')
+
+    def m_wrongtype(self):
+        self.send(200, b'{"Clusters":{"ClusterId":"cluster-fau7tsrvrab"}}')
+
+    def m_skew(self):
+        server_now = time.time() + SKEW
+        try:
+            signed = datetime.datetime.strptime(self.headers["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+            signed = signed.replace(tzinfo=datetime.timezone.utc).timestamp()
+        except (KeyError, TypeError, ValueError):
+            signed = 0
+        if abs(signed - server_now) > 300:
+            self.error(400, "InvalidSignatureException",
+                       "Signature expired: %s is now earlier than %s (5 min)" % (
+                           self.headers.get("X-Amz-Date"),
+                           time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(server_now))),
+                       date=server_now)
+        else:
+            self.m_ok(date=server_now)
+
+    def m_creds(self):
+        if self.headers.get("Authorization") != self.server.token:
+            return self.error(401, "Unauthorized", "bad token")
+        exp = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+        self.send(200, json.dumps({
+            "AccessKeyId": self.server.creds[0], "SecretAccessKey": self.server.creds[1],
+            "Token": "", "Expiration": exp.strftime("%Y-%m-%dT%H:%M:%SZ")}).encode(),
+            ctype="application/json")
+
+
+def write_pem(path, data):
+    with open(path, "w") as f:
+        f.write(data)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--info", required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--tls", action="store_true", help="serve HTTPS with a private CA")
+    ap.add_argument("--creds", default="AKIAFAULT:fault-secret", help="KEY:SECRET for mode creds")
+    ap.add_argument("--token", default="Bearer fault-token", help="Authorization for mode creds")
+    args = ap.parse_args()
+
+    ca = make_cert("Fault CA", is_ca=True)
+    cluster = make_cert("Fault cluster", issuer=ca)
+    write_pem(os.path.join(args.dir, "fault-ca.crt"), pem(ca[0]))
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    srv.answer = answer(pem(cluster[0]))
+    srv.log_path = os.path.join(args.dir, "requests.log")
+    srv.creds = args.creds.split(":", 1)
+    srv.token = args.token
+    scheme = "http"
+    info = {"ca": os.path.join(args.dir, "fault-ca.crt")}
+    if args.tls:
+        api_ca = make_cert("Private API CA", is_ca=True)
+        leaf, key = make_cert("127.0.0.1", issuer=api_ca)
+        # a server certificate that names 127.0.0.1, signed by the private CA
+        leaf = (x509.CertificateBuilder().subject_name(leaf.subject).issuer_name(leaf.issuer)
+                .public_key(leaf.public_key()).serial_number(leaf.serial_number)
+                .not_valid_before(leaf.not_valid_before_utc)
+                .not_valid_after(leaf.not_valid_after_utc)
+                .add_extension(x509.SubjectAlternativeName(
+                    [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+                .sign(api_ca[1], leaf.signature_hash_algorithm))
+        cert_path = os.path.join(args.dir, "api-server.pem")
+        write_pem(cert_path, pem(leaf) + key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()).decode())
+        write_pem(os.path.join(args.dir, "api-ca.crt"), pem(api_ca[0]))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert_path)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme = "https"
+        info["api_ca"] = os.path.join(args.dir, "api-ca.crt")
+    port = srv.server_address[1]
+    info.update(port=port, endpoint=f"{scheme}://127.0.0.1:{port}")
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    tmp = args.info + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(info, f)
+    os.rename(tmp, args.info)
+    sys.stdin.read()
+    srv.shutdown()
+
+
+if __name__ == "__main__":
+    main()
