@@ -71,6 +71,18 @@ expect_stderr "missing option (--cluster-id)"
 AWS_ENDPOINT_URL_CLOUDHSM_V2=$ENDPOINT AWS_ENDPOINT_URL=http://127.0.0.1:9 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --hsm-ca-cert "$CA" --debug
 expect_stderr "endpoint: $ENDPOINT (from AWS_ENDPOINT_URL_CLOUDHSM_V2)"
 
+# every region source, each checked by moto's signature (the signing region)
+AWS_REGION=us-east-1 AWS_DEFAULT_REGION=eu-west-1 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "region: us-east-1 (from AWS_REGION)"
+AWS_DEFAULT_REGION=us-east-1 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "region: us-east-1 (from AWS_DEFAULT_REGION)"
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --debug
+expect_stderr "region: us-east-1 (from default)"
+# a wrong region: moto has no such cluster there, and the message says so
+expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --hsm-ca-cert "$CA" --region eu-west-1
+expect_stderr "no such cluster in region eu-west-1"
+expect_stderr "a wrong region is the usual cause"
+
 # credentials from the profile files, and region from the profile
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 printf '[hsm]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$KEY" "$SECRET" > "$AWS_SHARED_CREDENTIALS_FILE"
