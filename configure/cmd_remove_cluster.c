@@ -51,8 +51,8 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
             cluster_id, f.path);
   if (action == CFG_REMOVED)
     CP_TRY(rc, cfg_file_commit(&f, &changed));
-  text = cp_xasprintf("%s %s %s\n", cfg_action_name(action), cluster_id,
-                      f.path);
+  text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), cluster_id,
+                      action == CFG_REMOVED ? "from" : "not in", f.path);
   output_result(ctx,
                 output_slot_result(action, changed, cluster_id, NULL, NULL,
                                    NULL, 0, f.path),

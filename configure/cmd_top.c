@@ -9,6 +9,7 @@
 #include "cert.h"
 #include "cfg_file.h"
 #include "client_pair.h"
+#include "cluster_source.h"
 #include "commands.h"
 #include "cp_buf.h"
 #include "cp_log.h"
@@ -23,6 +24,7 @@ static const char *const retry_modes[] = {"off", "standard", NULL};
 
 static const char *const top_examples[] = {
     "sudo configure-pkcs11 -a 10.0.1.12 10.0.2.7",
+    "sudo configure-pkcs11 --cluster-id cluster-2ab3cd4ef5g --region us-east-1",
     "sudo configure-pkcs11 --hsm-ca-cert /home/ec2-user/customerCA.crt "
     "--disable-key-availability-check",
     NULL};
@@ -36,6 +38,7 @@ static const struct cli_cmd_doc top_doc = {
     top_examples};
 
 struct top_opts {
+  struct cluster_source src; /* --cluster-id: the servers from the API */
   struct cli_list addrs;
   const char *ca_cert;
   struct client_pair pair;
@@ -77,7 +80,7 @@ static enum cp_err single_slot(const struct cfg_model *m, const char *flag)
 
 static int any_option(const struct top_opts *o)
 {
-  return o->addrs.n || o->ca_cert || o->pair.cert || o->pair.key ||
+  return o->src.cluster_id || o->addrs.n || o->ca_cert || o->pair.cert || o->pair.key ||
          o->log_type || o->log_file || o->log_level || o->log_rotation ||
          o->retry_mode || o->key_check >= 0 || o->validate_key >= 0 ||
          o->cert_storage >= 0;
@@ -85,9 +88,12 @@ static int any_option(const struct top_opts *o)
 
 enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
 {
-  struct top_opts o = {{NULL, 0, NULL}, NULL, CLIENT_PAIR_INIT,
-                       NULL,            NULL, NULL, NULL, NULL, -1, -1, -1};
+  struct top_opts o;
   const struct cli_opt opts[] = {
+      CLI_STR(0, "cluster-id", &o.src.cluster_id, "<id>",
+              "set the servers (and the cluster id) of the single slot from "
+              "the API", 0),
+      CLI_CLUSTER_SOURCE_OPTS(&o.src),
       CLI_LIST('a', NULL, &o.addrs, "<address>",
                "set the HSM servers (IPv4, IPv6, HOST:PORT, [IPV6]:PORT)"),
       CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
@@ -131,9 +137,16 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   int changed = 0;
   enum cp_err rc;
 
+  memset(&o, 0, sizeof(o));
+  cluster_source_init(&o.src);
+  o.key_check = o.validate_key = o.cert_storage = -1;
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc));
   if (ctx->help)
     goto out;
+  if (o.src.cluster_id && o.addrs.n)
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (--cluster-id and -a): both set the "
+            "servers. Give one of them");
   if (!any_option(&o))
     CP_FAIL(rc, CP_E_USAGE,
             "no option given (configure-pkcs11): nothing to change. Give an "
@@ -148,9 +161,33 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   }
   if (o.log_file)
     log_abs = plat_abs_path(o.log_file);
+  if (o.src.cluster_id)
+    CP_TRY(rc, cluster_source_check(&o.src));
 
   CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
   CP_TRY(rc, cfg_file_load(&f));
+  if (o.src.cluster_id) {
+    /* single-cluster bootstrap, as the original tool: the only slot gets the
+     * cluster's servers and id; its CA (or --hsm-ca-cert) must have signed
+     * the cluster. The lock is held while the API answers: a second run
+     * waits rather than interleaving. */
+    struct cfg_slot_view v;
+    CP_TRY(rc, single_slot(&f.model, "--cluster-id"));
+    if (!ca_abs && cfg_model_slot_count(&f.model) == 1) {
+      cfg_model_slot(&f.model, 0, &v);
+      if (v.hsm_ca_file)
+        ca_abs = cp_xstrdup(v.hsm_ca_file);
+    }
+    if (!ca_abs) {
+      CP_TRY(rc, cert_check_ca_file(plat_default_ca_path(), &ci));
+      ca_abs = plat_abs_path(plat_default_ca_path());
+    }
+    CP_TRY(rc, cluster_source_fetch(&o.src, ca_abs));
+    cfg_model_set_servers(&f.model, -1, o.src.servers, o.src.nservers);
+    cfg_model_set_cluster_string(&f.model, -1, "cluster_id", o.src.cluster_id);
+    if (!o.ca_cert)
+      cfg_model_set_cluster_string(&f.model, -1, "hsm_ca_file", ca_abs);
+  }
   if (o.addrs.n) {
     CP_TRY(rc, single_slot(&f.model, "-a"));
     cfg_model_set_servers(&f.model, -1, servers, (size_t)o.addrs.n);
@@ -191,13 +228,15 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   {
     char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f.path);
     output_result(ctx,
-                  output_slot_result(action, changed, NULL, NULL, NULL, NULL,
-                                     0, f.path),
+                  output_slot_result(action, changed, o.src.cluster_id,
+                                     o.src.region_used, NULL, o.src.servers,
+                                     o.src.nservers, f.path),
                   text);
     free(text);
   }
 out:
   cfg_file_release(&f);
+  cluster_source_release(&o.src);
   free(servers);
   free(addr_store);
   free(ca_abs);

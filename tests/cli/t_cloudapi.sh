@@ -60,6 +60,23 @@ expect_code 0 add-cluster $F --endpoint "$FAULT/skew/skew" --debug
 expect_stderr "s off the server's; signing again"
 [ "$(requests_to /skew/skew)" = 2 ] && ok || bad "skew: $(requests_to /skew/skew) requests, wanted 2"
 
+# --wait polls until the cluster is ACTIVE with an ACTIVE HSM
+expect_code 0 add-cluster $F --endpoint "$FAULT/w1/creating,nohsm,ok" --wait 60
+[ "$(requests_to /w1/creating,nohsm,ok)" = 3 ] && ok || bad "wait: $(requests_to /w1/creating,nohsm,ok) requests, wanted 3"
+expect_stderr "waiting for $CID: it is CREATE_IN_PROGRESS; next check in 1 s"
+expect_stderr "waiting for $CID: it has 1 HSM(s), none ACTIVE; next check in 2 s"
+# without --wait the state is an error that names the fix
+expect_code 254 add-cluster $F --endpoint "$FAULT/w2/creating"
+expect_stderr "Run again with --wait"
+expect_code 254 add-cluster $F --endpoint "$FAULT/w3/nohsm"
+expect_stderr "HSM hsm-faultsrvr01 (10.9.0.1) is CREATE_IN_PROGRESS: left out of the slot"
+# --wait gives up after its time, and does not wait for a deleted cluster
+expect_code 254 add-cluster $F --endpoint "$FAULT/w4/nohsm" --wait 2
+expect_stderr "cluster not ready after 2 s ($CID): it has 1 HSM(s), none ACTIVE. Wait longer"
+expect_code 254 add-cluster $F --endpoint "$FAULT/w5/deleted" --wait 60
+expect_stderr "it is DELETED"
+[ "$(requests_to /w5/deleted)" = 1 ] && ok || bad "deleted: $(requests_to /w5/deleted) requests, wanted 1"
+
 # nothing above changed the file after the first write
 expect_file_same "$CONFIGURE_PKCS11_CONFIG" "$T/before"
 

@@ -18,6 +18,9 @@ to that path gets the n-th mode (the last one repeats). Each test uses its own
              hour ahead: a request signed more than 5 minutes away from it gets
              InvalidSignatureException "Signature expired", else ok
   creds      container credentials (checks the Authorization header)
+  creating   the cluster is CREATE_IN_PROGRESS, no HSM yet
+  nohsm      the cluster is ACTIVE, its HSM CREATE_IN_PROGRESS
+  deleted    the cluster is DELETED
 
 Every request is logged to <dir>/requests.log as "<path> <mode> <x-amz-date>".
 Runs until stdin closes; writes --info JSON (port, endpoint, ca, api_ca).
@@ -44,12 +47,14 @@ CLUSTER = "cluster-fau7tsrvrab"
 SKEW = 3600
 
 
-def answer(cluster_pem):
+def answer(cluster_pem, state="ACTIVE", hsm_state="ACTIVE"):
+    hsms = [] if state == "CREATE_IN_PROGRESS" else [
+        {"HsmId": "hsm-faultsrvr01", "State": hsm_state,
+         "EniIp": "10.9.0.1", "AvailabilityZone": "us-east-1a"}]
     return json.dumps({"Clusters": [{
-        "ClusterId": CLUSTER, "State": "ACTIVE", "HsmType": "hsm2m.medium",
+        "ClusterId": CLUSTER, "State": state, "HsmType": "hsm2m.medium",
         "NetworkType": "IPV4", "Certificates": {"ClusterCertificate": cluster_pem},
-        "Hsms": [{"HsmId": "hsm-faultsrvr01", "State": "ACTIVE",
-                  "EniIp": "10.9.0.1", "AvailabilityZone": "us-east-1a"}]}]}).encode()
+        "Hsms": hsms}]}).encode()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -101,6 +106,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def m_ok(self, date=None):
         self.send(200, self.server.answer, date=time.time() if date is None else date)
+
+    def m_creating(self):
+        self.send(200, answer(self.server.cluster_pem, state="CREATE_IN_PROGRESS"))
+
+    def m_nohsm(self):
+        self.send(200, answer(self.server.cluster_pem, hsm_state="CREATE_IN_PROGRESS"))
+
+    def m_deleted(self):
+        self.send(200, answer(self.server.cluster_pem, state="DELETED"))
 
     def m_throttle(self):
         self.error(400, "ThrottlingException", "Rate exceeded", date=time.time())
@@ -179,7 +193,8 @@ def main():
 
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
-    srv.answer = answer(pem(cluster[0]))
+    srv.cluster_pem = pem(cluster[0])
+    srv.answer = answer(srv.cluster_pem)
     srv.log_path = os.path.join(args.dir, "requests.log")
     srv.creds = args.creds.split(":", 1)
     srv.token = args.token

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cluster_source.c — describe a cluster (API, waiting, or a saved answer),
+ * pick its servers and check its certificate against the CA. */
+#include "cluster_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_creds.h"
+#include "aws_profile.h"
+#include "aws_target.h"
+#include "cert.h"
+#include "cp_buf.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+
+#define DESCRIBE_MAX_BYTES (16u << 20)
+#define WAIT_FIRST_MS 1000L
+#define WAIT_MAX_MS 15000L
+
+const char *const cluster_source_ip_families[] = {"ipv4", "ipv6", "both", NULL};
+
+void cluster_source_init(struct cluster_source *s)
+{
+  memset(s, 0, sizeof(*s));
+  s->connect_timeout = s->read_timeout = s->wait = -1;
+}
+
+void cluster_source_release(struct cluster_source *s)
+{
+  cluster_info_release(&s->ci);
+  free(s->servers);
+  free(s->region_used);
+  s->servers = NULL;
+  s->region_used = NULL;
+  s->nservers = 0;
+}
+
+char *cluster_source_slot_type(const struct cluster_source *s)
+{
+  const char *t = s->ci.hsm_type;
+  if (!t || !*t)
+    return NULL;
+  return cp_xstrndup(t, strcspn(t, "."));
+}
+
+static const char *ca_bundle_of(const struct cluster_source *s)
+{
+  const char *b = s->ca_bundle ? s->ca_bundle : getenv("AWS_CA_BUNDLE");
+  return b && *b ? b : NULL;
+}
+
+enum cp_err cluster_source_check(struct cluster_source *s)
+{
+  if (!cfg_cluster_id_valid(s->cluster_id))
+    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                   "invalid cluster id (%s): a cluster id is \"cluster-\" and "
+                   "11 to 16 letters or digits 2-7. Check the id in the "
+                   "CloudHSM console",
+                   s->cluster_id);
+  if (s->from_describe) {
+    const char *other = s->wait >= 0     ? "--wait"
+                        : s->endpoint    ? "--endpoint"
+                        : s->profile     ? "--profile"
+                        : s->fips        ? "--fips"
+                        : s->dualstack   ? "--dualstack"
+                        : s->ca_bundle   ? "--ca-bundle"
+                                         : NULL;
+    if (other)
+      return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                     "contradictory options (--from-describe and %s): a saved "
+                     "answer calls no API. Drop one of them",
+                     other);
+    if (s->region && !aws_region_valid(s->region))
+      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                     "invalid region (--region): \"%s\" is not an AWS region "
+                     "name. Give one like us-east-1",
+                     s->region);
+    return CP_OK;
+  }
+  if (ca_bundle_of(s))
+    return cert_check_bundle(ca_bundle_of(s));
+  return CP_OK;
+}
+
+/* ---- the servers -------------------------------------------------------- */
+
+/* ACTIVE cluster with at least one ACTIVE HSM: its servers. `warn` names the
+ * HSMs left out (only once, on the answer that is used). */
+static enum cp_err pick_servers(struct cluster_source *s, int warn)
+{
+  const struct cluster_info *ci = &s->ci;
+  const char *family = s->ip_family;
+  int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
+  size_t i;
+
+  if (!ci->state || strcmp(ci->state, "ACTIVE"))
+    return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+                   "cluster not ACTIVE (%s): it is %s%s%s. %s", s->cluster_id,
+                   ci->state ? ci->state : "in no state",
+                   ci->state_message ? ": " : "",
+                   ci->state_message ? ci->state_message : "",
+                   ci->state && !strcmp(ci->state, "UNINITIALIZED")
+                       ? "Initialize it first (sign its CSR with your CA), "
+                         "or add --wait"
+                       : "Run again with --wait to wait until it is ACTIVE");
+  free(s->servers);
+  s->servers = cp_xcalloc(ci->nhsms * 2 + 1, sizeof(*s->servers));
+  s->nservers = 0;
+  for (i = 0; i < ci->nhsms; i++) {
+    const struct hsm_info *h = &ci->hsms[i];
+    int has4 = h->eni_ip && *h->eni_ip, has6 = h->eni_ip_v6 && *h->eni_ip_v6;
+    if (!h->state || strcmp(h->state, "ACTIVE")) {
+      if (warn)
+        cp_log(CP_LOG_WARN, "HSM %s (%s) is %s: left out of the slot",
+               h->hsm_id ? h->hsm_id : "?", has4 ? h->eni_ip : "no address",
+               h->state ? h->state : "in no state");
+      continue;
+    }
+    if (has4 && v4)
+      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip, CFG_DEFAULT_PORT, 1};
+    if (has6 && (v6 || !has4))
+      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip_v6, CFG_DEFAULT_PORT, 1};
+  }
+  if (s->nservers == 0)
+    return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+                   "no ACTIVE HSM (%s): the cluster has %zu HSM(s), none "
+                   "ACTIVE with an address. Create an HSM, or run again with "
+                   "--wait",
+                   s->cluster_id, ci->nhsms);
+  return CP_OK;
+}
+
+/* Why the cluster is not ready yet, in a few words, for waiting. */
+static void not_ready_why(const struct cluster_source *s, char *buf, size_t n)
+{
+  if (!s->ci.state || strcmp(s->ci.state, "ACTIVE"))
+    snprintf(buf, n, "it is %s", s->ci.state ? s->ci.state : "in no state");
+  else
+    snprintf(buf, n, "it has %zu HSM(s), none ACTIVE", s->ci.nhsms);
+}
+
+/* States that will not become ACTIVE by waiting. */
+static int hopeless(const char *state)
+{
+  return state && (!strcmp(state, "DELETED") ||
+                   !strcmp(state, "DELETE_IN_PROGRESS"));
+}
+
+/* ---- a saved answer ------------------------------------------------------ */
+
+static enum cp_err read_all_stdin(struct cp_buf *out)
+{
+  char chunk[16384];
+  size_t n;
+
+  while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+    if (out->len + n > DESCRIBE_MAX_BYTES)
+      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                     "saved answer too large (--from-describe -): more than "
+                     "%u bytes. Save the answer for this cluster only "
+                     "(--cluster-ids)",
+                     DESCRIBE_MAX_BYTES);
+    cp_buf_add(out, chunk, n);
+  }
+  if (ferror(stdin))
+    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                   "cannot read standard input (--from-describe -): read "
+                   "failed. Pipe the saved answer into the command");
+  return CP_OK;
+}
+
+static enum cp_err from_saved(struct cluster_source *s)
+{
+  struct cp_buf raw = CP_BUF_INIT;
+  char *next = NULL;
+  int found = 0;
+  enum cp_err rc;
+
+  if (!strcmp(s->from_describe, "-"))
+    rc = read_all_stdin(&raw);
+  else
+    rc = plat_read_file(s->from_describe, DESCRIBE_MAX_BYTES, &raw, NULL,
+                        CP_E_INVALID);
+  if (rc != CP_OK)
+    goto out;
+  rc = cloudhsm_parse_describe(cp_buf_str(&raw), raw.len, s->cluster_id,
+                               &s->ci, &found, &next);
+  if (rc == CP_E_API) /* the same checks, but the fault is in the file */
+    rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                 "invalid saved answer (--from-describe %s): %s. Save it with "
+                 "aws cloudhsmv2 describe-clusters --output json",
+                 s->from_describe, cp_err_detail());
+  if (rc == CP_OK && !found)
+    rc = cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+                 "cluster not found (%s): the saved answer (%s) does not "
+                 "describe it. Save it with aws cloudhsmv2 describe-clusters "
+                 "--filters clusterIds=%s",
+                 s->cluster_id, s->from_describe, s->cluster_id);
+  if (rc == CP_OK && s->region)
+    s->region_used = cp_xstrdup(s->region);
+out:
+  free(next);
+  cp_buf_release(&raw);
+  return rc;
+}
+
+/* ---- the API ------------------------------------------------------------- */
+
+static enum cp_err from_api(struct cluster_source *s)
+{
+  struct aws_profiles *profiles = NULL;
+  struct aws_creds creds = AWS_CREDS_INIT;
+  struct cloudhsm_client client;
+  char *endpoint = NULL;
+  const char *region_src, *endpoint_src, *profile;
+  long long deadline = 0;
+  long interval = WAIT_FIRST_MS;
+  char why[128];
+  enum cp_err rc;
+
+  CP_TRY(rc, aws_profiles_load(&profiles));
+  profile = aws_profile_name(s->profile);
+  CP_TRY(rc, aws_region_resolve(s->region, profiles, profile, &s->region_used,
+                                &region_src));
+  cp_log(CP_LOG_DEBUG, "region: %s (from %s)", s->region_used, region_src);
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, s->endpoint,
+                                  s->region_used, s->fips ? 1 : -1,
+                                  s->dualstack ? 1 : -1, profiles, profile,
+                                  &endpoint, &endpoint_src));
+  cp_log(CP_LOG_DEBUG, "endpoint: %s (from %s)", endpoint, endpoint_src);
+  CP_TRY(rc, aws_creds_resolve(profiles, profile, s->region_used, &creds));
+
+  memset(&client, 0, sizeof(client));
+  client.endpoint = endpoint;
+  client.region = s->region_used;
+  client.creds = &creds;
+  client.ca_bundle = ca_bundle_of(s);
+  client.connect_timeout_ms = s->connect_timeout >= 0 ? s->connect_timeout * 1000L : 0;
+  client.timeout_ms = s->read_timeout >= 0 ? s->read_timeout * 1000L : 0;
+  if (s->wait >= 0)
+    deadline = plat_now_ms() + s->wait * 1000LL;
+  for (;;) {
+    cluster_info_release(&s->ci);
+    CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci));
+    rc = pick_servers(s, s->wait < 0);
+    if (rc != CP_E_CLUSTER_STATE || s->wait < 0 || hopeless(s->ci.state))
+      break;
+    not_ready_why(s, why, sizeof(why));
+    cp_err_clear();
+    if (plat_now_ms() + interval > deadline) {
+      rc = cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+                   "cluster not ready after %d s (%s): %s. Wait longer "
+                   "(--wait <seconds>) or check the cluster in the console",
+                   s->wait, s->cluster_id, why);
+      break;
+    }
+    cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",
+           s->cluster_id, why, interval / 1000);
+    plat_sleep_ms(interval);
+    interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
+  }
+  if (rc == CP_OK && s->wait >= 0)
+    rc = pick_servers(s, 1); /* name the HSMs left out, once */
+out:
+  aws_creds_release(&creds);
+  aws_profiles_free(profiles);
+  free(endpoint);
+  return rc;
+}
+
+enum cp_err cluster_source_fetch(struct cluster_source *s, const char *ca_path)
+{
+  enum cp_err rc;
+
+  if (s->from_describe) {
+    CP_TRY(rc, from_saved(s));
+    CP_TRY(rc, pick_servers(s, 1));
+  } else {
+    CP_TRY(rc, from_api(s));
+  }
+  if (!s->ci.cluster_certificate)
+    CP_FAIL(rc, CP_E_CLUSTER_STATE,
+            "cluster has no certificate (%s): DescribeClusters returned no "
+            "ClusterCertificate. Initialize the cluster first",
+            s->cluster_id);
+  CP_TRY(rc, cert_verify_cluster(ca_path, s->ci.cluster_certificate,
+                                 strlen(s->ci.cluster_certificate),
+                                 s->cluster_id));
+out:
+  return rc;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cluster_source.h — a cluster's description and the servers to write for
+ * it, from the CloudHSMv2 API (optionally waiting until it is ready) or from
+ * a saved DescribeClusters answer (--from-describe FILE|-). Shared by
+ * add-cluster and the top-level --cluster-id. */
+#ifndef CLUSTER_SOURCE_H
+#define CLUSTER_SOURCE_H
+
+#include "cfg_model.h"
+#include "cli.h"
+#include "cloudhsm.h"
+
+struct cluster_source {
+  /* options, as given (argv strings) */
+  const char *cluster_id, *region, *endpoint, *profile, *ca_bundle;
+  const char *from_describe, *ip_family;
+  int fips, dualstack, connect_timeout, read_timeout;
+  int wait; /* seconds; -1: do not wait */
+
+  /* results of cluster_source_fetch(); owned, freed by _release() */
+  struct cluster_info ci;
+  struct cfg_server *servers; /* hostnames point into ci */
+  size_t nservers;
+  char *region_used;          /* NULL with --from-describe and no --region */
+};
+#define CLUSTER_SOURCE_WAIT_DEFAULT 1800 /* --wait with no number: 30 min */
+
+/* The option rows: where the description comes from, and which addresses. */
+#define CLI_CLUSTER_SOURCE_OPTS(s)                                             \
+  CLI_STR(0, "region", &(s)->region, "<region>", "the cluster's region", 0),   \
+  CLI_STR(0, "endpoint", &(s)->endpoint, "<url>",                              \
+          "the CloudHSMv2 API endpoint (e.g. a VPC endpoint)", 0),             \
+  CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>", "same as --endpoint",    \
+          CLI_HIDDEN),                                                         \
+  CLI_STR(0, "profile", &(s)->profile, "<name>", "the AWS profile to use", 0), \
+  CLI_STR(0, "from-describe", &(s)->from_describe, "<file|->",                 \
+          "use a saved DescribeClusters answer instead of calling the API",    \
+          0),                                                                  \
+  CLI_OPTINT("wait", &(s)->wait, "[<seconds>]", CLUSTER_SOURCE_WAIT_DEFAULT,   \
+             "wait until the cluster is ACTIVE with an ACTIVE HSM "            \
+             "(default 1800 s)"),                                              \
+  CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
+             cluster_source_ip_families,                                       \
+             "which HSM addresses to write (default ipv4)"),                   \
+  CLI_STR(0, "ca-bundle", &(s)->ca_bundle, "<file>",                           \
+          "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),   \
+  CLI_INT("connect-timeout", &(s)->connect_timeout, "<seconds>",               \
+          "API connect timeout (default 10)"),                                 \
+  CLI_INT("read-timeout", &(s)->read_timeout, "<seconds>",                     \
+          "API request timeout (default 60)"),                                 \
+  CLI_INT("cli-connect-timeout", &(s)->connect_timeout, "<seconds>",           \
+          "same as --connect-timeout"),                                        \
+  CLI_INT("cli-read-timeout", &(s)->read_timeout, "<seconds>",                 \
+          "same as --read-timeout"),                                           \
+  CLI_FLAG(0, "fips", &(s)->fips, "use the FIPS endpoint", 0),                 \
+  CLI_FLAG(0, "dualstack", &(s)->dualstack, "use the dual-stack endpoint", 0)
+
+extern const char *const cluster_source_ip_families[];
+
+/* Sets the defaults (no wait, no timeouts) before parsing. */
+void cluster_source_init(struct cluster_source *s);
+
+/* Every local check, before any call: the cluster id, contradictions
+ * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle. */
+CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s);
+
+/* Describes the cluster and picks its servers (ACTIVE HSMs only; the others
+ * are named in a warning). Not ACTIVE, or no ACTIVE HSM: CP_E_CLUSTER_STATE,
+ * unless waiting. Then the CA in ca_path must have signed the cluster's
+ * certificate (CP_E_CA_MISMATCH naming both subjects). */
+CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,
+                                             const char *ca_path);
+
+void cluster_source_release(struct cluster_source *s);
+
+/* "hsm1.medium" -> "hsm1"; NULL when unknown. Caller frees. */
+char *cluster_source_slot_type(const struct cluster_source *s);
+
+#endif

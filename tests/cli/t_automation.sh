@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_automation.sh — what scripts rely on, against moto (signatures checked):
+# --dry-run's diff applies with patch(1) and gives the file the real run
+# writes; the original tool's top-level --cluster-id bootstrap; a saved
+# DescribeClusters answer (made by the AWS CLI) used with no credentials.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+start_peer
+CFG=$CONFIGURE_PKCS11_CONFIG
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
+A="--endpoint $ENDPOINT --region us-east-1 --hsm-ca-cert $CA"
+
+# --dry-run: a unified diff that patch(1) applies to give the real result
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
+cp "$CFG" "$T/old.cfg"
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --dry-run
+expect_file_same "$CFG" "$T/old.cfg"
+cp "$OUT" "$T/change.diff"
+head -1 "$T/change.diff" | grep -qx -- "--- $CFG" && ok || bad "diff header: $(head -2 "$T/change.diff")"
+grep -q '^@@ -[0-9]*,[0-9]* +[0-9]*,[0-9]* @@$' "$T/change.diff" && ok || bad "no hunk header in: $(cat "$T/change.diff")"
+cp "$T/old.cfg" "$T/patched.cfg"
+patch -s "$T/patched.cfg" < "$T/change.diff" && ok || bad "patch refused the dry-run diff"
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A
+expect_file_same "$CFG" "$T/patched.cfg"
+# only the added slot's lines are marked: everything else is context
+n_minus=$(grep -c '^-[^-]' "$T/change.diff")
+[ "$n_minus" -le 1 ] && ok || bad "dry-run removed $n_minus lines for an add"
+# a dry-run with nothing to change prints no diff
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --dry-run
+[ ! -s "$OUT" ] && ok || bad "a no-op dry-run printed: $(cat "$OUT")"
+
+# ---- top-level --cluster-id: the single-cluster bootstrap ----
+S="$T/single.cfg"
+cp "$CP_SHARED/real-configs/single-server.cfg" "$S"
+cp "$S" "$T/single.orig"
+expect_code 0 --config "$S" --cluster-id cluster-2ab3cd4ef5g $A --output json
+expect_json 'd["action"], d["changed"], d["cluster_id"]' '["updated", true, "cluster-2ab3cd4ef5g"]'
+expect_json '[s["hostname"] for s in d["servers"]]' '["10.0.1.12", "10.0.2.7"]'
+CONFIGURE_PKCS11_CONFIG=$S expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.0.1.12", "10.0.2.7"]'
+CONFIGURE_PKCS11_CONFIG=$S expect_cfg 'd["clusters"][0]["cluster"]["cluster_id"]' '"cluster-2ab3cd4ef5g"'
+CONFIGURE_PKCS11_CONFIG=$S expect_cfg 'len(d["clusters"])' '1'
+# every other key of the user's file is kept
+python3 - "$T/single.orig" "$S" <<'PY' && ok || bad "the bootstrap changed keys it does not own"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+for c in (a, b):
+    cl = c["clusters"][0]["cluster"]
+    cl.pop("servers"); cl.pop("cluster_id", None); cl.pop("hsm_ca_file", None)
+sys.exit(a != b)
+PY
+# again: nothing changes
+cp "$S" "$T/single.after"
+expect_code 0 --config "$S" --cluster-id cluster-2ab3cd4ef5g $A
+expect_file_same "$S" "$T/single.after"
+# on a multi-slot file it would be ambiguous: 252, untouched
+expect_code 252 --cluster-id cluster-2ab3cd4ef5g $A
+expect_stderr "ambiguous option (--cluster-id): the config has 2 slots"
+expect_file_same "$CFG" "$T/patched.cfg"
+# it and -a both set the servers
+expect_code 2 --config "$S" --cluster-id cluster-2ab3cd4ef5g -a 10.0.0.1 $A
+expect_stderr "contradictory options (--cluster-id and -a)"
+# a new file: one single slot
+expect_code 0 --config "$T/new.cfg" --cluster-id cluster-6hij7klm2no $A
+CONFIGURE_PKCS11_CONFIG=$T/new.cfg expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.1.1.5"]'
+
+# ---- --from-describe: a saved answer, no credentials, no API ----
+aws cloudhsmv2 describe-clusters --endpoint-url "$ENDPOINT" --region us-east-1 --output json > "$T/saved.json" 2>"$T/aws.err" \
+  && ok || bad "aws cloudhsmv2 describe-clusters failed: $(cat "$T/aws.err")"
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+F="$T/fleet.cfg"
+expect_code 0 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/saved.json" --hsm-ca-cert "$CA" --output json
+expect_json 'd["action"], d["type"], [s["hostname"] for s in d["servers"]]' '["added", "hsm2m", ["10.0.1.12", "10.0.2.7"]]'
+# from standard input, with the same checks: non-ACTIVE HSMs left out
+expect_code 0 add-cluster --config "$F" --cluster-id cluster-6hij7klm2no --from-describe - --hsm-ca-cert "$CA" < "$T/saved.json"
+expect_stderr "is CREATE_IN_PROGRESS: left out"
+# the slots are those an API run writes
+CONFIGURE_PKCS11_CONFIG=$F expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]'
+cmp -s "$F" "$CFG" && ok || { bad "the fleet file differs from the API-made file"; diff "$F" "$CFG" >&2; }
+cp "$F" "$T/fleet.before"
+expect_code 252 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/saved.json" --hsm-ca-cert "$OTHER_CA"
+expect_stderr "wrong HSM CA for the cluster (cluster-2ab3cd4ef5g)"
+expect_code 254 add-cluster --config "$F" --cluster-id cluster-uninitzzzzz --from-describe "$T/saved.json" --hsm-ca-cert "$CA"
+expect_stderr "cluster not ACTIVE (cluster-uninitzzzzz): it is UNINITIALIZED"
+expect_code 254 add-cluster --config "$F" --cluster-id cluster-zzzzzzzzzzzz --from-describe "$T/saved.json" --hsm-ca-cert "$CA"
+expect_stderr "the saved answer ($T/saved.json) does not describe it"
+printf '{"Clusters": 5}' > "$T/bad.json"
+expect_code 252 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/bad.json" --hsm-ca-cert "$CA"
+expect_stderr "invalid saved answer (--from-describe $T/bad.json)"
+printf '<html>' > "$T/page.html"
+expect_code 252 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe - --hsm-ca-cert "$CA" < "$T/page.html"
+expect_code 252 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/none.json" --hsm-ca-cert "$CA"
+expect_stderr "none.json"
+expect_code 2 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/saved.json" --wait --hsm-ca-cert "$CA"
+expect_stderr "contradictory options (--from-describe and --wait)"
+expect_code 2 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/saved.json" --endpoint "$ENDPOINT" --hsm-ca-cert "$CA"
+expect_file_same "$F" "$T/fleet.before"
+done_
