@@ -77,6 +77,7 @@ enum cp_err cfg_file_commit(struct cfg_file *f, int *changed)
   *changed = 0;
   if (!cfg_file_changed(f))
     return CP_OK;
+  CP_TRY(rc, plat_check_interrupt()); /* Ctrl-C before here: no change */
   cfg_file_render(f);
   CP_TRY(rc, plat_replace_file(f->path, f->text.ptr, f->text.len, &f->meta));
   *changed = 1;

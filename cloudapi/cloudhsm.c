@@ -322,7 +322,7 @@ static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
         return map_error(c, rs, &e, cluster_id);
       cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
              e.code);
-    } else if (rc == CP_E_TLS || i == attempts) {
+    } else if (rc == CP_E_TLS || rc == CP_E_INTERRUPTED || i == attempts) {
       return rc;
     } else {
       cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, cp_err_detail());
@@ -331,6 +331,8 @@ static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
       int cap = 100 << i;
       plat_sleep_ms(rand() % (cap > 2000 ? 2000 : cap));
     }
+    if (plat_interrupted())
+      return plat_check_interrupt();
   }
   return rc;
 }

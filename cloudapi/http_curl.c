@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cp_log.h"
+#include "cp_platform.h"
 #include "cp_version.h"
 
 struct sink {
@@ -71,6 +72,14 @@ static const char *host_of(const char *url, char *out, size_t outlen)
 void http_global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 void http_global_cleanup(void) { curl_global_cleanup(); }
 
+/* Ends a transfer when the user interrupts (Ctrl-C). */
+static int on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+                       curl_off_t un)
+{
+  (void)p, (void)dt, (void)dn, (void)ut, (void)un;
+  return plat_interrupted();
+}
+
 enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
 {
   CURL *c = curl_easy_init();
@@ -117,6 +126,8 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   res = curl_easy_perform(c);
   host_of(rq->url, host, sizeof(host));
   if (res == CURLE_OK) {
@@ -124,6 +135,8 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
     cp_log(CP_LOG_DEBUG, "%s %s -> HTTP %ld, %zu bytes%s%s", rq->method,
            rq->url, rs->status, rs->body.len,
            rs->request_id[0] ? ", request id " : "", rs->request_id);
+  } else if (res == CURLE_ABORTED_BY_CALLBACK && plat_interrupted()) {
+    rc = plat_check_interrupt();
   } else if (sink.too_big) {
     rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
                  "response too large (%s): more than %zu bytes came back. "

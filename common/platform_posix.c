@@ -20,11 +20,39 @@
 
 #define TEMP_INFIX ".tmp-"
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+  (void)sig;
+  interrupted = 1;
+}
+
+int plat_interrupted(void)
+{
+  return interrupted != 0;
+}
+
+enum cp_err plat_check_interrupt(void)
+{
+  if (!interrupted)
+    return CP_OK;
+  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
+                 "interrupted (signal): stopped before changing anything. Run "
+                 "again to finish");
+}
+
 void plat_process_init(void)
 {
+  struct sigaction sa;
   int fd;
 
   signal(SIGPIPE, SIG_IGN);
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_interrupt; /* no SA_RESTART: sleeps and waits end */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   /* make sure stdin, stdout and stderr exist, so no file we open gets them */
   do {
     fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -112,7 +140,7 @@ long long plat_now_ms(void)
 void plat_sleep_ms(int ms)
 {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+  while (nanosleep(&ts, &ts) == -1 && errno == EINTR && !interrupted)
     ;
 }
 
@@ -278,6 +306,10 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
                      "cannot lock (%s): %s. Check the file system supports "
                      "locks",
                      lock_path, strerror(e));
+    }
+    if (interrupted) {
+      close(fd);
+      return plat_check_interrupt();
     }
     if (plat_now_ms() >= deadline) {
       close(fd);

@@ -164,6 +164,8 @@ static enum cp_err read_all_stdin(struct cp_buf *out)
                      DESCRIBE_MAX_BYTES);
     cp_buf_add(out, chunk, n);
   }
+  if (ferror(stdin) && plat_interrupted())
+    return plat_check_interrupt();
   if (ferror(stdin))
     return cp_fail(CP_E_IO, __FILE__, __LINE__,
                    "cannot read standard input (--from-describe -): read "
@@ -259,6 +261,7 @@ static enum cp_err from_api(struct cluster_source *s)
     cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",
            s->cluster_id, why, interval / 1000);
     plat_sleep_ms(interval);
+    CP_TRY(rc, plat_check_interrupt());
     interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
   }
   if (rc == CP_OK && s->wait >= 0)

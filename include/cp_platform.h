@@ -85,9 +85,16 @@ CP_MUST_USE enum cp_err plat_run_capture(const char *cmd, size_t max,
 struct tm;
 void plat_gmtime(time_t t, struct tm *out);
 
-/* Monotonic milliseconds, and a sleep. */
+/* Monotonic milliseconds, and a sleep that ends early on an interrupt. */
 long long plat_now_ms(void);
 void plat_sleep_ms(int ms);
+
+/* 1 once SIGINT or SIGTERM (Ctrl-C, Ctrl-Break) came: long waits (retries,
+ * --wait, the lock, HTTP transfers) stop and return CP_E_INTERRUPTED, and
+ * the config is left as it was. */
+int plat_interrupted(void);
+/* CP_E_INTERRUPTED with its message when interrupted, else CP_OK. */
+CP_MUST_USE enum cp_err plat_check_interrupt(void);
 
 /* Fault injection for tests: when the environment variable
  * CONFIGURE_PKCS11_FAULT names a step (write, fsync, rename, dirsync) and the

@@ -40,4 +40,4 @@ start_fault() {
 }
 
 # requests_to PATH: how many requests the fault server got for PATH
-requests_to() { grep -c "^$1 " "$FAULT_LOG" 2>/dev/null || echo 0; }
+requests_to() { local n; n=$(grep -c "^$1 " "$FAULT_LOG" 2>/dev/null); echo "${n:-0}"; }

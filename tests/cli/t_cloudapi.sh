@@ -77,6 +77,24 @@ expect_code 254 add-cluster $F --endpoint "$FAULT/w5/deleted" --wait 60
 expect_stderr "it is DELETED"
 [ "$(requests_to /w5/deleted)" = 1 ] && ok || bad "deleted: $(requests_to /w5/deleted) requests, wanted 1"
 
+# Ctrl-C while waiting: 130, a one-line message, the file as it was
+"$CP_BIN" add-cluster $F --endpoint "$FAULT/int/nohsm" --wait 60 >"$OUT" 2>"$ERR" &
+pid=$!
+for _ in $(seq 50); do [ "$(requests_to /int/nohsm)" -ge 1 ] && break; sleep 0.1; done
+kill -INT $pid; wait $pid; RC=$?
+[ "$RC" = 130 ] && ok || bad "SIGINT while waiting: exit $RC, wanted 130"
+expect_stderr "configure-pkcs11: error: interrupted (signal): stopped before changing anything"
+check_error_format
+# and SIGTERM during a slow request (curl's transfer is cut short)
+start=$(date +%s%N)
+"$CP_BIN" add-cluster $F --endpoint "$FAULT/int2/slow" >"$OUT" 2>"$ERR" &
+pid=$!
+for _ in $(seq 50); do [ "$(requests_to /int2/slow)" -ge 1 ] && break; sleep 0.1; done
+kill -TERM $pid; wait $pid; RC=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$RC" = 130 ] && ok || bad "SIGTERM during a request: exit $RC, wanted 130"
+[ "$ms" -lt 4000 ] && ok || bad "SIGTERM took ${ms} ms to stop a 5 s request"
+
 # nothing above changed the file after the first write
 expect_file_same "$CONFIGURE_PKCS11_CONFIG" "$T/before"
 
