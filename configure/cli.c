@@ -380,12 +380,34 @@ const char *cli_config_path(const struct cli_ctx *ctx)
   return plat_default_config_path();
 }
 
-int cli_report(const struct cli_ctx *ctx, enum cp_err rc)
+/* The {"code","message","exit_status"} of an error. */
+static json_object *error_object(enum cp_err rc, const char *detail)
+{
+  json_object *e = json_object_new_object();
+  json_object_object_add(e, "code", json_object_new_string(cp_err_name(rc)));
+  json_object_object_add(e, "message", json_object_new_string(detail));
+  json_object_object_add(e, "exit_status", json_object_new_int(cp_err_status(rc)));
+  return e;
+}
+
+static void print_json(json_object *o)
+{
+  printf("%s\n", json_object_to_json_string_ext(
+                     o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(o);
+}
+
+int cli_report(struct cli_ctx *ctx, enum cp_err rc)
 {
   const char *detail;
+  json_object *result = ctx->json_result;
 
-  if (rc == CP_OK)
+  ctx->json_result = NULL;
+  if (rc == CP_OK) {
+    if (result)
+      print_json(result);
     return 0;
+  }
   detail = cp_err_detail();
   if (!*detail)
     detail = cp_err_text(rc);
@@ -395,16 +417,11 @@ int cli_report(const struct cli_ctx *ctx, enum cp_err rc)
   else
     fprintf(stderr, "configure-pkcs11: error: %s\n", detail);
   if (ctx->output == CLI_OUT_JSON) {
-    json_object *o = json_object_new_object(), *e = json_object_new_object();
-    json_object_object_add(e, "code", json_object_new_string(cp_err_name(rc)));
-    json_object_object_add(e, "message", json_object_new_string(detail));
-    json_object_object_add(e, "exit_status",
-                           json_object_new_int(cp_err_status(rc)));
-    json_object_object_add(o, "error", e);
-    printf("%s\n", json_object_to_json_string_ext(
-                       o, JSON_C_TO_STRING_PLAIN |
-                              JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
+    json_object *o = result ? result : json_object_new_object();
+    json_object_object_add(o, "error", error_object(rc, detail));
+    print_json(o);
+  } else {
+    json_object_put(result);
   }
   return cp_err_status(rc);
 }

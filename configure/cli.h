@@ -10,6 +10,8 @@
 
 #include "cp_err.h"
 
+struct json_object;
+
 enum cli_output { CLI_OUT_TEXT, CLI_OUT_JSON, CLI_OUT_OFF };
 
 /* What every command shares: output mode, verbosity, config path. */
@@ -21,6 +23,9 @@ struct cli_ctx {
   int debug;
   int quiet;
   int help;                 /* --help was given: usage printed, exit 0 */
+  struct json_object *json_result; /* a result that must come out even on
+                                      failure (check): cli_report prints it
+                                      with "error" added, and frees it */
 };
 
 enum cli_type {
@@ -97,7 +102,7 @@ void cli_setup_logging(struct cli_ctx *ctx);
 
 /* Prints the error of rc (stderr, and a JSON object on stdout with --output
  * json) and returns the exit status. CP_OK returns 0 and prints nothing. */
-int cli_report(const struct cli_ctx *ctx, enum cp_err rc);
+int cli_report(struct cli_ctx *ctx, enum cp_err rc);
 
 /* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
 const char *cli_config_path(const struct cli_ctx *ctx);

@@ -10,6 +10,8 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx);
+enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx);
+enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx);
 enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx);
 
 struct cmd_entry {

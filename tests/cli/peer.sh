@@ -41,3 +41,26 @@ start_fault() {
 
 # requests_to PATH: how many requests the fault server got for PATH
 requests_to() { local n; n=$(grep -c "^$1 " "$FAULT_LOG" 2>/dev/null); echo "${n:-0}"; }
+
+# start_tls_servers: start tests/peers/tls_servers.py (stand-in HSM servers);
+# exports $HSM_CA $HSM_OTHER_CA $CLIENT_CERT $CLIENT_KEY and the ports
+# $P_GOOD $P_OTHER $P_MTLS $P_CLOSED $P_SILENT.
+start_tls_servers() {
+  local info="$T/tls.json"
+  mkfifo "$T/tls.stdin"
+  python3 "$CP_TESTS/peers/tls_servers.py" --info "$info" --dir "$T" <"$T/tls.stdin" >"$T/tls.log" 2>&1 &
+  TLS_PID=$!
+  exec 7>"$T/tls.stdin"
+  trap 'exec 7>&-; kill $TLS_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+  for _ in $(seq 150); do [ -f "$info" ] && break; sleep 0.1; done
+  [ -f "$info" ] || { echo "TLS servers did not start:"; cat "$T/tls.log"; exit 1; }
+  eval "$(python3 - "$info" <<'PY'
+import json, shlex, sys
+d = json.load(open(sys.argv[1]))
+for k, v in dict(HSM_CA=d["ca"], HSM_OTHER_CA=d["other_ca"], CLIENT_CERT=d["client_cert"],
+                 CLIENT_KEY=d["client_key"], P_GOOD=d["good"], P_OTHER=d["other"],
+                 P_MTLS=d["mtls"], P_CLOSED=d["closed"], P_SILENT=d["silent"]).items():
+    print(f"{k}={shlex.quote(str(v))}")
+PY
+)"
+}
