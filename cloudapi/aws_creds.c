@@ -410,15 +410,16 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
   if (out->access_key_id)
     goto found;
   CP_FAIL(rc, CP_E_NO_CREDENTIALS,
-          "no AWS credentials found (tried environment, profile %s in %s and "
-          "%s, web identity, container, instance metadata): none had any. "
-          "%s",
-          profile, aws_profiles_credentials_path(p), aws_profiles_config_path(p),
+          "no AWS credentials found (tried environment, profile %s, web "
+          "identity, container, instance metadata): none had any. %s "
+          "(profile files: %s, %s)",
+          profile,
           getenv("SUDO_USER")
               ? "sudo hides your AWS settings: use sudo -E, --profile, or an "
                 "instance role"
               : "Set AWS_ACCESS_KEY_ID, use --profile, or attach an instance "
-                "role");
+                "role",
+          aws_profiles_credentials_path(p), aws_profiles_config_path(p));
 found:
   cp_log(CP_LOG_DEBUG, "credentials: from %s (access key %s)", out->source,
          cp_log_redact_key(out->access_key_id));

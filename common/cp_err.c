@@ -24,10 +24,12 @@ enum cp_err cp_fail(enum cp_err code, const char *file, int line,
 {
   va_list ap;
   const char *base = strrchr(file, '/');
+  char text[sizeof(last_detail)]; /* the arguments may be the old detail */
 
   va_start(ap, fmt);
-  vsnprintf(last_detail, sizeof(last_detail), fmt, ap);
+  vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
+  memcpy(last_detail, text, sizeof(last_detail));
   snprintf(last_where, sizeof(last_where), "%s:%d", base ? base + 1 : file,
            line);
   return code;

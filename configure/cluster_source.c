@@ -189,11 +189,16 @@ static enum cp_err from_saved(struct cluster_source *s)
     goto out;
   rc = cloudhsm_parse_describe(cp_buf_str(&raw), raw.len, s->cluster_id,
                                &s->ci, &found, &next);
-  if (rc == CP_E_API) /* the same checks, but the fault is in the file */
+  if (rc == CP_E_API) { /* the same checks, but the fault is in the file */
+    char why[160];
+    const char *d = strstr(cp_err_detail(), "): ");
+    d = d ? d + 3 : cp_err_detail();
+    snprintf(why, sizeof(why), "%.*s", (int)strcspn(d, "."), d);
     rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                  "invalid saved answer (--from-describe %s): %s. Save it with "
                  "aws cloudhsmv2 describe-clusters --output json",
-                 s->from_describe, cp_err_detail());
+                 s->from_describe, why);
+  }
   if (rc == CP_OK && !found)
     rc = cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                  "cluster not found (%s): the saved answer (%s) does not "

@@ -16,6 +16,11 @@ expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --output json
 expect_json 'd["action"], d["changed"], d["type"], d["region"]' '["added", true, "hsm1", "us-east-1"]'
 expect_json 'd["servers"]' '[{"hostname": "10.1.1.5", "port": 2223}]'
 expect_stderr "HSM hsm-b2abcdefghij (10.1.2.5) is CREATE_IN_PROGRESS: left out"
+# -q keeps stderr to errors only: the same run, quiet, prints nothing there
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A -q
+[ ! -s "$ERR" ] && ok || bad "-q printed on stderr: $(cat "$ERR")"
+expect_code 252 add-cluster --cluster-id cluster-bad $A -q
+expect_stderr "invalid cluster id (cluster-bad)"
 expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]'
 expect_cfg '[c["type"] for c in d["clusters"]]' '["hsm2m", "hsm1"]'
 expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.0.1.12", "10.0.2.7"]'

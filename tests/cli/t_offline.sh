@@ -136,6 +136,61 @@ expect_stderr "cannot write config ($CFG)"
 expect_file_same "$CFG" "$T/before"
 expect_no_temp "$CFG"
 
+# a read-only file system (a ConfigMap mount, a read-only root): 253, the
+# file, the reason and the fix; run in a private mount namespace
+if unshare -m true 2>/dev/null; then
+  mkdir -p "$T/rofs"
+  unshare -m bash -c '
+    mount -t tmpfs -o mode=755 none "$1" && printf "{\"clusters\": []}\n" > "$1/p.cfg" &&
+    mount -o remount,ro "$1" && exec "$2" --config "$1/p.cfg" --log-level info' _ "$T/rofs" "$CP_BIN" >"$OUT" 2>"$ERR"
+  RC=$?
+  [ "$RC" = 253 ] && ok || bad "read-only file system: exit $RC, wanted 253 ($(cat "$ERR"))"
+  expect_stderr "Read-only file system. Run as root, or use --config to write"
+  check_error_format
+else
+  echo "skipped: read-only file system test (no mount namespace here)"
+fi
+# a config this user may not write: 253 with the same fix
+mkdir -p "$T/rootonly"; printf '{"clusters": []}\n' > "$T/rootonly/p.cfg"
+if [ "$(id -u)" = 0 ]; then
+  chmod 711 "$T"; chmod 755 "$T/rootonly"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$CP_BIN" --config "$T/rootonly/p.cfg" --log-level info >"$OUT" 2>"$ERR"; RC=$?
+  chmod 700 "$T"
+else
+  chmod 555 "$T/rootonly"
+  run --config "$T/rootonly/p.cfg" --log-level info
+  chmod 755 "$T/rootonly"
+fi
+[ "$RC" = 253 ] && ok || bad "unwritable config: exit $RC, wanted 253 ($(cat "$ERR"))"
+expect_stderr "Permission denied. Run as root, or use --config"
+check_error_format
+
+# show-endpoint: where the endpoint and region come from, no API call
+expect_code 0 show-endpoint --region eu-west-1
+expect_stdout "endpoint: https://cloudhsmv2.eu-west-1.amazonaws.com (from partition rule)"
+expect_stdout "region: eu-west-1 (from --region)"
+expect_stdout "vpc endpoint service: com.amazonaws.eu-west-1.cloudhsmv2"
+AWS_REGION=us-gov-west-1 expect_code 0 show-endpoint --fips --output json
+expect_json 'd["endpoint"], d["region_source"], d["vpc_endpoint_service"]' '["https://cloudhsmv2-fips.us-gov-west-1.amazonaws.com", "AWS_REGION", "com.amazonaws.us-gov-west-1.cloudhsmv2"]'
+expect_code 0 show-endpoint --region cn-north-1 --dualstack
+expect_stdout "https://cloudhsmv2.cn-north-1.api.amazonwebservices.com.cn"
+expect_stdout "cn.com.amazonaws.cn-north-1.cloudhsmv2"
+AWS_ENDPOINT_URL_CLOUDHSM_V2=https://vpce-0a1b.cloudhsmv2.us-east-1.vpce.amazonaws.com expect_code 0 show-endpoint --region us-east-1
+expect_stdout "(from AWS_ENDPOINT_URL_CLOUDHSM_V2)"
+expect_code 252 show-endpoint --region "eu west"
+expect_code 252 show-endpoint --region us-east-1 --endpoint http://10.1.2.3
+expect_code 2 show-endpoint --regoin us-east-1
+expect_stderr "Did you mean --region"
+
+# help that teaches: synopsis, options, two examples, for every command
+for c in add-cluster remove-cluster list-clusters check show-endpoint; do
+  expect_code 0 help "$c"
+  expect_stdout "usage: configure-pkcs11 $c"
+  n=$(grep -c '^  *\(sudo \)\?configure-pkcs11\|^  *aws ' "$OUT")
+  [ "$n" -ge 2 ] && ok || bad "help $c shows $n examples, wanted 2"
+  expect_code 0 "$c" --help
+done
+
 # --version and --help
 expect_code 0 --version
 expect_stdout "configure-pkcs11 "
