@@ -72,6 +72,11 @@ expect_stderr "plain http is allowed only to a loopback address"
 expect_code 2 add-cluster $A
 expect_stderr "missing option (--cluster-id)"
 
+# the AWS CLI's names are accepted: --endpoint-url, --cli-*-timeout
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint-url "$ENDPOINT" --region us-east-1 --hsm-ca-cert "$CA" --cli-connect-timeout 5 --cli-read-timeout 10
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g $A --read-timeout soon
+expect_stderr "invalid number (--read-timeout soon)"
+
 # the endpoint from the service's own variable, ahead of AWS_ENDPOINT_URL
 AWS_ENDPOINT_URL_CLOUDHSM_V2=$ENDPOINT AWS_ENDPOINT_URL=http://127.0.0.1:9 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --hsm-ca-cert "$CA" --debug
 expect_stderr "endpoint: $ENDPOINT (from AWS_ENDPOINT_URL_CLOUDHSM_V2)"
