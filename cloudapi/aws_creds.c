@@ -215,7 +215,7 @@ static enum cp_err from_process(const char *cmd, const char *profile,
   if (status != 0)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "credential_process failed (profile %s): the command exited with "
-            "status %d. Run it by hand to see why",
+            "status %d. Run it by hand to see its messages",
             profile, status);
   CP_TRY(rc, creds_from_json(cp_buf_str(&text), "credential_process",
                              "credential_process", out));

@@ -190,12 +190,16 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
 {
   const char *rid = rs->request_id[0] ? rs->request_id : "none";
 
+  /* our own short why and fix first (SSM shows ~235 characters), then
+   * what AWS said */
   if (!strncmp(e->code, "AccessDenied", 12) ||
       !strcmp(e->code, "CloudHsmAccessDeniedException"))
     return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
-                   "access denied (%s): %s. The role needs "
-                   "cloudhsm:DescribeClusters (request id %s)",
-                   cluster_id, e->message[0] ? e->message : e->code, rid);
+                   "access denied (%s): these credentials (from %s) may not "
+                   "call DescribeClusters. The role needs "
+                   "cloudhsm:DescribeClusters (AWS said: %.160s; request id %s)",
+                   cluster_id, c->creds->source,
+                   e->message[0] ? e->message : e->code, rid);
   if (!strcmp(e->code, "UnrecognizedClientException") ||
       !strcmp(e->code, "InvalidClientTokenId") ||
       !strcmp(e->code, "InvalidSignatureException") ||
@@ -203,14 +207,16 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
       !strcmp(e->code, "ExpiredTokenException") ||
       !strcmp(e->code, "IncompleteSignature"))
     return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
-                   "credentials rejected (%s from %s): %s. Check the secret "
-                   "key and session token (request id %s)",
+                   "credentials rejected (%s from %s): the API refused them. "
+                   "Check the secret key and session token (AWS said: %.160s; "
+                   "request id %s)",
                    e->code, c->creds->source,
-                   e->message[0] ? e->message : "the API refused them", rid);
+                   e->message[0] ? e->message : "nothing", rid);
   if (!strcmp(e->code, "CloudHsmResourceNotFoundException"))
     return cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
-                   "cluster not found (%s): no such cluster in region %s (%s). "
-                   "Check --region: a wrong region is the usual cause",
+                   "cluster not found (%s): no such cluster in region %s. "
+                   "Check --region: a wrong region is the usual cause (AWS "
+                   "said: %.160s)",
                    cluster_id, c->region, e->message);
   if (!e->code[0] && starts_with_markup(cp_buf_str(&rs->body)))
     return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
@@ -232,9 +238,9 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
                    "--endpoint and proxy settings",
                    c->endpoint, rs->status);
   return cp_fail(CP_E_API, __FILE__, __LINE__,
-                 "API error (%s, HTTP %ld): %s. Check the request (request "
-                 "id %s)",
-                 e->code, rs->status, e->message[0] ? e->message : "no message",
+                 "API error (%s, HTTP %ld): the API refused the request. "
+                 "Check the options given (AWS said: %.160s; request id %s)",
+                 e->code, rs->status, e->message[0] ? e->message : "nothing",
                  rid);
 }
 

@@ -105,11 +105,13 @@ int plat_is_admin(void) { return geteuid() == 0; }
 enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
                              int *status)
 {
-  FILE *f = popen(cmd, "r");
+  char *line = cp_xasprintf("exec 2>/dev/null\n%s", cmd);
+  FILE *f = popen(line, "r");
   char chunk[4096];
   size_t n;
   int st, over = 0;
 
+  free(line);
   if (!f)
     return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                    "cannot run credential_process (%s): %s. Check the "
@@ -323,6 +325,7 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
     if (delay < 50)
       delay *= 2;
   }
+  plat_fault("kill-after-lock");
   *out = cp_xmalloc(sizeof(**out));
   (*out)->fd = fd;
   return CP_OK;
@@ -387,7 +390,10 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
             "space or fix permissions", dir, strerror(e));
   }
   plat_fault("kill-after-create");
-  if (write_all(fd, data, len) != 0) {
+  /* two halves, so a test can kill the process with half the data written */
+  if (write_all(fd, data, len / 2) != 0 ||
+      (plat_fault("kill-mid-write"), 0) ||
+      write_all(fd, (const char *)data + len / 2, len - len / 2) != 0) {
     e = errno;
     CP_FAIL(rc, CP_E_IO,
             "cannot write config (%s): %s. The old file is unchanged; free "
@@ -413,6 +419,7 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
             "unchanged; check the disk and retry",
             path, strerror(e));
   }
+  plat_fault("kill-after-fsync");
   if (close(fd) != 0) {
     e = errno;
     fd = -1;

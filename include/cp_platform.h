@@ -77,7 +77,8 @@ char *plat_dirname(const char *path);
 int plat_ip_family(const char *text);
 
 /* Runs a shell command (credential_process), capturing up to max bytes of
- * its stdout; *status is its exit status. */
+ * its stdout; *status is its exit status. Its stderr is discarded: a helper
+ * may print secrets there, and this tool never prints one. */
 CP_MUST_USE enum cp_err plat_run_capture(const char *cmd, size_t max,
                                          struct cp_buf *out, int *status);
 

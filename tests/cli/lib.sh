@@ -44,6 +44,7 @@ check_error_format() {
   if grep '^configure-pkcs11: error: ' "$ERR" | grep -qE '^configure-pkcs11: error: [^(]+ \([^)]*\): .+\. .+'; then ok
   else bad "error not in the one-line format: $(cat "$ERR")"; fi
   local line; line=$(grep '^configure-pkcs11: error: ' "$ERR")
+  line=${line% \[*\]} # --debug's "[code file:line]"
   [ "${#line}" -le 400 ] && ok || bad "error line too long (${#line}): $line"
   # SSM shows about the first 235 characters: the fix must start within 200
   local head=${line%%). *}; local rest=${line#*): }; local why=${rest%%. *}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_bad_input.sh — every kind of bad input the tool takes offline: a clear
+# one-line error (lib.sh checks the format on each), the documented exit
+# status, and the config byte for byte as it was. Counts what it tried.
+. "$(dirname "$0")/lib.sh"
+CFG=$CONFIGURE_PKCS11_CONFIG
+TRIED=0
+GOOD='{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "/opt/cloudhsm/etc/customerCA.crt", "cluster_id": "cluster-2ab3cd4ef5g", "servers": [{"hostname": "10.0.0.1", "port": 2223, "enable": true}]}}]}'
+
+# refused STATUS NEEDLE ARGS...: the run fails with STATUS, says NEEDLE, and
+# the config is untouched
+refused() {
+  local want=$1 needle=$2; shift 2
+  cp -p "$CFG" "$T/before" 2>/dev/null || rm -f "$T/before"
+  expect_code "$want" "$@"
+  expect_stderr "$needle"
+  if [ -e "$T/before" ]; then expect_file_same "$CFG" "$T/before"
+  else [ ! -e "$CFG" ] && ok || bad "a config was created by a failed run: $*"; fi
+  expect_no_temp "$CFG"
+  TRIED=$((TRIED + 1))
+}
+
+# ---- config files: each is refused, never overwritten (253) ----
+bad_config() { # NEEDLE CONTENT
+  printf '%s' "$2" > "$CFG"
+  refused 253 "$1" --log-level info
+}
+bad_config "not valid JSON" '{"clusters": [ {"type": "hsm1",, } ] }'
+bad_config "not valid JSON" "${GOOD:0:80}"                               # truncated
+bad_config "not valid JSON" ''                                          # empty
+bad_config "not valid JSON" $'\x89PNG\r\n\x1a\n binary'
+bad_config "not valid JSON" "$(printf '%0.s[' $(seq 5000))"            # nesting bomb
+bad_config "not valid JSON" "$GOOD trailing"
+bad_config "clusters" '{"clusters": {}}'
+bad_config "the top level must be a JSON object" '[1, 2, 3]'
+bad_config "servers" '{"clusters": [{"type": "hsm1", "cluster": {"servers": {}}}]}'
+bad_config "port" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"hostname": "10.0.0.1", "port": "2223"}]}}]}'
+bad_config "port" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"hostname": "10.0.0.1", "port": 70000}]}}]}'
+bad_config "hostname" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"hostname": 10, "port": 2223}]}}]}'
+bad_config "cluster" '{"clusters": [{"type": "hsm1"}]}'
+bad_config "duplicate cluster" "{\"clusters\": [$(printf '%s' "$GOOD" | python3 -c 'import json,sys; c=json.load(sys.stdin)["clusters"][0]; print(json.dumps(c)+","+json.dumps(c))')]}"
+python3 -c 'import sys; sys.stdout.write("{\"pad\": \"" + "x" * (17 << 20) + "\"}")' > "$CFG"
+refused 253 "too large" --log-level info                                # huge
+printf '%s' "$GOOD" > "$CFG"
+
+# ---- values on the command line (252), the config untouched ----
+make_ca ca
+make_ca other
+make_leaf leaf ca
+for id in "" cluster- cluster-1234567890a cluster-2ab3cd4ef5g0 cluster-aaaaaaaaaaaaaaaaa \
+          CLUSTER-2ab3cd4ef5g "cluster-2ab3cd4ef5g " cluster-2ab3-d4ef5g; do
+  refused 252 "" remove-cluster --cluster-id "$id"
+done
+for ip in "" 10.0.0.256 10.0.0.1:99999 10.0.0.1: "[::1:2223" ::g 1.2.3 "10.0.0.1 10.0.0.2" \
+          "[fd00::1]:0" "host_name.example"; do
+  refused 252 "" -a "$ip" --config "$T/single.cfg"
+done
+printf '{"clusters": [{"type": "hsm1", "cluster": {"servers": []}}]}' > "$T/single.cfg"
+for r in "us east 1" US-EAST-1 a us-east "$(printf 'a-%.0s' $(seq 20))1" "us-east-1;rm"; do
+  refused 252 "invalid region" add-cluster --cluster-id cluster-2ab3cd4ef5g --region "$r" --hsm-ca-cert "$T/ca.crt"
+done
+for e in ftp://x.example http://10.0.0.1 https:// "https://a b" file:///etc/passwd \
+         http://localhost.evil.example; do
+  refused 252 "endpoint" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint "$e" --hsm-ca-cert "$T/ca.crt"
+done
+
+# ---- certificates and keys (252) ----
+python3 - "$T" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+d = sys.argv[1]
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Expired CA")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now - datetime.timedelta(days=30))
+        .not_valid_after(now - datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+open(d + "/expired.crt", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+future = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+          .serial_number(2).not_valid_before(now + datetime.timedelta(days=30))
+          .not_valid_after(now + datetime.timedelta(days=60))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(key, hashes.SHA256()))
+open(d + "/future.crt", "wb").write(future.public_bytes(serialization.Encoding.PEM))
+PY
+openssl x509 -in "$T/ca.crt" -outform DER -out "$T/ca.der" 2>/dev/null
+printf 'not a certificate\n' > "$T/text.crt"
+: > "$T/empty.crt"
+head -c 300 "$T/ca.crt" > "$T/cut.crt"
+ca_refused() { refused 252 "$1" --hsm-ca-cert "$2" --config "$T/single.cfg"; }
+ca_refused "missing.crt" "$T/missing.crt"
+ca_refused "not a PEM certificate" "$T/text.crt"
+ca_refused "not a PEM certificate" "$T/empty.crt"
+ca_refused "not a PEM certificate" "$T/cut.crt"
+ca_refused "not a PEM certificate" "$T/ca.der"
+ca_refused "not a regular file" "$T"                                     # a folder
+ca_refused "not a CA" "$T/leaf.crt"
+ca_refused "has expired" "$T/expired.crt"
+ca_refused "not valid yet" "$T/future.crt"
+pair_refused() { refused "$1" "$2" --client-cert-hsm-tls-file "$3" --client-key-hsm-tls-file "$4" --config "$T/single.cfg"; }
+pair_refused 252 "does not match" "$T/leaf.crt" "$T/other.key"
+pair_refused 252 "key" "$T/leaf.crt" "$T/text.crt"
+pair_refused 252 "missing.key" "$T/leaf.crt" "$T/missing.key"
+pair_refused 252 "not a PEM certificate" "$T/text.crt" "$T/leaf.key"
+refused 2 "client-key-hsm-tls-file" --client-cert-hsm-tls-file "$T/leaf.crt" --config "$T/single.cfg"
+# add-cluster checks them all before any call (no endpoint is reachable here)
+refused 252 "not a CA" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/leaf.crt"
+refused 252 "CA bundle" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" --ca-bundle "$T/text.crt"
+
+echo "bad input: $TRIED inputs refused, each with one clear line, nothing written"
+done_
