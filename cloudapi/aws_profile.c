@@ -101,6 +101,41 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
   return CP_OK;
 }
 
+static enum cp_err read_text(struct aws_profiles *p, const char *text,
+                             int credentials)
+{
+  int line;
+
+  p->in_credentials = credentials;
+  line = ini_parse_string(text, on_line, p);
+  if (line != 0)
+    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "AWS %s text is malformed (line %d): it cannot be read. "
+                   "Fix that line",
+                   credentials ? "credentials" : "config", line);
+  return CP_OK;
+}
+
+enum cp_err aws_profiles_parse(const char *config_text,
+                               const char *credentials_text,
+                               struct aws_profiles **out)
+{
+  struct aws_profiles *p = cp_xcalloc(1, sizeof(*p));
+  enum cp_err rc;
+
+  p->config_path = cp_xstrdup("(text)");
+  p->credentials_path = cp_xstrdup("(text)");
+  CP_TRY(rc, read_text(p, config_text, 0));
+  CP_TRY(rc, read_text(p, credentials_text, 1));
+out:
+  if (rc != CP_OK) {
+    aws_profiles_free(p);
+    p = NULL;
+  }
+  *out = p;
+  return rc;
+}
+
 static char *file_path(const char *env, const char *leaf)
 {
   const char *v = getenv(env);

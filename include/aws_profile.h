@@ -15,6 +15,10 @@ struct aws_profiles;
  * is CP_E_ENVIRONMENT naming it and the line). Caller frees. */
 CP_MUST_USE enum cp_err aws_profiles_load(struct aws_profiles **out);
 void aws_profiles_free(struct aws_profiles *p);
+/* The same from text in memory (tests, fuzzing). Caller frees. */
+CP_MUST_USE enum cp_err aws_profiles_parse(const char *config_text,
+                                           const char *credentials_text,
+                                           struct aws_profiles **out);
 
 /* The profile in use: --profile, else AWS_PROFILE, else "default". */
 const char *aws_profile_name(const char *flag);

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fuzz_describe.c — the DescribeClusters answer parser. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cloudhsm.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  char *text = fuzz_text(data, size), *next = NULL;
+  struct cluster_info ci;
+  int found = 0;
+
+  memset(&ci, 0, sizeof(ci));
+  if (cloudhsm_parse_describe(text, size, "cluster-2ab3cd4ef5g", &ci, &found,
+                              &next) == CP_OK && found && !ci.cluster_id)
+    abort(); /* found, but without its id */
+  cluster_info_release(&ci);
+  free(next);
+  free(text);
+  return 0;
+}
