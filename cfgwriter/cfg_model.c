@@ -150,8 +150,8 @@ static const char *slot_cluster_id(json_object *slot)
 static enum cp_err check_shape(json_object *root, const char *path)
 {
   enum cp_err rc;
-  json_object *clusters, *v;
-  size_t i, j, n;
+  json_object *clusters, *v, *seen;
+  size_t i, n;
 
   if (!json_object_is_type(root, json_type_object))
     return shape_error(path, "the top level", "must be a JSON object");
@@ -167,18 +167,25 @@ static enum cp_err check_shape(json_object *root, const char *path)
     if ((rc = check_slot(json_object_array_get_idx(clusters, i), path, i)) !=
         CP_OK)
       return rc;
+  /* duplicate ids: one pass with json-c's hash table (id -> first index) */
+  seen = json_object_new_object();
   for (i = 0; i < n; i++) {
-    const char *a = slot_cluster_id(json_object_array_get_idx(clusters, i));
-    for (j = i + 1; a && j < n; j++) {
-      const char *b = slot_cluster_id(json_object_array_get_idx(clusters, j));
-      if (b && !strcmp(a, b))
-        return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
-                       "config file has a duplicate cluster (%s): clusters[%zu] "
-                       "and clusters[%zu] both have cluster_id %s. Remove one "
-                       "of them by hand",
-                       path, i, j, a);
+    const char *id = slot_cluster_id(json_object_array_get_idx(clusters, i));
+    json_object *first;
+    if (!id)
+      continue;
+    if (json_object_object_get_ex(seen, id, &first)) {
+      rc = cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file has a duplicate cluster (%s): clusters[%d] "
+                   "and clusters[%zu] both have cluster_id %s. Remove one "
+                   "of them by hand",
+                   path, json_object_get_int(first), i, id);
+      json_object_put(seen);
+      return rc;
     }
+    json_object_object_add(seen, id, json_object_new_int((int)i));
   }
+  json_object_put(seen);
   return CP_OK;
 }
 

@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""bench.py — the measurements behind scripts/bench (run that, not this).
+
+One local HTTPS endpoint serving DescribeClusters (tests/peers/fault_server.py
+with a private CA) is called by configure-pkcs11 add-cluster (a full run:
+credentials, signing, request, config rewrite), curl --aws-sigv4 (the same
+signed request: the lower bound) and aws cloudhsmv2 describe-clusters, runs
+interleaved. Wall time and peak memory (ru_maxrss of the process tree, from
+wait4) for each run; medians are reported. Then add-cluster and remove-cluster
+on configs of 1 to 10,000 slots, and the time to the no-credentials error.
+Prints a table and writes it as Markdown to --out.
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "peers"))
+from make_describe import cluster_id  # noqa: E402
+
+CID = "cluster-fau7tsrvrab"
+KEY, SECRET = "AKIABENCHMARK0000000", "bench/secret/key/0000000000000000000000"
+
+
+def run(cmd, env, stdin=None):
+    """Wall seconds and peak RSS (KiB) of one command and its children."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, stdin=stdin)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    return wall, ru.ru_maxrss, code, err
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def start_server(tmp):
+    info = os.path.join(tmp, "fault.json")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/peers/fault_server.py"),
+                             "--info", info, "--dir", tmp, "--tls"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(info):
+            break
+        time.sleep(0.05)
+    return proc, json.load(open(info))
+
+
+def slots_config(path, n, ca):
+    clusters = [{"type": "hsm2m", "cluster": {
+        "hsm_ca_file": ca, "cluster_id": cluster_id(i),
+        "servers": [{"hostname": "10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255),
+                     "port": 2223, "enable": True}]}} for i in range(n)]
+    with open(path, "w") as f:
+        json.dump({"clusters": clusters, "logging": {
+            "log_type": "file", "log_file": "/opt/cloudhsm/run/cloudhsm-pkcs11.log",
+            "log_level": "info", "log_interval": "daily"}}, f, indent=2)
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return "%s, %d cores, %.0f GiB, %s %s" % (cpu, os.cpu_count(), mem,
+                                             platform.system(), platform.release())
+
+
+def version(cmd):
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        return (out.stdout or out.stderr).splitlines()[0].strip()
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "not found"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--scale-runs", type=int, default=7)
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="cp-bench-")
+    os.chmod(tmp, 0o700)
+    server, info = start_server(tmp)
+    try:
+        url = info["endpoint"] + "/bench/ok"
+        api_ca, cl_ca = info["api_ca"], info["ca"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+                   AWS_EC2_METADATA_DISABLED="true",
+                   AWS_CONFIG_FILE=os.path.join(tmp, "none"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "none"),
+                   AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % closed_port())
+        cfg = os.path.join(tmp, "cloudhsm-pkcs11.cfg")
+        body = json.dumps({"Filters": {"clusterIds": [CID]}})
+        clients = {
+            "configure-pkcs11 add-cluster": [
+                args.bin, "add-cluster", "--cluster-id", CID, "--region", "us-east-1",
+                "--endpoint", url, "--ca-bundle", api_ca, "--hsm-ca-cert", cl_ca,
+                "--config", cfg, "--output", "off"],
+            "curl --aws-sigv4": [
+                "curl", "-sS", "--fail", "-o", "/dev/null", "--cacert", api_ca,
+                "--aws-sigv4", "aws:amz:us-east-1:cloudhsm", "--user", KEY + ":" + SECRET,
+                "-H", "Content-Type: application/x-amz-json-1.1",
+                "-H", "X-Amz-Target: BaldrApiService.DescribeClusters",
+                "--data-binary", body, url],
+            "aws cloudhsmv2 describe-clusters": [
+                "aws", "cloudhsmv2", "describe-clusters", "--endpoint-url", url,
+                "--ca-bundle", api_ca, "--region", "us-east-1",
+                "--filters", "clusterIds=" + CID, "--output", "json"],
+        }
+        if not shutil.which("aws"):
+            del clients["aws cloudhsmv2 describe-clusters"]
+        # every client must work before it is timed
+        for name, cmd in clients.items():
+            if os.path.exists(cfg):
+                os.unlink(cfg)
+            _, _, code, err = run(cmd, env)
+            if code != 0:
+                sys.exit("%s failed (exit %d): %s" % (name, code, err))
+        times = {n: [] for n in clients}
+        mem = {n: [] for n in clients}
+        for i in range(args.runs):
+            for name, cmd in clients.items():
+                if name.startswith("configure") and os.path.exists(cfg):
+                    os.unlink(cfg)  # a full run writes the file each time
+                wall, rss, code, err = run(cmd, env)
+                if code != 0:
+                    sys.exit("%s failed (exit %d): %s" % (name, code, err))
+                times[name].append(wall)
+                mem[name].append(rss)
+
+        med = {n: median(times[n]) * 1000 for n in clients}
+        rss = {n: median(mem[n]) / 1024 for n in clients}
+        curl = med["curl --aws-sigv4"]
+        awscli = med.get("aws cloudhsmv2 describe-clusters")
+
+        # scale: add-cluster and remove-cluster on configs of N slots
+        scale = []
+        for n in (1, 100, 1000, 10000):
+            base = os.path.join(tmp, "base-%d.cfg" % n)
+            slots_config(base, n, cl_ca)
+            add_t, rm_t = [], []
+            for _ in range(args.scale_runs):
+                shutil.copy(base, cfg)
+                add = clients["configure-pkcs11 add-cluster"]
+                wall, _, code, err = run(add, env)
+                if code:
+                    sys.exit("scale add failed: " + err)
+                add_t.append(wall)
+                wall, _, code, err = run([args.bin, "remove-cluster", "--cluster-id", CID,
+                                          "--config", cfg, "--output", "off"], env)
+                if code:
+                    sys.exit("scale remove failed: " + err)
+                rm_t.append(wall)
+            scale.append((n, os.path.getsize(base), median(add_t) * 1000, median(rm_t) * 1000))
+
+        # no credentials off EC2: instance metadata refused, and silent
+        nocred = {k: v for k, v in env.items()
+                  if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                               "AWS_EC2_METADATA_DISABLED")}
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # accepts, never answers: a black hole
+        cases = {"instance metadata refused (closed port)": nocred["AWS_EC2_METADATA_SERVICE_ENDPOINT"],
+                 "instance metadata silent (no answer)": "http://127.0.0.1:%d" % silent.getsockname()[1]}
+        nocreds = {}
+        for label, ep in cases.items():
+            e = dict(nocred, AWS_EC2_METADATA_SERVICE_ENDPOINT=ep)
+            ts = []
+            for _ in range(5):
+                wall, _, code, err = run(clients["configure-pkcs11 add-cluster"], e)
+                if code != 253:
+                    sys.exit("no-credentials case gave exit %d: %s" % (code, err))
+                ts.append(wall)
+            nocreds[label] = median(ts) * 1000
+        silent.close()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    lines = []
+    lines.append("# Benchmarks\n")
+    lines.append("Made by `scripts/bench` on %s, %s. Median of %d interleaved runs per "
+                 "client against one local HTTPS endpoint (a private CA) serving "
+                 "DescribeClusters; peak memory is the process's maximum resident set.\n"
+                 % (time.strftime("%Y-%m-%d"), machine(), args.runs))
+    lines.append("Versions: configure-pkcs11 %s; %s; %s.\n" % (
+        version([args.bin, "--version"]).split()[-1], version(["curl", "--version"]),
+        version(["aws", "--version"])))
+    lines.append("## One signed DescribeClusters call\n")
+    lines.append("| client | median wall time | peak memory | time vs curl | time vs AWS CLI |")
+    lines.append("|---|---:|---:|---:|---:|")
+    for n in clients:
+        lines.append("| %s | %.1f ms | %.1f MiB | %.2fx | %s |" % (
+            n, med[n], rss[n], med[n] / curl,
+            "%.3fx (%.0fx faster)" % (med[n] / awscli, awscli / med[n]) if awscli else "n/a"))
+    lines.append("")
+    ours = med["configure-pkcs11 add-cluster"]
+    lines.append("Targets: add-cluster within 1.3x of curl: **%.2fx** (%s); at least 20x faster "
+                 "than the AWS CLI: **%s** (%s); peak memory within 2 MiB of curl's: **%+.1f MiB** (%s).\n" % (
+                     ours / curl, "met" if ours / curl <= 1.3 else "missed",
+                     "%.0fx" % (awscli / ours) if awscli else "n/a",
+                     "met" if awscli and awscli / ours >= 20 else "missed",
+                     rss["configure-pkcs11 add-cluster"] - rss["curl --aws-sigv4"],
+                     "met" if rss["configure-pkcs11 add-cluster"] - rss["curl --aws-sigv4"] <= 2 else "missed"))
+    lines.append("## Config size\n")
+    lines.append("add-cluster (a full run, one slot added) and remove-cluster on configs of N "
+                 "slots, median of %d runs each.\n" % args.scale_runs)
+    lines.append("| slots | file size | add-cluster | remove-cluster | add time per slot vs 1,000 |")
+    lines.append("|---:|---:|---:|---:|---:|")
+    ref = next(s for s in scale if s[0] == 1000)
+    for n, size, a, r in scale:
+        lines.append("| %d | %.0f KiB | %.1f ms | %.1f ms | %s |" % (
+            n, size / 1024, a, r, "%.2f" % ((a / n) / (ref[2] / 1000)) if n >= 100 else "-"))
+    lines.append("")
+    lines.append("## No credentials, off EC2\n")
+    lines.append("| instance metadata | time to the error (exit 253) |")
+    lines.append("|---|---:|")
+    for label, ms in nocreds.items():
+        lines.append("| %s | %.0f ms |" % (label, ms))
+    lines.append("")
+    text = "\n".join(lines)
+    print(text)
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
