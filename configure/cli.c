@@ -106,6 +106,8 @@ void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
     for (ex = doc->examples; *ex; ex++)
       printf("  %s\n", *ex);
   }
+  printf("\nconfig file: --config, else $CONFIGURE_PKCS11_CONFIG, else %s\n",
+         plat_default_config_path());
   printf("\nexit status: 0 success (also when nothing changed), 2 usage, "
          "252 invalid value, 253 invalid environment or config, 254 API "
          "error, 255 other (network, TLS, internal), 130 interrupted.\n");

@@ -43,7 +43,12 @@ enum cp_err {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define CP_MUST_USE __attribute__((warn_unused_result))
+#if defined(__MINGW32__)
+/* MinGW builds use its C99 printf (__USE_MINGW_ANSI_STDIO): %zu and %lld */
+#define CP_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
 #define CP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
 #else
 #define CP_MUST_USE
 #define CP_PRINTF(f, a)

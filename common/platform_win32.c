@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* platform_win32.c — cp_platform.h on Windows: wide-character Win32 file
+ * APIs (UTF-8 at the interface), LockFileEx for the lock, ReplaceFileW /
+ * MoveFileExW for the atomic replace, Ctrl-C through a console handler. */
+#include "cp_platform.h"
+
+#include <winsock2.h>
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#include <ws2tcpip.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEMP_INFIX ".tmp-"
+
+static volatile LONG interrupted;
+
+static BOOL WINAPI on_console_event(DWORD type)
+{
+  if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT ||
+      type == CTRL_CLOSE_EVENT) {
+    InterlockedExchange(&interrupted, 1);
+    return TRUE;
+  }
+  return FALSE;
+}
+
+int plat_interrupted(void)
+{
+  return interrupted != 0;
+}
+
+enum cp_err plat_check_interrupt(void)
+{
+  if (!interrupted)
+    return CP_OK;
+  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
+                 "interrupted (signal): stopped before changing anything. Run "
+                 "again to finish");
+}
+
+void plat_process_init(void)
+{
+  SetConsoleCtrlHandler(on_console_event, TRUE);
+  SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX);
+}
+
+/* ---- strings and paths ---------------------------------------------------- */
+
+/* UTF-8 -> UTF-16; caller frees. */
+static wchar_t *wide(const char *s)
+{
+  int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+  wchar_t *w;
+  if (n <= 0)
+    n = 1;
+  w = cp_xcalloc((size_t)n, sizeof(*w));
+  MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+  return w;
+}
+
+/* UTF-16 -> UTF-8; caller frees. */
+static char *narrow(const wchar_t *w)
+{
+  int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+  char *s;
+  if (n <= 0)
+    n = 1;
+  s = cp_xcalloc((size_t)n, 1);
+  WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
+  return s;
+}
+
+/* The system's words for a Win32 error, in a static buffer. */
+static const char *win_error(DWORD e)
+{
+  static char msg[256];
+  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                           NULL, e, MAKELANGID(LANG_ENGLISH, SUBLANG_DEFAULT),
+                           msg, sizeof(msg), NULL);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == '.'))
+    msg[--n] = '\0';
+  if (!n)
+    snprintf(msg, sizeof(msg), "Windows error %lu", (unsigned long)e);
+  return msg;
+}
+
+static const char *program_data(void)
+{
+  const char *p = getenv("ProgramData");
+  return p && *p ? p : "C:\\ProgramData";
+}
+
+const char *plat_default_config_path(void)
+{
+  static char path[MAX_PATH * 2];
+  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\data\\cloudhsm-pkcs11.cfg",
+           program_data());
+  return path;
+}
+
+const char *plat_default_ca_path(void)
+{
+  static char path[MAX_PATH * 2];
+  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\customerCA.crt", program_data());
+  return path;
+}
+
+const char *plat_default_log_path(void)
+{
+  static char path[MAX_PATH * 2];
+  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\cloudhsm-pkcs11.log",
+           program_data());
+  return path;
+}
+
+char *plat_home_dir(void)
+{
+  const char *h = getenv("USERPROFILE"), *drive, *path;
+  if (h && *h)
+    return cp_xstrdup(h);
+  drive = getenv("HOMEDRIVE");
+  path = getenv("HOMEPATH");
+  if (drive && path)
+    return cp_xasprintf("%s%s", drive, path);
+  return NULL;
+}
+
+int plat_is_admin(void)
+{
+  HANDLE tok;
+  TOKEN_ELEVATION el;
+  DWORD n = 0;
+  int admin = 0;
+  if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok)) {
+    if (GetTokenInformation(tok, TokenElevation, &el, sizeof(el), &n))
+      admin = el.TokenIsElevated != 0;
+    CloseHandle(tok);
+  }
+  return admin;
+}
+
+int plat_ip_family(const char *text)
+{
+  unsigned char buf[16];
+  if (InetPtonA(AF_INET, text, buf) == 1)
+    return 4;
+  if (InetPtonA(AF_INET6, text, buf) == 1)
+    return 6;
+  return 0;
+}
+
+static int is_sep(char c)
+{
+  return c == '/' || c == '\\';
+}
+
+char *plat_abs_path(const char *path)
+{
+  wchar_t *w = wide(path), buf[32768];
+  DWORD n = GetFullPathNameW(w, 32768, buf, NULL);
+  char *out = n && n < 32768 ? narrow(buf) : cp_xstrdup(path);
+  free(w);
+  return out;
+}
+
+char *plat_dirname(const char *path)
+{
+  const char *end = path + strlen(path);
+  while (end > path && !is_sep(end[-1]))
+    end--;
+  if (end == path)
+    return cp_xstrdup(".");
+  if (end - path == 1 || (end - path == 3 && path[1] == ':'))
+    return cp_xstrndup(path, (size_t)(end - path)); /* "\" or "C:\" */
+  return cp_xstrndup(path, (size_t)(end - path - 1));
+}
+
+/* ---- processes and time -------------------------------------------------- */
+
+enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
+                             int *status)
+{
+  char *line = cp_xasprintf("%s 2>NUL", cmd); /* its stderr may hold secrets */
+  FILE *f = _popen(line, "rb");
+  char chunk[4096];
+  size_t n;
+  int over = 0;
+
+  free(line);
+  if (!f)
+    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                   "cannot run credential_process (%s): %s. Check the "
+                   "command in the profile",
+                   cmd, strerror(errno));
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (out->len + n > max || cp_buf_add(out, chunk, n))
+      over = 1;
+  *status = _pclose(f);
+  if (over)
+    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                   "credential_process printed too much (%s): over %zu "
+                   "bytes. Check the command",
+                   cmd, max);
+  return CP_OK;
+}
+
+void plat_gmtime(time_t t, struct tm *out)
+{
+  gmtime_s(out, &t);
+}
+
+long long plat_now_ms(void)
+{
+  return (long long)GetTickCount64();
+}
+
+void plat_sleep_ms(int ms)
+{
+  while (ms > 0 && !interrupted) {
+    int step = ms < 50 ? ms : 50;
+    Sleep((DWORD)step);
+    ms -= step;
+  }
+}
+
+int plat_fault(const char *step)
+{
+#ifdef CP_TESTING
+  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
+  if (!f)
+    return 0;
+  if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
+    TerminateProcess(GetCurrentProcess(), 137);
+  if (!strcmp(f, step)) {
+    SetLastError(ERROR_IO_DEVICE);
+    return 1;
+  }
+#else
+  (void)step;
+#endif
+  return 0;
+}
+
+/* ---- files ----------------------------------------------------------------- */
+
+/* Opens path without following a symbolic link or junction: a reparse point
+ * is refused (ERROR_CANT_ACCESS_FILE) after the open. */
+static HANDLE open_no_follow(const char *path, DWORD access, DWORD disposition,
+                             DWORD *err)
+{
+  wchar_t *w = wide(path);
+  BY_HANDLE_FILE_INFORMATION info;
+  HANDLE h = CreateFileW(w, access,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         NULL, disposition,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT |
+                             FILE_FLAG_BACKUP_SEMANTICS,
+                         NULL);
+  free(w);
+  *err = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+  if (h != INVALID_HANDLE_VALUE && GetFileInformationByHandle(h, &info) &&
+      (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)) {
+    CloseHandle(h);
+    *err = ERROR_CANT_ACCESS_FILE;
+    return INVALID_HANDLE_VALUE;
+  }
+  return h;
+}
+
+enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
+                           struct plat_file_meta *meta, enum cp_err code)
+{
+  enum cp_err rc = CP_OK;
+  BY_HANDLE_FILE_INFORMATION info;
+  DWORD err;
+  unsigned long long size;
+  HANDLE h = open_no_follow(path, GENERIC_READ, OPEN_EXISTING, &err);
+
+  if (h == INVALID_HANDLE_VALUE) {
+    if ((err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) && meta) {
+      meta->exists = 0;
+      return CP_OK;
+    }
+    if (err == ERROR_CANT_ACCESS_FILE)
+      return cp_fail(code, __FILE__, __LINE__,
+                     "file is a symbolic link (%s): links are not followed "
+                     "for safety. Point to the real file instead",
+                     path);
+    return cp_fail(code, __FILE__, __LINE__,
+                   "cannot open file (%s): %s. Check the path and its "
+                   "permissions",
+                   path, win_error(err));
+  }
+  if (!GetFileInformationByHandle(h, &info) ||
+      (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+    CP_FAIL(rc, code,
+            "not a regular file (%s): it is a folder or a device. Give the "
+            "path of a file",
+            path);
+  size = ((unsigned long long)info.nFileSizeHigh << 32) | info.nFileSizeLow;
+  if (size > max)
+    CP_FAIL(rc, code,
+            "file too large (%s): %llu bytes, the limit is %zu. Check that "
+            "this is the right file",
+            path, size, max);
+  if (meta) {
+    meta->exists = 1;
+    meta->mode = 0644; /* ACLs are kept by ReplaceFileW, not by mode */
+    meta->uid = meta->gid = -1;
+  }
+  for (;;) {
+    char chunk[8192];
+    DWORD n = 0;
+    if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL))
+      CP_FAIL(rc, code, "cannot read file (%s): %s. Check the disk and retry",
+              path, win_error(GetLastError()));
+    if (n == 0)
+      break;
+    if (out->len + n > max || cp_buf_add(out, chunk, n))
+      CP_FAIL(rc, code,
+              "file too large (%s): over %zu bytes. Check that this is the "
+              "right file",
+              path, max);
+  }
+out:
+  CloseHandle(h);
+  return rc;
+}
+
+/* 1 when the folder's DACL lets Everyone write into it. */
+static int world_writable(const wchar_t *dir)
+{
+  PACL dacl = NULL;
+  PSECURITY_DESCRIPTOR sd = NULL;
+  SID_IDENTIFIER_AUTHORITY world = SECURITY_WORLD_SID_AUTHORITY;
+  PSID everyone = NULL;
+  int open = 0;
+  DWORD i;
+
+  if (GetNamedSecurityInfoW(dir, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                            NULL, NULL, &dacl, NULL, &sd) != ERROR_SUCCESS)
+    return 0;
+  if (!dacl) { /* a NULL DACL grants everything to everyone */
+    LocalFree(sd);
+    return 1;
+  }
+  if (AllocateAndInitializeSid(&world, 1, SECURITY_WORLD_RID, 0, 0, 0, 0, 0,
+                               0, 0, &everyone)) {
+    for (i = 0; i < dacl->AceCount; i++) {
+      ACCESS_ALLOWED_ACE *ace;
+      if (!GetAce(dacl, i, (void **)&ace) ||
+          ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE ||
+          (ace->Header.AceFlags & INHERIT_ONLY_ACE))
+        continue;
+      if (EqualSid((PSID)&ace->SidStart, everyone) &&
+          (ace->Mask & (FILE_ADD_FILE | FILE_WRITE_DATA | GENERIC_WRITE |
+                        GENERIC_ALL)))
+        open = 1;
+    }
+    FreeSid(everyone);
+  }
+  LocalFree(sd);
+  return open;
+}
+
+enum cp_err plat_check_dir_safe(const char *dir)
+{
+  wchar_t *w = wide(dir);
+  DWORD attr = GetFileAttributesW(w);
+  enum cp_err rc = CP_OK;
+
+  if (attr == INVALID_FILE_ATTRIBUTES)
+    rc = cp_fail(CP_E_IO, __FILE__, __LINE__,
+                 "folder not found (%s): %s. Create it first, or use "
+                 "--config to write elsewhere",
+                 dir, win_error(GetLastError()));
+  else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
+    rc = cp_fail(CP_E_IO, __FILE__, __LINE__,
+                 "not a folder (%s): the config path must be inside a "
+                 "folder. Check --config",
+                 dir);
+  else if (world_writable(w))
+    rc = cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+                 "unsafe folder (%s): Everyone may write into it, so the "
+                 "config could be replaced. Remove that permission",
+                 dir);
+  free(w);
+  return rc;
+}
+
+struct plat_lock {
+  HANDLE h;
+};
+
+enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
+                              struct plat_lock **out)
+{
+  long long deadline = plat_now_ms() + timeout_ms;
+  int delay = 5;
+  DWORD err;
+  OVERLAPPED ov;
+  HANDLE h;
+
+  *out = NULL;
+  h = open_no_follow(lock_path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &err);
+  if (h == INVALID_HANDLE_VALUE) {
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT)
+      return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                     "cannot create lock file (%s): %s. Run as an "
+                     "administrator, or use --config to write a config "
+                     "elsewhere",
+                     lock_path, win_error(err));
+    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                   "cannot create lock file (%s): %s. Remove it if it is "
+                   "not a regular file",
+                   lock_path, win_error(err));
+  }
+  for (;;) {
+    memset(&ov, 0, sizeof(ov));
+    if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0,
+                   1, 0, &ov))
+      break;
+    err = GetLastError();
+    if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING) {
+      CloseHandle(h);
+      return cp_fail(CP_E_IO, __FILE__, __LINE__,
+                     "cannot lock (%s): %s. Check the file system supports "
+                     "locks",
+                     lock_path, win_error(err));
+    }
+    if (interrupted) {
+      CloseHandle(h);
+      return plat_check_interrupt();
+    }
+    if (plat_now_ms() >= deadline) {
+      CloseHandle(h);
+      return cp_fail(CP_E_LOCKED, __FILE__, __LINE__,
+                     "config is locked (%s): another configure-pkcs11 run "
+                     "holds it. Retry when it ends",
+                     lock_path);
+    }
+    plat_sleep_ms(delay + rand() % (delay + 1));
+    if (delay < 50)
+      delay *= 2;
+  }
+  plat_fault("kill-after-lock");
+  *out = cp_xmalloc(sizeof(**out));
+  (*out)->h = h;
+  return CP_OK;
+}
+
+void plat_lock_release(struct plat_lock *lk)
+{
+  if (!lk)
+    return;
+  CloseHandle(lk->h); /* closing the handle drops the lock */
+  free(lk);
+}
+
+static int write_all(HANDLE h, const char *p, size_t len)
+{
+  while (len) {
+    DWORD n = 0, want = len > 1u << 30 ? 1u << 30 : (DWORD)len;
+    if (plat_fault("write") || !WriteFile(h, p, want, &n, NULL))
+      return -1;
+    p += n;
+    len -= n;
+  }
+  return 0;
+}
+
+/* A new temporary file beside path, created exclusively. */
+static HANDLE create_temp(const char *path, char **tmp, DWORD *err)
+{
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static unsigned counter;
+  int attempt;
+
+  for (attempt = 0; attempt < 100; attempt++) {
+    unsigned long long seed = GetTickCount64() ^ ((unsigned long long)GetCurrentProcessId() << 20) ^
+                              (unsigned long long)(++counter * 2654435761u);
+    char suffix[7];
+    wchar_t *w;
+    HANDLE h;
+    int i;
+    for (i = 0; i < 6; i++, seed /= 36)
+      suffix[i] = digits[seed % 36];
+    suffix[6] = '\0';
+    *tmp = cp_xasprintf("%s" TEMP_INFIX "%s", path, suffix);
+    w = wide(*tmp);
+    h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_NORMAL, NULL);
+    free(w);
+    if (h != INVALID_HANDLE_VALUE)
+      return h;
+    *err = GetLastError();
+    free(*tmp);
+    *tmp = NULL;
+    if (*err != ERROR_FILE_EXISTS)
+      return INVALID_HANDLE_VALUE;
+  }
+  return INVALID_HANDLE_VALUE;
+}
+
+enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
+                              const struct plat_file_meta *old)
+{
+  enum cp_err rc = CP_OK;
+  char *dir = plat_dirname(path), *tmp = NULL;
+  wchar_t *wtmp = NULL, *wpath = NULL;
+  DWORD err = 0;
+  HANDLE h = create_temp(path, &tmp, &err);
+
+  if (h == INVALID_HANDLE_VALUE) {
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT)
+      CP_FAIL(rc, CP_E_IO,
+              "config folder is not writable (%s): %s. Run as an "
+              "administrator, or use --config to write elsewhere",
+              dir, win_error(err));
+    CP_FAIL(rc, CP_E_IO, "cannot create temporary file in %s: %s. Free some "
+            "space or fix permissions", dir, win_error(err));
+  }
+  plat_fault("kill-after-create");
+  if (write_all(h, data, len / 2) != 0 || (plat_fault("kill-mid-write"), 0) ||
+      write_all(h, (const char *)data + len / 2, len - len / 2) != 0) {
+    err = GetLastError();
+    CP_FAIL(rc, CP_E_IO,
+            "cannot write config (%s): %s. The old file is unchanged; free "
+            "some space and retry",
+            path, win_error(err));
+  }
+  if (plat_fault("fsync") || !FlushFileBuffers(h)) {
+    err = GetLastError();
+    CP_FAIL(rc, CP_E_IO,
+            "cannot flush config to disk (%s): %s. The old file is "
+            "unchanged; check the disk and retry",
+            path, win_error(err));
+  }
+  plat_fault("kill-after-fsync");
+  CloseHandle(h);
+  h = INVALID_HANDLE_VALUE;
+  plat_fault("kill-before-rename");
+  wtmp = wide(tmp);
+  wpath = wide(path);
+  /* ReplaceFileW keeps the old file's ACL and attributes (the mode and owner
+   * of POSIX); a new file is moved in place. Both are atomic renames. */
+  if (plat_fault("rename") ||
+      !(old && old->exists
+            ? ReplaceFileW(wpath, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS,
+                           NULL, NULL)
+            : MoveFileExW(wtmp, wpath,
+                          MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))) {
+    err = GetLastError();
+    CP_FAIL(rc, CP_E_IO,
+            "cannot replace config (%s): %s. The old file is unchanged",
+            path, win_error(err));
+  }
+  free(tmp);
+  tmp = NULL;
+  plat_fault("kill-after-rename");
+  (void)old;
+out:
+  if (h != INVALID_HANDLE_VALUE)
+    CloseHandle(h);
+  if (tmp) {
+    wchar_t *w = wtmp ? NULL : wide(tmp);
+    DeleteFileW(wtmp ? wtmp : w);
+    free(w);
+    free(tmp);
+  }
+  free(wtmp);
+  free(wpath);
+  free(dir);
+  return rc;
+}
+
+int plat_remove_stale_temps(const char *path)
+{
+  char *pattern = cp_xasprintf("%s" TEMP_INFIX "??????", path);
+  char *dir = plat_dirname(path);
+  wchar_t *w = wide(pattern);
+  WIN32_FIND_DATAW fd;
+  HANDLE f = FindFirstFileW(w, &fd);
+  int removed = 0;
+
+  if (f != INVALID_HANDLE_VALUE) {
+    do {
+      char *name = narrow(fd.cFileName);
+      char *full = cp_xasprintf("%s\\%s", dir, name);
+      wchar_t *wf = wide(full);
+      if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && DeleteFileW(wf))
+        removed++;
+      free(wf);
+      free(full);
+      free(name);
+    } while (FindNextFileW(f, &fd));
+    FindClose(f);
+  }
+  free(w);
+  free(dir);
+  free(pattern);
+  return removed;
+}
