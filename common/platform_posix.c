@@ -18,28 +18,16 @@
 #include <sys/wait.h>
 #include <arpa/inet.h>
 
-#define TEMP_INFIX ".tmp-"
+#include "platform_common.h"
 
-static volatile sig_atomic_t interrupted;
+#define TEMP_INFIX PLAT_TEMP_INFIX
+
+const char plat_admin_name[] = "root";
 
 static void on_interrupt(int sig)
 {
   (void)sig;
-  interrupted = 1;
-}
-
-int plat_interrupted(void)
-{
-  return interrupted != 0;
-}
-
-enum cp_err plat_check_interrupt(void)
-{
-  if (!interrupted)
-    return CP_OK;
-  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
-                 "interrupted (signal): stopped before changing anything. Run "
-                 "again to finish");
+  plat_note_interrupt();
 }
 
 void plat_process_init(void)
@@ -113,20 +101,14 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 
   free(line);
   if (!f)
-    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                   "cannot run credential_process (%s): %s. Check the "
-                   "command in the profile",
-                   cmd, strerror(errno));
+    return plat_err_run(cmd, strerror(errno));
   while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
     if (out->len + n > max || cp_buf_add(out, chunk, n))
       over = 1;
   st = pclose(f);
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   if (over)
-    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                   "credential_process printed too much (%s): over %zu "
-                   "bytes. Check the command",
-                   cmd, max);
+    return plat_err_run_too_much(cmd, max);
   return CP_OK;
 }
 
@@ -142,26 +124,22 @@ long long plat_now_ms(void)
 void plat_sleep_ms(int ms)
 {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) == -1 && errno == EINTR && !interrupted)
+  while (nanosleep(&ts, &ts) == -1 && errno == EINTR && !plat_interrupted())
     ;
 }
 
 int plat_fault(const char *step)
 {
-#ifdef CP_TESTING
-  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
-  if (!f)
-    return 0;
-  if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
+  switch (plat_fault_wanted(step)) {
+  case PLAT_FAULT_KILL:
     raise(SIGKILL);
-  if (!strcmp(f, step)) {
+    return 0;
+  case PLAT_FAULT_FAIL:
     errno = EIO;
     return 1;
+  default:
+    return 0;
   }
-#else
-  (void)step;
-#endif
-  return 0;
 }
 
 char *plat_abs_path(const char *path)
@@ -200,25 +178,17 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
       return CP_OK;
     }
     if (errno == ELOOP)
-      return cp_fail(code, __FILE__, __LINE__,
-                     "file is a symbolic link (%s): links are not followed "
-                     "for safety. Point to the real file instead",
-                     path);
-    return cp_fail(code, __FILE__, __LINE__,
-                   "cannot open file (%s): %s. Check the path and its "
-                   "permissions",
-                   path, strerror(errno));
+      return plat_err_symlink(code, path);
+    return plat_err_open(code, path, strerror(errno));
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-    CP_FAIL(rc, code,
-            "not a regular file (%s): it is a folder or a device. Give the "
-            "path of a file",
-            path);
-  if ((size_t)st.st_size > max)
-    CP_FAIL(rc, code,
-            "file too large (%s): %lld bytes, the limit is %zu. Check that "
-            "this is the right file",
-            path, (long long)st.st_size, max);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    rc = plat_err_not_regular(code, path);
+    goto out;
+  }
+  if ((size_t)st.st_size > max) {
+    rc = plat_err_too_large(code, path, (unsigned long long)st.st_size, max);
+    goto out;
+  }
   if (meta) {
     meta->exists = 1;
     meta->mode = (unsigned)(st.st_mode & 07777);
@@ -230,16 +200,16 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
     ssize_t n = read(fd, chunk, sizeof(chunk));
     if (n < 0 && errno == EINTR)
       continue;
-    if (n < 0)
-      CP_FAIL(rc, code, "cannot read file (%s): %s. Check the disk and retry",
-              path, strerror(errno));
+    if (n < 0) {
+      rc = plat_err_read(code, path, strerror(errno));
+      goto out;
+    }
     if (n == 0)
       break;
-    if (out->len + (size_t)n > max || cp_buf_add(out, chunk, (size_t)n))
-      CP_FAIL(rc, code,
-              "file too large (%s): over %zu bytes. Check that this is the "
-              "right file",
-              path, max);
+    if (out->len + (size_t)n > max || cp_buf_add(out, chunk, (size_t)n)) {
+      rc = plat_err_too_large(code, path, 0, max);
+      goto out;
+    }
   }
 out:
   close(fd);
@@ -251,15 +221,9 @@ enum cp_err plat_check_dir_safe(const char *dir)
   struct stat st;
 
   if (stat(dir, &st) != 0)
-    return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                   "folder not found (%s): %s. Create it first, or use "
-                   "--config to write elsewhere",
-                   dir, strerror(errno));
+    return plat_err_folder_missing(dir, strerror(errno));
   if (!S_ISDIR(st.st_mode))
-    return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                   "not a folder (%s): the config path must be inside a "
-                   "folder. Use --config to give another path",
-                   dir);
+    return plat_err_not_folder(dir);
   if (st.st_mode & S_IWOTH)
     return cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
                    "unsafe folder (%s): anyone can write into it, so the "
@@ -290,35 +254,22 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
             0600);
   if (fd < 0) {
     int e = errno;
-    if (e == EROFS || e == EACCES || e == EPERM)
-      return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                     "cannot create lock file (%s): %s. Run as root, or use "
-                     "--config to write a config elsewhere",
-                     lock_path, strerror(e));
-    return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                   "cannot create lock file (%s): %s. Remove it if it is "
-                   "not a regular file",
-                   lock_path, strerror(e));
+    return plat_err_lock_create(lock_path, strerror(e),
+                                e == EROFS || e == EACCES || e == EPERM);
   }
   while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       int e = errno;
       close(fd);
-      return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                     "cannot lock (%s): %s. Check the file system supports "
-                     "locks",
-                     lock_path, strerror(e));
+      return plat_err_lock(lock_path, strerror(e));
     }
-    if (interrupted) {
+    if (plat_interrupted()) {
       close(fd);
       return plat_check_interrupt();
     }
     if (plat_now_ms() >= deadline) {
       close(fd);
-      return cp_fail(CP_E_LOCKED, __FILE__, __LINE__,
-                     "config is locked (%s): another configure-pkcs11 run "
-                     "holds it. Retry when it ends",
-                     lock_path);
+      return plat_err_locked(lock_path);
     }
     /* jittered exponential backoff, capped at 100 ms */
     plat_sleep_ms(delay + rand() % (delay + 1));
@@ -381,24 +332,17 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
     e = errno;
     free(tmp);
     tmp = NULL;
-    if (e == EROFS || e == EACCES || e == EPERM)
-      CP_FAIL(rc, CP_E_IO,
-              "config folder is not writable (%s): %s. Run as root, or use "
-              "--config to write elsewhere",
-              dir, strerror(e));
-    CP_FAIL(rc, CP_E_IO, "cannot create temporary file in %s: %s. Free some "
-            "space or fix permissions", dir, strerror(e));
+    rc = plat_err_temp_create(dir, strerror(e),
+                              e == EROFS || e == EACCES || e == EPERM);
+    goto out;
   }
   plat_fault("kill-after-create");
   /* two halves, so a test can kill the process with half the data written */
   if (write_all(fd, data, len / 2) != 0 ||
       (plat_fault("kill-mid-write"), 0) ||
       write_all(fd, (const char *)data + len / 2, len - len / 2) != 0) {
-    e = errno;
-    CP_FAIL(rc, CP_E_IO,
-            "cannot write config (%s): %s. The old file is unchanged; free "
-            "some space and retry",
-            path, strerror(e));
+    rc = plat_err_write(path, strerror(errno));
+    goto out;
   }
   if (fchmod(fd, old && old->exists ? (mode_t)old->mode : 0644) != 0) {
     e = errno;
@@ -413,11 +357,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
             "file is unchanged", path, strerror(e));
   }
   if (plat_fault("fsync") || fsync(fd) != 0) {
-    e = errno;
-    CP_FAIL(rc, CP_E_IO,
-            "cannot flush config to disk (%s): %s. The old file is "
-            "unchanged; check the disk and retry",
-            path, strerror(e));
+    rc = plat_err_flush(path, strerror(errno));
+    goto out;
   }
   plat_fault("kill-after-fsync");
   if (close(fd) != 0) {
@@ -429,10 +370,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
   fd = -1;
   plat_fault("kill-before-rename");
   if (plat_fault("rename") || rename(tmp, path) != 0) {
-    e = errno;
-    CP_FAIL(rc, CP_E_IO,
-            "cannot replace config (%s): %s. The old file is unchanged",
-            path, strerror(e));
+    rc = plat_err_replace(path, strerror(errno));
+    goto out;
   }
   free(tmp);
   tmp = NULL;

@@ -15,32 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEMP_INFIX ".tmp-"
+#include "platform_common.h"
 
-static volatile LONG interrupted;
+#define TEMP_INFIX PLAT_TEMP_INFIX
+
+const char plat_admin_name[] = "an administrator";
 
 static BOOL WINAPI on_console_event(DWORD type)
 {
   if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT ||
       type == CTRL_CLOSE_EVENT) {
-    InterlockedExchange(&interrupted, 1);
+    plat_note_interrupt();
     return TRUE;
   }
   return FALSE;
-}
-
-int plat_interrupted(void)
-{
-  return interrupted != 0;
-}
-
-enum cp_err plat_check_interrupt(void)
-{
-  if (!interrupted)
-    return CP_OK;
-  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
-                 "interrupted (signal): stopped before changing anything. Run "
-                 "again to finish");
 }
 
 void plat_process_init(void)
@@ -193,19 +181,13 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 
   free(line);
   if (!f)
-    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                   "cannot run credential_process (%s): %s. Check the "
-                   "command in the profile",
-                   cmd, strerror(errno));
+    return plat_err_run(cmd, strerror(errno));
   while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
     if (out->len + n > max || cp_buf_add(out, chunk, n))
       over = 1;
   *status = _pclose(f);
   if (over)
-    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                   "credential_process printed too much (%s): over %zu "
-                   "bytes. Check the command",
-                   cmd, max);
+    return plat_err_run_too_much(cmd, max);
   return CP_OK;
 }
 
@@ -221,7 +203,7 @@ long long plat_now_ms(void)
 
 void plat_sleep_ms(int ms)
 {
-  while (ms > 0 && !interrupted) {
+  while (ms > 0 && !plat_interrupted()) {
     int step = ms < 50 ? ms : 50;
     Sleep((DWORD)step);
     ms -= step;
@@ -230,20 +212,16 @@ void plat_sleep_ms(int ms)
 
 int plat_fault(const char *step)
 {
-#ifdef CP_TESTING
-  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
-  if (!f)
-    return 0;
-  if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
+  switch (plat_fault_wanted(step)) {
+  case PLAT_FAULT_KILL:
     TerminateProcess(GetCurrentProcess(), 137);
-  if (!strcmp(f, step)) {
+    return 0;
+  case PLAT_FAULT_FAIL:
     SetLastError(ERROR_IO_DEVICE);
     return 1;
+  default:
+    return 0;
   }
-#else
-  (void)step;
-#endif
-  return 0;
 }
 
 /* ---- files ----------------------------------------------------------------- */
@@ -287,27 +265,19 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
       return CP_OK;
     }
     if (err == ERROR_CANT_ACCESS_FILE)
-      return cp_fail(code, __FILE__, __LINE__,
-                     "file is a symbolic link (%s): links are not followed "
-                     "for safety. Point to the real file instead",
-                     path);
-    return cp_fail(code, __FILE__, __LINE__,
-                   "cannot open file (%s): %s. Check the path and its "
-                   "permissions",
-                   path, win_error(err));
+      return plat_err_symlink(code, path);
+    return plat_err_open(code, path, win_error(err));
   }
   if (!GetFileInformationByHandle(h, &info) ||
-      (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
-    CP_FAIL(rc, code,
-            "not a regular file (%s): it is a folder or a device. Give the "
-            "path of a file",
-            path);
+      (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    rc = plat_err_not_regular(code, path);
+    goto out;
+  }
   size = ((unsigned long long)info.nFileSizeHigh << 32) | info.nFileSizeLow;
-  if (size > max)
-    CP_FAIL(rc, code,
-            "file too large (%s): %llu bytes, the limit is %zu. Check that "
-            "this is the right file",
-            path, size, max);
+  if (size > max) {
+    rc = plat_err_too_large(code, path, size, max);
+    goto out;
+  }
   if (meta) {
     meta->exists = 1;
     meta->mode = 0644; /* ACLs are kept by ReplaceFileW, not by mode */
@@ -316,16 +286,16 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
   for (;;) {
     char chunk[8192];
     DWORD n = 0;
-    if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL))
-      CP_FAIL(rc, code, "cannot read file (%s): %s. Check the disk and retry",
-              path, win_error(GetLastError()));
+    if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL)) {
+      rc = plat_err_read(code, path, win_error(GetLastError()));
+      goto out;
+    }
     if (n == 0)
       break;
-    if (out->len + n > max || cp_buf_add(out, chunk, n))
-      CP_FAIL(rc, code,
-              "file too large (%s): over %zu bytes. Check that this is the "
-              "right file",
-              path, max);
+    if (out->len + n > max || cp_buf_add(out, chunk, n)) {
+      rc = plat_err_too_large(code, path, 0, max);
+      goto out;
+    }
   }
 out:
   CloseHandle(h);
@@ -375,15 +345,9 @@ enum cp_err plat_check_dir_safe(const char *dir)
   enum cp_err rc = CP_OK;
 
   if (attr == INVALID_FILE_ATTRIBUTES)
-    rc = cp_fail(CP_E_IO, __FILE__, __LINE__,
-                 "folder not found (%s): %s. Create it first, or use "
-                 "--config to write elsewhere",
-                 dir, win_error(GetLastError()));
+    rc = plat_err_folder_missing(dir, win_error(GetLastError()));
   else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
-    rc = cp_fail(CP_E_IO, __FILE__, __LINE__,
-                 "not a folder (%s): the config path must be inside a "
-                 "folder. Check --config",
-                 dir);
+    rc = plat_err_not_folder(dir);
   else if (world_writable(w))
     rc = cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
                  "unsafe folder (%s): Everyone may write into it, so the "
@@ -408,18 +372,10 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
 
   *out = NULL;
   h = open_no_follow(lock_path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &err);
-  if (h == INVALID_HANDLE_VALUE) {
-    if (err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT)
-      return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                     "cannot create lock file (%s): %s. Run as an "
-                     "administrator, or use --config to write a config "
-                     "elsewhere",
-                     lock_path, win_error(err));
-    return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                   "cannot create lock file (%s): %s. Remove it if it is "
-                   "not a regular file",
-                   lock_path, win_error(err));
-  }
+  if (h == INVALID_HANDLE_VALUE)
+    return plat_err_lock_create(lock_path, win_error(err),
+                                err == ERROR_ACCESS_DENIED ||
+                                    err == ERROR_WRITE_PROTECT);
   for (;;) {
     memset(&ov, 0, sizeof(ov));
     if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0,
@@ -428,21 +384,15 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
     err = GetLastError();
     if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING) {
       CloseHandle(h);
-      return cp_fail(CP_E_IO, __FILE__, __LINE__,
-                     "cannot lock (%s): %s. Check the file system supports "
-                     "locks",
-                     lock_path, win_error(err));
+      return plat_err_lock(lock_path, win_error(err));
     }
-    if (interrupted) {
+    if (plat_interrupted()) {
       CloseHandle(h);
       return plat_check_interrupt();
     }
     if (plat_now_ms() >= deadline) {
       CloseHandle(h);
-      return cp_fail(CP_E_LOCKED, __FILE__, __LINE__,
-                     "config is locked (%s): another configure-pkcs11 run "
-                     "holds it. Retry when it ends",
-                     lock_path);
+      return plat_err_locked(lock_path);
     }
     plat_sleep_ms(delay + rand() % (delay + 1));
     if (delay < 50)
@@ -517,29 +467,20 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
   HANDLE h = create_temp(path, &tmp, &err);
 
   if (h == INVALID_HANDLE_VALUE) {
-    if (err == ERROR_ACCESS_DENIED || err == ERROR_WRITE_PROTECT)
-      CP_FAIL(rc, CP_E_IO,
-              "config folder is not writable (%s): %s. Run as an "
-              "administrator, or use --config to write elsewhere",
-              dir, win_error(err));
-    CP_FAIL(rc, CP_E_IO, "cannot create temporary file in %s: %s. Free some "
-            "space or fix permissions", dir, win_error(err));
+    rc = plat_err_temp_create(dir, win_error(err),
+                              err == ERROR_ACCESS_DENIED ||
+                                  err == ERROR_WRITE_PROTECT);
+    goto out;
   }
   plat_fault("kill-after-create");
   if (write_all(h, data, len / 2) != 0 || (plat_fault("kill-mid-write"), 0) ||
       write_all(h, (const char *)data + len / 2, len - len / 2) != 0) {
-    err = GetLastError();
-    CP_FAIL(rc, CP_E_IO,
-            "cannot write config (%s): %s. The old file is unchanged; free "
-            "some space and retry",
-            path, win_error(err));
+    rc = plat_err_write(path, win_error(GetLastError()));
+    goto out;
   }
   if (plat_fault("fsync") || !FlushFileBuffers(h)) {
-    err = GetLastError();
-    CP_FAIL(rc, CP_E_IO,
-            "cannot flush config to disk (%s): %s. The old file is "
-            "unchanged; check the disk and retry",
-            path, win_error(err));
+    rc = plat_err_flush(path, win_error(GetLastError()));
+    goto out;
   }
   plat_fault("kill-after-fsync");
   CloseHandle(h);
@@ -555,10 +496,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
                            NULL, NULL)
             : MoveFileExW(wtmp, wpath,
                           MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))) {
-    err = GetLastError();
-    CP_FAIL(rc, CP_E_IO,
-            "cannot replace config (%s): %s. The old file is unchanged",
-            path, win_error(err));
+    rc = plat_err_replace(path, win_error(GetLastError()));
+    goto out;
   }
   free(tmp);
   tmp = NULL;

@@ -1,66 +1,69 @@
 # SPDX-License-Identifier: Apache-2.0
-# peer.sh — start the moto peer (tests/peers/moto_peer.py) for a test and
-# export what it seeded: $ENDPOINT, $KEY, $SECRET, $DENIED_KEY, $DENIED_SECRET,
-# $ROLE_ARN, $CA, $OTHER_CA. Stopped when the test exits.
-start_peer() {
-  local info="$T/peer.json"
-  mkfifo "$T/peer.stdin"
-  python3 "$CP_TESTS/peers/moto_peer.py" --info "$info" --dir "$T" <"$T/peer.stdin" >"$T/peer.log" 2>&1 &
-  PEER_PID=$!
-  exec 9>"$T/peer.stdin"   # the peer runs until this closes
-  trap 'exec 9>&-; kill $PEER_PID 2>/dev/null; wait $PEER_PID 2>/dev/null; rm -rf "$T"' EXIT
+# peer.sh — the loopback servers tests talk to (tests/peers/*.py). Each runs
+# until its stdin closes, which happens when the test exits, and describes
+# itself in a JSON file whose members become shell variables.
+
+PEER_PIDS=()
+stop_peers() {
+  local p
+  for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$T"
+}
+trap stop_peers EXIT
+
+# start_server NAME SCRIPT ARGS...: runs tests/peers/SCRIPT, waits for its
+# --info file and prints it (JSON).
+start_server() {
+  local name=$1 script=$2 info="$T/$1.json" fd; shift 2
+  mkfifo "$T/$name.stdin"
+  python3 "$CP_TESTS/peers/$script" --info "$info" --dir "$T" "$@" \
+    <"$T/$name.stdin" >"$T/$name.log" 2>&1 &
+  PEER_PIDS+=($!)
+  exec {fd}>"$T/$name.stdin" # the server runs until this closes at exit
   for _ in $(seq 150); do [ -f "$info" ] && break; sleep 0.1; done
-  [ -f "$info" ] || { echo "moto peer did not start:"; cat "$T/peer.log"; exit 1; }
-  eval "$(python3 - "$info" <<'PY'
+  [ -f "$info" ] || { echo "$script did not start:" >&2; cat "$T/$name.log" >&2; exit 1; }
+}
+
+# export_json FILE VAR=member ...: sets each VAR to the member of FILE
+export_json() {
+  local file=$1; shift
+  eval "$(python3 - "$file" "$@" <<'PY'
 import json, shlex, sys
 d = json.load(open(sys.argv[1]))
-for k, v in dict(ENDPOINT=d["endpoint"], KEY=d["access_key_id"], SECRET=d["secret_access_key"],
-                 DENIED_KEY=d["denied_access_key_id"], DENIED_SECRET=d["denied_secret_access_key"],
-                 ROLE_ARN=d["role_arn"], CA=d["ca"], OTHER_CA=d["other_ca"]).items():
-    print(f"{k}={shlex.quote(v)}")
+for pair in sys.argv[2:]:
+    var, key = pair.split("=", 1)
+    print(f"{var}={shlex.quote(str(d[key]))}")
 PY
 )"
 }
 
-# start_fault [--tls]: start tests/peers/fault_server.py; exports $FAULT (its
-# base URL), $FAULT_CA (the CA of its cluster certificate), $FAULT_API_CA
-# (with --tls: the private CA of its HTTPS certificate) and $FAULT_LOG.
+# start_peer: moto (moto_peer.py) with signature checking, seeded. Exports
+# $ENDPOINT $KEY $SECRET $DENIED_KEY $DENIED_SECRET $ROLE_ARN $CA $OTHER_CA.
+start_peer() {
+  start_server peer moto_peer.py
+  export_json "$T/peer.json" ENDPOINT=endpoint KEY=access_key_id SECRET=secret_access_key \
+    DENIED_KEY=denied_access_key_id DENIED_SECRET=denied_secret_access_key \
+    ROLE_ARN=role_arn CA=ca OTHER_CA=other_ca
+}
+
+# start_fault [--tls] [--creds K:S]: fault_server.py. Exports $FAULT (its base
+# URL), $FAULT_CA (its cluster certificate's CA), $FAULT_API_CA (with --tls,
+# the private CA of its HTTPS certificate) and $FAULT_LOG.
 start_fault() {
-  local info="$T/fault.json"
-  mkfifo "$T/fault.stdin"
-  python3 "$CP_TESTS/peers/fault_server.py" --info "$info" --dir "$T" "$@" \
-    <"$T/fault.stdin" >"$T/fault.log" 2>&1 &
-  FAULT_PID=$!
-  exec 8>"$T/fault.stdin"
-  trap 'exec 8>&- 9>&-; kill $FAULT_PID ${PEER_PID:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-  for _ in $(seq 150); do [ -f "$info" ] && break; sleep 0.1; done
-  [ -f "$info" ] || { echo "fault server did not start:"; cat "$T/fault.log"; exit 1; }
-  FAULT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$info")
+  start_server fault fault_server.py "$@"
+  export_json "$T/fault.json" FAULT=endpoint
   FAULT_CA=$T/fault-ca.crt FAULT_API_CA=$T/api-ca.crt FAULT_LOG=$T/requests.log
 }
 
 # requests_to PATH: how many requests the fault server got for PATH
 requests_to() { local n; n=$(grep -c "^$1 " "$FAULT_LOG" 2>/dev/null); echo "${n:-0}"; }
 
-# start_tls_servers: start tests/peers/tls_servers.py (stand-in HSM servers);
-# exports $HSM_CA $HSM_OTHER_CA $CLIENT_CERT $CLIENT_KEY and the ports
-# $P_GOOD $P_OTHER $P_MTLS $P_CLOSED $P_SILENT.
+# start_tls_servers: stand-in HSM servers (tls_servers.py). Exports $HSM_CA
+# $HSM_OTHER_CA $CLIENT_CERT $CLIENT_KEY and the ports $P_GOOD $P_OTHER
+# $P_MTLS $P_CLOSED $P_SILENT.
 start_tls_servers() {
-  local info="$T/tls.json"
-  mkfifo "$T/tls.stdin"
-  python3 "$CP_TESTS/peers/tls_servers.py" --info "$info" --dir "$T" <"$T/tls.stdin" >"$T/tls.log" 2>&1 &
-  TLS_PID=$!
-  exec 7>"$T/tls.stdin"
-  trap 'exec 7>&-; kill $TLS_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-  for _ in $(seq 150); do [ -f "$info" ] && break; sleep 0.1; done
-  [ -f "$info" ] || { echo "TLS servers did not start:"; cat "$T/tls.log"; exit 1; }
-  eval "$(python3 - "$info" <<'PY'
-import json, shlex, sys
-d = json.load(open(sys.argv[1]))
-for k, v in dict(HSM_CA=d["ca"], HSM_OTHER_CA=d["other_ca"], CLIENT_CERT=d["client_cert"],
-                 CLIENT_KEY=d["client_key"], P_GOOD=d["good"], P_OTHER=d["other"],
-                 P_MTLS=d["mtls"], P_CLOSED=d["closed"], P_SILENT=d["silent"]).items():
-    print(f"{k}={shlex.quote(str(v))}")
-PY
-)"
+  start_server tls tls_servers.py
+  export_json "$T/tls.json" HSM_CA=ca HSM_OTHER_CA=other_ca CLIENT_CERT=client_cert \
+    CLIENT_KEY=client_key P_GOOD=good P_OTHER=other P_MTLS=mtls P_CLOSED=closed P_SILENT=silent
 }

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* platform_common.c — the interrupt flag and the error messages that
+ * platform_posix.c and platform_win32.c share. */
+#include "platform_common.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_platform.h"
+
+static volatile sig_atomic_t interrupted;
+
+void plat_note_interrupt(void)
+{
+  interrupted = 1;
+}
+
+int plat_interrupted(void)
+{
+  return interrupted != 0;
+}
+
+enum cp_err plat_check_interrupt(void)
+{
+  if (!interrupted)
+    return CP_OK;
+  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
+                 "interrupted (signal): stopped before changing anything. Run "
+                 "again to finish");
+}
+
+enum plat_fault_kind plat_fault_wanted(const char *step)
+{
+#ifdef CP_TESTING
+  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
+  if (!f)
+    return PLAT_FAULT_NONE;
+  if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
+    return PLAT_FAULT_KILL;
+  if (!strcmp(f, step))
+    return PLAT_FAULT_FAIL;
+#else
+  (void)step;
+#endif
+  return PLAT_FAULT_NONE;
+}
+
+#define FAIL(code, ...) cp_fail((code), __FILE__, __LINE__, __VA_ARGS__)
+
+enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why)
+{
+  return FAIL(code, "cannot open file (%s): %s. Check the path and its "
+              "permissions", path, why);
+}
+
+enum cp_err plat_err_symlink(enum cp_err code, const char *path)
+{
+  return FAIL(code, "file is a symbolic link (%s): links are not followed "
+              "for safety. Point to the real file instead", path);
+}
+
+enum cp_err plat_err_not_regular(enum cp_err code, const char *path)
+{
+  return FAIL(code, "not a regular file (%s): it is a folder or a device. "
+              "Give the path of a file", path);
+}
+
+enum cp_err plat_err_too_large(enum cp_err code, const char *path,
+                               unsigned long long size, size_t max)
+{
+  if (size)
+    return FAIL(code, "file too large (%s): %llu bytes, the limit is %zu. "
+                "Check that this is the right file", path, size, max);
+  return FAIL(code, "file too large (%s): over %zu bytes. Check that this is "
+              "the right file", path, max);
+}
+
+enum cp_err plat_err_read(enum cp_err code, const char *path, const char *why)
+{
+  return FAIL(code, "cannot read file (%s): %s. Check the disk and retry",
+              path, why);
+}
+
+enum cp_err plat_err_folder_missing(const char *dir, const char *why)
+{
+  return FAIL(CP_E_IO, "folder not found (%s): %s. Create it first, or use "
+              "--config to write elsewhere", dir, why);
+}
+
+enum cp_err plat_err_not_folder(const char *dir)
+{
+  return FAIL(CP_E_IO, "not a folder (%s): the config path must be inside a "
+              "folder. Check --config", dir);
+}
+
+enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
+                                 int denied)
+{
+  if (denied)
+    return FAIL(CP_E_IO, "cannot create lock file (%s): %s. Run as %s, or "
+                "use --config to write a config elsewhere", lock_path, why,
+                plat_admin_name);
+  return FAIL(CP_E_IO, "cannot create lock file (%s): %s. Remove it if it is "
+              "not a regular file", lock_path, why);
+}
+
+enum cp_err plat_err_lock(const char *lock_path, const char *why)
+{
+  return FAIL(CP_E_IO, "cannot lock (%s): %s. Check the file system supports "
+              "locks", lock_path, why);
+}
+
+enum cp_err plat_err_locked(const char *lock_path)
+{
+  return FAIL(CP_E_LOCKED, "config is locked (%s): another configure-pkcs11 "
+              "run holds it. Retry when it ends", lock_path);
+}
+
+enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied)
+{
+  if (denied)
+    return FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
+                "%s, or use --config to write elsewhere", dir, why,
+                plat_admin_name);
+  return FAIL(CP_E_IO, "cannot create temporary file in %s: %s. Free some "
+              "space or fix permissions", dir, why);
+}
+
+enum cp_err plat_err_write(const char *path, const char *why)
+{
+  return FAIL(CP_E_IO, "cannot write config (%s): %s. The old file is "
+              "unchanged; free some space and retry", path, why);
+}
+
+enum cp_err plat_err_flush(const char *path, const char *why)
+{
+  return FAIL(CP_E_IO, "cannot flush config to disk (%s): %s. The old file "
+              "is unchanged; check the disk and retry", path, why);
+}
+
+enum cp_err plat_err_replace(const char *path, const char *why)
+{
+  return FAIL(CP_E_IO, "cannot replace config (%s): %s. The old file is "
+              "unchanged", path, why);
+}
+
+enum cp_err plat_err_run(const char *cmd, const char *why)
+{
+  return FAIL(CP_E_NO_CREDENTIALS, "cannot run credential_process (%s): %s. "
+              "Check the command in the profile", cmd, why);
+}
+
+enum cp_err plat_err_run_too_much(const char *cmd, size_t max)
+{
+  return FAIL(CP_E_NO_CREDENTIALS, "credential_process printed too much "
+              "(%s): over %zu bytes. Check the command", cmd, max);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* platform_common.h — what platform_posix.c and platform_win32.c share
+ * (internal to common/): the interrupt flag their handlers set, and the
+ * error messages, so both platforms say the same thing the same way. Each
+ * function records the error with cp_fail() and returns its code; `why` is
+ * the system's words (strerror, FormatMessage). */
+#ifndef PLATFORM_COMMON_H
+#define PLATFORM_COMMON_H
+
+#include <stddef.h>
+
+#include "cp_err.h"
+
+#define PLAT_TEMP_INFIX ".tmp-"
+
+/* Called by the platform's signal or console handler. */
+void plat_note_interrupt(void);
+
+/* What the fault hook asks for at `step` (CP_TESTING builds only). */
+enum plat_fault_kind { PLAT_FAULT_NONE, PLAT_FAULT_FAIL, PLAT_FAULT_KILL };
+enum plat_fault_kind plat_fault_wanted(const char *step);
+
+enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why);
+enum cp_err plat_err_symlink(enum cp_err code, const char *path);
+enum cp_err plat_err_not_regular(enum cp_err code, const char *path);
+enum cp_err plat_err_too_large(enum cp_err code, const char *path,
+                               unsigned long long size, size_t max);
+enum cp_err plat_err_read(enum cp_err code, const char *path, const char *why);
+enum cp_err plat_err_folder_missing(const char *dir, const char *why);
+enum cp_err plat_err_not_folder(const char *dir);
+
+/* Who may write system files: "root", "an administrator" (for the fixes). */
+extern const char plat_admin_name[];
+
+/* denied: the user may not write there (the fix: admin, or --config). */
+enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
+                                 int denied);
+enum cp_err plat_err_lock(const char *lock_path, const char *why);
+enum cp_err plat_err_locked(const char *lock_path);
+enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied);
+enum cp_err plat_err_write(const char *path, const char *why);
+enum cp_err plat_err_flush(const char *path, const char *why);
+enum cp_err plat_err_replace(const char *path, const char *why);
+enum cp_err plat_err_run(const char *cmd, const char *why);
+enum cp_err plat_err_run_too_much(const char *cmd, size_t max);
+
+#endif
