@@ -46,6 +46,29 @@ enum plat_fault_kind plat_fault_wanted(const char *step)
   return PLAT_FAULT_NONE;
 }
 
+enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
+                           int (*try_lock)(void *ctx, const char **why),
+                           void *ctx)
+{
+  long long deadline = plat_now_ms() + timeout_ms;
+  int delay = 5, r;
+  const char *why = "";
+
+  while ((r = try_lock(ctx, &why)) != 0) {
+    if (r < 0)
+      return plat_err_lock(lock_path, why);
+    if (plat_interrupted())
+      return plat_check_interrupt();
+    if (plat_now_ms() >= deadline)
+      return plat_err_locked(lock_path);
+    plat_sleep_ms(delay + rand() % (delay + 1));
+    if (delay < 50)
+      delay *= 2;
+  }
+  plat_fault("kill-after-lock");
+  return CP_OK;
+}
+
 #define FAIL(code, ...) cp_fail((code), __FILE__, __LINE__, __VA_ARGS__)
 
 enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why)

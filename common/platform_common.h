@@ -20,6 +20,14 @@ void plat_note_interrupt(void);
 enum plat_fault_kind { PLAT_FAULT_NONE, PLAT_FAULT_FAIL, PLAT_FAULT_KILL };
 enum plat_fault_kind plat_fault_wanted(const char *step);
 
+/* The lock wait both platforms use: calls try_lock until it returns 0
+ * (locked), with jittered backoff (5 ms doubling to 50 ms), until
+ * timeout_ms (CP_E_LOCKED) or an interrupt. try_lock returns 1 when the lock
+ * is busy, -1 on a real error with *why set (CP_E_IO naming lock_path). */
+enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
+                           int (*try_lock)(void *ctx, const char **why),
+                           void *ctx);
+
 enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why);
 enum cp_err plat_err_symlink(enum cp_err code, const char *path);
 enum cp_err plat_err_not_regular(enum cp_err code, const char *path);

@@ -242,11 +242,20 @@ struct plat_lock {
   int fd;
 };
 
+static int try_flock(void *ctx, const char **why)
+{
+  if (flock(*(int *)ctx, LOCK_EX | LOCK_NB) == 0)
+    return 0;
+  if (errno == EWOULDBLOCK || errno == EINTR)
+    return 1;
+  *why = strerror(errno);
+  return -1;
+}
+
 enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
                               struct plat_lock **out)
 {
-  long long deadline = plat_now_ms() + timeout_ms;
-  int delay = 5;
+  enum cp_err rc;
   int fd;
 
   *out = NULL;
@@ -257,26 +266,10 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
     return plat_err_lock_create(lock_path, strerror(e),
                                 e == EROFS || e == EACCES || e == EPERM);
   }
-  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      int e = errno;
-      close(fd);
-      return plat_err_lock(lock_path, strerror(e));
-    }
-    if (plat_interrupted()) {
-      close(fd);
-      return plat_check_interrupt();
-    }
-    if (plat_now_ms() >= deadline) {
-      close(fd);
-      return plat_err_locked(lock_path);
-    }
-    /* jittered exponential backoff, capped at 100 ms */
-    plat_sleep_ms(delay + rand() % (delay + 1));
-    if (delay < 50)
-      delay *= 2;
+  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_flock, &fd)) != CP_OK) {
+    close(fd);
+    return rc;
   }
-  plat_fault("kill-after-lock");
   *out = cp_xmalloc(sizeof(**out));
   (*out)->fd = fd;
   return CP_OK;

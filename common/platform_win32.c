@@ -361,13 +361,27 @@ struct plat_lock {
   HANDLE h;
 };
 
+static int try_lock_file(void *ctx, const char **why)
+{
+  OVERLAPPED ov;
+  DWORD err;
+
+  memset(&ov, 0, sizeof(ov));
+  if (LockFileEx(*(HANDLE *)ctx, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
+                 0, 1, 0, &ov))
+    return 0;
+  err = GetLastError();
+  if (err == ERROR_LOCK_VIOLATION || err == ERROR_IO_PENDING)
+    return 1;
+  *why = win_error(err);
+  return -1;
+}
+
 enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
                               struct plat_lock **out)
 {
-  long long deadline = plat_now_ms() + timeout_ms;
-  int delay = 5;
+  enum cp_err rc;
   DWORD err;
-  OVERLAPPED ov;
   HANDLE h;
 
   *out = NULL;
@@ -376,29 +390,10 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
     return plat_err_lock_create(lock_path, win_error(err),
                                 err == ERROR_ACCESS_DENIED ||
                                     err == ERROR_WRITE_PROTECT);
-  for (;;) {
-    memset(&ov, 0, sizeof(ov));
-    if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0,
-                   1, 0, &ov))
-      break;
-    err = GetLastError();
-    if (err != ERROR_LOCK_VIOLATION && err != ERROR_IO_PENDING) {
-      CloseHandle(h);
-      return plat_err_lock(lock_path, win_error(err));
-    }
-    if (plat_interrupted()) {
-      CloseHandle(h);
-      return plat_check_interrupt();
-    }
-    if (plat_now_ms() >= deadline) {
-      CloseHandle(h);
-      return plat_err_locked(lock_path);
-    }
-    plat_sleep_ms(delay + rand() % (delay + 1));
-    if (delay < 50)
-      delay *= 2;
+  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_lock_file, &h)) != CP_OK) {
+    CloseHandle(h);
+    return rc;
   }
-  plat_fault("kill-after-lock");
   *out = cp_xmalloc(sizeof(**out));
   (*out)->h = h;
   return CP_OK;
