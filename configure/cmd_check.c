@@ -116,6 +116,8 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
   CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx)));
   root = json_object_new_object();
   rows = json_object_new_array();
+  json_object_object_add(root, "config", json_object_new_string(f.path));
+  json_object_object_add(root, "servers", rows); /* root owns rows */
   n = cfg_model_slot_count(&f.model);
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
@@ -153,8 +155,6 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
             "nothing to check (%s): the config has no slot. Add one with "
             "configure-pkcs11 add-cluster",
             f.path);
-  json_object_object_add(root, "config", json_object_new_string(f.path));
-  json_object_object_add(root, "servers", rows);
   json_object_object_add(root, "passed", json_object_new_int64((int64_t)t.passed));
   json_object_object_add(root, "failed", json_object_new_int64((int64_t)t.failed));
   if (ctx->output == CLI_OUT_TEXT)
