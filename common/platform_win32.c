@@ -51,6 +51,23 @@ static wchar_t *wide(const char *s)
   return w;
 }
 
+/* UTF-8 path -> full UTF-16 path ("C:\\x\\y", "\\\\server\\share"): what
+ * ReplaceFileW and MoveFileExW need; caller frees. */
+static wchar_t *wide_full(const char *path)
+{
+  wchar_t *w = wide(path), *full;
+  DWORD n = GetFullPathNameW(w, 0, NULL, NULL);
+  if (!n)
+    return w;
+  full = cp_xcalloc(n, sizeof(*full));
+  if (!GetFullPathNameW(w, n, full, NULL)) {
+    free(full);
+    return w;
+  }
+  free(w);
+  return full;
+}
+
 /* UTF-16 -> UTF-8; caller frees. */
 static char *narrow(const wchar_t *w)
 {
@@ -481,8 +498,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
   CloseHandle(h);
   h = INVALID_HANDLE_VALUE;
   plat_fault("kill-before-rename");
-  wtmp = wide(tmp);
-  wpath = wide(path);
+  wtmp = wide_full(tmp);
+  wpath = wide_full(path);
   /* ReplaceFileW keeps the old file's ACL and attributes (the mode and owner
    * of POSIX); a new file is moved in place. Both are atomic renames. */
   if (plat_fault("rename") ||
