@@ -58,6 +58,19 @@ expect_json 'd["action"], d["changed"]' '["removed", true]'
 expect_code 0 remove-cluster --config "$M" --cluster-id "$first" --ignore-missing --output json
 expect_json 'd["action"]' '"absent"'
 
+# 8 runs at once, each adding a different cluster: the lock serialises them
+mkdir -p "$T/many"; python3 "$CP_TESTS/peers/make_describe.py" --dir "$T/many" --clusters 8 > "$T/many.ids"
+pids=()
+for id in $(cat "$T/many.ids"); do
+  "$CP_BIN" add-cluster --config "$T/conc.cfg" --cluster-id "$id" --from-describe "$T/many/describe.json" \
+    --hsm-ca-cert "$T/many/ca.crt" -q --output off & pids+=($!)
+done
+failed=0; for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+[ "$failed" = 0 ] && ok || bad "$failed of 8 concurrent runs failed"
+CONFIGURE_PKCS11_CONFIG=$T/conc.cfg expect_cfg 'sorted(c["cluster"]["cluster_id"] for c in d["clusters"])' \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted(open(sys.argv[1]).read().split())))' "$T/many.ids")"
+expect_no_temp "$T/conc.cfg"
+
 # an injected failure of the replace step leaves the old file and no temp
 cp "$M" "$T/multi.before"
 for step in write fsync rename; do
