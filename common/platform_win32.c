@@ -21,6 +21,10 @@
 
 const char plat_admin_name[] = "an administrator";
 
+/* MinGW's C runtime would expand wildcards in arguments (a file named
+ * "*.crt"); as curl's tool does, take arguments as given. */
+int _CRT_glob = 0;
+
 static BOOL WINAPI on_console_event(DWORD type)
 {
   if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT ||
@@ -123,9 +127,12 @@ const char *plat_default_log_path(void)
   return path;
 }
 
+/* As the AWS SDKs on Windows: HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH. */
 char *plat_home_dir(void)
 {
-  const char *h = getenv("USERPROFILE"), *drive, *path;
+  const char *h = getenv("HOME"), *drive, *path;
+  if (!h || !*h)
+    h = getenv("USERPROFILE");
   if (h && *h)
     return cp_xstrdup(h);
   drive = getenv("HOMEDRIVE");
