@@ -64,6 +64,20 @@ expect_stderr "contradictory options (--cluster-id and -a)"
 expect_code 0 --config "$T/new.cfg" --cluster-id cluster-6hij7klm2no $A
 CONFIGURE_PKCS11_CONFIG=$T/new.cfg expect_cfg '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]' '["10.1.1.5"]'
 
+# the first add-cluster on a user's single-cluster file: multi-slot form,
+# the user's slot kept first and unchanged
+U="$T/user.cfg"
+cp "$CP_SHARED/real-configs/single-server.cfg" "$U"
+expect_code 0 add-cluster --config "$U" --cluster-id cluster-6hij7klm2no $A --output json
+expect_json 'd["action"]' '"added"'
+python3 - "$CP_SHARED/real-configs/single-server.cfg" "$U" <<'PY' && ok || bad "the user's slot was not kept first and unchanged"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert len(b["clusters"]) == 2
+assert b["clusters"][0] == a["clusters"][0]
+assert b["clusters"][1]["cluster"]["cluster_id"] == "cluster-6hij7klm2no"
+PY
+
 # ---- --from-describe: a saved answer, no credentials, no API ----
 aws cloudhsmv2 describe-clusters --endpoint-url "$ENDPOINT" --region us-east-1 --output json > "$T/saved.json" 2>"$T/aws.err" \
   && ok || bad "aws cloudhsmv2 describe-clusters failed: $(cat "$T/aws.err")"
