@@ -15,6 +15,8 @@ export AWS_CONFIG_FILE="$T/aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/aws-crede
 unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
       AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CLOUDHSM_V2 SUDO_USER || true
 PASS=0 FAIL=0
+# time limits in the tests are multiplied by this (scripts/valgrind sets it)
+: "${CP_TIME_FACTOR:=1}"
 OUT="$T/.stdout" ERR="$T/.stderr"
 
 ok()   { PASS=$((PASS + 1)); }
