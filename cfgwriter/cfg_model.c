@@ -31,6 +31,17 @@ const char *cfg_action_name(enum cfg_action a)
   }
 }
 
+enum cp_err cfg_cluster_id_check(const char *id)
+{
+  if (cfg_cluster_id_valid(id))
+    return CP_OK;
+  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                 "invalid cluster id (%s): a cluster id is \"cluster-\" and 11 "
+                 "to 16 letters or digits 2-7. Check the id in the CloudHSM "
+                 "console",
+                 id);
+}
+
 int cfg_cluster_id_valid(const char *id)
 {
   size_t i, n;

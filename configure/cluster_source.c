@@ -53,12 +53,10 @@ static const char *ca_bundle_of(const struct cluster_source *s)
 
 enum cp_err cluster_source_check(struct cluster_source *s)
 {
-  if (!cfg_cluster_id_valid(s->cluster_id))
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                   "invalid cluster id (%s): a cluster id is \"cluster-\" and "
-                   "11 to 16 letters or digits 2-7. Check the id in the "
-                   "CloudHSM console",
-                   s->cluster_id);
+  enum cp_err rc = cfg_cluster_id_check(s->cluster_id);
+
+  if (rc != CP_OK)
+    return rc;
   if (s->from_describe) {
     const char *other = s->wait >= 0     ? "--wait"
                         : s->endpoint    ? "--endpoint"

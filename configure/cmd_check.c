@@ -108,11 +108,8 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc));
   if (ctx->help)
     goto out;
-  if (cluster_id && !cfg_cluster_id_valid(cluster_id))
-    CP_FAIL(rc, CP_E_INVALID,
-            "invalid cluster id (%s): a cluster id is \"cluster-\" and 11 to "
-            "16 letters or digits 2-7. Check the id in the CloudHSM console",
-            cluster_id);
+  if (cluster_id)
+    CP_TRY(rc, cfg_cluster_id_check(cluster_id));
   CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx)));
   root = json_object_new_object();
   rows = json_object_new_array();

@@ -39,11 +39,8 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
   CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
   CP_TRY(rc, cfg_file_load(&f));
   cfg_model_remove_slot(&f.model, cluster_id, &action);
-  if (action == CFG_ABSENT && !cfg_cluster_id_valid(cluster_id))
-    CP_FAIL(rc, CP_E_INVALID,
-            "invalid cluster id (%s): a cluster id is \"cluster-\" and 11 to "
-            "16 letters or digits 2-7. Check the id in the CloudHSM console",
-            cluster_id);
+  if (action == CFG_ABSENT)
+    CP_TRY(rc, cfg_cluster_id_check(cluster_id));
   if (action == CFG_ABSENT && !ignore_missing)
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
             "cluster not configured (%s): no slot in %s has this id. Add "

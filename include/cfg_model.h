@@ -46,6 +46,8 @@ const char *cfg_action_name(enum cfg_action a); /* "added", … */
 
 /* 1 when id is a CloudHSM cluster id: "cluster-" and 11 to 16 of [2-7a-zA-Z]. */
 int cfg_cluster_id_valid(const char *id);
+/* The same as a check: CP_E_INVALID naming the id and the rule. */
+CP_MUST_USE enum cp_err cfg_cluster_id_check(const char *id);
 
 /* Parses text (strict JSON) and checks the shape. On error (CP_E_CONFIG) the
  * detail names path and the byte offset or the member that is wrong. */
