@@ -84,9 +84,8 @@ enum cp_err cluster_source_check(struct cluster_source *s)
 
 /* ---- the servers -------------------------------------------------------- */
 
-/* ACTIVE cluster with at least one ACTIVE HSM: its servers. `warn` names the
- * HSMs left out (only once, on the answer that is used). */
-static enum cp_err pick_servers(struct cluster_source *s, int warn)
+/* ACTIVE cluster with at least one ACTIVE HSM: its servers. */
+static enum cp_err pick_servers(struct cluster_source *s)
 {
   const struct cluster_info *ci = &s->ci;
   const char *family = s->ip_family;
@@ -109,13 +108,8 @@ static enum cp_err pick_servers(struct cluster_source *s, int warn)
   for (i = 0; i < ci->nhsms; i++) {
     const struct hsm_info *h = &ci->hsms[i];
     int has4 = h->eni_ip && *h->eni_ip, has6 = h->eni_ip_v6 && *h->eni_ip_v6;
-    if (!h->state || strcmp(h->state, "ACTIVE")) {
-      if (warn)
-        cp_log(CP_LOG_WARN, "HSM %s (%s) is %s: left out of the slot",
-               h->hsm_id ? h->hsm_id : "?", has4 ? h->eni_ip : "no address",
-               h->state ? h->state : "in no state");
+    if (!h->state || strcmp(h->state, "ACTIVE"))
       continue;
-    }
     if (has4 && v4)
       s->servers[s->nservers++] = (struct cfg_server){h->eni_ip, CFG_DEFAULT_PORT, 1};
     if (has6 && (v6 || !has4))
@@ -128,6 +122,24 @@ static enum cp_err pick_servers(struct cluster_source *s, int warn)
                    "--wait",
                    s->cluster_id, ci->nhsms);
   return CP_OK;
+}
+
+/* Names the HSMs of an ACTIVE cluster that pick_servers() leaves out. */
+static void warn_left_out(const struct cluster_source *s)
+{
+  size_t i;
+
+  if (!s->ci.state || strcmp(s->ci.state, "ACTIVE"))
+    return;
+  for (i = 0; i < s->ci.nhsms; i++) {
+    const struct hsm_info *h = &s->ci.hsms[i];
+    if (h->state && !strcmp(h->state, "ACTIVE"))
+      continue;
+    cp_log(CP_LOG_WARN, "HSM %s (%s) is %s: left out of the slot",
+           h->hsm_id ? h->hsm_id : "?",
+           h->eni_ip && *h->eni_ip ? h->eni_ip : "no address",
+           h->state ? h->state : "in no state");
+  }
 }
 
 /* Why the cluster is not ready yet, in a few words, for waiting. */
@@ -249,7 +261,7 @@ static enum cp_err from_api(struct cluster_source *s)
   for (;;) {
     cluster_info_release(&s->ci);
     CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci));
-    rc = pick_servers(s, s->wait < 0);
+    rc = pick_servers(s);
     if (rc != CP_E_CLUSTER_STATE || s->wait < 0 || hopeless(s->ci.state))
       break;
     not_ready_why(s, why, sizeof(why));
@@ -267,8 +279,8 @@ static enum cp_err from_api(struct cluster_source *s)
     CP_TRY(rc, plat_check_interrupt());
     interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
   }
-  if (rc == CP_OK && s->wait >= 0)
-    rc = pick_servers(s, 1); /* name the HSMs left out, once */
+  if (rc == CP_OK || s->wait < 0)
+    warn_left_out(s); /* once, for the answer used (or refused) */
 out:
   aws_creds_release(&creds);
   aws_profiles_free(profiles);
@@ -282,7 +294,10 @@ enum cp_err cluster_source_fetch(struct cluster_source *s, const char *ca_path)
 
   if (s->from_describe) {
     CP_TRY(rc, from_saved(s));
-    CP_TRY(rc, pick_servers(s, 1));
+    rc = pick_servers(s);
+    warn_left_out(s);
+    if (rc != CP_OK)
+      goto out;
   } else {
     CP_TRY(rc, from_api(s));
   }
