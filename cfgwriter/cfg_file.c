@@ -30,10 +30,11 @@ out:
 static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
 {
   enum cp_err rc;
-  struct cp_buf raw = CP_BUF_INIT;
+  struct cp_buf *raw = &f->original;
 
   f->meta.exists = 0;
-  CP_TRY(rc, plat_read_file(f->path, CFG_MAX_BYTES, &raw, &f->meta,
+  cp_buf_reset(raw);
+  CP_TRY(rc, plat_read_file(f->path, CFG_MAX_BYTES, raw, &f->meta,
                             CP_E_CONFIG));
   if (!f->meta.exists) {
     if (!missing_ok)
@@ -43,11 +44,10 @@ static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
               f->path);
     cfg_model_init_default(&f->model);
   } else {
-    CP_TRY(rc, cfg_model_parse(&f->model, cp_buf_str(&raw), raw.len, f->path));
+    CP_TRY(rc, cfg_model_parse(&f->model, cp_buf_str(raw), raw->len, f->path));
   }
   cfg_model_copy(&f->model, &f->loaded);
 out:
-  cp_buf_release(&raw);
   return rc;
 }
 
@@ -91,6 +91,7 @@ void cfg_file_release(struct cfg_file *f)
   f->lock = NULL;
   cfg_model_release(&f->model);
   cfg_model_release(&f->loaded);
+  cp_buf_release(&f->original);
   cp_buf_release(&f->text);
   free(f->path);
   f->path = NULL;

@@ -32,24 +32,22 @@ static const struct cli_cmd_doc add_doc = {
     "slot.",
     add_examples};
 
-/* --dry-run: a unified diff of the config, as it is and as it would be. */
+/* --dry-run: a unified diff from the file's bytes on disk to what would be
+ * written, so patch(1) applies it to the real file. Nothing when nothing
+ * would be written. */
 static void print_dry_run(const struct cli_ctx *ctx, struct cfg_file *f)
 {
-  struct cp_buf old = CP_BUF_INIT, diff = CP_BUF_INIT;
+  struct cp_buf diff = CP_BUF_INIT;
+  char *after;
 
-  if (ctx->output != CLI_OUT_TEXT)
+  if (ctx->output != CLI_OUT_TEXT || !cfg_file_changed(f))
     return;
-  if (f->meta.exists)
-    cfg_model_serialize(&f->loaded, &old);
   cfg_file_render(f);
-  {
-    char *after = cp_xasprintf("%s (after %s)", f->path, ctx->cmd ? ctx->cmd : "change");
-    cp_diff_unified(cp_buf_str(&old), cp_buf_str(&f->text),
-                    f->meta.exists ? f->path : "/dev/null", after, 3, &diff);
-    free(after);
-  }
+  after = cp_xasprintf("%s (after %s)", f->path, ctx->cmd ? ctx->cmd : "change");
+  cp_diff_unified(cp_buf_str(&f->original), cp_buf_str(&f->text),
+                  f->meta.exists ? f->path : "/dev/null", after, 3, &diff);
   fputs(cp_buf_str(&diff), stdout);
-  cp_buf_release(&old);
+  free(after);
   cp_buf_release(&diff);
 }
 

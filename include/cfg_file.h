@@ -26,10 +26,12 @@ struct cfg_file {
   struct plat_file_meta meta; /* of the file as loaded */
   struct cfg_model model;     /* edit this */
   struct cfg_model loaded;    /* as read, to tell whether anything changed */
+  struct cp_buf original;     /* the file's bytes as read ("" when new) */
   struct cp_buf text;         /* the new text, after commit() or render() */
 };
 #define CFG_FILE_INIT                                                          \
-  {NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT, CP_BUF_INIT}
+  {NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT,            \
+   CP_BUF_INIT, CP_BUF_INIT}
 
 /* Checks the folder is safe, takes the lock (waiting up to timeout_ms) and
  * removes temporary files an interrupted run left. */
@@ -42,7 +44,8 @@ CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f);
 CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path);
 /* 1 when the model differs from what was loaded (or the file is new). */
 int cfg_file_changed(const struct cfg_file *f);
-/* Renders the new text into f->text (for --dry-run diffs). */
+/* Renders the new text into f->text (for --dry-run diffs against
+ * f->original). */
 void cfg_file_render(struct cfg_file *f);
 /* Writes the model if it changed; *changed says whether it did. */
 CP_MUST_USE enum cp_err cfg_file_commit(struct cfg_file *f, int *changed);

@@ -30,6 +30,16 @@ n_minus=$(grep -c '^-[^-]' "$T/change.diff")
 expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --dry-run
 [ ! -s "$OUT" ] && ok || bad "a no-op dry-run printed: $(cat "$OUT")"
 
+# the diff is against the file's own bytes: a hand-formatted file patches too
+printf '{"clusters":[{"type":"hsm1","cluster":{"hsm_ca_file":"%s","cluster_id":"cluster-6hij7klm2no","servers":[]}}]}\n' "$CA" > "$T/hand.cfg"
+cp "$T/hand.cfg" "$T/hand.orig"
+expect_code 0 add-cluster --config "$T/hand.cfg" --cluster-id cluster-2ab3cd4ef5g $A --dry-run
+expect_file_same "$T/hand.cfg" "$T/hand.orig"
+cp "$OUT" "$T/hand.diff"
+patch -s "$T/hand.orig" < "$T/hand.diff" && ok || bad "patch refused the dry-run diff of a hand-formatted file"
+expect_code 0 add-cluster --config "$T/hand.cfg" --cluster-id cluster-2ab3cd4ef5g $A
+expect_file_same "$T/hand.cfg" "$T/hand.orig"
+
 # ---- top-level --cluster-id: the single-cluster bootstrap ----
 S="$T/single.cfg"
 cp "$CP_SHARED/real-configs/single-server.cfg" "$S"
