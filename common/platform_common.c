@@ -69,6 +69,18 @@ enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
   return CP_OK;
 }
 
+int plat_read_capped(FILE *f, size_t max, struct cp_buf *out)
+{
+  char chunk[4096];
+  size_t n;
+  int over = 0;
+
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (out->len + n > max || cp_buf_add(out, chunk, n))
+      over = 1;
+  return over;
+}
+
 #define FAIL(code, ...) cp_fail((code), __FILE__, __LINE__, __VA_ARGS__)
 
 enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why)

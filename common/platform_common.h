@@ -8,6 +8,7 @@
 #define PLATFORM_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cp_err.h"
 
@@ -27,6 +28,11 @@ enum plat_fault_kind plat_fault_wanted(const char *step);
 enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            int (*try_lock)(void *ctx, const char **why),
                            void *ctx);
+
+/* Reads f to its end into out, keeping at most max bytes; 1 when there was
+ * more (the rest is read and dropped, so the writer is not blocked). */
+struct cp_buf;
+int plat_read_capped(FILE *f, size_t max, struct cp_buf *out);
 
 enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why);
 enum cp_err plat_err_symlink(enum cp_err code, const char *path);

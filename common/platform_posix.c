@@ -95,16 +95,12 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 {
   char *line = cp_xasprintf("exec 2>/dev/null\n%s", cmd);
   FILE *f = popen(line, "r");
-  char chunk[4096];
-  size_t n;
-  int st, over = 0;
+  int st, over;
 
   free(line);
   if (!f)
     return plat_err_run(cmd, strerror(errno));
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (out->len + n > max || cp_buf_add(out, chunk, n))
-      over = 1;
+  over = plat_read_capped(f, max, out);
   st = pclose(f);
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   if (over)

@@ -199,16 +199,12 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 {
   char *line = cp_xasprintf("%s 2>NUL", cmd); /* its stderr may hold secrets */
   FILE *f = _popen(line, "rb");
-  char chunk[4096];
-  size_t n;
-  int over = 0;
+  int over;
 
   free(line);
   if (!f)
     return plat_err_run(cmd, strerror(errno));
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (out->len + n > max || cp_buf_add(out, chunk, n))
-      over = 1;
+  over = plat_read_capped(f, max, out);
   *status = _pclose(f);
   if (over)
     return plat_err_run_too_much(cmd, max);
