@@ -225,29 +225,45 @@ out:
 
 /* ---- the API ------------------------------------------------------------- */
 
+enum cp_err cluster_source_target(struct cluster_source *s,
+                                  struct aws_profiles **profiles,
+                                  char **endpoint, const char **region_src,
+                                  const char **endpoint_src)
+{
+  const char *profile;
+  enum cp_err rc;
+
+  *endpoint = NULL;
+  CP_TRY(rc, aws_profiles_load(profiles));
+  profile = aws_profile_name(s->profile);
+  CP_TRY(rc, aws_region_resolve(s->region, *profiles, profile, &s->region_used,
+                                region_src));
+  cp_log(CP_LOG_DEBUG, "region: %s (from %s)", s->region_used, *region_src);
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, s->endpoint,
+                                  s->region_used, s->fips ? 1 : -1,
+                                  s->dualstack ? 1 : -1, *profiles, profile,
+                                  endpoint, endpoint_src));
+  cp_log(CP_LOG_DEBUG, "endpoint: %s (from %s)", *endpoint, *endpoint_src);
+out:
+  return rc;
+}
+
 static enum cp_err from_api(struct cluster_source *s)
 {
   struct aws_profiles *profiles = NULL;
   struct aws_creds creds = AWS_CREDS_INIT;
   struct cloudhsm_client client;
   char *endpoint = NULL;
-  const char *region_src, *endpoint_src, *profile;
+  const char *region_src, *endpoint_src;
   long long deadline = 0;
   long interval = WAIT_FIRST_MS;
   char why[128];
   enum cp_err rc;
 
-  CP_TRY(rc, aws_profiles_load(&profiles));
-  profile = aws_profile_name(s->profile);
-  CP_TRY(rc, aws_region_resolve(s->region, profiles, profile, &s->region_used,
-                                &region_src));
-  cp_log(CP_LOG_DEBUG, "region: %s (from %s)", s->region_used, region_src);
-  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, s->endpoint,
-                                  s->region_used, s->fips ? 1 : -1,
-                                  s->dualstack ? 1 : -1, profiles, profile,
-                                  &endpoint, &endpoint_src));
-  cp_log(CP_LOG_DEBUG, "endpoint: %s (from %s)", endpoint, endpoint_src);
-  CP_TRY(rc, aws_creds_resolve(profiles, profile, s->region_used, &creds));
+  CP_TRY(rc, cluster_source_target(s, &profiles, &endpoint, &region_src,
+                                   &endpoint_src));
+  CP_TRY(rc, aws_creds_resolve(profiles, aws_profile_name(s->profile),
+                               s->region_used, &creds));
 
   memset(&client, 0, sizeof(client));
   client.endpoint = endpoint;

@@ -64,6 +64,16 @@ void cluster_source_init(struct cluster_source *s);
  * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle. */
 CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s);
 
+/* Where the DescribeClusters call goes: the region (into s->region_used)
+ * and the endpoint, each with its source for --debug and show-endpoint, and
+ * the profiles (for credentials). Caller frees *endpoint and *profiles. */
+struct aws_profiles;
+CP_MUST_USE enum cp_err cluster_source_target(struct cluster_source *s,
+                                              struct aws_profiles **profiles,
+                                              char **endpoint,
+                                              const char **region_src,
+                                              const char **endpoint_src);
+
 /* Describes the cluster and picks its servers (ACTIVE HSMs only; the others
  * are named in a warning). Not ACTIVE, or no ACTIVE HSM: CP_E_CLUSTER_STATE,
  * unless waiting. Then the CA in ca_path must have signed the cluster's

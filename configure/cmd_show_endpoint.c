@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "aws_profile.h"
-#include "aws_target.h"
+#include "cluster_source.h"
 #include "commands.h"
 #include "cp_buf.h"
 #include "output.h"
@@ -28,33 +28,30 @@ static const struct cli_cmd_doc show_doc = {
 
 enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx)
 {
-  const char *region_flag = NULL, *endpoint_flag = NULL, *profile_flag = NULL;
-  int fips = 0, dualstack = 0;
+  struct cluster_source s; /* resolved exactly as add-cluster does */
   const struct cli_opt opts[] = {
-      CLI_STR(0, "region", &region_flag, "<region>", "the cluster's region", 0),
-      CLI_STR(0, "endpoint", &endpoint_flag, "<url>", "an endpoint to check", 0),
-      CLI_STR(0, "endpoint-url", &endpoint_flag, "<url>", "same as --endpoint",
+      CLI_STR(0, "region", &s.region, "<region>", "the cluster's region", 0),
+      CLI_STR(0, "endpoint", &s.endpoint, "<url>", "an endpoint to check", 0),
+      CLI_STR(0, "endpoint-url", &s.endpoint, "<url>", "same as --endpoint",
               CLI_HIDDEN),
-      CLI_STR(0, "profile", &profile_flag, "<name>", "the AWS profile to use", 0),
-      CLI_FLAG(0, "fips", &fips, "the FIPS endpoint", 0),
-      CLI_FLAG(0, "dualstack", &dualstack, "the dual-stack endpoint", 0),
+      CLI_STR(0, "profile", &s.profile, "<name>", "the AWS profile to use", 0),
+      CLI_FLAG(0, "fips", &s.fips, "the FIPS endpoint", 0),
+      CLI_FLAG(0, "dualstack", &s.dualstack, "the dual-stack endpoint", 0),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct aws_profiles *profiles = NULL;
-  char *region = NULL, *endpoint = NULL, *vpce = NULL, *text = NULL;
-  const char *region_src, *endpoint_src, *profile;
+  char *endpoint = NULL, *vpce = NULL, *text = NULL;
+  const char *region, *region_src, *endpoint_src;
   json_object *o;
   enum cp_err rc;
 
+  cluster_source_init(&s);
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &show_doc));
   if (ctx->help)
     goto out;
-  CP_TRY(rc, aws_profiles_load(&profiles));
-  profile = aws_profile_name(profile_flag);
-  CP_TRY(rc, aws_region_resolve(region_flag, profiles, profile, &region, &region_src));
-  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, endpoint_flag, region,
-                                  fips ? 1 : -1, dualstack ? 1 : -1, profiles,
-                                  profile, &endpoint, &endpoint_src));
+  CP_TRY(rc, cluster_source_target(&s, &profiles, &endpoint, &region_src,
+                                   &endpoint_src));
+  region = s.region_used;
   /* interface endpoint service names: "cn.com.amazonaws." in China */
   vpce = cp_xasprintf("%scom.amazonaws.%s.cloudhsmv2",
                       !strncmp(region, "cn-", 3) ? "cn." : "", region);
@@ -73,7 +70,7 @@ enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx)
 out:
   free(text);
   free(vpce);
-  free(region);
+  cluster_source_release(&s);
   free(endpoint);
   aws_profiles_free(profiles);
   return rc;
