@@ -88,8 +88,6 @@ int plat_ip_family(const char *text)
   return 0;
 }
 
-int plat_is_admin(void) { return geteuid() == 0; }
-
 enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
                              int *status)
 {

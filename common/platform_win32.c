@@ -142,20 +142,6 @@ char *plat_home_dir(void)
   return NULL;
 }
 
-int plat_is_admin(void)
-{
-  HANDLE tok;
-  TOKEN_ELEVATION el;
-  DWORD n = 0;
-  int admin = 0;
-  if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok)) {
-    if (GetTokenInformation(tok, TokenElevation, &el, sizeof(el), &n))
-      admin = el.TokenIsElevated != 0;
-    CloseHandle(tok);
-  }
-  return admin;
-}
-
 int plat_ip_family(const char *text)
 {
   unsigned char buf[16];

@@ -24,7 +24,6 @@ const char *plat_default_log_path(void); /* the library's log file */
 /* The user's home folder (HOME, then the passwd entry / USERPROFILE); NULL
  * when there is none. Caller frees. */
 char *plat_home_dir(void);
-int plat_is_admin(void); /* root / elevated */
 
 struct plat_file_meta {
   int exists;
