@@ -10,20 +10,21 @@
 enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms)
 {
   enum cp_err rc;
-  char *dir = plat_dirname(path);
-  char *lock_path = cp_xasprintf("%s.lock", path);
+  char *lock_path = NULL;
   int stale;
 
   f->path = cp_xstrdup(path);
-  CP_TRY(rc, plat_check_dir_safe(dir));
+  CP_TRY(rc, plat_resolve_config_path(path, &f->target));
+  if (strcmp(f->target, path))
+    cp_log(CP_LOG_DEBUG, "%s is a link: editing its target %s", path, f->target);
+  lock_path = cp_xasprintf("%s.lock", f->target);
   CP_TRY(rc, plat_lock_acquire(lock_path, timeout_ms, &f->lock));
-  stale = plat_remove_stale_temps(path);
+  stale = plat_remove_stale_temps(f->target);
   if (stale)
     cp_log(CP_LOG_INFO, "removed %d temporary file(s) an interrupted run left "
            "beside %s", stale, path);
 out:
   free(lock_path);
-  free(dir);
   return rc;
 }
 
@@ -34,7 +35,7 @@ static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
 
   f->meta.exists = 0;
   cp_buf_reset(raw);
-  CP_TRY(rc, plat_read_file(f->path, CFG_MAX_BYTES, raw, &f->meta,
+  CP_TRY(rc, plat_read_file(f->target ? f->target : f->path, CFG_MAX_BYTES, raw, &f->meta,
                             CP_E_CONFIG));
   if (!f->meta.exists) {
     if (!missing_ok)
@@ -79,7 +80,7 @@ enum cp_err cfg_file_commit(struct cfg_file *f, int *changed)
     return CP_OK;
   CP_TRY(rc, plat_check_interrupt()); /* Ctrl-C before here: no change */
   cfg_file_render(f);
-  CP_TRY(rc, plat_replace_file(f->path, f->text.ptr, f->text.len, &f->meta));
+  CP_TRY(rc, plat_replace_file(f->target, f->text.ptr, f->text.len, &f->meta));
   *changed = 1;
 out:
   return rc;
@@ -94,5 +95,6 @@ void cfg_file_release(struct cfg_file *f)
   cp_buf_release(&f->original);
   cp_buf_release(&f->text);
   free(f->path);
-  f->path = NULL;
+  free(f->target);
+  f->path = f->target = NULL;
 }

@@ -10,6 +10,9 @@
 #include "cp_buf.h"
 #include "cp_platform.h"
 
+/* An AWS config or credentials file larger than this is not one. */
+#define AWS_FILE_MAX_BYTES (4u << 20)
+
 struct entry {
   int from_credentials;
   char *section; /* profile name, or "services NAME" */
@@ -85,14 +88,20 @@ static int on_line(void *ud, const char *section, const char *name,
 static enum cp_err read_one(struct aws_profiles *p, const char *path,
                             int credentials)
 {
-  FILE *f = fopen(path, "r");
+  struct plat_file_meta meta = PLAT_FILE_META_INIT;
+  struct cp_buf text = CP_BUF_INIT;
+  enum cp_err rc;
   int line;
 
-  if (!f)
-    return CP_OK; /* a missing file is not an error */
+  /* links followed, only a regular file read: a FIFO never blocks us */
+  rc = plat_read_file(path, AWS_FILE_MAX_BYTES, &text, &meta, CP_E_ENVIRONMENT);
+  if (rc != CP_OK || !meta.exists) { /* a missing file is not an error */
+    cp_buf_release_secure(&text);
+    return rc;
+  }
   p->in_credentials = credentials;
-  line = ini_parse_file(f, on_line, p);
-  fclose(f);
+  line = ini_parse_string(cp_buf_str(&text), on_line, p);
+  cp_buf_release_secure(&text);
   if (line != 0)
     return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "AWS %s file is malformed (%s): line %d cannot be read. "

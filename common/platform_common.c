@@ -89,16 +89,18 @@ enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why)
               "permissions", path, why);
 }
 
-enum cp_err plat_err_symlink(enum cp_err code, const char *path)
-{
-  return FAIL(code, "file is a symbolic link (%s): links are not followed "
-              "for safety. Point to the real file instead", path);
-}
-
 enum cp_err plat_err_not_regular(enum cp_err code, const char *path)
 {
-  return FAIL(code, "not a regular file (%s): it is a folder or a device. "
-              "Give the path of a file", path);
+  return FAIL(code, "not a regular file (%s): it is a folder, a FIFO or a "
+              "device, so it is not read. Give the path of a file", path);
+}
+
+enum cp_err plat_err_unsafe_link_path(const char *component, const char *why)
+{
+  return FAIL(CP_E_UNSAFE_PATH, "unsafe path behind a link (%s): %s, so the "
+              "linked config could be swapped. Make it owned by %s and "
+              "writable only by its owner, or give --config the real file",
+              component, why, plat_admin_name);
 }
 
 enum cp_err plat_err_too_large(enum cp_err code, const char *path,

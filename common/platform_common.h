@@ -35,11 +35,12 @@ struct cp_buf;
 int plat_read_capped(FILE *f, size_t max, struct cp_buf *out);
 
 enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why);
-enum cp_err plat_err_symlink(enum cp_err code, const char *path);
 enum cp_err plat_err_not_regular(enum cp_err code, const char *path);
 enum cp_err plat_err_too_large(enum cp_err code, const char *path,
                                unsigned long long size, size_t max);
 enum cp_err plat_err_read(enum cp_err code, const char *path, const char *why);
+/* A component of a linked config's path that others could change. */
+enum cp_err plat_err_unsafe_link_path(const char *component, const char *why);
 enum cp_err plat_err_folder_missing(const char *dir, const char *why);
 enum cp_err plat_err_not_folder(const char *dir);
 

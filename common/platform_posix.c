@@ -158,24 +158,32 @@ char *plat_dirname(const char *path)
   return cp_xstrndup(path, (size_t)(slash - path));
 }
 
+/* Reads follow symbolic links, as the AWS CLI does (Kubernetes mounts
+ * Secrets and ConfigMaps as links), but only regular files are read: a FIFO,
+ * a device or a folder is refused from stat(), before any open that could
+ * block or have side effects; the open is non-blocking and fstat() must see
+ * the same regular file. */
 enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
                            struct plat_file_meta *meta, enum cp_err code)
 {
   enum cp_err rc = CP_OK;
-  struct stat st;
+  struct stat before, st;
   int fd;
 
-  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
+  if (stat(path, &before) != 0) {
     if (errno == ENOENT && meta) {
       meta->exists = 0;
       return CP_OK;
     }
-    if (errno == ELOOP)
-      return plat_err_symlink(code, path);
     return plat_err_open(code, path, strerror(errno));
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (!S_ISREG(before.st_mode))
+    return plat_err_not_regular(code, path);
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return plat_err_open(code, path, strerror(errno));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      st.st_ino != before.st_ino || st.st_dev != before.st_dev) {
     rc = plat_err_not_regular(code, path);
     goto out;
   }
@@ -192,8 +200,12 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
   for (;;) {
     char chunk[8192];
     ssize_t n = read(fd, chunk, sizeof(chunk));
-    if (n < 0 && errno == EINTR)
+    if (n < 0 && errno == EINTR && !plat_interrupted())
       continue;
+    if (n < 0 && errno == EINTR) {
+      rc = plat_check_interrupt();
+      goto out;
+    }
     if (n < 0) {
       rc = plat_err_read(code, path, strerror(errno));
       goto out;
@@ -207,6 +219,168 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
   }
 out:
   close(fd);
+  return rc;
+}
+
+/* ---- the config path: links followed only where nobody else can re-point
+ * them (OpenSSH's safe_path) ------------------------------------------------ */
+
+/* One component of a linked config's path: owned by root or by us, and not
+ * writable by group or others; a sticky folder (/tmp) is accepted above the
+ * config's own folder, never as that folder (the lock and the temporary file
+ * are made there). */
+static enum cp_err check_component(const char *p, int own_folder)
+{
+  struct stat st;
+  const char *why = NULL;
+
+  if (stat(p, &st) != 0)
+    return plat_err_folder_missing(p, strerror(errno));
+  if (st.st_uid != 0 && st.st_uid != geteuid())
+    why = "it is owned by another user";
+  else if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+           !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) && !own_folder))
+    why = "group or others may write it";
+  if (!why)
+    return CP_OK;
+  return plat_err_unsafe_link_path(p, why);
+}
+
+/* dir and every folder above it. */
+static enum cp_err check_chain(const char *dir)
+{
+  char *p = cp_xstrdup(dir), *up;
+  enum cp_err rc;
+  int own = 1;
+
+  for (;;) {
+    if ((rc = check_component(p, own)) != CP_OK || !strcmp(p, "/") ||
+        !strcmp(p, "."))
+      break;
+    up = plat_dirname(p);
+    free(p);
+    p = up;
+    own = 0;
+  }
+  free(p);
+  return rc;
+}
+
+static char *join(const char *dir, const char *name)
+{
+  return cp_xasprintf("%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+}
+
+/* Resolves every link of path, component by component (like realpath, but
+ * the file need not exist). *via_link says whether a link was met; each
+ * folder holding one must pass check_chain(), or the link could be
+ * re-pointed. Returns NULL (no error recorded) when a component cannot be
+ * looked at: the caller then keeps the path as given. */
+static char *resolve_links(const char *path, int *via_link, enum cp_err *rc)
+{
+  char cwd[4096], *cur = NULL, *rest = cp_xstrdup(path), *target = NULL;
+  int links = 0;
+
+  *via_link = 0;
+  *rc = CP_OK;
+  if (path[0] == '/')
+    cur = cp_xstrdup("/");
+  else if (getcwd(cwd, sizeof(cwd)))
+    cur = cp_xstrdup(cwd);
+  else
+    goto fail;
+  while (*rest) {
+    char *p = rest + strspn(rest, "/"), *slash = strchr(p, '/'), *comp, *cand;
+    char buf[4096], *next;
+    struct stat st;
+    ssize_t n;
+    int last;
+
+    comp = slash ? cp_xstrndup(p, (size_t)(slash - p)) : cp_xstrdup(p);
+    next = cp_xstrdup(slash ? slash : "");
+    free(rest);
+    rest = next;
+    last = rest[strspn(rest, "/")] == '\0';
+    if (!*comp || !strcmp(comp, ".")) {
+      free(comp);
+      continue;
+    }
+    if (!strcmp(comp, "..")) {
+      char *up = plat_dirname(cur);
+      free(cur);
+      cur = up;
+      free(comp);
+      continue;
+    }
+    cand = join(cur, comp);
+    free(comp);
+    if (lstat(cand, &st) != 0) {
+      if (errno == ENOENT && last) {
+        free(cur);
+        cur = cand;
+        continue;
+      }
+      free(cand);
+      goto fail;
+    }
+    if (!S_ISLNK(st.st_mode)) {
+      free(cur);
+      cur = cand;
+      continue;
+    }
+    *via_link = 1;
+    if (++links > 40 || (n = readlink(cand, buf, sizeof(buf) - 1)) <= 0) {
+      free(cand);
+      goto fail;
+    }
+    free(cand);
+    buf[n] = '\0';
+    if ((*rc = check_chain(cur)) != CP_OK)
+      goto fail;
+    next = cp_xasprintf("%s/%s", buf, rest);
+    free(rest);
+    rest = next;
+    if (buf[0] == '/') {
+      free(cur);
+      cur = cp_xstrdup("/");
+    }
+  }
+  target = cur;
+  cur = NULL;
+fail:
+  free(cur);
+  free(rest);
+  return target;
+}
+
+enum cp_err plat_resolve_config_path(const char *path, char **out)
+{
+  enum cp_err rc;
+  int via_link;
+  char *target = resolve_links(path, &via_link, &rc), *dir;
+  struct stat st;
+
+  *out = NULL;
+  if (rc != CP_OK)
+    return rc;
+  if (!target || !via_link) {
+    free(target);
+    dir = plat_dirname(path);
+    rc = plat_check_dir_safe(dir);
+    free(dir);
+    if (rc == CP_OK)
+      *out = cp_xstrdup(path);
+    return rc;
+  }
+  dir = plat_dirname(target);
+  rc = check_chain(dir);
+  if (rc == CP_OK && lstat(target, &st) == 0)
+    rc = check_component(target, 1);
+  free(dir);
+  if (rc == CP_OK)
+    *out = target;
+  else
+    free(target);
   return rc;
 }
 

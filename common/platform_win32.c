@@ -256,6 +256,8 @@ static HANDLE open_no_follow(const char *path, DWORD access, DWORD disposition,
   return h;
 }
 
+/* Reads follow links and junctions (as the AWS CLI does); only disk files
+ * are read: a folder, a pipe or a device (CON, NUL) is refused. */
 enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
                            struct plat_file_meta *meta, enum cp_err code)
 {
@@ -263,18 +265,22 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
   BY_HANDLE_FILE_INFORMATION info;
   DWORD err;
   unsigned long long size;
-  HANDLE h = open_no_follow(path, GENERIC_READ, OPEN_EXISTING, &err);
+  wchar_t *w = wide(path);
+  HANDLE h = CreateFileW(w, GENERIC_READ,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         NULL, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_BACKUP_SEMANTICS, NULL);
 
+  free(w);
   if (h == INVALID_HANDLE_VALUE) {
+    err = GetLastError();
     if ((err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) && meta) {
       meta->exists = 0;
       return CP_OK;
     }
-    if (err == ERROR_CANT_ACCESS_FILE)
-      return plat_err_symlink(code, path);
     return plat_err_open(code, path, win_error(err));
   }
-  if (!GetFileInformationByHandle(h, &info) ||
+  if (GetFileType(h) != FILE_TYPE_DISK || !GetFileInformationByHandle(h, &info) ||
       (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
     rc = plat_err_not_regular(code, path);
     goto out;
@@ -360,6 +366,99 @@ enum cp_err plat_check_dir_safe(const char *dir)
                  "config could be replaced. Remove that permission",
                  dir);
   free(w);
+  return rc;
+}
+
+/* The final path of an open handle, without the \\?\ prefix; NULL when
+ * it cannot be had. Caller frees. */
+static char *final_path(HANDLE h)
+{
+  wchar_t buf[32768], *p = buf;
+  DWORD n = GetFinalPathNameByHandleW(h, buf, 32768, FILE_NAME_NORMALIZED);
+
+  if (!n || n >= 32768)
+    return NULL;
+  if (!wcsncmp(p, L"\\\\?\\UNC\\", 8)) {
+    p += 6;
+    p[0] = L'\\';
+  } else if (!wcsncmp(p, L"\\\\?\\", 4)) {
+    p += 4;
+  }
+  return narrow(p);
+}
+
+/* The path with every reparse point resolved (the file need not exist: then
+ * its folder is resolved). NULL when it cannot be opened. */
+static char *resolve_reparse(const char *path)
+{
+  wchar_t *w = wide(path);
+  HANDLE h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+  char *out = NULL, *dir, *real_dir;
+  const char *base;
+
+  free(w);
+  if (h != INVALID_HANDLE_VALUE) {
+    out = final_path(h);
+    CloseHandle(h);
+    return out;
+  }
+  dir = plat_dirname(path);
+  base = path + strlen(dir);
+  while (is_sep(*base))
+    base++;
+  real_dir = strcmp(dir, path) ? resolve_reparse(dir) : NULL;
+  if (real_dir)
+    out = cp_xasprintf("%s%s%s", real_dir,
+                       is_sep(real_dir[strlen(real_dir) - 1]) ? "" : "\\", base);
+  free(real_dir);
+  free(dir);
+  return out;
+}
+
+enum cp_err plat_resolve_config_path(const char *path, char **out)
+{
+  char *full = plat_abs_path(path), *target = resolve_reparse(full), *dir;
+  enum cp_err rc = CP_OK;
+
+  *out = NULL;
+  if (!target || !_stricmp(target, full)) {
+    /* no link or junction on the way */
+    free(target);
+    dir = plat_dirname(path);
+    rc = plat_check_dir_safe(dir);
+    free(dir);
+    if (rc == CP_OK)
+      *out = cp_xstrdup(path);
+    free(full);
+    return rc;
+  }
+  /* every folder from the target's up to the root: nobody but
+   * administrators and the owner may write there */
+  dir = plat_dirname(target);
+  for (;;) {
+    wchar_t *w = wide(dir);
+    char *up;
+    int open = world_writable(w);
+    free(w);
+    if (open) {
+      rc = plat_err_unsafe_link_path(dir, "Everyone may write into it");
+      break;
+    }
+    up = plat_dirname(dir);
+    if (!strcmp(up, dir) || !strcmp(up, ".")) {
+      free(up);
+      break;
+    }
+    free(dir);
+    dir = up;
+  }
+  free(dir);
+  free(full);
+  if (rc == CP_OK)
+    *out = target;
+  else
+    free(target);
   return rc;
 }
 

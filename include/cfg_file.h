@@ -21,7 +21,9 @@
 #include "cp_platform.h"
 
 struct cfg_file {
-  char *path;
+  char *path;                 /* as given, for messages and results */
+  char *target;               /* the file read and replaced: path, or the
+                                 target of its links (cfg_file_lock) */
   struct plat_lock *lock;
   struct plat_file_meta meta; /* of the file as loaded */
   struct cfg_model model;     /* edit this */
@@ -30,17 +32,19 @@ struct cfg_file {
   struct cp_buf text;         /* the new text, after commit() or render() */
 };
 #define CFG_FILE_INIT                                                          \
-  {NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT,            \
+  {NULL, NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT,            \
    CP_BUF_INIT, CP_BUF_INIT}
 
-/* Checks the folder is safe, takes the lock (waiting up to timeout_ms) and
- * removes temporary files an interrupted run left. */
+/* Resolves the path (a linked config is edited at its target, the link
+ * kept, when plat_resolve_config_path() finds the way safe), takes the lock
+ * beside the target (waiting up to timeout_ms) and removes temporary files
+ * an interrupted run left. */
 CP_MUST_USE enum cp_err cfg_file_lock(struct cfg_file *f, const char *path,
                                       int timeout_ms);
 /* Reads and parses the file; a missing file loads the default model. */
 CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f);
-/* Reads without a lock (list-clusters, check): never writes. A missing file
- * is CP_E_IO naming it. */
+/* Reads without a lock (list-clusters, check), following links: never
+ * writes. A missing file is CP_E_IO naming it. */
 CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path);
 /* 1 when the model differs from what was loaded (or the file is new). */
 int cfg_file_changed(const struct cfg_file *f);

@@ -2,8 +2,10 @@
 /* cp_platform.h — everything that differs between POSIX and Windows, behind
  * one small interface: platform_posix.c and platform_win32.c implement it.
  *
- * Files are never opened through a symbolic link. Errors are recorded with
- * cp_fail() and name the path. */
+ * Files that are only read follow symbolic links; the config that is
+ * replaced is reached through a link only when nobody else could re-point it
+ * (plat_resolve_config_path). Errors are recorded with cp_fail() and name
+ * the path. */
 #ifndef CP_PLATFORM_H
 #define CP_PLATFORM_H
 
@@ -32,13 +34,24 @@ struct plat_file_meta {
 };
 #define PLAT_FILE_META_INIT {0, 0, -1, -1}
 
-/* Reads a whole regular file into out (appends). exists=0 and CP_OK when
- * absent (if meta given); a file over max bytes, a symlink, a folder or an
- * unreadable file is an error with code `code`. */
+/* Reads a whole regular file into out (appends), following symbolic links.
+ * exists=0 and CP_OK when absent (if meta given); a file over max bytes, a
+ * folder, a FIFO, a device or an unreadable file is an error with code
+ * `code`, and a FIFO or device is never opened (nothing blocks). */
 CP_MUST_USE enum cp_err plat_read_file(const char *path, size_t max,
                                        struct cp_buf *out,
                                        struct plat_file_meta *meta,
                                        enum cp_err code);
+
+/* The file a write of the config at `path` must replace (*out, caller
+ * frees). Without links: path itself, and its folder must pass
+ * plat_check_dir_safe(). When path or a folder on the way is a link: the
+ * link's final target, and every folder up to the root, every folder
+ * holding a link and the target itself must be owned by root (an
+ * administrator) or this user and not writable by others (a sticky folder
+ * such as /tmp is accepted above the target's own folder): else
+ * CP_E_UNSAFE_PATH naming the component. The link itself is kept. */
+CP_MUST_USE enum cp_err plat_resolve_config_path(const char *path, char **out);
 
 /* Refuses a folder others could write into (world-writable; as root also
  * group-writable or owned by another user), or a missing folder. */

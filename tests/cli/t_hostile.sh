@@ -17,13 +17,50 @@ expect_stderr "cannot create lock file ($CFG.lock)"
 expect_file_same "$CFG" "$T/before"
 rm "$CFG.lock"
 
-# the config itself a symlink (to a file an attacker wants replaced): refused
+# the config itself a link to a file that is not a config: its target is
+# read as the config (the way is safe), refused as not JSON, never written
 mv "$CFG" "$T/real.cfg"; ln -s "$T/victim" "$CFG"
 expect_code 253 --log-level info
-expect_stderr "symbolic link"
+expect_stderr "config file is not valid JSON ($CFG)"
 [ "$(cat "$T/victim")" = precious ] && ok || bad "the config symlink's target was written"
 [ -L "$CFG" ] && ok || bad "the symlink was replaced"
 rm "$CFG"; mv "$T/real.cfg" "$CFG"
+
+# a link into a folder anyone can write into (sticky, as /tmp): refused,
+# naming the folder; the file there is never written
+mkdir "$T/pub"; cp "$CFG" "$T/pub/p.cfg"; chmod 1777 "$T/pub"
+ln -s "$T/pub/p.cfg" "$T/linked.cfg"
+expect_code 253 --config "$T/linked.cfg" --log-level info
+expect_stderr "unsafe path behind a link ($T/pub): group or others may write it"
+expect_file_same "$T/pub/p.cfg" "$CFG"
+[ "$(ls -A "$T/pub")" = p.cfg ] && ok || bad "something was written beside the link target: $(ls -A "$T/pub")"
+# a link kept in a folder others may write into could be re-pointed: refused
+mkdir "$T/pub2"; chmod 1777 "$T/pub2"; ln -s "$CFG" "$T/pub2/p.cfg"
+expect_code 253 --config "$T/pub2/p.cfg" --log-level info
+expect_stderr "unsafe path behind a link ($T/pub2)"
+expect_file_same "$CFG" "$T/before"
+if [ "$(id -u)" = 0 ]; then
+  # as root, a link target owned by another user is refused too
+  mkdir "$T/nobody"; cp "$CFG" "$T/nobody/p.cfg"; chown -R 65534:65534 "$T/nobody"
+  ln -s "$T/nobody/p.cfg" "$T/linked2.cfg"
+  expect_code 253 --config "$T/linked2.cfg" --log-level info
+  expect_stderr "unsafe path behind a link ($T/nobody): it is owned by another user"
+fi
+
+# a FIFO or a device as the config or an input file: refused at once,
+# nothing blocks (a blocking open of a FIFO would hang here)
+mkfifo "$T/fifo"
+start=$(date +%s%N)
+expect_code 253 --config "$T/fifo" --log-level info
+expect_stderr "not a regular file ($T/fifo)"
+expect_code 252 --hsm-ca-cert "$T/fifo"
+expect_stderr "not a regular file ($T/fifo)"
+expect_code 252 --hsm-ca-cert /dev/zero
+expect_stderr "not a regular file (/dev/zero)"
+expect_code 253 list-clusters --config "$T/fifo"
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$elapsed" -lt $((5000 * CP_TIME_FACTOR)) ] && ok || bad "FIFO inputs took $elapsed ms: something blocked"
+expect_file_same "$CFG" "$T/before"
 
 # a folder anyone can write into (even with the sticky bit, like /tmp)
 mkdir "$T/shared"; chmod 1777 "$T/shared"

@@ -176,24 +176,74 @@ static void test_unsafe_folder_refused(void **state)
   chmod(dir, 0700);
 }
 
-static void test_symlinked_config_refused(void **state)
+/* A config reached through a link (config management makes them) is edited
+ * at its target when the way is safe; the link stays a link. */
+static void test_symlinked_config_edits_target(void **state)
 {
-  char target[700];
+  char target[700], lock[720];
+  struct stat st;
   int changed;
   char *text;
   (void)state;
 
   snprintf(target, sizeof(target), "%s/real.cfg", dir);
+  snprintf(lock, sizeof(lock), "%s.lock", target);
+  write_file(target, original, 0640);
+  unlink(cfg);
+  assert_int_equal(symlink("real.cfg", cfg), 0); /* relative, as ln -s makes */
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_OK);
+  assert_int_equal(changed, 1);
+  assert_int_equal(lstat(cfg, &st), 0);
+  assert_true(S_ISLNK(st.st_mode));
+  text = read_all(target);
+  assert_non_null(strstr(text, "cluster-ccccccccccc"));
+  free(text);
+  assert_int_equal(stat(target, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0640); /* the target's mode kept */
+  assert_int_equal(access(lock, F_OK), 0);   /* the lock beside the target */
+  unlink(cfg);
+  unlink(target);
+  unlink(lock);
+}
+
+/* A link whose target sits in a folder others may write into is refused,
+ * naming that folder; nothing is written there. */
+static void test_link_into_unsafe_folder_refused(void **state)
+{
+  char shared[700], target[720];
+  int changed;
+  char *text;
+  (void)state;
+
+  snprintf(shared, sizeof(shared), "%s/shared", dir);
+  snprintf(target, sizeof(target), "%s/real.cfg", shared);
+  assert_int_equal(mkdir(shared, 0700), 0);
   write_file(target, original, 0644);
+  assert_int_equal(chmod(shared, 01777), 0);
   unlink(cfg);
   assert_int_equal(symlink(target, cfg), 0);
-  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_CONFIG);
-  assert_non_null(strstr(cp_err_detail(), "symbolic link"));
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed),
+                   CP_E_UNSAFE_PATH);
+  assert_non_null(strstr(cp_err_detail(), shared));
   text = read_all(target);
   assert_string_equal(text, original);
   free(text);
   unlink(cfg);
   unlink(target);
+  rmdir(shared);
+}
+
+/* A FIFO where the config should be: refused at once, never opened. */
+static void test_fifo_config_refused(void **state)
+{
+  int changed;
+  (void)state;
+
+  unlink(cfg);
+  assert_int_equal(mkfifo(cfg, 0600), 0);
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_CONFIG);
+  assert_non_null(strstr(cp_err_detail(), "not a regular file"));
+  unlink(cfg);
 }
 
 static void test_lock_contention(void **state)
@@ -256,7 +306,9 @@ int main(void)
       cmocka_unit_test(test_stale_temp_removed),
       cmocka_unit_test(test_fault_injection),
       cmocka_unit_test(test_unsafe_folder_refused),
-      cmocka_unit_test(test_symlinked_config_refused),
+      cmocka_unit_test(test_symlinked_config_edits_target),
+      cmocka_unit_test(test_link_into_unsafe_folder_refused),
+      cmocka_unit_test(test_fifo_config_refused),
       cmocka_unit_test(test_lock_contention),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
