@@ -84,24 +84,70 @@ enum cp_err cluster_source_check(struct cluster_source *s)
 
 /* ---- the servers -------------------------------------------------------- */
 
-/* ACTIVE cluster with at least one ACTIVE HSM: its servers. */
+/* What a cluster state means for its slot. A usable state has HSMs a client
+ * can reach: its ACTIVE HSMs are written, with `warning` (NULL for ACTIVE)
+ * saying what the state means. The others are refused with `fix`. States
+ * this table does not know are written, with a warning, as the original
+ * tool (which never looked at the state) would. */
+struct state_rule {
+  const char *state;
+  int usable;
+  const char *text; /* usable: the warning; else the fix */
+};
+static const struct state_rule state_rules[] = {
+    {"ACTIVE", 1, NULL},
+    {"INITIALIZED", 1,
+     "it is INITIALIZED, not yet activated: activate it with CloudHSM CLI "
+     "(cloudhsm-cli cluster activate) before using keys"},
+    {"DEGRADED", 1,
+     "it is DEGRADED: some of its HSMs are unavailable; the ACTIVE ones are "
+     "written"},
+    {"UPDATE_IN_PROGRESS", 1,
+     "it is UPDATE_IN_PROGRESS: run again when the update ends to refresh "
+     "the servers"},
+    {"MODIFY_IN_PROGRESS", 1,
+     "it is MODIFY_IN_PROGRESS (an HSM being added or replaced): run again "
+     "when it ends to refresh the servers"},
+    {"ROLLBACK_IN_PROGRESS", 1,
+     "it is ROLLBACK_IN_PROGRESS: run again when the rollback ends to "
+     "refresh the servers"},
+    {"CREATE_IN_PROGRESS", 0,
+     "Run again with --wait to wait until it can be reached"},
+    {"UNINITIALIZED", 0,
+     "Initialize it first (sign its CSR with your CA), or add --wait"},
+    {"INITIALIZE_IN_PROGRESS", 0,
+     "Run again with --wait to wait until it can be reached"},
+    {"DELETE_IN_PROGRESS", 0, "Configure another cluster"},
+    {"DELETED", 0, "Configure another cluster"},
+};
+
+static const struct state_rule *state_rule(const char *state)
+{
+  size_t i;
+
+  for (i = 0; state && i < sizeof(state_rules) / sizeof(state_rules[0]); i++)
+    if (!strcmp(state_rules[i].state, state))
+      return &state_rules[i];
+  return NULL;
+}
+
+/* A usable cluster with at least one ACTIVE HSM: its servers. */
 static enum cp_err pick_servers(struct cluster_source *s)
 {
   const struct cluster_info *ci = &s->ci;
+  const struct state_rule *rule = state_rule(ci->state);
   const char *family = s->ip_family;
   int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
   size_t i;
 
-  if (!ci->state || strcmp(ci->state, "ACTIVE"))
+  if (!ci->state || (rule && !rule->usable))
     return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
-                   "cluster not ACTIVE (%s): it is %s%s%s. %s", s->cluster_id,
+                   "cluster not ready (%s): it is %s%s%s. %s", s->cluster_id,
                    ci->state ? ci->state : "in no state",
                    ci->state_message ? ": " : "",
                    ci->state_message ? ci->state_message : "",
-                   ci->state && !strcmp(ci->state, "UNINITIALIZED")
-                       ? "Initialize it first (sign its CSR with your CA), "
-                         "or add --wait"
-                       : "Run again with --wait to wait until it is ACTIVE");
+                   rule ? rule->text
+                        : "Run again with --wait to wait until it can be reached");
   free(s->servers);
   s->servers = cp_xcalloc(ci->nhsms * 2 + 1, sizeof(*s->servers));
   s->nservers = 0;
@@ -124,13 +170,20 @@ static enum cp_err pick_servers(struct cluster_source *s)
   return CP_OK;
 }
 
-/* Names the HSMs of an ACTIVE cluster that pick_servers() leaves out. */
-static void warn_left_out(const struct cluster_source *s)
+/* Says what a usable state other than ACTIVE means, and names the HSMs that
+ * pick_servers() left out. */
+static void warn_state(const struct cluster_source *s)
 {
+  const struct state_rule *rule = state_rule(s->ci.state);
   size_t i;
 
-  if (!s->ci.state || strcmp(s->ci.state, "ACTIVE"))
+  if (!s->ci.state || (rule && !rule->usable))
     return;
+  if (!rule)
+    cp_log(CP_LOG_WARN, "cluster %s is in state %s, which this tool does not "
+           "know: its ACTIVE HSMs are written", s->cluster_id, s->ci.state);
+  else if (rule->text)
+    cp_log(CP_LOG_WARN, "cluster %s: %s", s->cluster_id, rule->text);
   for (i = 0; i < s->ci.nhsms; i++) {
     const struct hsm_info *h = &s->ci.hsms[i];
     if (h->state && !strcmp(h->state, "ACTIVE"))
@@ -145,13 +198,15 @@ static void warn_left_out(const struct cluster_source *s)
 /* Why the cluster is not ready yet, in a few words, for waiting. */
 static void not_ready_why(const struct cluster_source *s, char *buf, size_t n)
 {
-  if (!s->ci.state || strcmp(s->ci.state, "ACTIVE"))
+  const struct state_rule *rule = state_rule(s->ci.state);
+
+  if (!s->ci.state || (rule && !rule->usable))
     snprintf(buf, n, "it is %s", s->ci.state ? s->ci.state : "in no state");
   else
     snprintf(buf, n, "it has %zu HSM(s), none ACTIVE", s->ci.nhsms);
 }
 
-/* States that will not become ACTIVE by waiting. */
+/* States that will not become usable by waiting. */
 static int hopeless(const char *state)
 {
   return state && (!strcmp(state, "DELETED") ||
@@ -296,7 +351,7 @@ static enum cp_err from_api(struct cluster_source *s)
     interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
   }
   if (rc == CP_OK || s->wait < 0)
-    warn_left_out(s); /* once, for the answer used (or refused) */
+    warn_state(s); /* once, for the answer used (or refused) */
 out:
   aws_creds_release(&creds);
   aws_profiles_free(profiles);
@@ -311,7 +366,7 @@ enum cp_err cluster_source_fetch(struct cluster_source *s, const char *ca_path)
   if (s->from_describe) {
     CP_TRY(rc, from_saved(s));
     rc = pick_servers(s);
-    warn_left_out(s);
+    warn_state(s);
     if (rc != CP_OK)
       goto out;
   } else {

@@ -37,7 +37,7 @@ struct cluster_source {
           "use a saved DescribeClusters answer instead of calling the API",    \
           0),                                                                  \
   CLI_OPTINT("wait", &(s)->wait, "[<seconds>]", CLUSTER_SOURCE_WAIT_DEFAULT,   \
-             "wait until the cluster is ACTIVE with an ACTIVE HSM "            \
+             "wait until the cluster has an ACTIVE HSM to reach "              \
              "(default 1800 s)"),                                              \
   CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
              cluster_source_ip_families,                                       \
@@ -75,7 +75,11 @@ CP_MUST_USE enum cp_err cluster_source_target(struct cluster_source *s,
                                               const char **endpoint_src);
 
 /* Describes the cluster and picks its servers (ACTIVE HSMs only; the others
- * are named in a warning). Not ACTIVE, or no ACTIVE HSM: CP_E_CLUSTER_STATE,
+ * are named in a warning). A usable state (ACTIVE, INITIALIZED, DEGRADED,
+ * UPDATE/MODIFY/ROLLBACK_IN_PROGRESS, or one this tool does not know) with
+ * an ACTIVE HSM is written, with a warning saying what a state other than
+ * ACTIVE means; the others (CREATE_IN_PROGRESS, UNINITIALIZED,
+ * INITIALIZE_IN_PROGRESS, DELETE_*), or no ACTIVE HSM: CP_E_CLUSTER_STATE,
  * unless waiting. Then the CA in ca_path must have signed the cluster's
  * certificate (CP_E_CA_MISMATCH naming both subjects). */
 CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,

@@ -54,7 +54,7 @@ expect_file_same "$CFG" "$T/before"
 expect_code 254 add-cluster --cluster-id cluster-zzzzzzzzzzzz $A
 expect_stderr "cluster not found (cluster-zzzzzzzzzzzz): no such cluster in region us-east-1"
 expect_code 254 add-cluster --cluster-id cluster-uninitzzzzz $A
-expect_stderr "cluster not ACTIVE (cluster-uninitzzzzz): it is UNINITIALIZED"
+expect_stderr "cluster not ready (cluster-uninitzzzzz): it is UNINITIALIZED"
 expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
 expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
 AWS_SECRET_ACCESS_KEY=wrong-secret expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
@@ -62,6 +62,35 @@ expect_stderr "credentials rejected (SignatureDoesNotMatch from environment)"
 AWS_ACCESS_KEY_ID=$DENIED_KEY AWS_SECRET_ACCESS_KEY=$DENIED_SECRET expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
 expect_stderr "The role needs cloudhsm:DescribeClusters"
 expect_file_same "$CFG" "$T/before"
+# cluster states: configured before activation and while an HSM is being
+# replaced (the ACTIVE HSMs written, a warning saying what the state means);
+# refused when there is nothing to reach yet or any more
+C2="$T/states.cfg"
+n=0
+for pair in INITIALIZED:cluster-stinitialized:"activate it with CloudHSM CLI (cloudhsm-cli cluster activate) before using keys" \
+            DEGRADED:cluster-stdegradedaaa:"some of its HSMs are unavailable" \
+            UPDATE_IN_PROGRESS:cluster-stupdatinggg:"run again when the update ends" \
+            MODIFY_IN_PROGRESS:cluster-stmodifyinggg:"an HSM being added or replaced" \
+            ROLLBACK_IN_PROGRESS:cluster-strollingback:"run again when the rollback ends" \
+            SOME_FUTURE_STATE:cluster-stfuturestate:"which this tool does not know"; do
+  state=${pair%%:*}; rest=${pair#*:}; cid=${rest%%:*}; why=${rest#*:}
+  expect_code 0 add-cluster --config "$C2" --cluster-id "$cid" $A --output json
+  expect_json 'd["action"], [s["hostname"] for s in d["servers"]]' "[\"added\", [\"10.4.$n.5\"]]"
+  expect_stderr "warning: cluster $cid"
+  expect_stderr "$why"
+  expect_stderr "(10.4.$n.6) is DELETE_IN_PROGRESS: left out of the slot"
+  n=$((n + 1))
+done
+expect_code 0 add-cluster --config "$C2" --cluster-id cluster-2ab3cd4ef5g $A
+[ "$(grep -c warning "$ERR")" = 0 ] && ok || bad "an ACTIVE cluster warned: $(cat "$ERR")"
+cp "$C2" "$T/states.before"
+for pair in CREATE_IN_PROGRESS:cluster-stcreatinggg INITIALIZE_IN_PROGRESS:cluster-stinitializing \
+            DELETE_IN_PROGRESS:cluster-stdeletinggg DELETED:cluster-stdeletedaaa; do
+  expect_code 254 add-cluster --config "$C2" --cluster-id "${pair#*:}" $A
+  expect_stderr "cluster not ready (${pair#*:}): it is ${pair%%:*}"
+done
+expect_file_same "$C2" "$T/states.before"
+
 # invalid values before any call: 252
 expect_code 252 add-cluster --cluster-id cluster-bad $A
 expect_stderr "invalid cluster id (cluster-bad)"

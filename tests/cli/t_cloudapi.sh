@@ -60,7 +60,14 @@ expect_code 0 add-cluster $F --endpoint "$FAULT/skew/skew" --debug
 expect_stderr "s off the server's; signing again"
 [ "$(requests_to /skew/skew)" = 2 ] && ok || bad "skew: $(requests_to /skew/skew) requests, wanted 2"
 
-# --wait polls until the cluster is ACTIVE with an ACTIVE HSM
+# --wait polls until the cluster can be reached: an ACTIVE HSM in a usable
+# state. The first-time flow configures the client while the cluster is
+# INITIALIZED (cloudhsm-cli cluster activate needs the configured client):
+# the wait ends there, with a warning that says what to do next
+expect_code 0 add-cluster $F --endpoint "$FAULT/w0/uninit,initialized,ok" --wait 60
+[ "$(requests_to /w0/uninit,initialized,ok)" = 2 ] && ok || bad "wait: $(requests_to /w0/uninit,initialized,ok) requests, wanted 2 (INITIALIZED is usable)"
+expect_stderr "waiting for $CID: it is UNINITIALIZED; next check in 1 s"
+expect_stderr "warning: cluster $CID: it is INITIALIZED, not yet activated: activate it with CloudHSM CLI (cloudhsm-cli cluster activate) before using keys"
 expect_code 0 add-cluster $F --endpoint "$FAULT/w1/creating,nohsm,ok" --wait 60
 [ "$(requests_to /w1/creating,nohsm,ok)" = 3 ] && ok || bad "wait: $(requests_to /w1/creating,nohsm,ok) requests, wanted 3"
 expect_stderr "waiting for $CID: it is CREATE_IN_PROGRESS; next check in 1 s"

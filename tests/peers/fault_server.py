@@ -21,6 +21,8 @@ to that path gets the n-th mode (the last one repeats). Each test uses its own
   creating   the cluster is CREATE_IN_PROGRESS, no HSM yet
   nohsm      the cluster is ACTIVE, its HSM CREATE_IN_PROGRESS
   deleted    the cluster is DELETED
+  uninit     the cluster is UNINITIALIZED, no HSM yet
+  initialized  the cluster is INITIALIZED (not yet activated), its HSM ACTIVE
 
 Every request is logged to <dir>/requests.log as "<path> <mode> <x-amz-date>".
 Runs until stdin closes; writes --info JSON (port, endpoint, ca, api_ca).
@@ -48,7 +50,7 @@ SKEW = 3600
 
 
 def answer(cluster_pem, state="ACTIVE", hsm_state="ACTIVE"):
-    hsms = [] if state == "CREATE_IN_PROGRESS" else [
+    hsms = [] if state in ("CREATE_IN_PROGRESS", "UNINITIALIZED") else [
         {"HsmId": "hsm-faultsrvr01", "State": hsm_state,
          "EniIp": "10.9.0.1", "AvailabilityZone": "us-east-1a"}]
     return json.dumps({"Clusters": [{
@@ -117,6 +119,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def m_deleted(self):
         self.send(200, answer(self.server.cluster_pem, state="DELETED"))
+
+    def m_uninit(self):
+        self.send(200, answer(self.server.cluster_pem, state="UNINITIALIZED"))
+
+    def m_initialized(self):
+        self.send(200, answer(self.server.cluster_pem, state="INITIALIZED"))
 
     def m_throttle(self):
         self.error(400, "ThrottlingException", "Rate exceeded", date=time.time())

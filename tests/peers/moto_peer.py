@@ -115,6 +115,21 @@ def seed(region, outdir):
     add("cluster-dualstackaa", network="DUALSTACK",
         hsms=[hsm("d1", "10.3.1.5", f"{region}a", ip6="fd00:ec2::31"),
               hsm("d2", None, f"{region}b", ip6="fd00:ec2::32")])
+    # every other state of a cluster (ids in tests/cli/t_add_cluster.sh):
+    # usable ones with an ACTIVE HSM, and the ones with nothing to reach
+    usable = {"INITIALIZED": "cluster-stinitialized", "DEGRADED": "cluster-stdegradedaaa",
+              "UPDATE_IN_PROGRESS": "cluster-stupdatinggg", "MODIFY_IN_PROGRESS": "cluster-stmodifyinggg",
+              "ROLLBACK_IN_PROGRESS": "cluster-strollingback", "SOME_FUTURE_STATE": "cluster-stfuturestate"}
+    for n, (state, cid) in enumerate(usable.items()):
+        add(cid, state=state, hsms=[hsm(f"s{n}", f"10.4.{n}.5", f"{region}a"),
+                                    hsm(f"t{n}", f"10.4.{n}.6", f"{region}b",
+                                        state="DELETE_IN_PROGRESS")])
+    unusable = {"CREATE_IN_PROGRESS": "cluster-stcreatinggg", "INITIALIZE_IN_PROGRESS": "cluster-stinitializing",
+                "DELETE_IN_PROGRESS": "cluster-stdeletinggg", "DELETED": "cluster-stdeletedaaa"}
+    for state, cid in unusable.items():
+        gone = state.startswith("DELETE")
+        add(cid, state=state, signed=gone,
+            hsms=[hsm("u" + cid[-3:], "10.5.0.5", f"{region}a")] if gone else [])
     return {
         "access_key_id": good.access_key_id, "secret_access_key": good.secret_access_key,
         "denied_access_key_id": denied.access_key_id,
