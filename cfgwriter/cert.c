@@ -93,21 +93,69 @@ static enum cp_err check_dates(X509 *x, const char *role, const char *path,
   return CP_OK;
 }
 
+/* Every PEM certificate in a file (a CA file may be a bundle). */
+static enum cp_err load_certs(const char *path, const char *role,
+                              STACK_OF(X509) **out)
+{
+  enum cp_err rc = CP_OK;
+  struct cp_buf raw = CP_BUF_INIT;
+  BIO *bio = NULL;
+  X509 *x;
+
+  *out = sk_X509_new_null();
+  if (!*out)
+    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
+  CP_TRY(rc, plat_read_file(path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
+  bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
+  while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+    if (!sk_X509_push(*out, x)) {
+      X509_free(x);
+      break;
+    }
+  ERR_clear_error();
+  if (sk_X509_num(*out) == 0)
+    CP_FAIL(rc, CP_E_CERT,
+            "%s is not a PEM certificate (%s): no \"BEGIN CERTIFICATE\" block "
+            "could be read. Give the PEM file of the certificate",
+            role, path);
+out:
+  BIO_free(bio);
+  cp_buf_release(&raw);
+  return rc;
+}
+
+static int valid_now(X509 *x)
+{
+  return X509_cmp_current_time(X509_get0_notBefore(x)) <= 0 &&
+         X509_cmp_current_time(X509_get0_notAfter(x)) >= 0;
+}
+
 enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
 {
   enum cp_err rc;
-  X509 *x = NULL;
+  STACK_OF(X509) *certs = NULL;
+  X509 *pick = NULL;
+  int i, n;
 
-  CP_TRY(rc, load_cert(path, "HSM CA certificate", &x));
-  fill_info(x, info);
-  if (X509_check_ca(x) < 1)
-    CP_FAIL(rc, CP_E_CERT,
-            "HSM CA certificate is not a CA (%s): %s has no CA basic "
-            "constraint. Give the CA that signed the cluster (customerCA.crt)",
-            path, info->subject);
-  CP_TRY(rc, check_dates(x, "HSM CA certificate", path, info));
+  memset(info, 0, sizeof(*info));
+  CP_TRY(rc, load_certs(path, "HSM CA certificate", &certs));
+  /* the one to describe: a CA valid now, else any CA, else the first */
+  n = sk_X509_num(certs);
+  for (i = 0; i < n && !pick; i++)
+    if (X509_check_ca(sk_X509_value(certs, i)) >= 1 && valid_now(sk_X509_value(certs, i)))
+      pick = sk_X509_value(certs, i);
+  for (i = 0; i < n && !pick; i++)
+    if (X509_check_ca(sk_X509_value(certs, i)) >= 1)
+      pick = sk_X509_value(certs, i);
+  if (!pick)
+    pick = sk_X509_value(certs, 0);
+  fill_info(pick, info);
+  info->is_ca = X509_check_ca(pick) >= 1;
+  info->count = n;
+  ERR_clear_error();
+  CP_TRY(rc, check_dates(pick, "HSM CA certificate", path, info));
 out:
-  X509_free(x);
+  sk_X509_pop_free(certs, X509_free);
   return rc;
 }
 
@@ -159,16 +207,20 @@ out:
 }
 
 enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
-                                size_t len, const char *cluster_id)
+                                size_t len, const char *cluster_id,
+                                int *is_cluster_cert)
 {
   enum cp_err rc;
-  X509 *ca = NULL, *leaf = NULL;
+  STACK_OF(X509) *certs = NULL;
+  X509 *leaf = NULL;
   X509_STORE *store = NULL;
   X509_STORE_CTX *ctx = NULL;
   BIO *bio = NULL;
   char ca_subject[256], issuer[256];
+  int i, n;
 
-  CP_TRY(rc, load_cert(ca_path, "HSM CA certificate", &ca));
+  *is_cluster_cert = 0;
+  CP_TRY(rc, load_certs(ca_path, "HSM CA certificate", &certs));
   bio = BIO_new_mem_buf(pem, (int)len);
   if (bio)
     leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
@@ -179,14 +231,29 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
             "ClusterCertificate that is not PEM. Check the cluster is "
             "initialized",
             cluster_id);
+  n = sk_X509_num(certs);
+  /* the file holds the cluster's own certificate (a public CI script does
+   * this): it is the very certificate, so it passes */
+  for (i = 0; i < n; i++)
+    if (X509_cmp(sk_X509_value(certs, i), leaf) == 0) {
+      *is_cluster_cert = 1;
+      goto out;
+    }
+  /* any certificate of the file may be the issuer: each is a trust anchor */
   store = X509_STORE_new();
   ctx = X509_STORE_CTX_new();
-  if (!store || !ctx || X509_STORE_add_cert(store, ca) != 1 ||
-      X509_STORE_CTX_init(ctx, store, leaf, NULL) != 1)
+  if (!store || !ctx)
+    CP_FAIL(rc, CP_E_INTERNAL, "cannot set up certificate verification");
+  for (i = 0; i < n; i++)
+    if (X509_STORE_add_cert(store, sk_X509_value(certs, i)) != 1)
+      ERR_clear_error(); /* a duplicate in the bundle */
+  X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+  if (X509_STORE_CTX_init(ctx, store, leaf, certs) != 1)
     CP_FAIL(rc, CP_E_INTERNAL, "cannot set up certificate verification");
   if (X509_verify_cert(ctx) == 1)
     goto out;
-  name_line(X509_get_subject_name(ca), ca_subject, sizeof(ca_subject));
+  name_line(X509_get_subject_name(sk_X509_value(certs, 0)), ca_subject,
+            sizeof(ca_subject));
   name_line(X509_get_issuer_name(leaf), issuer, sizeof(issuer));
   {
     int err = X509_STORE_CTX_get_error(ctx);
@@ -194,12 +261,19 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
     if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
         err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
         err == X509_V_ERR_CERT_SIGNATURE_FAILURE ||
-        err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE)
+        err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
+      if (n == 1)
+        CP_FAIL(rc, CP_E_CA_MISMATCH,
+                "wrong HSM CA for the cluster (%s): %s did not sign its "
+                "certificate, issued by %s. Give that cluster's own CA with "
+                "--hsm-ca-cert",
+                cluster_id, ca_subject, issuer);
       CP_FAIL(rc, CP_E_CA_MISMATCH,
-              "wrong HSM CA for the cluster (%s): %s did not sign its "
-              "certificate, issued by %s. Give that cluster's own CA with "
-              "--hsm-ca-cert",
-              cluster_id, ca_subject, issuer);
+              "wrong HSM CA for the cluster (%s): none of the %d certificates "
+              "in %s signed its certificate, issued by %s. Give that "
+              "cluster's own CA with --hsm-ca-cert",
+              cluster_id, n, ca_path, issuer);
+    }
     CP_FAIL(rc, CP_E_CA_MISMATCH,
             "cluster certificate does not verify (%s): %s, with CA %s. Check "
             "the CA file and the system clock",
@@ -210,6 +284,6 @@ out:
   X509_STORE_free(store);
   BIO_free(bio);
   X509_free(leaf);
-  X509_free(ca);
+  sk_X509_pop_free(certs, X509_free);
   return rc;
 }

@@ -555,11 +555,19 @@ static json_object *get_obj(json_object *obj, const char *key)
   return NULL;
 }
 
+/* "%%HSM_IP_ADDRESS%%": a template's placeholder, never an address. */
+static int is_placeholder(const char *host)
+{
+  size_t n = host ? strlen(host) : 0;
+  return n > 4 && !strncmp(host, "%%", 2) && !strcmp(host + n - 2, "%%");
+}
+
 void cfg_model_slot(const struct cfg_model *m, size_t i,
                     struct cfg_slot_view *out)
 {
   json_object *slot = json_object_array_get_idx(const_clusters(m), i);
   json_object *cluster = get_obj(slot, "cluster"), *servers;
+  size_t j, placeholders = 0;
 
   memset(out, 0, sizeof(*out));
   out->type = get_str(slot, "type");
@@ -569,6 +577,29 @@ void cfg_model_slot(const struct cfg_model *m, size_t i,
   out->client_key_path = get_str(cluster, "client_key_path");
   if (cluster && json_object_object_get_ex(cluster, "servers", &servers))
     out->nservers = json_object_array_length(servers);
+  for (j = 0; j < out->nservers; j++) {
+    const char *h = get_str(json_object_array_get_idx(servers, j), "hostname");
+    if (is_placeholder(h)) {
+      placeholders++;
+      if (!out->placeholder)
+        out->placeholder = h;
+    }
+  }
+  out->unconfigured = !out->cluster_id && placeholders == out->nservers;
+}
+
+int cfg_model_slot_for(const struct cfg_model *m, const char *cluster_id)
+{
+  size_t i, n = cfg_model_slot_count(m);
+  int idx = cfg_model_find_slot(m, cluster_id);
+
+  for (i = 0; idx < 0 && i < n; i++) {
+    struct cfg_slot_view v;
+    cfg_model_slot(m, i, &v);
+    if (v.unconfigured)
+      idx = (int)i;
+  }
+  return idx;
 }
 
 void cfg_model_slot_server(const struct cfg_model *m, size_t i, size_t j,
@@ -612,12 +643,14 @@ void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,
                            enum cfg_action *action)
 {
   json_object *arr = clusters_array(m);
-  int idx = cfg_model_find_slot(m, s->cluster_id);
+  int idx = cfg_model_slot_for(m, s->cluster_id);
+  int filled = idx >= 0 && cfg_model_find_slot(m, s->cluster_id) < 0;
   json_object *slot, *cluster, *before = NULL;
 
   if (idx >= 0) {
     slot = json_object_array_get_idx(arr, (size_t)idx);
-    json_object_deep_copy(slot, &before, NULL);
+    if (!filled)
+      json_object_deep_copy(slot, &before, NULL);
   } else {
     slot = new_slot(s->type ? s->type : "hsm1");
     json_object_array_add(arr, slot);
@@ -653,6 +686,11 @@ void cfg_model_remove_slot(struct cfg_model *m, const char *cluster_id,
   }
   json_object_array_del_idx(clusters_array(m), (size_t)idx, 1);
   *action = CFG_REMOVED;
+}
+
+void cfg_model_remove_slot_at(struct cfg_model *m, size_t i)
+{
+  json_object_array_del_idx(clusters_array(m), i, 1);
 }
 
 /* Calls fn on the cluster object of slot `slot`, or of every slot (-1). */

@@ -222,6 +222,12 @@ out:
   return rc;
 }
 
+int plat_file_exists(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
 /* ---- the config path: links followed only where nobody else can re-point
  * them (OpenSSH's safe_path) ------------------------------------------------ */
 

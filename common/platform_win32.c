@@ -314,6 +314,14 @@ out:
   return rc;
 }
 
+int plat_file_exists(const char *path)
+{
+  wchar_t *w = wide(path);
+  DWORD attr = GetFileAttributesW(w);
+  free(w);
+  return attr != INVALID_FILE_ATTRIBUTES;
+}
+
 /* 1 when the folder's DACL lets Everyone write into it. */
 static int world_writable(const wchar_t *dir)
 {

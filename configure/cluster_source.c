@@ -359,7 +359,7 @@ out:
   return rc;
 }
 
-enum cp_err cluster_source_fetch(struct cluster_source *s, const char *ca_path)
+enum cp_err cluster_source_fetch(struct cluster_source *s)
 {
   enum cp_err rc;
 
@@ -377,9 +377,30 @@ enum cp_err cluster_source_fetch(struct cluster_source *s, const char *ca_path)
             "cluster has no certificate (%s): DescribeClusters returned no "
             "ClusterCertificate. Initialize the cluster first",
             s->cluster_id);
-  CP_TRY(rc, cert_verify_cluster(ca_path, s->ci.cluster_certificate,
-                                 strlen(s->ci.cluster_certificate),
-                                 s->cluster_id));
 out:
+  return rc;
+}
+
+enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
+                                     const char *ca_path)
+{
+  int is_cluster_cert;
+  enum cp_err rc;
+
+  if (!ca_path) {
+    cp_log(CP_LOG_WARN, "no HSM CA file to check cluster %s against (neither "
+           "the slot's hsm_ca_file nor %s exists): servers written unchecked; "
+           "give --hsm-ca-cert to check them", s->cluster_id,
+           plat_default_ca_path());
+    return CP_OK;
+  }
+  rc = cert_verify_cluster(ca_path, s->ci.cluster_certificate,
+                           strlen(s->ci.cluster_certificate), s->cluster_id,
+                           &is_cluster_cert);
+  if (rc == CP_OK && is_cluster_cert)
+    cp_log(CP_LOG_WARN, "%s holds the certificate of cluster %s itself, not "
+           "the CA that issued it: it works, but the issuing CA "
+           "(customerCA.crt) is the usual choice and survives a new cluster "
+           "certificate", ca_path, s->cluster_id);
   return rc;
 }

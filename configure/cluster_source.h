@@ -80,10 +80,15 @@ CP_MUST_USE enum cp_err cluster_source_target(struct cluster_source *s,
  * an ACTIVE HSM is written, with a warning saying what a state other than
  * ACTIVE means; the others (CREATE_IN_PROGRESS, UNINITIALIZED,
  * INITIALIZE_IN_PROGRESS, DELETE_*), or no ACTIVE HSM: CP_E_CLUSTER_STATE,
- * unless waiting. Then the CA in ca_path must have signed the cluster's
- * certificate (CP_E_CA_MISMATCH naming both subjects). */
-CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,
-                                             const char *ca_path);
+ * unless waiting. A cluster without a certificate: CP_E_CLUSTER_STATE. */
+CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s);
+
+/* After fetch: a certificate of the CA file ca_path (a bundle counts) signed
+ * the cluster's certificate (else CP_E_CA_MISMATCH naming both subjects), or
+ * the file holds that very certificate (passes, with a warning). ca_path
+ * NULL: no CA file to check against; passes with a warning. */
+CP_MUST_USE enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
+                                                 const char *ca_path);
 
 void cluster_source_release(struct cluster_source *s);
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "cert.h"
 #include "cfg_file.h"
 #include "client_pair.h"
@@ -15,12 +14,12 @@
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "output.h"
+#include "slot_options.h"
 
 static const char *const log_types[] = {"term", "file", NULL};
 static const char *const log_levels[] = {"error", "warn", "info", "debug",
                                          "trace", NULL};
 static const char *const log_rotations[] = {"never", "hourly", "daily", NULL};
-static const char *const retry_modes[] = {"off", "standard", NULL};
 
 static const char *const top_examples[] = {
     "sudo configure-pkcs11 -a 10.0.1.12 10.0.2.7",
@@ -32,58 +31,172 @@ static const char *const top_examples[] = {
 static const struct cli_cmd_doc top_doc = {
     "configure-pkcs11 [<options>]\n"
     "   or: configure-pkcs11 <command> [<options>]   (commands: add-cluster, "
-    "remove-cluster, list-clusters, help)",
+    "remove-cluster, list-clusters, check, show-endpoint, help)",
     "Edit the AWS CloudHSM PKCS#11 library's config file. Cluster options "
-    "apply to the only slot; logging and check options to every slot.",
+    "(-a, --hsm-ca-cert, the client pair) apply to the slot of --cluster-id, "
+    "else to the only slot; cluster.options rows to that slot, else to every "
+    "slot; logging to the file.",
     top_examples};
 
 struct top_opts {
   struct cluster_source src; /* --cluster-id: the servers from the API */
-  struct cli_list addrs;
+  struct slot_options slot;  /* -a and the cluster.options rows */
   const char *ca_cert;
   struct client_pair pair;
-  const char *log_type, *log_file, *log_level, *log_rotation, *retry_mode;
-  int key_check, validate_key, cert_storage; /* -1 unset, 0 off, 1 on */
+  const char *log_type, *log_file, *log_level, *log_rotation;
 };
 
-static enum cp_err parse_servers(const struct cli_list *l,
-                                 struct cfg_server **out, struct addr **store)
+static int any_option(const struct top_opts *o)
 {
-  enum cp_err rc = CP_OK;
-  int i;
+  return o->src.cluster_id || o->slot.addrs.n || slot_options_any(&o->slot) ||
+         o->ca_cert || o->pair.cert || o->pair.key || o->log_type ||
+         o->log_file || o->log_level || o->log_rotation;
+}
 
-  *store = cp_xcalloc((size_t)l->n, sizeof(**store));
-  *out = cp_xcalloc((size_t)l->n, sizeof(**out));
-  for (i = 0; i < l->n; i++) {
-    CP_TRY(rc, addr_parse(l->items[i], "-a", &(*store)[i]));
-    (*out)[i].hostname = (*store)[i].host;
-    (*out)[i].port = (*store)[i].port;
-    (*out)[i].enable = 1;
+/* "configure-pkcs11 add-cluster --cluster-id ID <the cluster options given>"
+ * (logging options left out: add-cluster does not take them): a command
+ * that runs as written. */
+static char *add_cluster_hint(int argc, char **argv, const char *cluster_id)
+{
+  struct cp_buf b = CP_BUF_INIT;
+  int i, with_id = 0;
+
+  cp_buf_puts(&b, "configure-pkcs11 add-cluster");
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strncmp(a, "--log-", 6)) {
+      if (!strchr(a, '=') && i + 1 < argc)
+        i++;
+      continue;
+    }
+    if (!strcmp(a, "--cluster-id"))
+      with_id = 1;
+    cp_buf_printf(&b, " %s", a);
   }
+  if (!with_id)
+    cp_buf_printf(&b, " --cluster-id %s", cluster_id);
+  return cp_buf_detach(&b);
+}
+
+/* The first cluster id of the config, for hints. */
+static const char *some_cluster_id(const struct cfg_model *m)
+{
+  size_t i, n = cfg_model_slot_count(m);
+
+  for (i = 0; i < n; i++) {
+    struct cfg_slot_view v;
+    cfg_model_slot(m, i, &v);
+    if (v.cluster_id)
+      return v.cluster_id;
+  }
+  return "<cluster-id>";
+}
+
+/* The slot the cluster options edit: with --cluster-id, that cluster's slot
+ * (the only slot of a single-cluster config, as the original tool); without
+ * it, the only slot. -1 (every slot) when only cluster.options rows and
+ * logging are given. */
+static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
+                               int argc, char **argv, int *slot)
+{
+  size_t n = cfg_model_slot_count(m);
+  int cluster_opts = o->slot.addrs.n || o->ca_cert || o->pair.cert;
+  char *hint;
+  enum cp_err rc;
+  struct cfg_slot_view v;
+
+  *slot = -1;
+  if (o->src.cluster_id) {
+    *slot = cfg_model_find_slot(m, o->src.cluster_id);
+    if (*slot >= 0 || n <= 1) {
+      if (*slot < 0 && n == 1) {
+        cfg_model_slot(m, 0, &v);
+        if (v.cluster_id)
+          cp_log(CP_LOG_WARN, "the only slot was for cluster %s; it now holds "
+                 "%s (configure-pkcs11 add-cluster keeps both)", v.cluster_id,
+                 o->src.cluster_id);
+      }
+      if (*slot < 0)
+        *slot = 0;
+      return CP_OK;
+    }
+    hint = add_cluster_hint(argc, argv, o->src.cluster_id);
+    rc = cp_fail(CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
+                 "cluster not configured (%s): none of the %zu slots has this "
+                 "id. Add it: %s",
+                 o->src.cluster_id, n, hint);
+    free(hint);
+    return rc;
+  }
+  if (!cluster_opts)
+    return CP_OK;
+  if (n <= 1) {
+    *slot = 0;
+    return CP_OK;
+  }
+  hint = add_cluster_hint(argc, argv, some_cluster_id(m));
+  rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+               "ambiguous option (%s): the config has %zu slots and it edits "
+               "one. Name the slot's cluster: %s",
+               o->slot.addrs.n ? "-a" : o->ca_cert ? "--hsm-ca-cert"
+                                                   : "--client-cert-hsm-tls-file",
+               n, hint);
+  free(hint);
+  return rc;
+}
+
+/* The CA to check the cluster against: --hsm-ca-cert, else the slot's
+ * hsm_ca_file, else the default, the first that exists; NULL when none
+ * does (the original tool never checked: the servers are written with a
+ * warning). A CA that exists and did not sign stays an error. */
+static const char *existing_ca(const struct cfg_model *m, int slot,
+                               const char *given_abs)
+{
+  struct cfg_slot_view v;
+
+  if (given_abs)
+    return given_abs;
+  cfg_model_slot(m, (size_t)slot, &v);
+  if (v.hsm_ca_file && plat_file_exists(v.hsm_ca_file))
+    return v.hsm_ca_file;
+  if (plat_file_exists(plat_default_ca_path()))
+    return plat_default_ca_path();
+  return NULL;
+}
+
+/* --cluster-id: the servers and the id of the slot, from the API. The lock
+ * is held while the API answers: a second run waits rather than
+ * interleaving. */
+static enum cp_err apply_cluster_id(struct cfg_model *m, struct top_opts *o,
+                                    int slot, const char *ca_abs)
+{
+  struct cfg_slot_view v;
+  enum cp_err rc;
+
+  if (cfg_model_slot_count(m) == 0)
+    cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
+  CP_TRY(rc, cluster_source_fetch(&o->src));
+  CP_TRY(rc, cluster_source_verify_ca(&o->src, existing_ca(m, slot, ca_abs)));
+  cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
+  cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
+  cfg_model_slot(m, (size_t)slot, &v);
+  if (!v.hsm_ca_file && !ca_abs)
+    cfg_model_set_cluster_string(m, slot, "hsm_ca_file", plat_default_ca_path());
 out:
   return rc;
 }
 
-/* Cluster options name one slot: refuse a config with several. */
-static enum cp_err single_slot(const struct cfg_model *m, const char *flag)
+static void apply_logging(struct cfg_model *m, const struct top_opts *o,
+                          const char *log_abs)
 {
-  size_t n = cfg_model_slot_count(m);
-
-  if (n <= 1)
-    return CP_OK;
-  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                 "ambiguous option (%s): the config has %zu slots and %s "
-                 "edits one. Use add-cluster --cluster-id <id> %s ... for "
-                 "that cluster",
-                 flag, n, flag, flag);
-}
-
-static int any_option(const struct top_opts *o)
-{
-  return o->src.cluster_id || o->addrs.n || o->ca_cert || o->pair.cert || o->pair.key ||
-         o->log_type || o->log_file || o->log_level || o->log_rotation ||
-         o->retry_mode || o->key_check >= 0 || o->validate_key >= 0 ||
-         o->cert_storage >= 0;
+  if (o->log_type)
+    cfg_model_set_logging(m, "log_type", o->log_type);
+  if (log_abs)
+    cfg_model_set_logging(m, "log_file", log_abs);
+  if (o->log_level)
+    cfg_model_set_logging(m, "log_level", o->log_level);
+  if (o->log_rotation)
+    cfg_model_set_logging(m, "log_interval", o->log_rotation);
 }
 
 enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
@@ -91,11 +204,10 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   struct top_opts o;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &o.src.cluster_id, "<id>",
-              "set the servers (and the cluster id) of the single slot from "
-              "the API", 0),
+              "set the servers (and the cluster id) of that cluster's slot, "
+              "or of the only slot, from the API", 0),
       CLI_CLUSTER_SOURCE_OPTS(&o.src),
-      CLI_LIST('a', NULL, &o.addrs, "<address>",
-               "set the HSM servers (IPv4, IPv6, HOST:PORT, [IPV6]:PORT)"),
+      CLI_SLOT_SERVERS_OPT(&o.slot),
       CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
               "the CA certificate that issued the cluster's certificate", 0),
       CLI_CLIENT_PAIR_OPTS(&o.pair),
@@ -112,38 +224,23 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
                  "the library's log level"),
       CLI_CHOICE("log-rotation", &o.log_rotation, "<never|hourly|daily>",
                  log_rotations, "how often the library rotates its log"),
-      CLI_CHOICE("default-retry-mode", &o.retry_mode, "<off|standard>",
-                 retry_modes, "retries of non-terminal HSM failures"),
-      CLI_SET("enable-key-availability-check", &o.key_check, 1,
-              "check a key is on enough HSMs before use"),
-      CLI_SET("disable-key-availability-check", &o.key_check, 0,
-              "allow keys on a single HSM (one-HSM clusters)"),
-      CLI_SET("enable-validate-key-at-init", &o.validate_key, 1,
-              "validate parameters when a crypto operation starts"),
-      CLI_SET("disable-validate-key-at-init", &o.validate_key, 0,
-              "skip that validation"),
-      CLI_SET("enable-certificate-storage", &o.cert_storage, 1,
-              "store certificates on the HSMs"),
-      CLI_SET("disable-certificate-storage", &o.cert_storage, 0,
-              "do not store certificates on the HSMs"),
+      CLI_SLOT_OPTIONS(&o.slot),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
-  struct cfg_server *servers = NULL;
-  struct addr *addr_store = NULL;
   struct cert_info ci;
   char *ca_abs = NULL, *log_abs = NULL;
   enum cfg_action action;
-  int changed = 0;
+  int changed = 0, slot;
   enum cp_err rc;
 
   memset(&o, 0, sizeof(o));
   cluster_source_init(&o.src);
-  o.key_check = o.validate_key = o.cert_storage = -1;
+  o.slot = (struct slot_options)SLOT_OPTIONS_INIT;
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc));
   if (ctx->help)
     goto out;
-  if (o.src.cluster_id && o.addrs.n)
+  if (o.src.cluster_id && o.slot.addrs.n)
     CP_FAIL(rc, CP_E_USAGE,
             "contradictory options (--cluster-id and -a): both set the "
             "servers. Give one of them");
@@ -153,10 +250,18 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
             "option or a command; see configure-pkcs11 --help");
   /* Check every value before touching the file. */
   CP_TRY(rc, client_pair_check(&o.pair));
-  if (o.addrs.n)
-    CP_TRY(rc, parse_servers(&o.addrs, &servers, &addr_store));
+  CP_TRY(rc, slot_options_check(&o.slot));
   if (o.ca_cert) {
     CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci));
+    /* with no cluster to check it against, a certificate that is not a CA
+     * is most likely the client certificate given by mistake */
+    if (!ci.is_ca && !o.src.cluster_id)
+      CP_FAIL(rc, CP_E_CERT,
+              "HSM CA certificate is not a CA (%s): %s has no CA basic "
+              "constraint. Give the CA that signed the cluster "
+              "(customerCA.crt), or add --cluster-id to check it against the "
+              "cluster",
+              o.ca_cert, ci.subject);
     ca_abs = plat_abs_path(o.ca_cert);
   }
   if (o.log_file)
@@ -166,63 +271,21 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
 
   CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
   CP_TRY(rc, cfg_file_load(&f));
-  if (o.src.cluster_id) {
-    /* single-cluster bootstrap, as the original tool: the only slot gets the
-     * cluster's servers and id; its CA (or --hsm-ca-cert) must have signed
-     * the cluster. The lock is held while the API answers: a second run
-     * waits rather than interleaving. */
-    struct cfg_slot_view v;
-    CP_TRY(rc, single_slot(&f.model, "--cluster-id"));
-    if (!ca_abs && cfg_model_slot_count(&f.model) == 1) {
-      cfg_model_slot(&f.model, 0, &v);
-      if (v.hsm_ca_file)
-        ca_abs = cp_xstrdup(v.hsm_ca_file);
-    }
-    if (!ca_abs) {
-      CP_TRY(rc, cert_check_ca_file(plat_default_ca_path(), &ci));
-      ca_abs = plat_abs_path(plat_default_ca_path());
-    }
-    CP_TRY(rc, cluster_source_fetch(&o.src, ca_abs));
-    cfg_model_set_servers(&f.model, -1, o.src.servers, o.src.nservers);
-    cfg_model_set_cluster_string(&f.model, -1, "cluster_id", o.src.cluster_id);
-    if (!o.ca_cert)
-      cfg_model_set_cluster_string(&f.model, -1, "hsm_ca_file", ca_abs);
-  }
-  if (o.addrs.n) {
-    CP_TRY(rc, single_slot(&f.model, "-a"));
-    cfg_model_set_servers(&f.model, -1, servers, (size_t)o.addrs.n);
-  }
-  if (ca_abs) {
-    CP_TRY(rc, single_slot(&f.model, "--hsm-ca-cert"));
-    cfg_model_set_cluster_string(&f.model, -1, "hsm_ca_file", ca_abs);
-  }
+  CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot));
+  if (o.src.cluster_id)
+    CP_TRY(rc, apply_cluster_id(&f.model, &o, slot, ca_abs));
+  if (o.slot.addrs.n)
+    cfg_model_set_servers(&f.model, slot, o.slot.servers, (size_t)o.slot.addrs.n);
+  if (ca_abs)
+    cfg_model_set_cluster_string(&f.model, slot, "hsm_ca_file", ca_abs);
   if (o.pair.cert_abs) {
-    CP_TRY(rc, single_slot(&f.model, "--client-cert-hsm-tls-file"));
-    cfg_model_set_cluster_string(&f.model, -1, "client_cert_path",
+    cfg_model_set_cluster_string(&f.model, slot, "client_cert_path",
                                  o.pair.cert_abs);
-    cfg_model_set_cluster_string(&f.model, -1, "client_key_path",
+    cfg_model_set_cluster_string(&f.model, slot, "client_key_path",
                                  o.pair.key_abs);
   }
-  if (o.key_check >= 0)
-    cfg_model_set_option_bool(&f.model, -1, "disable_key_availability_check",
-                              !o.key_check);
-  if (o.validate_key >= 0)
-    cfg_model_set_option_bool(&f.model, -1, "validate_key_at_init",
-                              o.validate_key);
-  if (o.cert_storage >= 0)
-    cfg_model_set_option_bool(&f.model, -1, "certificate_storage",
-                              o.cert_storage);
-  if (o.retry_mode)
-    cfg_model_set_option_string(&f.model, -1, "default_retry_mode",
-                                o.retry_mode);
-  if (o.log_type)
-    cfg_model_set_logging(&f.model, "log_type", o.log_type);
-  if (log_abs)
-    cfg_model_set_logging(&f.model, "log_file", log_abs);
-  if (o.log_level)
-    cfg_model_set_logging(&f.model, "log_level", o.log_level);
-  if (o.log_rotation)
-    cfg_model_set_logging(&f.model, "log_interval", o.log_rotation);
+  slot_options_apply(&o.slot, &f.model, slot);
+  apply_logging(&f.model, &o, log_abs);
   CP_TRY(rc, cfg_file_commit(&f, &changed));
   action = changed ? (f.meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
   {
@@ -237,11 +300,9 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
 out:
   cfg_file_release(&f);
   cluster_source_release(&o.src);
-  free(servers);
-  free(addr_store);
+  slot_options_release(&o.slot);
   free(ca_abs);
   client_pair_release(&o.pair);
   free(log_abs);
-  cli_list_release(&o.addrs);
   return rc;
 }

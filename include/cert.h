@@ -13,9 +13,15 @@ struct cert_info {
   char subject[256];   /* one-line RFC 2253 subject */
   char not_after[32];  /* "2031-05-01T12:00:00Z" */
   long days_left;      /* negative when expired */
+  int is_ca;           /* cert_check_ca_file: the certificate is a CA */
+  int count;           /* cert_check_ca_file: certificates in the file */
 };
 
-/* A readable PEM X.509 certificate that is a CA and valid now. */
+/* A readable PEM file of one or more X.509 certificates (a bundle). info
+ * describes the first CA valid now (else the first CA, else the first
+ * certificate), which must be valid now. A file with no CA passes with
+ * info->is_ca = 0: it may hold the cluster's own certificate, which the
+ * caller warns about. */
 CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
                                            struct cert_info *info);
 /* A readable PEM file with at least one certificate (a TLS CA bundle). */
@@ -24,10 +30,13 @@ CP_MUST_USE enum cp_err cert_check_bundle(const char *path);
 CP_MUST_USE enum cp_err cert_check_client_pair(const char *cert_path,
                                                const char *key_path,
                                                struct cert_info *info);
-/* The CA in ca_path signed the PEM certificate `pem` (the cluster's
- * ClusterCertificate). On mismatch the detail names both subjects. */
+/* A certificate in ca_path (any of a bundle) signed the PEM certificate
+ * `pem` (the cluster's ClusterCertificate), or is that very certificate
+ * (*is_cluster_cert = 1, for the caller to warn). On mismatch
+ * (CP_E_CA_MISMATCH) the detail names the CA and the cluster's issuer. */
 CP_MUST_USE enum cp_err cert_verify_cluster(const char *ca_path,
                                             const char *pem, size_t len,
-                                            const char *cluster_id);
+                                            const char *cluster_id,
+                                            int *is_cluster_cert);
 
 #endif

@@ -70,16 +70,26 @@ struct cfg_slot_view {
   const char *client_cert_path;
   const char *client_key_path;
   size_t nservers;
+  /* No cluster_id, and no server or only placeholder hostnames such as the
+   * "%%HSM_IP_ADDRESS%%" of the config the CloudHSM package installs: the
+   * library cannot use the slot, and add-cluster fills it. */
+  int unconfigured;
+  const char *placeholder; /* the first placeholder hostname, or NULL */
 };
 size_t cfg_model_slot_count(const struct cfg_model *m);
 int cfg_model_find_slot(const struct cfg_model *m, const char *cluster_id);
+/* The slot cfg_model_upsert_slot() edits for cluster_id: its own, else the
+ * first unconfigured slot (filled in place), else -1 (appended). */
+int cfg_model_slot_for(const struct cfg_model *m, const char *cluster_id);
 void cfg_model_slot(const struct cfg_model *m, size_t i,
                     struct cfg_slot_view *out);
 void cfg_model_slot_server(const struct cfg_model *m, size_t i, size_t j,
                            struct cfg_server *out);
 
-/* One slot to add, or to refresh when a slot has that cluster_id already. A
- * NULL field keeps what the slot has (or takes the default for a new slot). */
+/* One slot to add, or to refresh when a slot has that cluster_id already; an
+ * unconfigured slot (see cfg_slot_view) is filled in place, keeping its other
+ * keys. A NULL field keeps what the slot has (or takes the default for a new
+ * slot). */
 struct cfg_slot_spec {
   const char *cluster_id; /* required */
   const char *type;
@@ -94,6 +104,8 @@ void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,
 /* CFG_REMOVED, or CFG_ABSENT when no slot has that id (model untouched). */
 void cfg_model_remove_slot(struct cfg_model *m, const char *cluster_id,
                            enum cfg_action *action);
+/* Removes slot i (i < cfg_model_slot_count()). */
+void cfg_model_remove_slot_at(struct cfg_model *m, size_t i);
 
 /* Edits of the original tool's top-level options. `slot` is a slot index,
  * or -1 for every slot. A model with no slot gets one single-cluster slot

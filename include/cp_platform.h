@@ -43,6 +43,9 @@ CP_MUST_USE enum cp_err plat_read_file(const char *path, size_t max,
                                        struct plat_file_meta *meta,
                                        enum cp_err code);
 
+/* 1 when something exists at path (links followed). */
+int plat_file_exists(const char *path);
+
 /* The file a write of the config at `path` must replace (*out, caller
  * frees). Without links: path itself, and its folder must pass
  * plat_check_dir_safe(). When path or a folder on the way is a link: the

@@ -63,9 +63,20 @@ PY
 cp "$S" "$T/single.after"
 expect_code 0 --config "$S" --cluster-id cluster-2ab3cd4ef5g $A
 expect_file_same "$S" "$T/single.after"
-# on a multi-slot file it would be ambiguous: 252, untouched
-expect_code 252 --cluster-id cluster-2ab3cd4ef5g $A
-expect_stderr "ambiguous option (--cluster-id): the config has 2 slots"
+# on a multi-slot file it refreshes that cluster's slot: here nothing to do
+expect_code 0 --cluster-id cluster-2ab3cd4ef5g $A --output json
+expect_json 'd["action"], d["changed"]' '["unchanged", false]'
+expect_file_same "$CFG" "$T/patched.cfg"
+# a cluster no slot has: refused, and the hint is a command that works
+expect_code 252 --cluster-id cluster-dualstackaa $A --disable-key-availability-check --log-level warn
+expect_stderr "cluster not configured (cluster-dualstackaa): none of the 2 slots has this id. Add it: configure-pkcs11 add-cluster --cluster-id cluster-dualstackaa"
+expect_file_same "$CFG" "$T/patched.cfg"
+hint=$(sed -n 's/.*Add it: //p' "$ERR")
+case "$hint" in *--log-level*) bad "the hint kept a logging option add-cluster refuses: $hint";; *) ok;; esac
+expect_code 0 ${hint#configure-pkcs11 }
+expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no", "cluster-dualstackaa"]'
+expect_cfg 'd["clusters"][2]["cluster"]["options"]' '{"disable_key_availability_check": true}'
+expect_code 0 remove-cluster --cluster-id cluster-dualstackaa
 expect_file_same "$CFG" "$T/patched.cfg"
 # it and -a both set the servers
 expect_code 2 --config "$S" --cluster-id cluster-2ab3cd4ef5g -a 10.0.0.1 $A

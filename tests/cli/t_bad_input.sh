@@ -110,7 +110,7 @@ pair_refused 252 "missing.key" "$T/leaf.crt" "$T/missing.key"
 pair_refused 252 "not a PEM certificate" "$T/text.crt" "$T/leaf.key"
 refused 2 "client-key-hsm-tls-file" --client-cert-hsm-tls-file "$T/leaf.crt" --config "$T/single.cfg"
 # add-cluster checks them all before any call (no endpoint is reachable here)
-refused 252 "not a CA" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/leaf.crt"
+refused 252 "has expired" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/expired.crt"
 refused 252 "CA bundle" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" --ca-bundle "$T/text.crt"
 
 echo "bad input: $TRIED inputs refused, each with one clear line, nothing written"

@@ -57,7 +57,12 @@ static void test_ca_file_checks(void **state)
   assert_string_equal(ci.subject, "CN=Good CA,O=Test");
   assert_true(ci.days_left >= 3648 && ci.days_left <= 3650);
   expect(cert_check_ca_file(p(1, "expired.crt"), &ci), CP_E_CERT, "has expired");
-  expect(cert_check_ca_file(p(2, "leaf.crt"), &ci), CP_E_CERT, "is not a CA");
+  assert_int_equal(ci.is_ca, 1);
+  /* a certificate that is not a CA passes, flagged: it may be the
+   * cluster's own certificate (the caller warns) */
+  expect(cert_check_ca_file(p(2, "leaf.crt"), &ci), CP_OK, NULL);
+  assert_int_equal(ci.is_ca, 0);
+  assert_string_equal(ci.subject, "CN=Leaf,O=Test");
   expect(cert_check_ca_file(p(3, "future.crt"), &ci), CP_E_CERT, "not valid yet");
   expect(cert_check_ca_file(p(4, "junk.crt"), &ci), CP_E_CERT,
          "is not a PEM certificate");
@@ -96,32 +101,76 @@ static void test_client_pair(void **state)
   tc_free(&c2);
 }
 
+/* cat a b > out */
+static void concat(const char *a, const char *b, const char *out)
+{
+  char cmd[2000];
+  snprintf(cmd, sizeof(cmd), "cat '%s' '%s' > '%s'", a, b, out);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void test_cluster_verification(void **state)
 {
-  struct tc_cert ca, other, cluster;
-  char *pem;
+  struct tc_cert ca, other, cluster, inter, cluster2;
+  struct cert_info ci;
+  char *pem, *pem2;
+  int self;
   (void)state;
 
   tc_make(&ca, "Customer CA", NULL, 1, -1, 3650);
   tc_make(&other, "Other CA", NULL, 1, -1, 3650);
   tc_make(&cluster, "cluster-abcdefghijk", &ca, 0, -1, 3650);
+  tc_make(&inter, "Issuing CA", &ca, 1, -1, 3650);
+  tc_make(&cluster2, "cluster-bbbbbbbbbbb", &inter, 0, -1, 3650);
   tc_write_cert(&ca, p(0, "ca.crt"));
   tc_write_cert(&other, p(1, "other.crt"));
+  tc_write_cert(&cluster, p(2, "cluster.crt"));
+  tc_write_cert(&inter, p(3, "inter.crt"));
   pem = tc_cert_pem(&cluster);
+  pem2 = tc_cert_pem(&cluster2);
   expect(cert_verify_cluster(p(0, "ca.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk"),
+                             "cluster-abcdefghijk", &self),
          CP_OK, NULL);
+  assert_int_equal(self, 0);
   expect(cert_verify_cluster(p(1, "other.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk"),
+                             "cluster-abcdefghijk", &self),
          CP_E_CA_MISMATCH, "CN=Other CA,O=Test did not sign");
   assert_non_null(strstr(cp_err_detail(), "issued by CN=Customer CA,O=Test"));
   expect(cert_verify_cluster(p(0, "ca.crt"), "garbage", 7,
-                             "cluster-abcdefghijk"),
+                             "cluster-abcdefghijk", &self),
          CP_E_API, "not PEM");
+  /* a bundle passes when any of its certificates signed the cluster */
+  concat(p(1, "other.crt"), p(0, "ca.crt"), p(4, "bundle.crt"));
+  expect(cert_verify_cluster(p(4, "bundle.crt"), pem, strlen(pem),
+                             "cluster-abcdefghijk", &self),
+         CP_OK, NULL);
+  expect(cert_check_ca_file(p(4, "bundle.crt"), &ci), CP_OK, NULL);
+  assert_int_equal(ci.count, 2);
+  /* an intermediate CA alone is enough (it is a trust anchor here) */
+  expect(cert_verify_cluster(p(3, "inter.crt"), pem2, strlen(pem2),
+                             "cluster-bbbbbbbbbbb", &self),
+         CP_OK, NULL);
+  /* a bundle in which nothing signed it names the count */
+  concat(p(1, "other.crt"), p(3, "inter.crt"), p(5, "nope.crt"));
+  expect(cert_verify_cluster(p(5, "nope.crt"), pem, strlen(pem),
+                             "cluster-abcdefghijk", &self),
+         CP_E_CA_MISMATCH, "none of the 2 certificates in");
+  /* the cluster's own certificate passes, flagged for a warning */
+  expect(cert_verify_cluster(p(2, "cluster.crt"), pem, strlen(pem),
+                             "cluster-abcdefghijk", &self),
+         CP_OK, NULL);
+  assert_int_equal(self, 1);
+  /* another cluster's certificate is not a CA of this one */
+  expect(cert_verify_cluster(p(2, "cluster.crt"), pem2, strlen(pem2),
+                             "cluster-bbbbbbbbbbb", &self),
+         CP_E_CA_MISMATCH, "did not sign");
   free(pem);
+  free(pem2);
   tc_free(&ca);
   tc_free(&other);
   tc_free(&cluster);
+  tc_free(&inter);
+  tc_free(&cluster2);
 }
 
 static int setup(void **state)

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* slot_options.h — the per-slot settings of the original tool, given the
+ * same way to the top level and to add-cluster: servers by hand (-a), and
+ * the cluster.options members (key availability check, validate-key-at-init,
+ * certificate storage, ECDH without KDF, default retry mode). */
+#ifndef SLOT_OPTIONS_H
+#define SLOT_OPTIONS_H
+
+#include "cfg_model.h"
+#include "cli.h"
+
+struct addr;
+
+struct slot_options {
+  struct cli_list addrs;                     /* -a, as given */
+  int key_check, validate_key, cert_storage; /* -1 unset, 0 off, 1 on */
+  int ecdh_without_kdf;
+  const char *retry_mode;
+  /* after slot_options_check(): the servers of -a; owned */
+  struct cfg_server *servers;
+  struct addr *addr_store; /* what servers[].hostname points into */
+};
+#define SLOT_OPTIONS_INIT {{NULL, 0, NULL}, -1, -1, -1, -1, NULL, NULL, NULL}
+
+extern const char *const slot_retry_modes[];
+
+/* -a: servers given by hand. */
+#define CLI_SLOT_SERVERS_OPT(o)                                                \
+  CLI_LIST('a', NULL, &(o)->addrs, "<address>",                                \
+           "set the HSM servers (IPv4, IPv6, HOST:PORT, [IPV6]:PORT)")
+
+/* The cluster.options rows (--enable-x / --disable-x pairs, retry mode). */
+#define CLI_SLOT_OPTIONS(o)                                                    \
+  CLI_CHOICE("default-retry-mode", &(o)->retry_mode, "<off|standard>",         \
+             slot_retry_modes, "retries of non-terminal HSM failures"),        \
+  CLI_SET("enable-key-availability-check", &(o)->key_check, 1,                 \
+          "check a key is on enough HSMs before use"),                         \
+  CLI_SET("disable-key-availability-check", &(o)->key_check, 0,                \
+          "allow keys on a single HSM (one-HSM clusters)"),                    \
+  CLI_SET("enable-validate-key-at-init", &(o)->validate_key, 1,                \
+          "validate parameters when a crypto operation starts"),               \
+  CLI_SET("disable-validate-key-at-init", &(o)->validate_key, 0,               \
+          "skip that validation"),                                             \
+  CLI_SET("enable-certificate-storage", &(o)->cert_storage, 1,                 \
+          "store certificates on the HSMs"),                                   \
+  CLI_SET("disable-certificate-storage", &(o)->cert_storage, 0,                \
+          "do not store certificates on the HSMs"),                            \
+  CLI_SET("enable-ecdh-without-kdf", &(o)->ecdh_without_kdf, 1,                \
+          "allow ECDH key derivation without a KDF (CKD_NULL)"),               \
+  CLI_SET("disable-ecdh-without-kdf", &(o)->ecdh_without_kdf, 0,               \
+          "require a KDF for ECDH key derivation (the default)")
+
+/* 1 when any cluster.options row was given (not -a). */
+int slot_options_any(const struct slot_options *o);
+
+/* Parses -a into o->servers (CP_E_INVALID naming the bad address). */
+CP_MUST_USE enum cp_err slot_options_check(struct slot_options *o);
+
+/* Sets the given cluster.options members on slot `slot` (-1: every slot). */
+void slot_options_apply(const struct slot_options *o, struct cfg_model *m,
+                        int slot);
+
+void slot_options_release(struct slot_options *o);
+
+/* Warns about every unconfigured slot left in m (the library cannot use
+ * it), naming the command that removes it; config_flag is the --config the
+ * user gave, or NULL. */
+void slot_warn_unconfigured(const struct cfg_model *m, const char *config_flag);
+
+#endif
