@@ -94,45 +94,89 @@ static enum cp_err parse_cluster(json_object *c, struct cluster_info *out)
   return CP_OK;
 }
 
-enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
-                                    const char *cluster_id,
-                                    struct cluster_info *out, int *found,
-                                    char **next_token)
+/* Finds cluster_id in a list of cluster objects. */
+static enum cp_err find_cluster(json_object *clusters, const char *cluster_id,
+                                struct cluster_info *out, int *found)
 {
-  struct json_tokener *tok = json_tokener_new();
-  json_object *root, *clusters;
-  enum cp_err rc = CP_OK;
   size_t i;
 
-  *found = 0;
-  *next_token = NULL;
-  root = json_tokener_parse_ex(tok, json, (int)len);
-  json_tokener_free(tok);
-  if (!root || !json_object_is_type(root, json_type_object))
-    CP_FAIL(rc, CP_E_API,
-            "malformed API answer (DescribeClusters): it is not a JSON "
-            "object. Check --endpoint and any proxy in between");
-  *next_token = dup_or_null(root, "NextToken");
-  if (!json_object_object_get_ex(root, "Clusters", &clusters) ||
-      json_object_is_type(clusters, json_type_null))
-    goto out;
   if (!json_object_is_type(clusters, json_type_array))
-    CP_FAIL(rc, CP_E_API, "malformed API answer (DescribeClusters): Clusters "
-            "is not a list. Check --endpoint points at the CloudHSMv2 API");
+    return cp_fail(CP_E_API, __FILE__, __LINE__,
+                   "malformed API answer (DescribeClusters): Clusters is not "
+                   "a list. Check --endpoint points at the CloudHSMv2 API");
   for (i = 0; i < json_object_array_length(clusters); i++) {
     json_object *c = json_object_array_get_idx(clusters, i), *id;
     if (!json_object_is_type(c, json_type_object) ||
         !json_object_object_get_ex(c, "ClusterId", &id) ||
         !json_object_is_type(id, json_type_string))
-      CP_FAIL(rc, CP_E_API, "malformed API answer (DescribeClusters): a "
-              "cluster has no ClusterId. Check --endpoint");
+      return cp_fail(CP_E_API, __FILE__, __LINE__,
+                     "malformed API answer (DescribeClusters): a cluster has "
+                     "no ClusterId. Check --endpoint");
     if (strcmp(json_object_get_string(id), cluster_id))
       continue;
-    CP_TRY(rc, parse_cluster(c, out));
     *found = 1;
-    break;
+    return parse_cluster(c, out);
   }
+  return CP_OK;
+}
+
+static json_object *parse_json(const char *json, size_t len)
+{
+  struct json_tokener *tok = json_tokener_new();
+  json_object *root = tok ? json_tokener_parse_ex(tok, json, (int)len) : NULL;
+
+  json_tokener_free(tok);
+  return root;
+}
+
+enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
+                                    const char *cluster_id,
+                                    struct cluster_info *out, int *found,
+                                    char **next_token)
+{
+  json_object *root = parse_json(json, len), *clusters;
+  enum cp_err rc = CP_OK;
+
+  *found = 0;
+  *next_token = NULL;
+  if (!root || !json_object_is_type(root, json_type_object))
+    CP_FAIL(rc, CP_E_API,
+            "malformed API answer (DescribeClusters): it is not a JSON "
+            "object. Check --endpoint and any proxy in between");
+  *next_token = dup_or_null(root, "NextToken");
+  if (json_object_object_get_ex(root, "Clusters", &clusters) &&
+      !json_object_is_type(clusters, json_type_null))
+    rc = find_cluster(clusters, cluster_id, out, found);
 out:
+  json_object_put(root);
+  return rc;
+}
+
+enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
+                                 const char *cluster_id,
+                                 struct cluster_info *out, int *found)
+{
+  json_object *root = parse_json(json, len), *wrap = NULL, *clusters;
+  enum cp_err rc = CP_OK;
+
+  *found = 0;
+  if (root && json_object_is_type(root, json_type_array)) {
+    rc = find_cluster(root, cluster_id, out, found); /* --query Clusters */
+  } else if (root && json_object_is_type(root, json_type_object) &&
+             json_object_object_get_ex(root, "ClusterId", NULL)) {
+    wrap = json_object_new_array(); /* --query 'Clusters[0]' */
+    json_object_array_add(wrap, json_object_get(root));
+    rc = find_cluster(wrap, cluster_id, out, found);
+  } else if (root && json_object_is_type(root, json_type_object)) {
+    if (json_object_object_get_ex(root, "Clusters", &clusters) &&
+        !json_object_is_type(clusters, json_type_null))
+      rc = find_cluster(clusters, cluster_id, out, found);
+  } else {
+    rc = cp_fail(CP_E_API, __FILE__, __LINE__,
+                 "malformed API answer (DescribeClusters): it is not a JSON "
+                 "object or list. Check --endpoint and any proxy in between");
+  }
+  json_object_put(wrap);
   json_object_put(root);
   return rc;
 }

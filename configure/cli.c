@@ -169,8 +169,8 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
     long v = strtol(val, &end, 10);
     if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)val[0]))
       return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                     "invalid number (%s %s): it is not a whole number of "
-                     "seconds. Give one from 0 to 86400",
+                     "invalid number (%s %s): it is not a whole number. "
+                     "Give one from 0 to 86400",
                      spelled, val);
     *(int *)o->value = (int)v;
     return CP_OK;

@@ -104,6 +104,12 @@ void cli_setup_logging(struct cli_ctx *ctx);
  * json) and returns the exit status. CP_OK returns 0 and prints nothing. */
 int cli_report(struct cli_ctx *ctx, enum cp_err rc);
 
+/* For hints that name another command: the two printf arguments of "%s%s"
+ * that repeat the user's --config, so the hint edits the same file. */
+#define CLI_CONFIG_HINT(ctx)                                                   \
+  (ctx)->config_path ? " --config " : "",                                      \
+      (ctx)->config_path ? (ctx)->config_path : ""
+
 /* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
 const char *cli_config_path(const struct cli_ctx *ctx);
 

@@ -241,7 +241,6 @@ static enum cp_err read_all_stdin(struct cp_buf *out)
 static enum cp_err from_saved(struct cluster_source *s)
 {
   struct cp_buf raw = CP_BUF_INIT;
-  char *next = NULL;
   int found = 0;
   enum cp_err rc;
 
@@ -252,8 +251,8 @@ static enum cp_err from_saved(struct cluster_source *s)
                         CP_E_INVALID);
   if (rc != CP_OK)
     goto out;
-  rc = cloudhsm_parse_describe(cp_buf_str(&raw), raw.len, s->cluster_id,
-                               &s->ci, &found, &next);
+  rc = cloudhsm_parse_saved(cp_buf_str(&raw), raw.len, s->cluster_id,
+                            &s->ci, &found);
   if (rc == CP_E_API) { /* the same checks, but the fault is in the file */
     char why[160];
     const char *d = strstr(cp_err_detail(), "): ");
@@ -273,7 +272,6 @@ static enum cp_err from_saved(struct cluster_source *s)
   if (rc == CP_OK && s->region)
     s->region_used = cp_xstrdup(s->region);
 out:
-  free(next);
   cp_buf_release(&raw);
   return rc;
 }

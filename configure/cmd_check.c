@@ -125,6 +125,23 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
       continue;
     matched++;
     snprintf(label, sizeof(label), "%s", v.cluster_id ? v.cluster_id : "slot");
+    if (v.unconfigured) {
+      /* nothing to connect to: say so instead of a CA or TLS failure */
+      json_object *row = json_object_new_object();
+      snprintf(label, sizeof(label), "slot %zu", i);
+      cp_buf_printf(&text, "%s not configured (%s): run configure-pkcs11 "
+                    "add-cluster to fill it\n", label,
+                    v.placeholder ? "placeholder" : "no servers");
+      json_object_object_add(row, "slot", json_object_new_string(label));
+      json_object_object_add(row, "status", json_object_new_string("not configured"));
+      if (v.placeholder)
+        json_object_object_add(row, "hostname", json_object_new_string(v.placeholder));
+      json_object_array_add(rows, row);
+      if (!t.failed++)
+        snprintf(t.first_failure, sizeof(t.first_failure),
+                 "%s is not configured", label);
+      continue;
+    }
     if (!v.hsm_ca_file)
       snprintf(problem, sizeof(problem), "the slot has no hsm_ca_file");
     else if (cert_check_ca_file(v.hsm_ca_file, &ci) != CP_OK)
@@ -145,12 +162,12 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
   if (cluster_id && !matched)
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
             "cluster not configured (%s): %s has no slot for it. See "
-            "configure-pkcs11 list-clusters",
-            cluster_id, f.path);
+            "configure-pkcs11 list-clusters%s%s",
+            cluster_id, f.path, CLI_CONFIG_HINT(ctx));
   if (!matched)
     CP_FAIL(rc, CP_E_CONFIG,
             "nothing to check (%s): the config has no slot. Add one with "
-            "configure-pkcs11 add-cluster",
+            "add-cluster and the cluster's id",
             f.path);
   json_object_object_add(root, "passed", json_object_new_int64((int64_t)t.passed));
   json_object_object_add(root, "failed", json_object_new_int64((int64_t)t.failed));

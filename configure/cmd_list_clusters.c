@@ -114,15 +114,26 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx)
     json_object *s = json_object_new_object(), *servers;
 
     cfg_model_slot(&f.model, i, &v);
-    cp_buf_printf(&text, "slot %zu: %s (%s)\n", i,
-                  v.cluster_id ? v.cluster_id : "(no cluster_id)",
-                  v.type ? v.type : "no type");
+    if (v.unconfigured)
+      cp_buf_printf(&text, "slot %zu: not configured (%s%s): the library cannot "
+                    "use it until add-cluster or -a fills it\n", i,
+                    v.placeholder ? "placeholder " : "no servers",
+                    v.placeholder ? v.placeholder : "");
+    else
+      cp_buf_printf(&text, "slot %zu: %s (%s)\n", i,
+                    v.cluster_id ? v.cluster_id : "(no cluster_id)",
+                    v.type ? v.type : "no type");
     json_object_object_add(s, "index", json_object_new_int((int)i));
     json_object_object_add(s, "cluster_id",
                            v.cluster_id ? json_object_new_string(v.cluster_id)
                                         : NULL);
     json_object_object_add(s, "type",
                            v.type ? json_object_new_string(v.type) : NULL);
+    json_object_object_add(s, "configured",
+                           json_object_new_boolean(!v.unconfigured));
+    if (v.placeholder)
+      json_object_object_add(s, "placeholder",
+                             json_object_new_string(v.placeholder));
     servers = json_object_new_array();
     cp_buf_puts(&text, "  servers:");
     for (j = 0; j < v.nservers; j++) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_remove_cluster.c — remove one cluster's slot from the config. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cfg_file.h"
@@ -13,17 +14,44 @@ static const char *const remove_examples[] = {
     NULL};
 
 static const struct cli_cmd_doc remove_doc = {
-    "configure-pkcs11 remove-cluster --cluster-id <id> [<options>]",
-    "Remove the slot of a cluster from the config. Only the file changes.",
+    "configure-pkcs11 remove-cluster (--cluster-id <id> | --slot <n>) [<options>]",
+    "Remove the slot of a cluster (or slot n, one without a cluster id) from "
+    "the config. Only the file changes.",
     remove_examples};
+
+/* --slot N: a slot with no cluster_id (the placeholder slot of the config
+ * the CloudHSM package installs), as list-clusters numbers them. */
+static enum cp_err remove_by_index(const struct cli_ctx *ctx,
+                                   struct cfg_file *f, int slot,
+                                   enum cfg_action *action)
+{
+  size_t n = cfg_model_slot_count(&f->model);
+  struct cfg_slot_view v;
+
+  if ((size_t)slot >= n)
+    return cp_fail(CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
+                   "no such slot (--slot %d): %s has %zu slot%s, numbered from "
+                   "0. See configure-pkcs11 list-clusters%s%s",
+                   slot, f->path, n, n == 1 ? "" : "s", CLI_CONFIG_HINT(ctx));
+  cfg_model_slot(&f->model, (size_t)slot, &v);
+  if (v.cluster_id)
+    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+                   "slot has a cluster id (--slot %d): it is %s's slot. Remove "
+                   "it with configure-pkcs11 remove-cluster --cluster-id %s%s%s",
+                   slot, v.cluster_id, v.cluster_id, CLI_CONFIG_HINT(ctx));
+  cfg_model_remove_slot_at(&f->model, (size_t)slot);
+  *action = CFG_REMOVED;
+  return CP_OK;
+}
 
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
 {
   const char *cluster_id = NULL;
-  int ignore_missing = 0, changed = 0;
+  int ignore_missing = 0, changed = 0, slot = -1;
   const struct cli_opt opts[] = {
-      CLI_STR(0, "cluster-id", &cluster_id, "<id>", "the cluster to remove",
-              CLI_REQUIRED),
+      CLI_STR(0, "cluster-id", &cluster_id, "<id>", "the cluster to remove", 0),
+      CLI_INT("slot", &slot, "<n>",
+              "remove slot n, one with no cluster id (see list-clusters)"),
       CLI_FLAG(0, "ignore-missing", &ignore_missing,
                "succeed (action \"absent\") when no slot has this id", 0),
       CLI_COMMON_OPTS(ctx),
@@ -31,24 +59,35 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
   struct cfg_file f = CFG_FILE_INIT;
   enum cfg_action action = CFG_ABSENT;
   enum cp_err rc;
-  char *text = NULL;
+  char *text = NULL, label[32];
 
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &remove_doc));
   if (ctx->help)
     goto out;
+  if (!cluster_id == (slot < 0))
+    CP_FAIL(rc, CP_E_USAGE,
+            "%s (--cluster-id or --slot): give one of them. See "
+            "configure-pkcs11 list-clusters",
+            cluster_id ? "contradictory options" : "missing option");
   CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
   CP_TRY(rc, cfg_file_load(&f));
-  cfg_model_remove_slot(&f.model, cluster_id, &action);
-  if (action == CFG_ABSENT)
-    CP_TRY(rc, cfg_cluster_id_check(cluster_id));
-  if (action == CFG_ABSENT && !ignore_missing)
-    CP_FAIL(rc, CP_E_NOT_CONFIGURED,
-            "cluster not configured (%s): no slot in %s has this id. Add "
-            "--ignore-missing to accept that",
-            cluster_id, f.path);
+  if (slot >= 0) {
+    CP_TRY(rc, remove_by_index(ctx, &f, slot, &action));
+    snprintf(label, sizeof(label), "slot %d", slot);
+  } else {
+    cfg_model_remove_slot(&f.model, cluster_id, &action);
+    if (action == CFG_ABSENT)
+      CP_TRY(rc, cfg_cluster_id_check(cluster_id));
+    if (action == CFG_ABSENT && !ignore_missing)
+      CP_FAIL(rc, CP_E_NOT_CONFIGURED,
+              "cluster not configured (%s): no slot in %s has this id. Add "
+              "--ignore-missing to accept that",
+              cluster_id, f.path);
+    snprintf(label, sizeof(label), "%s", cluster_id);
+  }
   if (action == CFG_REMOVED)
     CP_TRY(rc, cfg_file_commit(&f, &changed));
-  text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), cluster_id,
+  text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), label,
                       action == CFG_REMOVED ? "from" : "not in", f.path);
   output_result(ctx,
                 output_slot_result(action, changed, cluster_id, NULL, NULL,

@@ -18,6 +18,59 @@ const struct cmd_entry commands[] = {
     {NULL, NULL, NULL},
 };
 
+static const struct cmd_entry *find_command(const char *name)
+{
+  const struct cmd_entry *c;
+
+  for (c = commands; c->name; c++)
+    if (!strcmp(name, c->name))
+      return c;
+  return NULL;
+}
+
+/* Options AWS CLI users type before the command (`configure-pkcs11 --output
+ * json list-clusters`, `--config F add-cluster ...`): with_value says
+ * whether one follows. */
+static int global_option(const char *arg, int *with_value)
+{
+  static const char *const valued[] = {"--config", "--output", "--region",
+                                       "--profile", "--endpoint",
+                                       "--endpoint-url", "--ca-bundle", NULL};
+  static const char *const flags[] = {"--debug", "--quiet", "-q", NULL};
+  size_t i, n = strcspn(arg, "=");
+
+  for (i = 0; valued[i]; i++)
+    if (strlen(valued[i]) == n && !strncmp(arg, valued[i], n)) {
+      *with_value = arg[n] != '=';
+      return 1;
+    }
+  for (i = 0; flags[i]; i++)
+    if (!strcmp(arg, flags[i])) {
+      *with_value = 0;
+      return 1;
+    }
+  return 0;
+}
+
+/* Moves global options given before the command to after it, so the
+ * command's own table checks them: argv[1..k] global options, argv[k+1] a
+ * command. Returns the command, or NULL (argv untouched: the top level). */
+static const struct cmd_entry *hoist_globals(int argc, char **argv)
+{
+  const struct cmd_entry *c;
+  int i = 1, with_value;
+  char *cmd;
+
+  while (i < argc && global_option(argv[i], &with_value))
+    i += 1 + with_value;
+  if (i <= 1 || i >= argc || !(c = find_command(argv[i])))
+    return NULL;
+  cmd = argv[i];
+  memmove(argv + 2, argv + 1, sizeof(*argv) * (size_t)(i - 1));
+  argv[1] = cmd;
+  return c;
+}
+
 int main(int argc, char **argv)
 {
   struct cli_ctx ctx = {0};
@@ -25,15 +78,15 @@ int main(int argc, char **argv)
   enum cp_err rc;
 
   plat_process_init();
-  if (argc > 1 && !strcmp(argv[1], "--version")) {
+  if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
     printf("configure-pkcs11 %s\n", CP_VERSION);
     return 0;
   }
   http_global_init();
-  for (c = commands; argc > 1 && c->name; c++)
-    if (!strcmp(argv[1], c->name))
-      break;
-  if (argc > 1 && c->name) {
+  c = argc > 1 ? find_command(argv[1]) : NULL;
+  if (!c)
+    c = hoist_globals(argc, argv);
+  if (c) {
     ctx.cmd = c->name;
     rc = c->fn(argc - 1, argv + 1, &ctx);
   } else {

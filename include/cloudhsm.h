@@ -40,6 +40,15 @@ CP_MUST_USE enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
                                                 struct cluster_info *out,
                                                 int *found, char **next_token);
 
+/* Parses a saved answer (--from-describe): the whole DescribeClusters
+ * answer, its Clusters list (what --query Clusters prints) or one cluster
+ * object (--query 'Clusters[0]'). Finds cluster_id as
+ * cloudhsm_parse_describe() does; NextToken is not followed. */
+CP_MUST_USE enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
+                                             const char *cluster_id,
+                                             struct cluster_info *out,
+                                             int *found);
+
 /* Calls DescribeClusters (following NextToken) for one cluster. A cluster
  * that does not exist is CP_E_API_NOT_FOUND naming the region. */
 CP_MUST_USE enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,

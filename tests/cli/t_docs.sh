@@ -11,8 +11,12 @@ README="$CP_TESTS/../README.md"
 man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$MAN")
 for cmd in "" add-cluster remove-cluster list-clusters check show-endpoint; do
   expect_code 0 $cmd --help
-  for opt in $(grep -oE '^  (-[a-zA-Z], )?--[a-z0-9-]+' "$OUT" | grep -oE -- '--[a-z0-9-]+$' | sort -u); do
-    if grep -qF -- "$opt" <<<"$man_text"; then ok; else bad "${cmd:-top level}: $opt is in --help but not in the man page"; fi
+  # every option row: "  -q, --quiet" and "      --config <file>"
+  opts=$(grep -oE '^  (-[a-zA-Z], |    )--[a-z0-9-]+' "$OUT" | grep -oE -- '--[a-z0-9-]+$' | sort -u)
+  [ "$(wc -w <<<"$opts")" -ge 5 ] && ok || bad "${cmd:-top level}: --help lists only: $opts"
+  for opt in $opts; do
+    # the whole option, not a longer one it begins (--wait in --wait-x)
+    if grep -qE -- "(^|[^a-z-])${opt}([^a-z-]|$)" <<<"$man_text"; then ok; else bad "${cmd:-top level}: $opt is in --help but not in the man page"; fi
   done
   if [ -n "$cmd" ]; then
     grep -qF -- "$cmd" <<<"$man_text" && ok || bad "the man page lacks the $cmd command"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fuzz_describe.c — the DescribeClusters answer parser. */
+/* fuzz_describe.c — the DescribeClusters answer parser, and the saved-answer
+ * parser (--from-describe: an answer, a list of clusters or one cluster). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (cloudhsm_parse_describe(text, size, "cluster-2ab3cd4ef5g", &ci, &found,
                               &next) == CP_OK && found && !ci.cluster_id)
     abort(); /* found, but without its id */
+  cluster_info_release(&ci);
+  memset(&ci, 0, sizeof(ci));
+  if (cloudhsm_parse_saved(text, size, "cluster-2ab3cd4ef5g", &ci, &found) ==
+          CP_OK && found && !ci.cluster_id)
+    abort();
   cluster_info_release(&ci);
   free(next);
   free(text);
