@@ -47,21 +47,28 @@ static void fill_info(X509 *x, struct cert_info *info)
     info->days_left = days - (secs < 0 && days == 0 ? 1 : 0);
 }
 
-/* Reads a file (up to max bytes) and parses the first PEM certificate in it. */
-static enum cp_err load_first_cert(const char *path, const char *role,
-                                   size_t max, X509 **out)
+/* Every PEM certificate in a file of up to max bytes (a CA file may be a
+ * bundle); none is CP_E_CERT naming the file and its role. */
+static enum cp_err load_certs(const char *path, const char *role, size_t max,
+                              STACK_OF(X509) **out)
 {
-  enum cp_err rc;
+  enum cp_err rc = CP_OK;
   struct cp_buf raw = CP_BUF_INIT;
   BIO *bio = NULL;
+  X509 *x;
 
-  *out = NULL;
+  *out = sk_X509_new_null();
+  if (!*out)
+    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
   CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
-  if (bio)
-    *out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+  while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+    if (!sk_X509_push(*out, x)) {
+      X509_free(x);
+      break;
+    }
   ERR_clear_error();
-  if (!*out)
+  if (sk_X509_num(*out) == 0)
     CP_FAIL(rc, CP_E_CERT,
             "%s is not a PEM certificate (%s): no \"BEGIN CERTIFICATE\" block "
             "could be read. Give the PEM file of the certificate",
@@ -69,6 +76,18 @@ static enum cp_err load_first_cert(const char *path, const char *role,
 out:
   BIO_free(bio);
   cp_buf_release(&raw);
+  return rc;
+}
+
+/* The first certificate of a file of up to max bytes. */
+static enum cp_err load_first_cert(const char *path, const char *role,
+                                   size_t max, X509 **out)
+{
+  STACK_OF(X509) *certs = NULL;
+  enum cp_err rc = load_certs(path, role, max, &certs);
+
+  *out = rc == CP_OK ? sk_X509_shift(certs) : NULL;
+  sk_X509_pop_free(certs, X509_free);
   return rc;
 }
 
@@ -93,37 +112,6 @@ static enum cp_err check_dates(X509 *x, const char *role, const char *path,
   return CP_OK;
 }
 
-/* Every PEM certificate in a file (a CA file may be a bundle). */
-static enum cp_err load_certs(const char *path, const char *role,
-                              STACK_OF(X509) **out)
-{
-  enum cp_err rc = CP_OK;
-  struct cp_buf raw = CP_BUF_INIT;
-  BIO *bio = NULL;
-  X509 *x;
-
-  *out = sk_X509_new_null();
-  if (!*out)
-    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
-  CP_TRY(rc, plat_read_file(path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
-  bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
-  while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
-    if (!sk_X509_push(*out, x)) {
-      X509_free(x);
-      break;
-    }
-  ERR_clear_error();
-  if (sk_X509_num(*out) == 0)
-    CP_FAIL(rc, CP_E_CERT,
-            "%s is not a PEM certificate (%s): no \"BEGIN CERTIFICATE\" block "
-            "could be read. Give the PEM file of the certificate",
-            role, path);
-out:
-  BIO_free(bio);
-  cp_buf_release(&raw);
-  return rc;
-}
-
 static int valid_now(X509 *x)
 {
   return X509_cmp_current_time(X509_get0_notBefore(x)) <= 0 &&
@@ -138,7 +126,7 @@ enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
   int i, n;
 
   memset(info, 0, sizeof(*info));
-  CP_TRY(rc, load_certs(path, "HSM CA certificate", &certs));
+  CP_TRY(rc, load_certs(path, "HSM CA certificate", CERT_MAX_BYTES, &certs));
   /* the one to describe: a CA valid now, else any CA, else the first */
   n = sk_X509_num(certs);
   for (i = 0; i < n && !pick; i++)
@@ -220,7 +208,7 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
   int i, n;
 
   *is_cluster_cert = 0;
-  CP_TRY(rc, load_certs(ca_path, "HSM CA certificate", &certs));
+  CP_TRY(rc, load_certs(ca_path, "HSM CA certificate", CERT_MAX_BYTES, &certs));
   bio = BIO_new_mem_buf(pem, (int)len);
   if (bio)
     leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);

@@ -322,8 +322,8 @@ int plat_file_exists(const char *path)
   return attr != INVALID_FILE_ATTRIBUTES;
 }
 
-/* 1 when the folder's DACL lets Everyone write into it. */
-static int world_writable(const wchar_t *dir)
+/* 1 when the folder's DACL grants Everyone one of the rights in `mask`. */
+static int world_may(const wchar_t *dir, DWORD mask)
 {
   PACL dacl = NULL;
   PSECURITY_DESCRIPTOR sd = NULL;
@@ -347,15 +347,26 @@ static int world_writable(const wchar_t *dir)
           ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE ||
           (ace->Header.AceFlags & INHERIT_ONLY_ACE))
         continue;
-      if (EqualSid((PSID)&ace->SidStart, everyone) &&
-          (ace->Mask & (FILE_ADD_FILE | FILE_WRITE_DATA | GENERIC_WRITE |
-                        GENERIC_ALL)))
+      if (EqualSid((PSID)&ace->SidStart, everyone) && (ace->Mask & mask))
         open = 1;
     }
     FreeSid(everyone);
   }
   LocalFree(sd);
   return open;
+}
+
+/* Everyone may add files to the folder. */
+static int world_writable(const wchar_t *dir)
+{
+  return world_may(dir, FILE_ADD_FILE | FILE_WRITE_DATA | GENERIC_WRITE | GENERIC_ALL);
+}
+
+/* Everyone may delete or rename what others put in the folder: Windows'
+ * counterpart of a world-writable folder without the sticky bit. */
+static int world_may_repoint(const wchar_t *dir)
+{
+  return world_may(dir, FILE_DELETE_CHILD | GENERIC_ALL);
 }
 
 enum cp_err plat_check_dir_safe(const char *dir)
@@ -441,16 +452,18 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
     free(full);
     return rc;
   }
-  /* every folder from the target's up to the root: nobody but
-   * administrators and the owner may write there */
+  /* the target's folder: Everyone may not add files there; every folder
+   * above it: Everyone may not delete or rename in it (as a sticky folder
+   * on POSIX) */
   dir = plat_dirname(target);
-  for (;;) {
+  for (int own = 1;; own = 0) {
     wchar_t *w = wide(dir);
     char *up;
-    int open = world_writable(w);
+    int open = own ? world_writable(w) : world_may_repoint(w);
     free(w);
     if (open) {
-      rc = plat_err_unsafe_link_path(dir, "Everyone may write into it");
+      rc = plat_err_unsafe_link_path(dir, own ? "Everyone may write into it"
+                                              : "Everyone may rename in it");
       break;
     }
     up = plat_dirname(dir);

@@ -88,4 +88,24 @@ case $TARGET in
   windows) expect_stdout 'C:\ProgramData\Amazon\CloudHSM\data\cloudhsm-pkcs11.cfg' ;;
   *) expect_stdout "/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg" ;;
 esac
+# a config linked into place (config management): edited at its target,
+# the link kept; files that are only read are read through links. Windows
+# has no sticky bit: wine shows /tmp (1777) as a folder where Everyone may
+# rename, so there the whole way must avoid /tmp, and a link under /tmp is
+# refused naming it.
+L=$T
+if [ "$TARGET" = windows ]; then
+  L=$(mktemp -d "$HOME/.cp-portable-XXXXXX"); chmod 700 "$L"
+  trap 'rm -rf "$T" "$L"' EXIT
+  mkdir "$T/m"; cp "$CFG" "$T/m/p.cfg"; ln -s "$T/m/p.cfg" "$T/tmp-linked.cfg"
+  expect_code 253 --config "$T/tmp-linked.cfg" --log-level error
+  expect_stderr "(Z:\tmp): Everyone may rename in it"
+fi
+mkdir -p "$L/managed"; cp "$CFG" "$L/managed/p.cfg"
+ln -s "$L/managed/p.cfg" "$L/linked.cfg"
+expect_code 0 --config "$L/linked.cfg" --log-level error
+[ -L "$L/linked.cfg" ] && ok || bad "the config link was replaced by a file"
+CONFIGURE_PKCS11_CONFIG=$L/managed/p.cfg expect_cfg 'd["logging"]["log_level"]' '"error"'
+expect_code 0 list-clusters --config "$L/linked.cfg" --output json
+expect_json 'len(d["clusters"])' '1'
 done_
