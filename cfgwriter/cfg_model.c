@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_json_check.h"
 #include "cp_platform.h"
 
 /* Key orders the original configure tool writes; unknown keys follow. */
@@ -158,6 +159,33 @@ static const char *slot_cluster_id(json_object *slot)
   return NULL;
 }
 
+/* A file of another shape is refused, not rewritten: Client SDK 3's
+ * cloudhsm_client.cfg and cloudhsm_mgmt_util.cfg (top-level client, server,
+ * loadbalance, dualfactor...), or anything with neither clusters nor
+ * cluster. */
+static enum cp_err check_sdk5(json_object *root, const char *path)
+{
+  static const char *const sdk3_keys[] = {"client", "server", "loadbalance",
+                                          "dualfactor", "servers", NULL};
+  size_t i;
+
+  for (i = 0; sdk3_keys[i]; i++)
+    if (json_object_object_get_ex(root, sdk3_keys[i], NULL))
+      return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                     "config file is a Client SDK 3 config (%s): it has a "
+                     "top-level \"%s\". Give --config the SDK 5 file; the "
+                     "PKCS#11 library reads %s",
+                     path, sdk3_keys[i], plat_default_config_path());
+  if (!json_object_object_get_ex(root, "clusters", NULL) &&
+      !json_object_object_get_ex(root, "cluster", NULL))
+    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+                   "config file is not a PKCS#11 config (%s): its top level "
+                   "has neither \"clusters\" nor \"cluster\". Check --config; "
+                   "the PKCS#11 library reads %s",
+                   path, plat_default_config_path());
+  return CP_OK;
+}
+
 static enum cp_err check_shape(json_object *root, const char *path)
 {
   enum cp_err rc;
@@ -169,6 +197,8 @@ static enum cp_err check_shape(json_object *root, const char *path)
   if (json_object_object_get_ex(root, "logging", &v) &&
       !json_object_is_type(v, json_type_object))
     return shape_error(path, "\"logging\"", "must be an object");
+  if ((rc = check_sdk5(root, path)) != CP_OK)
+    return rc;
   if (!json_object_object_get_ex(root, "clusters", &clusters))
     return CP_OK;
   if (!json_object_is_type(clusters, json_type_array))
@@ -219,6 +249,8 @@ enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
                    "config file is not valid JSON (%s): byte %zu is a NUL "
                    "byte. Restore the file from a backup",
                    path, (size_t)((const char *)memchr(text, '\0', len) - text));
+  if ((rc = cfg_json_check(text, len, path)) != CP_OK)
+    return rc;
   tok = json_tokener_new_ex(64);
   if (!tok)
     return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
@@ -234,6 +266,8 @@ enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
                    path, len);
   }
   json_tokener_free(tok);
+  if (jerr == json_tokener_success && !root)
+    return shape_error(path, "the top level", "is null: it must be a JSON object");
   if (jerr != json_tokener_success || !root) {
     json_object_put(root);
     return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
@@ -430,29 +464,45 @@ static json_object *new_servers(const struct cfg_server *s, size_t n)
   return arr;
 }
 
-/* Replaces the servers unless they are the same data already. Existing
- * server objects keep their unknown keys when hostname and port match. */
+/* The object of servers[] with this hostname and port, or NULL. */
+static json_object *find_server(json_object *servers, const char *host,
+                                int port)
+{
+  size_t i;
+
+  for (i = 0; i < json_object_array_length(servers); i++) {
+    json_object *o = json_object_array_get_idx(servers, i), *h, *p;
+    if (json_object_is_type(o, json_type_object) &&
+        json_object_object_get_ex(o, "hostname", &h) &&
+        json_object_is_type(h, json_type_string) &&
+        !strcmp(json_object_get_string(h), host) &&
+        (json_object_object_get_ex(o, "port", &p) ? json_object_get_int(p)
+                                                  : CFG_DEFAULT_PORT) == port)
+      return o;
+  }
+  return NULL;
+}
+
+/* Replaces the servers unless they are the same data already. A server the
+ * slot has already (same hostname and port) keeps its object: its unknown
+ * keys, and an "enable" an admin set (false stays false). */
 static void put_servers(json_object *cluster, const struct cfg_server *s,
                         size_t n)
 {
-  json_object *fresh = new_servers(s, n), *old;
+  json_object *fresh = new_servers(s, n), *old, *o;
   size_t i;
 
   if (json_object_object_get_ex(cluster, "servers", &old) &&
       json_object_is_type(old, json_type_array)) {
-    for (i = 0; i < n && i < json_object_array_length(old); i++) {
-      json_object *o = json_object_array_get_idx(old, i), *h, *p;
-      if (json_object_is_type(o, json_type_object) &&
-          json_object_object_get_ex(o, "hostname", &h) &&
-          !strcmp(json_object_get_string(h), s[i].hostname) &&
-          json_object_object_get_ex(o, "port", &p) &&
-          json_object_get_int(p) == s[i].port) {
-        json_object *keep = NULL;
-        json_object_deep_copy(o, &keep, NULL);
+    for (i = 0; i < n; i++) {
+      if (!(o = find_server(old, s[i].hostname, s[i].port)))
+        continue;
+      json_object *keep = NULL;
+      json_object_deep_copy(o, &keep, NULL);
+      if (!json_object_object_get_ex(keep, "enable", NULL))
         set_ordered(keep, "enable", json_object_new_boolean(s[i].enable),
                     server_order);
-        json_object_array_put_idx(fresh, i, keep);
-      }
+      json_object_array_put_idx(fresh, i, keep);
     }
     if (json_object_equal(old, fresh)) {
       json_object_put(fresh);
@@ -460,6 +510,23 @@ static void put_servers(json_object *cluster, const struct cfg_server *s,
     }
   }
   set_ordered(cluster, "servers", fresh, cluster_order);
+}
+
+size_t cfg_servers_dedupe(struct cfg_server *s, size_t *n)
+{
+  size_t i, j, out = 0, dropped = 0;
+
+  for (i = 0; i < *n; i++) {
+    for (j = 0; j < out; j++)
+      if (!strcmp(s[j].hostname, s[i].hostname) && s[j].port == s[i].port)
+        break;
+    if (j < out)
+      dropped++;
+    else
+      s[out++] = s[i];
+  }
+  *n = out;
+  return dropped;
 }
 
 static void put_string(json_object *obj, const char *key, const char *value,

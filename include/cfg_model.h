@@ -34,6 +34,10 @@ struct cfg_server {
   int enable;
 };
 
+/* Drops repeated servers (same hostname and port), keeping the first of
+ * each, in order; returns how many were dropped. */
+size_t cfg_servers_dedupe(struct cfg_server *s, size_t *n);
+
 /* What an edit did to a slot, as reported to the user. */
 enum cfg_action {
   CFG_ADDED,
@@ -50,7 +54,9 @@ int cfg_cluster_id_valid(const char *id);
 CP_MUST_USE enum cp_err cfg_cluster_id_check(const char *id);
 
 /* Parses text (strict JSON) and checks the shape. On error (CP_E_CONFIG) the
- * detail names path and the byte offset or the member that is wrong. */
+ * detail names path and the byte offset or the member that is wrong. A file
+ * of another shape (Client SDK 3's, or one with neither "clusters" nor
+ * "cluster" at the top) is refused, never rewritten. */
 CP_MUST_USE enum cp_err cfg_model_parse(struct cfg_model *m, const char *text,
                                         size_t len, const char *path);
 /* A new config: no slots and the default logging section. */
