@@ -286,17 +286,16 @@ out:
 static int container_url_allowed(const char *url)
 {
   static const char *const agents[] = {"169.254.170.2", "169.254.170.23",
-                                       "[fd00:ec2::23]"};
-  const char *host;
-  int plain;
-  size_t n = aws_url_host(url, &host, &plain), i;
+                                       "fd00:ec2::23"};
+  struct aws_url u;
+  size_t i;
 
-  if (!host || !n)
+  if (aws_url_parse(url, &u) != 0)
     return 0;
-  if (!plain || aws_host_is_loopback(host, n))
+  if (!u.plain_http || u.loopback)
     return 1;
   for (i = 0; i < sizeof(agents) / sizeof(agents[0]); i++)
-    if (n == strlen(agents[i]) && !strncmp(host, agents[i], n))
+    if (!strcmp(u.host, agents[i]))
       return 1;
   return 0;
 }
@@ -320,8 +319,8 @@ static enum cp_err from_container(struct aws_creds *out, int *tried)
   if (!(rel && *rel) && !container_url_allowed(url))
     CP_FAIL(rc, CP_E_ENVIRONMENT,
             "untrusted container credentials URL (AWS_CONTAINER_CREDENTIALS_FULL_URI "
-            "%s): plain http is allowed only to loopback or the ECS/EKS agent "
-            "addresses. Use https:// or fix the variable",
+            "%.60s): it is not https, loopback or the ECS/EKS agent. Use "
+            "https:// or fix the variable",
             url);
   if (tokfile && *tokfile) {
     CP_TRY(rc, read_token_file(tokfile, 16 * 1024, &ftok));

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 #include <strings.h>
 
 #include "aws_creds.h"
@@ -114,45 +116,80 @@ static int env_true(const char *name)
   return v && !strcasecmp(v, "true");
 }
 
-int aws_host_is_loopback(const char *h, size_t n)
+/* localhost, 127.0.0.0/8, ::1 (and ::ffff:127.x): by the host's value, not
+ * its text ("127.0.0.1.example.com" is a DNS name). */
+static int host_is_loopback(const char *host)
 {
-  return (n == 9 && !strncasecmp(h, "localhost", 9)) ||
-         (n >= 4 && !strncmp(h, "127.", 4)) || (n == 5 && !strncmp(h, "[::1]", 5));
+  unsigned char a[16];
+  int family = plat_ip_bytes(host, a);
+
+  if (!strcasecmp(host, "localhost"))
+    return 1;
+  if (family == 4)
+    return a[0] == 127;
+  if (family == 6) {
+    static const unsigned char one[16] = {[15] = 1};
+    static const unsigned char v4map[12] = {[10] = 0xff, [11] = 0xff};
+    return !memcmp(a, one, 16) || (!memcmp(a, v4map, 12) && a[12] == 127);
+  }
+  return 0;
 }
 
-size_t aws_url_host(const char *url, const char **host, int *plain_http)
+int aws_url_parse(const char *url, struct aws_url *out)
 {
-  *plain_http = 0;
-  if (!strncasecmp(url, "https://", 8)) {
-    *host = url + 8;
-  } else if (!strncasecmp(url, "http://", 7)) {
-    *host = url + 7;
-    *plain_http = 1;
-  } else {
-    *host = NULL;
-    return 0;
+  CURLU *u = curl_url();
+  char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
+  int rc = -1;
+  size_t n;
+
+  memset(out, 0, sizeof(*out));
+  if (!u || strpbrk(url, " \t\r\n") ||
+      curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    goto out;
+  if (strcmp(scheme, "https") && strcmp(scheme, "http"))
+    goto out;
+  /* credentials in a URL are never ours to send */
+  if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+      curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK)
+    goto out;
+  n = strlen(host);
+  if (host[0] == '[' && n > 2 && host[n - 1] == ']') {
+    host[n - 1] = '\0';
+    memmove(host, host + 1, n - 1);
   }
-  return **host == '[' ? strcspn(*host, "]") + (strchr(*host, ']') ? 1 : 0)
-                       : strcspn(*host, ":/?#");
+  if (!*host || strlen(host) >= sizeof(out->host))
+    goto out;
+  snprintf(out->host, sizeof(out->host), "%s", host);
+  out->plain_http = !strcmp(scheme, "http");
+  out->loopback = host_is_loopback(out->host);
+  rc = 0;
+out:
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(user);
+  curl_free(pass);
+  curl_url_cleanup(u);
+  return rc;
 }
 
 static enum cp_err check_url(const char *url, const char *source)
 {
-  const char *host;
-  int plain;
-  size_t hn = aws_url_host(url, &host, &plain);
+  struct aws_url u;
 
-  if (!host)
+  if (strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7))
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it must start with https://. "
                    "Give a URL like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
-  if (hn == 0 || strchr(url, ' ') || strchr(url, '\n'))
+  if (aws_url_parse(url, &u) != 0)
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                   "invalid endpoint (%s %s): it has no host. Give a URL like "
-                   "https://cloudhsmv2.us-east-1.amazonaws.com",
+                   "invalid endpoint (%s %s): it has no host, or a user name, "
+                   "space or other part an endpoint cannot have. Give a URL "
+                   "like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
-  if (plain && !aws_host_is_loopback(host, hn))
+  if (u.plain_http && !u.loopback)
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                    "insecure endpoint (%s %s): plain http is allowed only "
                    "to a loopback address. Use https://",

@@ -7,6 +7,7 @@
 
 #include "aws_creds.h"
 #include "cp_log.h"
+#include "aws_target.h"
 #include "http.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
@@ -64,6 +65,16 @@ enum cp_err imds_get(const char *path, struct cp_buf *out, int *reachable)
   *reachable = 0;
   if (imds_disabled() || imds_unreachable)
     return CP_OK;
+  {
+    struct aws_url u;
+    if (aws_url_parse(imds_base(), &u) != 0)
+      return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                     "invalid instance metadata endpoint "
+                     "(AWS_EC2_METADATA_SERVICE_ENDPOINT %.80s): it is not an "
+                     "http(s) URL with a host and nothing else. Fix or unset "
+                     "the variable",
+                     imds_base());
+  }
   if (!imds_token[0]) {
     rc = fetch_token(reachable);
     if (!*reachable) {

@@ -41,11 +41,17 @@ CP_MUST_USE enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
                                              const char *profile, char **url,
                                              const char **source);
 
-/* The host part of an http(s) URL: returns its length and points *host at
- * it (NULL, 0 when the scheme is neither); *plain_http says which. */
-size_t aws_url_host(const char *url, const char **host, int *plain_http);
-/* localhost, 127.x.x.x or [::1]. */
-int aws_host_is_loopback(const char *host, size_t n);
+/* An http(s) URL as libcurl's URL parser (curl_url) reads it: the one
+ * parser behind every URL check (endpoints, container credentials, instance
+ * metadata), so a check sees the host a request would go to. */
+struct aws_url {
+  char host[256]; /* without brackets: "127.0.0.1", "fd00:ec2::23" */
+  int plain_http; /* http:// */
+  int loopback;   /* localhost, 127.0.0.0/8 or ::1, by value */
+};
+/* 0 on success; -1 when url is not http(s) with a host, or carries a user
+ * name or password, white space, or anything curl refuses. */
+int aws_url_parse(const char *url, struct aws_url *out);
 
 /* The DNS suffix of the region's partition ("amazonaws.com", ...). */
 const char *aws_partition_suffix(const char *region, int dualstack);
