@@ -9,6 +9,10 @@
 #include "cfg_model.h"
 #include "cp_platform.h"
 
+/* How much of a bad value an error echoes: the fix must stay within the
+ * first 200 characters of the line (SSM shows about 235). */
+#define ECHO_MAX 60
+
 static int valid_dns_name(const char *s)
 {
   size_t n = strlen(s), label = 0;
@@ -84,9 +88,9 @@ enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
   out->host[hlen] = '\0';
   if (port && parse_port(port, &out->port))
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                   "invalid port (%s %s): the port must be 1-65535. Give "
+                   "invalid port (%s %.*s%s): the port must be 1-65535. Give "
                    "HOST, HOST:PORT or [IPV6]:PORT",
-                   flag, text);
+                   flag, ECHO_MAX, text, strlen(text) > ECHO_MAX ? "..." : "");
   out->family = plat_ip_family(out->host);
   if (text[0] == '[' && out->family != 6)
     goto bad;
@@ -94,7 +98,7 @@ enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
     return CP_OK;
 bad:
   return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                 "invalid server address (%s %s): not an IPv4 or IPv6 address "
-                 "or host name. Give HOST, HOST:PORT or [IPV6]:PORT",
-                 flag, text);
+                 "invalid server address (%s %.*s%s): not an IPv4 or IPv6 "
+                 "address or host name. Give HOST, HOST:PORT or [IPV6]:PORT",
+                 flag, ECHO_MAX, text, strlen(text) > ECHO_MAX ? "..." : "");
 }

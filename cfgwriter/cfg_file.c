@@ -60,6 +60,12 @@ enum cp_err cfg_file_read(struct cfg_file *f, const char *path)
   return read_and_parse(f, 0);
 }
 
+enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path)
+{
+  f->path = cp_xstrdup(path);
+  return read_and_parse(f, 1);
+}
+
 int cfg_file_changed(const struct cfg_file *f)
 {
   return !f->meta.exists || !cfg_model_equal(&f->model, &f->loaded);

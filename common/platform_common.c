@@ -16,6 +16,12 @@ void plat_note_interrupt(void)
   interrupted = 1;
 }
 
+int plat_ip_family(const char *text)
+{
+  unsigned char buf[16];
+  return plat_ip_bytes(text, buf);
+}
+
 int plat_interrupted(void)
 {
   return interrupted != 0;
@@ -160,7 +166,7 @@ enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied)
     return FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
                 "%s, or use --config to write elsewhere", dir, why,
                 plat_admin_name);
-  return FAIL(CP_E_IO, "cannot create temporary file in %s: %s. Free some "
+  return FAIL(CP_E_IO, "cannot create temporary file (%s): %s. Free some "
               "space or fix permissions", dir, why);
 }
 
@@ -174,6 +180,13 @@ enum cp_err plat_err_flush(const char *path, const char *why)
 {
   return FAIL(CP_E_IO, "cannot flush config to disk (%s): %s. The old file "
               "is unchanged; check the disk and retry", path, why);
+}
+
+enum cp_err plat_err_xattr(const char *path, const char *name, const char *why)
+{
+  return FAIL(CP_E_IO, "cannot keep an extended attribute of the config "
+              "(%s): %s: %s. The old file is unchanged; check the file system "
+              "supports it, or run as %s", path, name, why, plat_admin_name);
 }
 
 enum cp_err plat_err_replace(const char *path, const char *why)

@@ -55,6 +55,7 @@ enum cp_err plat_err_locked(const char *lock_path);
 enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied);
 enum cp_err plat_err_write(const char *path, const char *why);
 enum cp_err plat_err_flush(const char *path, const char *why);
+enum cp_err plat_err_xattr(const char *path, const char *name, const char *why);
 enum cp_err plat_err_replace(const char *path, const char *why);
 enum cp_err plat_err_run(const char *cmd, const char *why);
 enum cp_err plat_err_run_too_much(const char *cmd, size_t max);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <arpa/inet.h>
 
 #include "platform_common.h"
@@ -77,13 +78,11 @@ char *plat_home_dir(void)
   return NULL;
 }
 
-int plat_ip_family(const char *text)
+int plat_ip_bytes(const char *text, unsigned char out[16])
 {
-  unsigned char buf[16];
-
-  if (inet_pton(AF_INET, text, buf) == 1)
+  if (inet_pton(AF_INET, text, out) == 1)
     return 4;
-  if (inet_pton(AF_INET6, text, buf) == 1)
+  if (inet_pton(AF_INET6, text, out) == 1)
     return 6;
   return 0;
 }
@@ -363,10 +362,15 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
 {
   enum cp_err rc;
   int via_link;
-  char *target = resolve_links(path, &via_link, &rc), *dir;
+  char *target, *dir;
   struct stat st;
 
   *out = NULL;
+  /* a folder or a device is no config: said before any lock is made */
+  if (!*path || path[strlen(path) - 1] == '/' ||
+      (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+    return plat_err_not_regular(CP_E_CONFIG, path);
+  target = resolve_links(path, &via_link, &rc);
   if (rc != CP_OK)
     return rc;
   if (!target || !via_link) {
@@ -486,6 +490,30 @@ static int write_all(int fd, const char *p, size_t len)
   return 0;
 }
 
+/* Every extended attribute of the old file onto the new one (POSIX ACLs in
+ * system.posix_acl_access, SELinux labels in security.selinux, user.*), so
+ * the file keeps what an admin set on it. A failure is an error before the
+ * rename: a lost label or ACL is not silent. */
+static enum cp_err copy_xattrs(const char *path, int fd)
+{
+  char names[8192], value[65536], *name;
+  ssize_t n = llistxattr(path, names, sizeof(names)), v;
+  enum cp_err rc = CP_OK;
+
+  if (n < 0)
+    return errno == ENOTSUP || errno == ENOENT
+               ? CP_OK
+               : plat_err_xattr(path, "(list)", strerror(errno));
+  for (name = names; name < names + n; name += strlen(name) + 1) {
+    v = lgetxattr(path, name, value, sizeof(value));
+    if (v < 0 || plat_fault("xattr") || fsetxattr(fd, name, value, (size_t)v, 0) != 0) {
+      rc = plat_err_xattr(path, name, strerror(errno));
+      break;
+    }
+  }
+  return rc;
+}
+
 enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
                               const struct plat_file_meta *old)
 {
@@ -523,6 +551,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
     CP_FAIL(rc, CP_E_IO, "cannot keep the owner of config (%s): %s. The old "
             "file is unchanged", path, strerror(e));
   }
+  if (old && old->exists)
+    CP_TRY(rc, copy_xattrs(path, fd));
   if (plat_fault("fsync") || fsync(fd) != 0) {
     rc = plat_err_flush(path, strerror(errno));
     goto out;

@@ -142,12 +142,11 @@ char *plat_home_dir(void)
   return NULL;
 }
 
-int plat_ip_family(const char *text)
+int plat_ip_bytes(const char *text, unsigned char out[16])
 {
-  unsigned char buf[16];
-  if (InetPtonA(AF_INET, text, buf) == 1)
+  if (InetPtonA(AF_INET, text, out) == 1)
     return 4;
-  if (InetPtonA(AF_INET6, text, buf) == 1)
+  if (InetPtonA(AF_INET6, text, out) == 1)
     return 6;
   return 0;
 }
@@ -437,10 +436,19 @@ static char *resolve_reparse(const char *path)
 
 enum cp_err plat_resolve_config_path(const char *path, char **out)
 {
-  char *full = plat_abs_path(path), *target = resolve_reparse(full), *dir;
+  char *full, *target, *dir;
   enum cp_err rc = CP_OK;
+  wchar_t *wpath = wide(path);
+  DWORD attr = GetFileAttributesW(wpath);
 
+  free(wpath);
   *out = NULL;
+  /* a folder is no config: said before any lock is made */
+  if (!*path || is_sep(path[strlen(path) - 1]) ||
+      (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)))
+    return plat_err_not_regular(CP_E_CONFIG, path);
+  full = plat_abs_path(path);
+  target = resolve_reparse(full);
   if (!target || !_stricmp(target, full)) {
     /* no link or junction on the way */
     free(target);

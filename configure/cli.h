@@ -110,6 +110,12 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc);
   (ctx)->config_path ? " --config " : "",                                      \
       (ctx)->config_path ? (ctx)->config_path : ""
 
+/* A path that goes into the config (--hsm-ca-cert, --log-file, the client
+ * pair): valid UTF-8 (else CP_E_INVALID naming flag), stored absolute in
+ * *abs (caller frees). */
+CP_MUST_USE enum cp_err cli_path_for_config(const char *flag, const char *path,
+                                            char **abs);
+
 /* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
 const char *cli_config_path(const struct cli_ctx *ctx);
 

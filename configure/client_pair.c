@@ -21,10 +21,12 @@ enum cp_err client_pair_check(struct client_pair *p)
                    "--client-key-hsm-tls-file",
                    p->cert ? "--client-cert-hsm-tls-file"
                            : "--client-key-hsm-tls-file");
-  if ((rc = cert_check_client_pair(p->cert, p->key, &ci)) != CP_OK)
+  if ((rc = cert_check_client_pair(p->cert, p->key, &ci)) != CP_OK ||
+      (rc = cli_path_for_config("--client-cert-hsm-tls-file", p->cert,
+                                &p->cert_abs)) != CP_OK ||
+      (rc = cli_path_for_config("--client-key-hsm-tls-file", p->key,
+                                &p->key_abs)) != CP_OK)
     return rc;
-  p->cert_abs = plat_abs_path(p->cert);
-  p->key_abs = plat_abs_path(p->key);
   return CP_OK;
 }
 

@@ -131,6 +131,75 @@ static const struct state_rule *state_rule(const char *state)
   return NULL;
 }
 
+/* The length of s without a closing period, so an AWS sentence ("The
+ * cluster is ready for use.") ends in one period inside our message. */
+static int sentence_len(const char *s)
+{
+  size_t n = s ? strlen(s) : 0;
+
+  while (n && (s[n - 1] == '.' || s[n - 1] == ' '))
+    n--;
+  return (int)n;
+}
+
+/* "hsm2m.medium": [a-z0-9]+(\.[a-z0-9]+)* */
+static int plain_type_name(const char *t)
+{
+  int run = 0;
+
+  for (; *t; t++) {
+    if ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9'))
+      run++;
+    else if (*t == '.' && run)
+      run = 0;
+    else
+      return 0;
+  }
+  return run > 0;
+}
+
+static enum cp_err bad_value(const char *field, const char *value,
+                             const char *why)
+{
+  return cp_fail(CP_E_API, __FILE__, __LINE__,
+                 "invalid value in the cluster's description (%s): \"%.60s%s\" "
+                 "is %s. Check --endpoint points at the CloudHSMv2 API, or the "
+                 "saved answer",
+                 field, value, strlen(value) > 60 ? "..." : "", why);
+}
+
+/* What reaches the file must be what it claims to be: addresses are IP
+ * literals of their family, the type a plain name (a saved answer could
+ * carry a host name or shell text). */
+static enum cp_err check_answer(const struct cluster_source *s)
+{
+  const struct cluster_info *ci = &s->ci;
+  char field[48];
+  size_t i;
+
+  if (ci->cluster_id && strcmp(ci->cluster_id, s->cluster_id))
+    return cp_fail(CP_E_API, __FILE__, __LINE__,
+                   "invalid value in the cluster's description (ClusterId): "
+                   "\"%.60s\" is not the cluster asked for, %s. Check the "
+                   "saved answer",
+                   ci->cluster_id, s->cluster_id);
+  if (ci->hsm_type && *ci->hsm_type && !plain_type_name(ci->hsm_type))
+    return bad_value("HsmType", ci->hsm_type,
+                     "not a plain type name such as hsm2m.medium");
+  for (i = 0; i < ci->nhsms; i++) {
+    const struct hsm_info *h = &ci->hsms[i];
+    if (h->eni_ip && *h->eni_ip && plat_ip_family(h->eni_ip) != 4) {
+      snprintf(field, sizeof(field), "Hsms[%zu].EniIp", i);
+      return bad_value(field, h->eni_ip, "not an IPv4 address");
+    }
+    if (h->eni_ip_v6 && *h->eni_ip_v6 && plat_ip_family(h->eni_ip_v6) != 6) {
+      snprintf(field, sizeof(field), "Hsms[%zu].EniIpV6", i);
+      return bad_value(field, h->eni_ip_v6, "not an IPv6 address");
+    }
+  }
+  return CP_OK;
+}
+
 /* A usable cluster with at least one ACTIVE HSM: its servers. */
 static enum cp_err pick_servers(struct cluster_source *s)
 {
@@ -139,12 +208,16 @@ static enum cp_err pick_servers(struct cluster_source *s)
   const char *family = s->ip_family;
   int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
   size_t i;
+  enum cp_err rc = check_answer(s);
 
+  if (rc != CP_OK)
+    return rc;
   if (!ci->state || (rule && !rule->usable))
     return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
-                   "cluster not ready (%s): it is %s%s%s. %s", s->cluster_id,
+                   "cluster not ready (%s): it is %s%s%.*s. %s", s->cluster_id,
                    ci->state ? ci->state : "in no state",
-                   ci->state_message ? ": " : "",
+                   sentence_len(ci->state_message) ? ": " : "",
+                   sentence_len(ci->state_message),
                    ci->state_message ? ci->state_message : "",
                    rule ? rule->text
                         : "Run again with --wait to wait until it can be reached");
@@ -161,6 +234,9 @@ static enum cp_err pick_servers(struct cluster_source *s)
     if (has6 && (v6 || !has4))
       s->servers[s->nservers++] = (struct cfg_server){h->eni_ip_v6, CFG_DEFAULT_PORT, 1};
   }
+  if (cfg_servers_dedupe(s->servers, &s->nservers))
+    cp_log(CP_LOG_WARN, "cluster %s lists an HSM address more than once: "
+           "each is written once", s->cluster_id);
   if (s->nservers == 0)
     return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                    "no ACTIVE HSM (%s): the cluster has %zu HSM(s), none "
@@ -228,8 +304,12 @@ static enum cp_err read_all_stdin(struct cp_buf *out)
                      "(--cluster-ids)",
                      DESCRIBE_MAX_BYTES);
     cp_buf_add(out, chunk, n);
+    /* a read cut short by Ctrl-C returns what it had with the error set:
+     * stop here, or the next fread would wait again */
+    if (ferror(stdin) || plat_interrupted())
+      break;
   }
-  if (ferror(stdin) && plat_interrupted())
+  if (plat_interrupted())
     return plat_check_interrupt();
   if (ferror(stdin))
     return cp_fail(CP_E_IO, __FILE__, __LINE__,

@@ -144,19 +144,23 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   CP_TRY(rc, slot_options_check(&so));
   if (ca_cert) {
     CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo));
-    ca_abs = plat_abs_path(ca_cert);
+    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &ca_abs));
   }
   if (!so.addrs.n)
     CP_TRY(rc, cluster_source_fetch(&src));
 
-  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
-  CP_TRY(rc, cfg_file_load(&f));
+  if (dry_run) {
+    CP_TRY(rc, cfg_file_snapshot(&f, cli_config_path(ctx)));
+  } else {
+    CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
+    CP_TRY(rc, cfg_file_load(&f));
+  }
   /* the CA of the slot this writes, checked against the cluster's
    * certificate under the lock (a local check: no call is made here) */
   CP_TRY(rc, slot_ca(&f.model, src.cluster_id, ca_abs, &ca_used));
   if (so.addrs.n) {
     servers = so.servers;
-    nservers = (size_t)so.addrs.n;
+    nservers = so.nservers;
     type = hsm_type ? cp_xstrdup(hsm_type) : NULL;
   } else {
     CP_TRY(rc, cluster_source_verify_ca(&src, ca_used));

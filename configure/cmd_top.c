@@ -262,10 +262,10 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
               "(customerCA.crt), or add --cluster-id to check it against the "
               "cluster",
               o.ca_cert, ci.subject);
-    ca_abs = plat_abs_path(o.ca_cert);
+    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", o.ca_cert, &ca_abs));
   }
   if (o.log_file)
-    log_abs = plat_abs_path(o.log_file);
+    CP_TRY(rc, cli_path_for_config("--log-file", o.log_file, &log_abs));
   if (o.src.cluster_id)
     CP_TRY(rc, cluster_source_check(&o.src));
 
@@ -275,7 +275,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   if (o.src.cluster_id)
     CP_TRY(rc, apply_cluster_id(&f.model, &o, slot, ca_abs));
   if (o.slot.addrs.n)
-    cfg_model_set_servers(&f.model, slot, o.slot.servers, (size_t)o.slot.addrs.n);
+    cfg_model_set_servers(&f.model, slot, o.slot.servers, o.slot.nservers);
   if (ca_abs)
     cfg_model_set_cluster_string(&f.model, slot, "hsm_ca_file", ca_abs);
   if (o.pair.cert_abs) {

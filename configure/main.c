@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* main.c — configure-pkcs11: dispatch to a subcommand, report its result. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,22 @@ static const struct cmd_entry *hoist_globals(int argc, char **argv)
   return c;
 }
 
+/* As coreutils' close_stdout: output that could not be written (a full
+ * disk, a closed pipe) is an error, not a silent success. */
+static int close_stdout(int status)
+{
+  int failed = fflush(stdout) != 0 || ferror(stdout);
+
+  if (fclose(stdout) != 0)
+    failed = 1;
+  if (!failed)
+    return status;
+  fprintf(stderr, "configure-pkcs11: error: cannot write the output "
+          "(stdout): %s. Check where stdout goes (a full disk, a closed "
+          "pipe)\n", strerror(errno ? errno : EIO));
+  return status ? status : 255;
+}
+
 int main(int argc, char **argv)
 {
   struct cli_ctx ctx = {0};
@@ -80,7 +97,7 @@ int main(int argc, char **argv)
   plat_process_init();
   if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
     printf("configure-pkcs11 %s\n", CP_VERSION);
-    return 0;
+    return close_stdout(0);
   }
   http_global_init();
   c = argc > 1 ? find_command(argv[1]) : NULL;
@@ -93,5 +110,5 @@ int main(int argc, char **argv)
     rc = cmd_top(argc, argv, &ctx);
   }
   http_global_cleanup();
-  return cli_report(&ctx, rc);
+  return close_stdout(cli_report(&ctx, rc));
 }

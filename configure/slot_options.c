@@ -31,6 +31,13 @@ enum cp_err slot_options_check(struct slot_options *o)
     o->servers[i].port = o->addr_store[i].port;
     o->servers[i].enable = 1;
   }
+  {
+    size_t n = (size_t)o->addrs.n;
+    if (cfg_servers_dedupe(o->servers, &n))
+      cp_log(CP_LOG_WARN, "-a names an address more than once: each is "
+             "written once");
+    o->nservers = n;
+  }
 out:
   return rc;
 }

@@ -18,9 +18,10 @@ struct slot_options {
   const char *retry_mode;
   /* after slot_options_check(): the servers of -a; owned */
   struct cfg_server *servers;
+  size_t nservers;         /* repeated addresses dropped */
   struct addr *addr_store; /* what servers[].hostname points into */
 };
-#define SLOT_OPTIONS_INIT {{NULL, 0, NULL}, -1, -1, -1, -1, NULL, NULL, NULL}
+#define SLOT_OPTIONS_INIT {{NULL, 0, NULL}, -1, -1, -1, -1, NULL, NULL, 0, NULL}
 
 extern const char *const slot_retry_modes[];
 
@@ -53,7 +54,8 @@ extern const char *const slot_retry_modes[];
 /* 1 when any cluster.options row was given (not -a). */
 int slot_options_any(const struct slot_options *o);
 
-/* Parses -a into o->servers (CP_E_INVALID naming the bad address). */
+/* Parses -a into o->servers (CP_E_INVALID naming the bad address); a
+ * repeated address is kept once, with a warning. */
 CP_MUST_USE enum cp_err slot_options_check(struct slot_options *o);
 
 /* Sets the given cluster.options members on slot `slot` (-1: every slot). */

@@ -46,6 +46,11 @@ CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f);
 /* Reads without a lock (list-clusters, check), following links: never
  * writes. A missing file is CP_E_IO naming it. */
 CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path);
+/* Reads like cfg_file_load() (a missing file loads the default model) but
+ * takes no lock and makes no file: for --dry-run, which writes nothing, so
+ * a user who cannot write the config still sees the change. Never commit
+ * after it. */
+CP_MUST_USE enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path);
 /* 1 when the model differs from what was loaded (or the file is new). */
 int cfg_file_changed(const struct cfg_file *f);
 /* Renders the new text into f->text (for --dry-run diffs against

@@ -71,7 +71,9 @@ void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
 
 /* Atomically replaces path with data: a temporary file beside it (O_EXCL,
  * never a symlink), written, flushed, mode and owner taken from `old` (0644
- * for a new file), fsync'd, renamed over path, folder fsync'd. On any failure
+ * for a new file), every extended attribute of the old file copied (POSIX
+ * ACLs, SELinux labels, user.*; Windows keeps ACLs through ReplaceFileW),
+ * fsync'd, renamed over path, folder fsync'd. On any failure
  * the temporary file is removed and path is untouched. */
 CP_MUST_USE enum cp_err plat_replace_file(const char *path, const void *data,
                                           size_t len,
@@ -90,6 +92,8 @@ char *plat_dirname(const char *path);
 
 /* 4 or 6 when text is a valid IPv4 / IPv6 address (inet_pton), else 0. */
 int plat_ip_family(const char *text);
+/* The same, with the address's bytes in out (4 or 16 of them). */
+int plat_ip_bytes(const char *text, unsigned char out[16]);
 
 /* Runs a shell command (credential_process), capturing up to max bytes of
  * its stdout; *status is its exit status. Its stderr is discarded: a helper
@@ -113,7 +117,7 @@ int plat_interrupted(void);
 CP_MUST_USE enum cp_err plat_check_interrupt(void);
 
 /* Fault injection for tests: when the environment variable
- * CONFIGURE_PKCS11_FAULT names a step (write, fsync, rename, dirsync) and the
+ * CONFIGURE_PKCS11_FAULT names a step (write, xattr, fsync, rename, dirsync) and the
  * binary was built with CP_TESTING, that step fails with EIO. */
 int plat_fault(const char *step);
 

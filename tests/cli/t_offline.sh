@@ -197,4 +197,40 @@ expect_stdout "configure-pkcs11 "
 expect_code 0 --help
 expect_stdout "--disable-key-availability-check"
 expect_stdout "exit status: 0 success"
+# what an admin set stays set: a server disabled by hand stays disabled
+# when a run keeps its address; a repeated address is written once
+expect_code 0 --config "$T/en.cfg" -a 10.0.1.12 10.0.2.7
+python3 - "$T/en.cfg" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["clusters"][0]["cluster"]["servers"][1]["enable"] = False
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+expect_code 0 --config "$T/en.cfg" -a 10.0.2.7 10.0.1.12 10.0.3.3 10.0.2.7
+expect_stderr "-a names an address more than once: each is written once"
+CONFIGURE_PKCS11_CONFIG=$T/en.cfg expect_cfg '[(s["hostname"], s["enable"]) for s in d["clusters"][0]["cluster"]["servers"]]' \
+  '[["10.0.2.7", false], ["10.0.1.12", true], ["10.0.3.3", true]]'
+
+# output that cannot be written is an error (as coreutils' close_stdout):
+# a full disk, a closed pipe; one line on stderr, exit 255
+"$CP_BIN" list-clusters --config "$T/en.cfg" > /dev/full 2>"$ERR"; RC=$?
+[ "$RC" = 255 ] && ok || bad "stdout to /dev/full: exit $RC, wanted 255"
+check_error_format
+expect_stderr "cannot write the output (stdout): No space left on device"
+"$CP_BIN" --version > /dev/full 2>"$ERR"; RC=$?
+[ "$RC" = 255 ] && ok || bad "--version to /dev/full: exit $RC, wanted 255"
+{ sleep 0.3; "$CP_BIN" list-clusters --config "$T/en.cfg" 2>"$ERR"; echo $? > "$T/pipe.rc"; } | true
+[ "$(cat "$T/pipe.rc")" = 255 ] && ok || bad "stdout to a closed pipe: exit $(cat "$T/pipe.rc"), wanted 255"
+expect_stderr "cannot write the output (stdout): Broken pipe"
+
+# errors in JSON say nothing changed, beside the error object (Ansible's
+# changed_when reads it)
+expect_code 252 --config "$T/en.cfg" -a 10.0.0.256 --output json
+expect_json 'd["changed"], d["error"]["exit_status"]' '[false, 252]'
+# the usage line names every command
+expect_code 0 --help
+expect_stdout "commands: add-cluster, remove-cluster, list-clusters, check, show-endpoint, help"
+# a very long bad value is cut in the message, so the fix still comes first
+expect_code 252 --config "$T/en.cfg" -a "$(printf 'x%.0s' $(seq 300))!"
+expect_stderr "invalid server address (-a xxxxxxxxxx"
 done_
