@@ -81,7 +81,7 @@ int plat_read_capped(FILE *f, size_t max, struct cp_buf *out)
   size_t n;
   int over = 0;
 
-  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+  while (!plat_interrupted() && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
     if (out->len + n > max || cp_buf_add(out, chunk, n))
       over = 1;
   return over;

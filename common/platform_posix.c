@@ -99,6 +99,8 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
     return plat_err_run(cmd, strerror(errno));
   over = plat_read_capped(f, max, out);
   st = pclose(f);
+  if (plat_interrupted()) /* Ctrl-C reaches the helper too: 130, not its failure */
+    return plat_check_interrupt();
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   if (over)
     return plat_err_run_too_much(cmd, max);

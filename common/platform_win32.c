@@ -191,6 +191,8 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
     return plat_err_run(cmd, strerror(errno));
   over = plat_read_capped(f, max, out);
   *status = _pclose(f);
+  if (plat_interrupted())
+    return plat_check_interrupt();
   if (over)
     return plat_err_run_too_much(cmd, max);
   return CP_OK;

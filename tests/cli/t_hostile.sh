@@ -140,6 +140,20 @@ for sig in INT TERM; do
   [ "$RC" = 130 ] && ok || bad "SIG$sig while reading stdin: exit $RC, wanted 130: $(cat "$ERR")"
   check_error_format
 done
+# Ctrl-C while a credential_process runs: a terminal sends it to the whole
+# process group, helper included; the result is 130, not the helper's failure
+if command -v setsid >/dev/null; then
+  printf '[profile slow]\ncredential_process = sleep 30\n' > "$AWS_CONFIG_FILE"
+  setsid "$CP_BIN" add-cluster --config "$D" --cluster-id "$id1" --profile slow --region us-east-1 \
+    --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" >"$OUT" 2>"$ERR" &
+  pid=$!; sleep 0.5
+  start=$(date +%s)
+  kill -INT -- -$pid; wait $pid; RC=$?
+  [ "$RC" = 130 ] && ok || bad "Ctrl-C during credential_process: exit $RC, wanted 130: $(cat "$ERR")"
+  [ $(( $(date +%s) - start )) -lt 10 ] && ok || bad "Ctrl-C during credential_process took $(( $(date +%s) - start )) s"
+  check_error_format
+  rm -f "$AWS_CONFIG_FILE"
+fi
 
 # a full disk: a tmpfs of 256 KiB, a 100 KiB config, the rest filled; the
 # bigger new version cannot be written: 253, the old file intact, no temp
