@@ -294,45 +294,64 @@ enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
 
 /* ---- printing ---------------------------------------------------------- */
 
-static int print_empty(json_object *jso, struct printbuf *pb, int level,
-                       int flags)
+#define PLAIN (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static void indent(struct cp_buf *out, int level)
 {
-  (void)level;
-  (void)flags;
-  printbuf_memappend(pb, json_object_is_type(jso, json_type_array) ? "[]" : "{}",
-                     2);
-  return 0;
+  int i;
+  for (i = 0; i < level; i++)
+    cp_buf_puts(out, "  ");
 }
 
-/* json-c prints an empty container across two lines; print [] and {}. */
-static void mark_empty(json_object *o)
+/* The form the original tool writes: two spaces a level, "key": value, and
+ * [] or {} when empty. Only containers are laid out here (json-c's public
+ * API has no hook for that); scalars and keys are printed by json-c, so
+ * strings are escaped as it escapes them and real numbers keep the text
+ * they were read with. */
+static void print_value(json_object *v, int level, struct cp_buf *out)
 {
   size_t i, n;
+  int first = 1;
 
-  if (json_object_is_type(o, json_type_array)) {
-    n = json_object_array_length(o);
-    json_object_set_serializer(o, n ? NULL : print_empty, NULL, NULL);
-    for (i = 0; i < n; i++)
-      mark_empty(json_object_array_get_idx(o, i));
-  } else if (json_object_is_type(o, json_type_object)) {
-    json_object_set_serializer(o, json_object_object_length(o) ? NULL
-                                                                : print_empty,
-                               NULL, NULL);
-    json_object_object_foreach(o, k, v)
+  if (json_object_is_type(v, json_type_object) && json_object_object_length(v)) {
+    cp_buf_puts(out, "{\n");
+    json_object_object_foreach(v, k, val)
     {
-      (void)k;
-      mark_empty(v);
+      json_object *key = json_object_new_string(k);
+      cp_buf_puts(out, first ? "" : ",\n");
+      first = 0;
+      indent(out, level + 1);
+      cp_buf_puts(out, json_object_to_json_string_ext(key, PLAIN));
+      cp_buf_puts(out, ": ");
+      json_object_put(key);
+      print_value(val, level + 1, out);
     }
+    cp_buf_addc(out, '\n');
+    indent(out, level);
+    cp_buf_addc(out, '}');
+  } else if (json_object_is_type(v, json_type_array) &&
+             (n = json_object_array_length(v)) > 0) {
+    cp_buf_puts(out, "[\n");
+    for (i = 0; i < n; i++) {
+      cp_buf_puts(out, i ? ",\n" : "");
+      indent(out, level + 1);
+      print_value(json_object_array_get_idx(v, i), level + 1, out);
+    }
+    cp_buf_addc(out, '\n');
+    indent(out, level);
+    cp_buf_addc(out, ']');
+  } else if (json_object_is_type(v, json_type_object)) {
+    cp_buf_puts(out, "{}");
+  } else if (json_object_is_type(v, json_type_array)) {
+    cp_buf_puts(out, "[]");
+  } else {
+    cp_buf_puts(out, json_object_to_json_string_ext(v, PLAIN));
   }
 }
 
 void cfg_model_serialize(const struct cfg_model *m, struct cp_buf *out)
 {
-  mark_empty(m->root);
-  cp_buf_puts(out, json_object_to_json_string_ext(
-                       m->root, JSON_C_TO_STRING_PRETTY |
-                                    JSON_C_TO_STRING_SPACED |
-                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+  print_value(m->root, 0, out);
   cp_buf_addc(out, '\n');
 }
 

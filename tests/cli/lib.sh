@@ -3,7 +3,7 @@
 # status, stdout, stderr and files. Each t_*.sh sources this and calls `done_`.
 set -u
 : "${CP_BIN:?set CP_BIN to the configure-pkcs11 binary}"
-: "${CP_SHARED:=$(cd "$(dirname "$0")/../../../shared" && pwd)}"
+: "${CP_DATA:=$(cd "$(dirname "$0")/../data" && pwd)}"
 : "${CP_TESTS:=$(cd "$(dirname "$0")/.." && pwd)}"
 T=$(mktemp -d /tmp/cp-cli-XXXXXX)
 chmod 700 "$T"
@@ -85,6 +85,15 @@ make_leaf() {
     -keyout "$T/$1.key" -out "$T/$1.csr" 2>/dev/null
   openssl x509 -req -in "$T/$1.csr" -CA "$T/$2.crt" -CAkey "$T/$2.key" -CAcreateserial \
     -days 365 -out "$T/$1.crt" 2>/dev/null
+}
+
+# faults_available: true when the binary was built with CP_TESTING, so
+# CONFIGURE_PKCS11_FAULT can fail a step (a packager's build cannot)
+faults_available() {
+  local f="$T/.fault-probe.cfg" rc
+  CONFIGURE_PKCS11_FAULT=rename "$CP_BIN" --config "$f" --log-level info >/dev/null 2>&1; rc=$?
+  rm -f "$f" "$f.lock"
+  [ "$rc" != 0 ]
 }
 
 done_() {

@@ -42,7 +42,7 @@ expect_file_same "$T/hand.cfg" "$T/hand.orig"
 
 # ---- top-level --cluster-id: the single-cluster bootstrap ----
 S="$T/single.cfg"
-cp "$CP_SHARED/real-configs/single-server.cfg" "$S"
+cp "$CP_DATA/real-configs/single-server.cfg" "$S"
 cp "$S" "$T/single.orig"
 expect_code 0 --config "$S" --cluster-id cluster-2ab3cd4ef5g $A --output json
 expect_json 'd["action"], d["changed"], d["cluster_id"]' '["updated", true, "cluster-2ab3cd4ef5g"]'
@@ -88,10 +88,10 @@ CONFIGURE_PKCS11_CONFIG=$T/new.cfg expect_cfg '[s["hostname"] for s in d["cluste
 # the first add-cluster on a user's single-cluster file: multi-slot form,
 # the user's slot kept first and unchanged
 U="$T/user.cfg"
-cp "$CP_SHARED/real-configs/single-server.cfg" "$U"
+cp "$CP_DATA/real-configs/single-server.cfg" "$U"
 expect_code 0 add-cluster --config "$U" --cluster-id cluster-6hij7klm2no $A --output json
 expect_json 'd["action"]' '"added"'
-python3 - "$CP_SHARED/real-configs/single-server.cfg" "$U" <<'PY' && ok || bad "the user's slot was not kept first and unchanged"
+python3 - "$CP_DATA/real-configs/single-server.cfg" "$U" <<'PY' && ok || bad "the user's slot was not kept first and unchanged"
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
 assert len(b["clusters"]) == 2

@@ -100,11 +100,15 @@ else
   echo "skipped: POSIX ACL (no setfacl, or the file system has no ACLs)"
 fi
 # an attribute that cannot be copied stops the write before the rename
-cp "$X" "$T/xattr.before"
-CONFIGURE_PKCS11_FAULT=xattr expect_code 253 --config "$X" --log-level error
-expect_stderr "cannot keep an extended attribute of the config ($X)"
-expect_file_same "$X" "$T/xattr.before"
-expect_no_temp "$X"
+if faults_available; then
+  cp "$X" "$T/xattr.before"
+  CONFIGURE_PKCS11_FAULT=xattr expect_code 253 --config "$X" --log-level error
+  expect_stderr "cannot keep an extended attribute of the config ($X)"
+  expect_file_same "$X" "$T/xattr.before"
+  expect_no_temp "$X"
+else
+  echo "skipped: an injected xattr failure (the binary has no CP_TESTING fault hooks)"
+fi
 echo "extended attributes: $xattrs kinds kept across a rewrite"
 
 # --dry-run reads a snapshot: it needs no write access and leaves no lock

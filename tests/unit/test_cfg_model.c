@@ -44,7 +44,7 @@ static void test_original_file_round_trips(void **state)
   struct cfg_server s;
   (void)state;
 
-  text = slurp(SHARED_DIR "/real-configs/written-by-configure-pkcs11.cfg", &len);
+  text = slurp(TEST_DATA_DIR "/real-configs/written-by-configure-pkcs11.cfg", &len);
   assert_int_equal(cfg_model_parse(&m, text, len, "x"), CP_OK);
   out = print(&m);
   assert_string_equal(out, text);
@@ -71,7 +71,7 @@ static void test_single_server_file(void **state)
   struct cfg_slot_view v;
   (void)state;
 
-  text = slurp(SHARED_DIR "/real-configs/single-server.cfg", &len);
+  text = slurp(TEST_DATA_DIR "/real-configs/single-server.cfg", &len);
   assert_int_equal(cfg_model_parse(&m, text, len, "x"), CP_OK);
   out = print(&m);
   assert_string_equal(out, text);
@@ -261,7 +261,7 @@ static void test_single_to_multi(void **state)
 {
   struct cfg_model m = CFG_MODEL_INIT;
   size_t len;
-  char *text = slurp(SHARED_DIR "/real-configs/single-server.cfg", &len);
+  char *text = slurp(TEST_DATA_DIR "/real-configs/single-server.cfg", &len);
   struct cfg_server s1[] = {{"10.9.9.9", 2223, 1}};
   struct cfg_slot_spec a = {"cluster-aaaaaaaaaaa", NULL, NULL, NULL, NULL, s1, 1};
   struct cfg_slot_view v;
