@@ -80,19 +80,6 @@ static enum cp_err from_env(struct aws_creds *out)
 /* ---- STS --------------------------------------------------------------- */
 
 /* The text of <tag>…</tag> in an STS XML answer; caller frees. */
-static char *xml_text(const char *xml, const char *tag)
-{
-  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
-  const char *a = strstr(xml, open), *b;
-  char *out = NULL;
-
-  if (a && (b = strstr(a, close)))
-    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
-  free(open);
-  free(close);
-  return out;
-}
-
 static void form_add(struct cp_buf *b, const char *k, const char *v)
 {
   cp_buf_printf(b, "%s%s=", b->len ? "&" : "", k);
@@ -141,8 +128,8 @@ static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
   rq.ca_bundle = getenv("AWS_CA_BUNDLE");
   CP_TRY(rc, http_perform(&rq, &rs));
   if (rs.status != 200) {
-    char *code = xml_text(cp_buf_str(&rs.body), "Code");
-    char *msg = xml_text(cp_buf_str(&rs.body), "Message");
+    char *code = http_xml_text(cp_buf_str(&rs.body), "Code");
+    char *msg = http_xml_text(cp_buf_str(&rs.body), "Message");
     rc = cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                  "cannot assume role (%s): STS said %s: %s. Check the role's "
                  "trust policy and the %s",
@@ -152,9 +139,9 @@ static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
     free(msg);
     goto out;
   }
-  id = xml_text(cp_buf_str(&rs.body), "AccessKeyId");
-  sk = xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
-  tok = xml_text(cp_buf_str(&rs.body), "SessionToken");
+  id = http_xml_text(cp_buf_str(&rs.body), "AccessKeyId");
+  sk = http_xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
+  tok = http_xml_text(cp_buf_str(&rs.body), "SessionToken");
   if (!id || !sk)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "cannot assume role (%s): the STS answer has no credentials. "
@@ -300,7 +287,7 @@ static int container_url_allowed(const char *url)
   return 0;
 }
 
-static enum cp_err from_container(struct aws_creds *out, int *tried)
+static enum cp_err from_container(struct aws_creds *out)
 {
   const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -312,9 +299,8 @@ static enum cp_err from_container(struct aws_creds *out, int *tried)
   char *url;
   enum cp_err rc;
 
-  *tried = (rel && *rel) || (full && *full);
-  if (!*tried)
-    return CP_OK;
+  if (!(rel && *rel) && !(full && *full))
+    return CP_OK; /* not in a container */
   url = rel && *rel ? cp_xasprintf("http://169.254.170.2%s", rel) : cp_xstrdup(full);
   if (!(rel && *rel) && !container_url_allowed(url))
     CP_FAIL(rc, CP_E_ENVIRONMENT,
@@ -380,7 +366,6 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
 {
   const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
   const char *role = getenv("AWS_ROLE_ARN");
-  int tried_container = 0;
   enum cp_err rc;
 
   CP_TRY(rc, from_env(out));
@@ -402,7 +387,7 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
                             getenv("AWS_ROLE_SESSION_NAME"), "web identity", out));
     goto found;
   }
-  CP_TRY(rc, from_container(out, &tried_container));
+  CP_TRY(rc, from_container(out));
   if (out->access_key_id)
     goto found;
   CP_TRY(rc, from_imds(out));

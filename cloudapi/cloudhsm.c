@@ -198,12 +198,12 @@ static void parse_error(const struct http_resp *rs, struct api_error *e)
             json_object_object_get_ex(o, "code", &v)))
     type = json_object_get_string(v);
   if (!o && !*type) { /* some front ends answer auth failures in XML */
-    const char *a = strstr(cp_buf_str(&rs->body), "<Code>"), *b;
-    if (a && (b = strstr(a, "</Code>")))
-      snprintf(e->code, sizeof(e->code), "%.*s", (int)(b - a - 6), a + 6);
-    a = strstr(cp_buf_str(&rs->body), "<Message>");
-    if (a && (b = strstr(a, "</Message>")))
-      snprintf(e->message, sizeof(e->message), "%.*s", (int)(b - a - 9), a + 9);
+    char *code = http_xml_text(cp_buf_str(&rs->body), "Code");
+    char *msg = http_xml_text(cp_buf_str(&rs->body), "Message");
+    snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
+    snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
+    free(code);
+    free(msg);
     return;
   }
   hash = strrchr(type, '#');

@@ -176,3 +176,16 @@ long long http_date_parse(const char *date)
   time_t t = date && *date ? curl_getdate(date, NULL) : (time_t)-1;
   return (long long)t;
 }
+
+char *http_xml_text(const char *xml, const char *tag)
+{
+  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
+  const char *a = strstr(xml, open), *b;
+  char *out = NULL;
+
+  if (a && (b = strstr(a, close)))
+    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
+  free(open);
+  free(close);
+  return out;
+}

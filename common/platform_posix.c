@@ -21,7 +21,6 @@
 
 #include "platform_common.h"
 
-#define TEMP_INFIX PLAT_TEMP_INFIX
 
 const char plat_admin_name[] = "root";
 
@@ -521,7 +520,7 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
 {
   enum cp_err rc = CP_OK;
   char *dir = plat_dirname(path);
-  char *tmp = cp_xasprintf("%s" TEMP_INFIX "XXXXXX", path);
+  char *tmp = cp_xasprintf("%s" PLAT_TEMP_INFIX "XXXXXX", path);
   int fd = mkostemp(tmp, O_CLOEXEC);
   int e;
 
@@ -605,7 +604,7 @@ int plat_remove_stale_temps(const char *path)
   int removed = 0;
 
   base = base ? base + 1 : path;
-  prefix = cp_xasprintf("%s" TEMP_INFIX, base);
+  prefix = cp_xasprintf("%s" PLAT_TEMP_INFIX, base);
   plen = strlen(prefix);
   d = opendir(dir);
   if (d) {

@@ -17,7 +17,6 @@
 
 #include "platform_common.h"
 
-#define TEMP_INFIX PLAT_TEMP_INFIX
 
 const char plat_admin_name[] = "an administrator";
 
@@ -572,7 +571,7 @@ static HANDLE create_temp(const char *path, char **tmp, DWORD *err)
     for (i = 0; i < 6; i++, seed /= 36)
       suffix[i] = digits[seed % 36];
     suffix[6] = '\0';
-    *tmp = cp_xasprintf("%s" TEMP_INFIX "%s", path, suffix);
+    *tmp = cp_xasprintf("%s" PLAT_TEMP_INFIX "%s", path, suffix);
     w = wide(*tmp);
     h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_NEW,
                     FILE_ATTRIBUTE_NORMAL, NULL);
@@ -651,7 +650,7 @@ out:
 
 int plat_remove_stale_temps(const char *path)
 {
-  char *pattern = cp_xasprintf("%s" TEMP_INFIX "??????", path);
+  char *pattern = cp_xasprintf("%s" PLAT_TEMP_INFIX "??????", path);
   char *dir = plat_dirname(path);
   wchar_t *w = wide(pattern);
   WIN32_FIND_DATAW fd;

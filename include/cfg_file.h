@@ -11,7 +11,9 @@
  *   out: cfg_file_release(&f);                     always; drops the lock
  *
  * Contract: when any call fails, the config on disk is byte for byte what it
- * was. A config that does not parse is never overwritten. commit() writes
+ * was, with one exception: commit() failing to fsync the folder after the
+ * rename (CP_E_IO "config written but its folder could not be synced"),
+ * when the file is the new one. A config that does not parse is never overwritten. commit() writes
  * nothing (the file keeps its mtime) when the model holds the same data as
  * the file did. */
 #ifndef CFG_FILE_H

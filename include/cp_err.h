@@ -4,7 +4,8 @@
  * Library functions return an enum cp_err. On failure they record one line
  * of detail with CP_FAIL (what, subject, why, fix); the front end prints it
  * and exits with cp_err_status(). Nothing below configure/ prints errors.
- * Codes are never renumbered: add new ones at the end of their group. */
+ * The stable interface is each code's name (the JSON "code") and its exit
+ * status; the enum values are internal and may change between versions. */
 #ifndef CP_ERR_H
 #define CP_ERR_H
 

@@ -17,7 +17,7 @@ void cp_log(enum cp_log_level level, const char *fmt, ...) CP_PRINTF(2, 3);
 int cp_log_enabled(enum cp_log_level level); /* 1 when a hook would see it */
 void cp_log_set_min(enum cp_log_level level);
 
-/* "AKIDEXAMPLE" -> "AKID…MPLE"-style: first 4 characters, then "****". The
+/* "AKIDEXAMPLE" -> "AKID****": the first 4 characters, then "****". The
  * result is in a static buffer, valid until the next call. */
 const char *cp_log_redact_key(const char *access_key_id);
 

@@ -73,8 +73,10 @@ void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
  * never a symlink), written, flushed, mode and owner taken from `old` (0644
  * for a new file), every extended attribute of the old file copied (POSIX
  * ACLs, SELinux labels, user.*; Windows keeps ACLs through ReplaceFileW),
- * fsync'd, renamed over path, folder fsync'd. On any failure
- * the temporary file is removed and path is untouched. */
+ * fsync'd, renamed over path, folder fsync'd. On a failure up to the
+ * rename the temporary file is removed and path is untouched; a failure to
+ * fsync the folder comes after the rename: path is the new file, and
+ * CP_E_IO says its durability is in doubt. */
 CP_MUST_USE enum cp_err plat_replace_file(const char *path, const void *data,
                                           size_t len,
                                           const struct plat_file_meta *old);

@@ -46,4 +46,8 @@ long long http_date_parse(const char *date);
 void http_global_init(void);
 void http_global_cleanup(void);
 
+/* The text of the first <tag>...</tag> in an XML answer (STS, or an error
+ * page some front ends send), or NULL. Caller frees. */
+char *http_xml_text(const char *xml, const char *tag);
+
 #endif

@@ -9,7 +9,11 @@ MAN="$CP_TESTS/../docs/configure-pkcs11.1"
 README="$CP_TESTS/../README.md"
 # the man page with its roff escapes undone
 man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$MAN")
-for cmd in "" add-cluster remove-cluster list-clusters check show-endpoint; do
+# the commands, as the top-level usage line names them (help has no options)
+expect_code 0 --help
+commands=$(sed -n 's/.*(commands: \(.*\)).*/\1/p' "$OUT" | tr -d ',')
+[ "$(wc -w <<<"$commands")" -ge 6 ] && ok || bad "the usage line names too few commands: $commands"
+for cmd in "" ${commands/help/}; do
   expect_code 0 $cmd --help
   # every option row: "  -q, --quiet" and "      --config <file>"
   opts=$(grep -oE '^  (-[a-zA-Z], |    )--[a-z0-9-]+' "$OUT" | grep -oE -- '--[a-z0-9-]+$' | sort -u)

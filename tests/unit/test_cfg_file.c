@@ -163,6 +163,30 @@ static void test_fault_injection(void **state)
 #endif
 }
 
+/* The folder fsync comes after the rename: its failure leaves the new file
+ * in place and says so (the one exception to "the old file stays"). */
+static void test_folder_sync_failure(void **state)
+{
+#ifdef CP_TESTING
+  int changed;
+  char *text;
+  (void)state;
+
+  write_file(cfg, original, 0644);
+  setenv("CONFIGURE_PKCS11_FAULT", "dirsync", 1);
+  assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_IO);
+  unsetenv("CONFIGURE_PKCS11_FAULT");
+  assert_non_null(strstr(cp_err_detail(), "config written but its folder could not be synced"));
+  text = read_all(cfg);
+  assert_non_null(strstr(text, "cluster-ccccccccccc"));
+  free(text);
+  assert_int_equal(stray_files(), 0);
+#else
+  (void)state;
+  skip();
+#endif
+}
+
 static void test_unsafe_folder_refused(void **state)
 {
   int changed;
@@ -305,6 +329,7 @@ int main(void)
       cmocka_unit_test(test_malformed_config_never_overwritten),
       cmocka_unit_test(test_stale_temp_removed),
       cmocka_unit_test(test_fault_injection),
+      cmocka_unit_test(test_folder_sync_failure),
       cmocka_unit_test(test_unsafe_folder_refused),
       cmocka_unit_test(test_symlinked_config_edits_target),
       cmocka_unit_test(test_link_into_unsafe_folder_refused),
