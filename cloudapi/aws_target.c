@@ -95,7 +95,8 @@ enum cp_err aws_region_resolve(const char *flag, const struct aws_profiles *p,
   return CP_OK;
 }
 
-const char *aws_partition_suffix(const char *region, int dualstack)
+/* The DNS suffix of the region's partition ("amazonaws.com", ...). */
+static const char *aws_partition_suffix(const char *region, int dualstack)
 {
   if (!strncmp(region, "cn-", 3))
     return dualstack ? "api.amazonwebservices.com.cn" : "amazonaws.com.cn";

@@ -36,7 +36,8 @@ void sigv4_sha256_hex(const void *data, size_t len, char out[65])
   to_hex(md, 32, out);
 }
 
-void sigv4_amz_date(time_t t, char out[17])
+/* "20150830T123600Z" and "20150830" for t. */
+static void sigv4_amz_date(time_t t, char out[17])
 {
   struct tm tm;
 

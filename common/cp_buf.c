@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int cp_buf_vprintf(struct cp_buf *b, const char *fmt, va_list ap);
+
 static void out_of_memory(size_t n)
 {
   fprintf(stderr, "configure-pkcs11: fatal: out of memory (%zu bytes)\n", n);
@@ -107,7 +109,7 @@ int cp_buf_puts(struct cp_buf *b, const char *s)
 
 int cp_buf_addc(struct cp_buf *b, char c) { return cp_buf_add(b, &c, 1); }
 
-int cp_buf_vprintf(struct cp_buf *b, const char *fmt, va_list ap)
+static int cp_buf_vprintf(struct cp_buf *b, const char *fmt, va_list ap)
 {
   va_list ap2;
   int n;

@@ -18,7 +18,7 @@ void cp_log_set(cp_log_fn fn, void *ud)
 
 void cp_log_set_min(enum cp_log_level level) { log_min = level; }
 
-int cp_log_enabled(enum cp_log_level level)
+static int cp_log_enabled(enum cp_log_level level)
 {
   return log_fn != NULL && level >= log_min;
 }

@@ -52,6 +52,9 @@ enum plat_fault_kind plat_fault_wanted(const char *step)
   return PLAT_FAULT_NONE;
 }
 
+static enum cp_err plat_err_lock(const char *lock_path, const char *why);
+static enum cp_err plat_err_locked(const char *lock_path);
+
 enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            int (*try_lock)(void *ctx, const char **why),
                            void *ctx)
@@ -148,13 +151,13 @@ enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
               "not a regular file", lock_path, why);
 }
 
-enum cp_err plat_err_lock(const char *lock_path, const char *why)
+static enum cp_err plat_err_lock(const char *lock_path, const char *why)
 {
   return FAIL(CP_E_IO, "cannot lock (%s): %s. Check the file system supports "
               "locks", lock_path, why);
 }
 
-enum cp_err plat_err_locked(const char *lock_path)
+static enum cp_err plat_err_locked(const char *lock_path)
 {
   return FAIL(CP_E_LOCKED, "config is locked (%s): another configure-pkcs11 "
               "run holds it. Retry when it ends", lock_path);

@@ -50,8 +50,6 @@ extern const char plat_admin_name[];
 /* denied: the user may not write there (the fix: admin, or --config). */
 enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
                                  int denied);
-enum cp_err plat_err_lock(const char *lock_path, const char *why);
-enum cp_err plat_err_locked(const char *lock_path);
 enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied);
 enum cp_err plat_err_write(const char *path, const char *why);
 enum cp_err plat_err_flush(const char *path, const char *why);

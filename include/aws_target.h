@@ -53,7 +53,5 @@ struct aws_url {
  * name or password, white space, or anything curl refuses. */
 int aws_url_parse(const char *url, struct aws_url *out);
 
-/* The DNS suffix of the region's partition ("amazonaws.com", ...). */
-const char *aws_partition_suffix(const char *region, int dualstack);
 
 #endif

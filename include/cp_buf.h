@@ -25,7 +25,6 @@ struct cp_buf {
 int cp_buf_add(struct cp_buf *b, const void *data, size_t len);
 int cp_buf_puts(struct cp_buf *b, const char *s);
 int cp_buf_printf(struct cp_buf *b, const char *fmt, ...) CP_PRINTF(2, 3);
-int cp_buf_vprintf(struct cp_buf *b, const char *fmt, va_list ap);
 int cp_buf_addc(struct cp_buf *b, char c);
 
 const char *cp_buf_str(const struct cp_buf *b); /* "" when empty */

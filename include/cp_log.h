@@ -14,7 +14,6 @@ typedef void (*cp_log_fn)(enum cp_log_level level, const char *msg, void *ud);
 
 void cp_log_set(cp_log_fn fn, void *ud);
 void cp_log(enum cp_log_level level, const char *fmt, ...) CP_PRINTF(2, 3);
-int cp_log_enabled(enum cp_log_level level); /* 1 when a hook would see it */
 void cp_log_set_min(enum cp_log_level level);
 
 /* "AKIDEXAMPLE" -> "AKID****": the first 4 characters, then "****". The

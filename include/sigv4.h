@@ -39,8 +39,6 @@ struct sigv4_creds {
   const char *session_token; /* NULL when none */
 };
 
-/* "20150830T123600Z" and "20150830" for t. */
-void sigv4_amz_date(time_t t, char out[17]);
 void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Stage 1: the canonical request, and the signed header list. */
