@@ -198,6 +198,28 @@ static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
   return NULL;
 }
 
+/* How long a write waits for another run's lock: CONFIGURE_PKCS11_LOCK_TIMEOUT
+ * seconds (scripts that start many runs at once raise it), else 10. */
+static enum cp_err lock_timeout(struct cli_ctx *ctx)
+{
+  const char *e = getenv("CONFIGURE_PKCS11_LOCK_TIMEOUT");
+  char *end;
+  long v;
+
+  ctx->lock_timeout_ms = 10000;
+  if (!e || !*e)
+    return CP_OK;
+  v = strtol(e, &end, 10);
+  if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)e[0]))
+    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "invalid lock timeout (CONFIGURE_PKCS11_LOCK_TIMEOUT %.20s): "
+                   "it is not a whole number of seconds. Give one from 0 to "
+                   "86400, or unset it",
+                   e);
+  ctx->lock_timeout_ms = (int)v * 1000;
+  return CP_OK;
+}
+
 enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
                       const struct cli_opt *opts,
                       const struct cli_cmd_doc *doc)
@@ -346,6 +368,8 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
       return usage("missing option (--%s): this command needs it%s. See "
                    "--help",
                    o->long_name, "");
+  if ((rc = lock_timeout(ctx)) != CP_OK)
+    return rc;
   ctx->output = CLI_OUT_TEXT;
   if (ctx->output_arg && !strcmp(ctx->output_arg, "json"))
     ctx->output = CLI_OUT_JSON;

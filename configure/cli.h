@@ -23,6 +23,7 @@ struct cli_ctx {
   int debug;
   int quiet;
   int help;                 /* --help was given: usage printed, exit 0 */
+  int lock_timeout_ms;      /* CONFIGURE_PKCS11_LOCK_TIMEOUT, else 10 s */
   struct json_object *json_result; /* a result that must come out even on
                                       failure (check): cli_report prints it
                                       with "error" added, and frees it */

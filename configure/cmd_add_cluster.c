@@ -152,7 +152,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   if (dry_run) {
     CP_TRY(rc, cfg_file_snapshot(&f, cli_config_path(ctx)));
   } else {
-    CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
+    CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
     CP_TRY(rc, cfg_file_load(&f));
   }
   /* the CA of the slot this writes, checked against the cluster's

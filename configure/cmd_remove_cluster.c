@@ -69,7 +69,7 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
             "%s (--cluster-id or --slot): give one of them. See "
             "configure-pkcs11 list-clusters",
             cluster_id ? "contradictory options" : "missing option");
-  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
+  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
   CP_TRY(rc, cfg_file_load(&f));
   if (slot >= 0) {
     CP_TRY(rc, remove_by_index(ctx, &f, slot, &action));

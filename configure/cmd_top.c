@@ -269,7 +269,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   if (o.src.cluster_id)
     CP_TRY(rc, cluster_source_check(&o.src));
 
-  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), 10000));
+  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
   CP_TRY(rc, cfg_file_load(&f));
   CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot));
   if (o.src.cluster_id)

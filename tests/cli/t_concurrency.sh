@@ -8,6 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 CFG=$CONFIGURE_PKCS11_CONFIG
 ROUNDS=${CP_CONCURRENCY_ROUNDS:-4}
+# 36 runs queue for one lock: each may wait for all the others (slow under
+# valgrind), so the wait scales with the time factor
+export CONFIGURE_PKCS11_LOCK_TIMEOUT=$((10 * CP_TIME_FACTOR))
 mapfile -t IDS < <(python3 "$CP_TESTS/peers/make_describe.py" --dir "$T" --clusters 64)
 SAVED=$T/describe.json
 add() { "$CP_BIN" add-cluster --cluster-id "$1" --from-describe "$SAVED" --hsm-ca-cert "$T/ca.crt" -q --output off; }

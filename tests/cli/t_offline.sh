@@ -233,4 +233,8 @@ expect_stdout "commands: add-cluster, remove-cluster, list-clusters, check, show
 # a very long bad value is cut in the message, so the fix still comes first
 expect_code 252 --config "$T/en.cfg" -a "$(printf 'x%.0s' $(seq 300))!"
 expect_stderr "invalid server address (-a xxxxxxxxxx"
+# the lock wait is the environment's when given, and checked
+CONFIGURE_PKCS11_LOCK_TIMEOUT=soon expect_code 253 --config "$T/en.cfg" --log-level info
+expect_stderr "invalid lock timeout (CONFIGURE_PKCS11_LOCK_TIMEOUT soon)"
+CONFIGURE_PKCS11_LOCK_TIMEOUT=0 expect_code 0 --config "$T/en.cfg" --log-level info
 done_
