@@ -87,6 +87,10 @@ make_leaf() {
     -days 365 -out "$T/$1.crt" 2>/dev/null
 }
 
+# settle: give a process started in the background time to set itself up
+# (its signal handlers among others): half a second, times the time factor
+settle() { sleep "$(awk -v f="$CP_TIME_FACTOR" 'BEGIN { print 0.5 * f }')"; }
+
 # faults_available: true when the binary was built with CP_TESTING, so
 # CONFIGURE_PKCS11_FAULT can fail a step (a packager's build cannot)
 faults_available() {
