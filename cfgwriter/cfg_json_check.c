@@ -82,35 +82,6 @@ static enum cp_err unexpected(const struct scan *s)
   return refuse(s, s->pos, "a character that starts no JSON value");
 }
 
-/* Length of a valid UTF-8 sequence at p (max n bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-  size_t len, i;
-  unsigned cp;
-
-  if (p[0] < 0x80)
-    return 1;
-  if (p[0] >= 0xc2 && p[0] <= 0xdf)
-    len = 2, cp = p[0] & 0x1f;
-  else if (p[0] >= 0xe0 && p[0] <= 0xef)
-    len = 3, cp = p[0] & 0x0f;
-  else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-    len = 4, cp = p[0] & 0x07;
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (i = 1; i < len; i++) {
-    if ((p[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (p[i] & 0x3f);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-      (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-    return 0;
-  return len;
-}
-
 static int hex4(const char *p, unsigned *out)
 {
   int i;
@@ -188,7 +159,7 @@ static enum cp_err string(struct scan *s, struct cp_buf *out)
       s->pos += 6;
       continue;
     }
-    n = utf8_len((const unsigned char *)s->text + s->pos, s->len - s->pos);
+    n = cp_utf8_len((const unsigned char *)s->text + s->pos, s->len - s->pos);
     if (!n)
       return refuse(s, s->pos, "a byte that is not UTF-8 inside a string");
     if (out)

@@ -395,34 +395,21 @@ void cli_setup_logging(struct cli_ctx *ctx)
                             : ctx->quiet ? CP_LOG_WARN + 1 : CP_LOG_INFO);
 }
 
-/* 1 when s is valid UTF-8 (no overlong forms, no surrogates). */
-static int utf8_valid(const unsigned char *s)
+/* 1 when s is valid UTF-8. */
+static int utf8_valid(const char *s)
 {
-  while (*s) {
-    size_t n = *s < 0x80 ? 1 : (*s >> 5) == 6 ? 2 : (*s >> 4) == 14 ? 3
-               : (*s >> 3) == 30 ? 4 : 0;
-    unsigned cp = n == 1 ? *s : n == 2 ? (*s & 0x1fu) : n == 3 ? (*s & 0x0fu)
-                                                               : (*s & 0x07u);
-    size_t i;
-    if (!n)
+  size_t left = strlen(s), n;
+
+  for (; left; s += n, left -= n)
+    if (!(n = cp_utf8_len((const unsigned char *)s, left)))
       return 0;
-    for (i = 1; i < n; i++) {
-      if ((s[i] & 0xc0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (s[i] & 0x3fu);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-      return 0;
-    s += n;
-  }
   return 1;
 }
 
 enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs)
 {
   *abs = NULL;
-  if (!utf8_valid((const unsigned char *)path))
+  if (!utf8_valid(path))
     return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                    "invalid path (%s): it is not valid UTF-8, and strict JSON "
                    "readers refuse such a config. Rename the file, or give "

@@ -80,7 +80,6 @@ static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
   int idx = cfg_model_slot_for(m, cluster_id);
   struct cfg_slot_view v;
   struct cert_info ci;
-  enum cp_err rc;
 
   *out = NULL;
   if (given_abs) {
@@ -91,8 +90,7 @@ static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
     cfg_model_slot(m, (size_t)idx, &v);
   *out = cp_xstrdup(idx >= 0 && v.hsm_ca_file ? v.hsm_ca_file
                                               : plat_default_ca_path());
-  rc = cert_check_ca_file(*out, &ci);
-  return rc;
+  return cert_check_ca_file(*out, &ci);
 }
 
 enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)

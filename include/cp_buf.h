@@ -45,4 +45,8 @@ char *cp_xasprintf(const char *fmt, ...) CP_PRINTF(1, 2);
 /* Frees a string after wiping it (secrets). NULL is fine. */
 void cp_free_secret(char *s);
 
+/* The length of the valid UTF-8 sequence at p (at most n bytes: no overlong
+ * form, no surrogate, nothing past U+10FFFF), or 0 when it is not one. */
+size_t cp_utf8_len(const unsigned char *p, size_t n);
+
 #endif
