@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws_target.h"
 #include "cp_buf.h"
@@ -18,6 +17,14 @@
 
 #define MAX_ROLE_HOPS 5
 
+/* What every provider of the chain reads: the profiles, the region (for
+ * STS) and the HTTP settings. */
+struct chain {
+  const struct aws_profiles *p;
+  const char *region;
+  const struct http_settings *hs;
+};
+
 void aws_creds_release(struct aws_creds *c)
 {
   free(c->access_key_id);
@@ -26,8 +33,8 @@ void aws_creds_release(struct aws_creds *c)
   c->access_key_id = c->secret_access_key = c->session_token = NULL;
 }
 
-static void set_creds(struct aws_creds *c, const char *id, const char *secret,
-                      const char *token, const char *source)
+void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
+                   const char *token, const char *source)
 {
   aws_creds_release(c);
   c->access_key_id = cp_xstrdup(id);
@@ -54,7 +61,7 @@ static enum cp_err creds_from_json(const char *text, const char *what,
             what);
   if (!json_object_object_get_ex(o, "Token", &tok))
     json_object_object_get_ex(o, "SessionToken", &tok);
-  set_creds(out, json_object_get_string(id), json_object_get_string(sk),
+  aws_creds_set(out, json_object_get_string(id), json_object_get_string(sk),
             tok ? json_object_get_string(tok) : NULL, source);
 out:
   json_object_put(o);
@@ -73,72 +80,107 @@ static enum cp_err from_env(struct aws_creds *out)
     return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                    "incomplete credentials (AWS_ACCESS_KEY_ID): "
                    "AWS_SECRET_ACCESS_KEY is not set. Set both, or neither");
-  set_creds(out, id, sk, getenv("AWS_SESSION_TOKEN"), "environment");
+  aws_creds_set(out, id, sk, getenv("AWS_SESSION_TOKEN"), "environment");
   return CP_OK;
 }
 
 /* ---- STS --------------------------------------------------------------- */
 
-/* The text of <tag>…</tag> in an STS XML answer; caller frees. */
 static void form_add(struct cp_buf *b, const char *k, const char *v)
 {
   cp_buf_printf(b, "%s%s=", b->len ? "&" : "", k);
   sigv4_uri_encode(v, strlen(v), 0, b);
 }
 
-/* AssumeRole (signed with `signer`) or AssumeRoleWithWebIdentity (token). */
-static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
-                            const char *region, const char *role_arn,
-                            const char *session, const struct aws_creds *signer,
-                            const char *web_token, const char *source,
-                            struct aws_creds *out)
+/* One STS call: AssumeRole signed by `signer`, or AssumeRoleWithWebIdentity
+ * with `web_token`. */
+struct sts_call {
+  const char *role_arn, *session;
+  const struct aws_creds *signer;
+  const char *web_token;
+  const char *source; /* for --debug: "profile assume role", ... */
+};
+
+/* One try; *retry is set when the failure is worth another. */
+static enum cp_err sts_try(const struct chain *ch, const char *url,
+                           const struct sts_call *sc, const struct cp_buf *body,
+                           struct http_resp *rs, int *retry)
 {
   static const struct sigv4_header form_type = {
       "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
-  struct cp_buf body = CP_BUF_INIT, hdrs = CP_BUF_INIT;
+  struct cp_buf hdrs = CP_BUF_INIT;
   struct http_req rq = {0};
-  struct http_resp rs = HTTP_RESP_INIT;
-  char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL;
-  const char *url_source;
+  char *code = NULL, *msg = NULL;
   enum cp_err rc;
 
-  CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, region, -1, -1, p,
-                                  profile, &url, &url_source));
-  form_add(&body, "Action", web_token ? "AssumeRoleWithWebIdentity" : "AssumeRole");
-  form_add(&body, "Version", "2011-06-15");
-  form_add(&body, "RoleArn", role_arn);
-  form_add(&body, "RoleSessionName", session);
-  if (web_token)
-    form_add(&body, "WebIdentityToken", web_token);
-  if (signer) {
-    struct sigv4_creds sc = {signer->access_key_id, signer->secret_access_key,
-                             signer->session_token};
-    CP_TRY(rc, sigv4_sign_request(&sc, region, "sts", time(NULL), "POST", url,
-                                  &form_type, 1, body.ptr, body.len, &hdrs));
+  *retry = 0;
+  if (sc->signer) {
+    struct sigv4_creds k = {sc->signer->access_key_id,
+                            sc->signer->secret_access_key,
+                            sc->signer->session_token};
+    CP_TRY(rc, sigv4_sign_request(&k, ch->region, "sts", http_now(ch->hs),
+                                  "POST", url, &form_type, 1, body->ptr,
+                                  body->len, &hdrs));
   } else {
     cp_buf_printf(&hdrs, "%s: %s\n", form_type.name, form_type.value);
   }
   rq.method = "POST";
   rq.url = url;
   rq.headers = cp_buf_str(&hdrs);
-  rq.body = body.ptr;
-  rq.body_len = body.len;
-  rq.timeout_ms = 15000;
+  rq.body = body->ptr;
+  rq.body_len = body->len;
   rq.max_body = 256 * 1024;
-  rq.ca_bundle = getenv("AWS_CA_BUNDLE");
-  CP_TRY(rc, http_perform(&rq, &rs));
-  if (rs.status != 200) {
-    char *code = http_xml_text(cp_buf_str(&rs.body), "Code");
-    char *msg = http_xml_text(cp_buf_str(&rs.body), "Message");
-    rc = cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                 "cannot assume role (%s): STS said %s: %s. Check the role's "
-                 "trust policy and the %s",
-                 role_arn, code ? code : "error", msg ? msg : "no message",
-                 web_token ? "token file" : "source profile");
-    free(code);
-    free(msg);
+  rc = http_perform(ch->hs, &rq, rs);
+  if (rc != CP_OK) {
+    *retry = http_retryable_failure(rc);
     goto out;
   }
+  if (rs->status == 200)
+    goto out;
+  code = http_xml_text(cp_buf_str(&rs->body), "Code");
+  msg = http_xml_text(cp_buf_str(&rs->body), "Message");
+  *retry = http_retryable_answer(rs->status, code);
+  rc = cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+               "cannot assume role (%s): STS said %s: %s. Check the role's "
+               "trust policy and the %s",
+               sc->role_arn, code ? code : "error", msg ? msg : "no message",
+               sc->web_token ? "token file" : "source profile");
+out:
+  free(code);
+  free(msg);
+  cp_buf_release_secure(&hdrs);
+  return rc;
+}
+
+static enum cp_err sts_assume(const struct chain *ch, const char *profile,
+                              const struct sts_call *sc, struct aws_creds *out)
+{
+  struct cp_buf body = CP_BUF_INIT;
+  struct http_resp rs = HTTP_RESP_INIT;
+  char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL;
+  const char *url_source;
+  int attempt, retry = 0;
+  enum cp_err rc;
+
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, ch->region, -1, -1,
+                                  ch->p, profile, &url, &url_source));
+  form_add(&body, "Action",
+           sc->web_token ? "AssumeRoleWithWebIdentity" : "AssumeRole");
+  form_add(&body, "Version", "2011-06-15");
+  form_add(&body, "RoleArn", sc->role_arn);
+  form_add(&body, "RoleSessionName", sc->session);
+  if (sc->web_token)
+    form_add(&body, "WebIdentityToken", sc->web_token);
+  for (attempt = 1;; attempt++) {
+    http_resp_reset(&rs);
+    rc = sts_try(ch, url, sc, &body, &rs, &retry);
+    if (rc == CP_OK || !retry || attempt >= http_retry_attempts(ch->hs))
+      break;
+    cp_log(CP_LOG_DEBUG, "STS attempt %d failed; retrying", attempt);
+    CP_TRY(rc, http_retry_pause(ch->hs, attempt));
+  }
+  if (rc != CP_OK)
+    goto out;
   id = http_xml_text(cp_buf_str(&rs.body), "AccessKeyId");
   sk = http_xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
   tok = http_xml_text(cp_buf_str(&rs.body), "SessionToken");
@@ -146,15 +188,14 @@ static enum cp_err sts_call(const struct aws_profiles *p, const char *profile,
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "cannot assume role (%s): the STS answer has no credentials. "
             "Check the STS endpoint (%s)",
-            role_arn, url_source);
-  set_creds(out, id, sk, tok, source);
+            sc->role_arn, url_source);
+  aws_creds_set(out, id, sk, tok, sc->source);
 out:
   free(id);
   cp_free_secret(sk);
   cp_free_secret(tok);
   free(url);
   cp_buf_release(&body);
-  cp_buf_release_secure(&hdrs);
   http_resp_release(&rs);
   return rc;
 }
@@ -171,19 +212,19 @@ static enum cp_err read_token_file(const char *path, size_t max,
   return rc;
 }
 
-static enum cp_err web_identity(const struct aws_profiles *p,
-                                const char *profile, const char *region,
+static enum cp_err web_identity(const struct chain *ch, const char *profile,
                                 const char *token_file, const char *role_arn,
                                 const char *session, const char *source,
                                 struct aws_creds *out)
 {
   struct cp_buf tok = CP_BUF_INIT;
+  struct sts_call sc = {role_arn, session ? session : "configure-pkcs11",
+                        NULL, NULL, source};
   enum cp_err rc;
 
   CP_TRY(rc, read_token_file(token_file, 64 * 1024, &tok));
-  CP_TRY(rc, sts_call(p, profile, region, role_arn,
-                      session ? session : "configure-pkcs11", NULL,
-                      cp_buf_str(&tok), source, out));
+  sc.web_token = cp_buf_str(&tok);
+  CP_TRY(rc, sts_assume(ch, profile, &sc, out));
 out:
   cp_buf_release_secure(&tok);
   return rc;
@@ -211,10 +252,10 @@ out:
   return rc;
 }
 
-static enum cp_err from_profile(const struct aws_profiles *p,
-                                const char *profile, const char *region,
+static enum cp_err from_profile(const struct chain *ch, const char *profile,
                                 int hops, struct aws_creds *out)
 {
+  const struct aws_profiles *p = ch->p;
   const char *id = aws_profile_get(p, profile, "aws_access_key_id");
   const char *sk = aws_profile_get(p, profile, "aws_secret_access_key");
   const char *role = aws_profile_get(p, profile, "role_arn");
@@ -231,22 +272,22 @@ static enum cp_err from_profile(const struct aws_profiles *p,
                    "source_profile in %s",
                    profile, MAX_ROLE_HOPS, aws_profiles_config_path(p));
   if (role && wif)
-    return web_identity(p, profile, region, wif, role, session,
+    return web_identity(ch, profile, wif, role, session,
                         "profile web identity", out);
   if (role && src) {
     if (!strcmp(src, profile) && id && sk)
-      set_creds(&base, id, sk, aws_profile_get(p, profile, "aws_session_token"),
-                "profile");
+      aws_creds_set(&base, id, sk,
+                    aws_profile_get(p, profile, "aws_session_token"), "profile");
     else
-      CP_TRY(rc, from_profile(p, src, region, hops + 1, &base));
+      CP_TRY(rc, from_profile(ch, src, hops + 1, &base));
     if (!base.access_key_id)
       CP_FAIL(rc, CP_E_NO_CREDENTIALS,
               "source profile has no credentials (%s): profile %s names it "
               "as source_profile. Add keys to it",
               src, profile);
-    CP_TRY(rc, sts_call(p, profile, region, role,
-                        session ? session : "configure-pkcs11", &base, NULL,
-                        "profile assume role", out));
+    struct sts_call sc = {role, session ? session : "configure-pkcs11",
+                          &base, NULL, "profile assume role"};
+    CP_TRY(rc, sts_assume(ch, profile, &sc, out));
     goto out;
   }
   if (role)
@@ -254,9 +295,11 @@ static enum cp_err from_profile(const struct aws_profiles *p,
                    "incomplete role profile (%s): role_arn needs "
                    "source_profile or web_identity_token_file. Add one",
                    profile);
+  if (aws_sso_profile(p, profile))
+    return aws_sso_credentials(p, profile, ch->hs, out);
   if (id && sk) {
-    set_creds(out, id, sk, aws_profile_get(p, profile, "aws_session_token"),
-              "profile");
+    aws_creds_set(out, id, sk, aws_profile_get(p, profile, "aws_session_token"),
+                  "profile");
     return CP_OK;
   }
   if (proc)
@@ -287,7 +330,8 @@ static int container_url_allowed(const char *url)
   return 0;
 }
 
-static enum cp_err from_container(struct aws_creds *out)
+static enum cp_err from_container(const struct http_settings *hs,
+                                  struct aws_creds *out)
 {
   const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -317,10 +361,10 @@ static enum cp_err from_container(struct aws_creds *out)
   rq.method = "GET";
   rq.url = url;
   rq.headers = cp_buf_str(&hdr);
-  rq.connect_timeout_ms = 2000;
-  rq.timeout_ms = 5000;
+  rq.connect_ms = 2000;
+  rq.read_ms = 5000;
   rq.max_body = 64 * 1024;
-  CP_TRY(rc, http_perform(&rq, &rs));
+  CP_TRY(rc, http_perform(hs, &rq, &rs));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "container credentials refused (%s): HTTP %ld. Check the task "
@@ -335,21 +379,22 @@ out:
   return rc;
 }
 
-static enum cp_err from_imds(struct aws_creds *out)
+static enum cp_err from_imds(const struct http_settings *hs,
+                             struct aws_creds *out)
 {
   struct cp_buf role = CP_BUF_INIT, body = CP_BUF_INIT;
   char *path = NULL;
   int reachable;
   enum cp_err rc;
 
-  CP_TRY(rc, imds_get("iam/security-credentials/", &role, &reachable));
+  CP_TRY(rc, imds_get(hs, "iam/security-credentials/", &role, &reachable));
   if (!reachable)
     goto out;
   cp_buf_rtrim(&role, "\n/");
   if (strchr(cp_buf_str(&role), '\n'))
     *strchr(role.ptr, '\n') = '\0';
   path = cp_xasprintf("iam/security-credentials/%s", cp_buf_str(&role));
-  CP_TRY(rc, imds_get(path, &body, &reachable));
+  CP_TRY(rc, imds_get(hs, path, &body, &reachable));
   CP_TRY(rc, creds_from_json(cp_buf_str(&body), "instance metadata",
                              "instance metadata", out));
 out:
@@ -362,8 +407,11 @@ out:
 /* ---- the chain ----------------------------------------------------------- */
 
 enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
-                              const char *region, struct aws_creds *out)
+                              const char *region,
+                              const struct http_settings *hs,
+                              struct aws_creds *out)
 {
+  const struct chain ch = {p, region, hs};
   const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
   const char *role = getenv("AWS_ROLE_ARN");
   enum cp_err rc;
@@ -372,7 +420,7 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
   if (out->access_key_id)
     goto found;
   if (aws_profile_exists(p, profile)) {
-    CP_TRY(rc, from_profile(p, profile, region, 0, out));
+    CP_TRY(rc, from_profile(&ch, profile, 0, out));
     if (out->access_key_id)
       goto found;
   } else if (strcmp(profile, "default")) {
@@ -383,14 +431,14 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
             aws_profiles_credentials_path(p));
   }
   if (wif && *wif && role && *role) {
-    CP_TRY(rc, web_identity(p, profile, region, wif, role,
+    CP_TRY(rc, web_identity(&ch, profile, wif, role,
                             getenv("AWS_ROLE_SESSION_NAME"), "web identity", out));
     goto found;
   }
-  CP_TRY(rc, from_container(out));
+  CP_TRY(rc, from_container(hs, out));
   if (out->access_key_id)
     goto found;
-  CP_TRY(rc, from_imds(out));
+  CP_TRY(rc, from_imds(hs, out));
   if (out->access_key_id)
     goto found;
   CP_FAIL(rc, CP_E_NO_CREDENTIALS,

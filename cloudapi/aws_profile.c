@@ -50,7 +50,7 @@ static const char *profile_of(const struct aws_profiles *p, const char *sec)
     return "default";
   if (!strncmp(sec, "profile ", 8))
     return sec + 8 + strspn(sec + 8, " ");
-  if (!strncmp(sec, "services ", 9))
+  if (!strncmp(sec, "services ", 9) || !strncmp(sec, "sso-session ", 12))
     return sec;
   return NULL;
 }
@@ -250,6 +250,16 @@ const char *aws_profile_service_get(const struct aws_profiles *p,
   v = lookup(p, sec, sub);
   free(sec);
   free(sub);
+  return v && *v ? v : NULL;
+}
+
+const char *aws_sso_session_get(const struct aws_profiles *p,
+                                const char *session, const char *key)
+{
+  char *sec = cp_xasprintf("sso-session %s", session);
+  const char *v = lookup(p, sec, key);
+
+  free(sec);
   return v && *v ? v : NULL;
 }
 

@@ -19,6 +19,8 @@ const struct aws_service aws_service_cloudhsmv2 = {
     "AWS_ENDPOINT_URL_CLOUDHSM_V2", "cloudhsm_v2", "cloudhsmv2"};
 const struct aws_service aws_service_sts = {"AWS_ENDPOINT_URL_STS", "sts",
                                             "sts"};
+const struct aws_service aws_service_sso = {"AWS_ENDPOINT_URL_SSO", "sso",
+                                            "portal.sso"};
 
 int aws_region_valid(const char *r)
 {
@@ -49,7 +51,8 @@ static enum cp_err bad_region(const char *region, const char *where)
 }
 
 enum cp_err aws_region_resolve(const char *flag, const struct aws_profiles *p,
-                               const char *profile, char **region,
+                               const char *profile,
+                               const struct http_settings *hs, char **region,
                                const char **source)
 {
   const char *v;
@@ -82,7 +85,7 @@ enum cp_err aws_region_resolve(const char *flag, const struct aws_profiles *p,
     *region = cp_xstrdup(v);
     return CP_OK;
   }
-  rc = imds_get("placement/region", &imds, &reachable);
+  rc = imds_get(hs, "placement/region", &imds, &reachable);
   if (rc == CP_OK && reachable && aws_region_valid(cp_buf_str(&imds))) {
     *source = "instance metadata";
     *region = cp_buf_detach(&imds);

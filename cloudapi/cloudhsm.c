@@ -221,13 +221,6 @@ static int starts_with_markup(const char *body)
   return body[strspn(body, " \t\r\n")] == '<';
 }
 
-static int retryable(long status, const char *code)
-{
-  return status >= 500 || status == 429 || strstr(code, "Throttl") ||
-         !strcmp(code, "RequestLimitExceeded") ||
-         !strcmp(code, "TooManyRequestsException");
-}
-
 static enum cp_err map_error(const struct cloudhsm_client *c,
                              const struct http_resp *rs,
                              const struct api_error *e, const char *cluster_id)
@@ -268,13 +261,13 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
                    "sent HTML, not JSON (a proxy's page?). Check --endpoint "
                    "and proxy settings",
                    c->endpoint, rs->status);
-  if (retryable(rs->status, e->code))
+  if (http_retryable_answer(rs->status, e->code))
     return cp_fail(CP_E_API_THROTTLED, __FILE__, __LINE__,
                    "API busy (%s, HTTP %ld): %s. Retried %d times; wait and "
                    "run again (request id %s)",
                    e->code[0] ? e->code : "no error code", rs->status,
                    e->message[0] ? e->message : "no message",
-                   c->max_attempts ? c->max_attempts : 3, rid);
+                   http_retry_attempts(c->http), rid);
   if (!e->code[0])
     return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s, HTTP %ld): it "
@@ -290,13 +283,11 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
 
 /* ---- the call ------------------------------------------------------------ */
 
-static long skew_seconds; /* server time minus ours, from Date */
-
-static void note_clock(const struct http_resp *rs)
+static void note_clock(struct cloudhsm_client *c, const struct http_resp *rs)
 {
   long long server = http_date_parse(rs->date);
   if (server > 0)
-    skew_seconds = (long)(server - (long long)time(NULL));
+    c->skew_seconds = (long)(server - (long long)http_now(c->http));
 }
 
 /* The API refused the signature's time: worth one more try once the clock
@@ -325,69 +316,61 @@ static enum cp_err one_request(const struct cloudhsm_client *c,
   enum cp_err rc;
 
   CP_TRY(rc, sigv4_sign_request(&sc, c->region, "cloudhsm",
-                                time(NULL) + skew_seconds, "POST", c->endpoint,
+                                http_now(c->http) + c->skew_seconds, "POST",
+                                c->endpoint,
                                 headers, 2, body, strlen(body), &hdrs));
   rq.method = "POST";
   rq.url = c->endpoint;
   rq.headers = cp_buf_str(&hdrs);
   rq.body = body;
   rq.body_len = strlen(body);
-  rq.connect_timeout_ms = c->connect_timeout_ms;
-  rq.timeout_ms = c->timeout_ms;
   rq.max_body = 4u * 1024u * 1024u;
-  rq.ca_bundle = c->ca_bundle;
-  rc = http_perform(&rq, rs);
+  rc = http_perform(c->http, &rq, rs);
 out:
   cp_buf_release_secure(&hdrs);
   return rc;
 }
 
 /* One page, with retries. */
-static enum cp_err call_page(const struct cloudhsm_client *c, const char *body,
+static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
                              const char *cluster_id, struct http_resp *rs)
 {
-  int attempts = c->max_attempts > 0 ? c->max_attempts : 3, i;
+  int attempts = http_retry_attempts(c->http), i;
   int skew_retried = 0;
   enum cp_err rc = CP_OK;
   struct api_error e;
 
   for (i = 1; i <= attempts; i++) {
-    http_resp_release(rs);
-    rs->status = 0;
-    rs->request_id[0] = rs->date[0] = rs->error_type[0] = '\0';
+    http_resp_reset(rs);
     rc = one_request(c, body, rs);
     if (rc == CP_OK && rs->status == 200)
       return CP_OK;
     if (rc == CP_OK) {
       parse_error(rs, &e);
-      note_clock(rs);
-      if (!skew_retried && clock_skew_error(e.code) && labs(skew_seconds) > 240) {
+      note_clock(c, rs);
+      if (!skew_retried && clock_skew_error(e.code) && labs(c->skew_seconds) > 240) {
         cp_log(CP_LOG_DEBUG, "clock is %ld s off the server's; signing again",
-               skew_seconds);
+               c->skew_seconds);
         skew_retried = 1;
         i--; /* a corrected signature is not a retry of the same request */
         continue;
       }
-      if (!retryable(rs->status, e.code) || i == attempts)
+      if (!http_retryable_answer(rs->status, e.code) || i == attempts)
         return map_error(c, rs, &e, cluster_id);
       cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
              e.code);
-    } else if (rc == CP_E_TLS || rc == CP_E_INTERRUPTED || i == attempts) {
+    } else if (!http_retryable_failure(rc) || i == attempts) {
       return rc;
     } else {
       cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, cp_err_detail());
     }
-    { /* full jitter: random in [0, 100 ms * 2^i), capped at 2 s */
-      int cap = 100 << i;
-      plat_sleep_ms(rand() % (cap > 2000 ? 2000 : cap));
-    }
-    if (plat_interrupted())
-      return plat_check_interrupt();
+    CP_TRY(rc, http_retry_pause(c->http, i));
   }
+out:
   return rc;
 }
 
-enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
+enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                                       const char *cluster_id,
                                       struct cluster_info *out)
 {
@@ -396,7 +379,6 @@ enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
   enum cp_err rc = CP_OK;
   int found = 0, page;
 
-  srand((unsigned)time(NULL) ^ (unsigned)plat_now_ms());
   for (page = 0; page < MAX_PAGES && !found; page++) {
     json_object *req = json_object_new_object(), *f = json_object_new_object(),
                 *ids = json_object_new_array();

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* http_curl.c — http_perform() with libcurl. */
+/* http_curl.c — the system's HTTP operations: requests with libcurl, the
+ * wall clock, OpenSSL's random bytes, sleeping. */
 #include "http.h"
 
 #include <curl/curl.h>
+#include <openssl/rand.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,15 +62,6 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
   return len;
 }
 
-static const char *host_of(const char *url, char *out, size_t outlen)
-{
-  const char *p = strstr(url, "://"), *end;
-  p = p ? p + 3 : url;
-  end = p + strcspn(p, "/?#");
-  snprintf(out, outlen, "%.*s", (int)(end - p), p);
-  return out;
-}
-
 void http_global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 void http_global_cleanup(void) { curl_global_cleanup(); }
 
@@ -80,7 +73,8 @@ static int on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
   return plat_interrupted();
 }
 
-enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
+static enum cp_err curl_perform(const struct http_settings *hs,
+                                const struct http_req *rq, struct http_resp *rs)
 {
   CURL *c = curl_easy_init();
   struct curl_slist *hdrs = NULL;
@@ -117,11 +111,13 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (rq->ca_bundle)
-    curl_easy_setopt(c, CURLOPT_CAINFO, rq->ca_bundle);
+  if (hs->ca_bundle)
+    curl_easy_setopt(c, CURLOPT_CAINFO, hs->ca_bundle);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                   rq->connect_timeout_ms ? rq->connect_timeout_ms : 10000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms ? rq->timeout_ms : 60000L);
+                   rq->connect_ms ? rq->connect_ms
+                   : hs->connect_ms ? hs->connect_ms : 10000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                   rq->read_ms ? rq->read_ms : hs->read_ms ? hs->read_ms : 60000L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -129,7 +125,7 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   res = curl_easy_perform(c);
-  host_of(rq->url, host, sizeof(host));
+  http_url_host(rq->url, host, sizeof(host));
   if (res == CURLE_OK) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rs->status);
     cp_log(CP_LOG_DEBUG, "%s %s -> HTTP %ld, %zu bytes%s%s", rq->method,
@@ -166,26 +162,24 @@ enum cp_err http_perform(const struct http_req *rq, struct http_resp *rs)
   return rc;
 }
 
-void http_resp_release(struct http_resp *rs)
-{
-  cp_buf_release_secure(&rs->body);
-}
-
 long long http_date_parse(const char *date)
 {
   time_t t = date && *date ? curl_getdate(date, NULL) : (time_t)-1;
   return (long long)t;
 }
 
-char *http_xml_text(const char *xml, const char *tag)
-{
-  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
-  const char *a = strstr(xml, open), *b;
-  char *out = NULL;
+static time_t system_now(void) { return time(NULL); }
 
-  if (a && (b = strstr(a, close)))
-    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
-  free(open);
-  free(close);
-  return out;
+static uint32_t system_random(void)
+{
+  uint32_t r = 0;
+
+  if (RAND_bytes((unsigned char *)&r, (int)sizeof(r)) != 1)
+    r = (uint32_t)plat_now_ms(); /* jitter only: any value will do */
+  return r;
 }
+
+static void system_sleep_ms(long ms) { plat_sleep_ms((int)ms); }
+
+const struct http_ops http_ops_system = {curl_perform, system_now,
+                                         system_random, system_sleep_ms};

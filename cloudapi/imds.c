@@ -28,7 +28,7 @@ static int imds_disabled(void)
   return e && !strcasecmp(e, "true");
 }
 
-static enum cp_err fetch_token(int *reachable)
+static enum cp_err fetch_token(const struct http_settings *hs, int *reachable)
 {
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
@@ -38,10 +38,10 @@ static enum cp_err fetch_token(int *reachable)
   rq.method = "PUT";
   rq.url = url;
   rq.headers = "X-aws-ec2-metadata-token-ttl-seconds: 21600\n";
-  rq.connect_timeout_ms = IMDS_TIMEOUT_MS;
-  rq.timeout_ms = IMDS_TIMEOUT_MS;
+  rq.connect_ms = IMDS_TIMEOUT_MS;
+  rq.read_ms = IMDS_TIMEOUT_MS;
   rq.max_body = 4096;
-  rc = http_perform(&rq, &rs);
+  rc = http_perform(hs, &rq, &rs);
   *reachable = rc == CP_OK;
   if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token))
     snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
@@ -55,7 +55,8 @@ static enum cp_err fetch_token(int *reachable)
   return rc;
 }
 
-enum cp_err imds_get(const char *path, struct cp_buf *out, int *reachable)
+enum cp_err imds_get(const struct http_settings *hs, const char *path,
+                     struct cp_buf *out, int *reachable)
 {
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
@@ -76,7 +77,7 @@ enum cp_err imds_get(const char *path, struct cp_buf *out, int *reachable)
                      imds_base());
   }
   if (!imds_token[0]) {
-    rc = fetch_token(reachable);
+    rc = fetch_token(hs, reachable);
     if (!*reachable) {
       imds_unreachable = 1; /* ask once per run */
       cp_log(CP_LOG_DEBUG, "instance metadata at %s: not reachable",
@@ -92,10 +93,10 @@ enum cp_err imds_get(const char *path, struct cp_buf *out, int *reachable)
   rq.method = "GET";
   rq.url = url;
   rq.headers = hdr;
-  rq.connect_timeout_ms = IMDS_TIMEOUT_MS;
-  rq.timeout_ms = IMDS_TIMEOUT_MS;
+  rq.connect_ms = IMDS_TIMEOUT_MS;
+  rq.read_ms = IMDS_TIMEOUT_MS;
   rq.max_body = 64 * 1024;
-  CP_TRY(rc, http_perform(&rq, &rs));
+  CP_TRY(rc, http_perform(hs, &rq, &rs));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_ENVIRONMENT,
             "instance metadata has no %s (%s): HTTP %ld. Attach an IAM role "

@@ -36,6 +36,7 @@ void plat_process_init(void)
   int fd;
 
   signal(SIGPIPE, SIG_IGN);
+  srand((unsigned)getpid() ^ (unsigned)time(NULL)); /* the lock's jitter */
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_interrupt; /* no SA_RESTART: sleeps and waits end */
   sigemptyset(&sa.sa_mask);

@@ -38,6 +38,7 @@ void plat_process_init(void)
 {
   SetConsoleCtrlHandler(on_console_event, TRUE);
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX);
+  srand((unsigned)GetCurrentProcessId() ^ (unsigned)GetTickCount()); /* the lock's jitter */
 }
 
 /* ---- strings and paths ---------------------------------------------------- */

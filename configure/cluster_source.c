@@ -23,8 +23,11 @@ const char *const cluster_source_ip_families[] = {"ipv4", "ipv6", "both", NULL};
 
 void cluster_source_init(struct cluster_source *s)
 {
+  const struct http_settings hs = HTTP_SETTINGS_INIT;
+
   memset(s, 0, sizeof(*s));
   s->connect_timeout = s->read_timeout = s->wait = -1;
+  s->http = hs;
 }
 
 void cluster_source_release(struct cluster_source *s)
@@ -77,8 +80,11 @@ enum cp_err cluster_source_check(struct cluster_source *s)
                      s->region);
     return CP_OK;
   }
-  if (ca_bundle_of(s))
-    return cert_check_bundle(ca_bundle_of(s));
+  if (ca_bundle_of(s) && (rc = cert_check_bundle(ca_bundle_of(s))) != CP_OK)
+    return rc;
+  s->http.ca_bundle = ca_bundle_of(s);
+  s->http.connect_ms = s->connect_timeout >= 0 ? s->connect_timeout * 1000L : 0;
+  s->http.read_ms = s->read_timeout >= 0 ? s->read_timeout * 1000L : 0;
   return CP_OK;
 }
 
@@ -369,7 +375,8 @@ enum cp_err cluster_source_target(struct cluster_source *s,
   *endpoint = NULL;
   CP_TRY(rc, aws_profiles_load(profiles));
   profile = aws_profile_name(s->profile);
-  CP_TRY(rc, aws_region_resolve(s->region, *profiles, profile, &s->region_used,
+  CP_TRY(rc, aws_region_resolve(s->region, *profiles, profile, &s->http,
+                                &s->region_used,
                                 region_src));
   cp_log(CP_LOG_DEBUG, "region: %s (from %s)", s->region_used, *region_src);
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, s->endpoint,
@@ -396,15 +403,13 @@ static enum cp_err from_api(struct cluster_source *s)
   CP_TRY(rc, cluster_source_target(s, &profiles, &endpoint, &region_src,
                                    &endpoint_src));
   CP_TRY(rc, aws_creds_resolve(profiles, aws_profile_name(s->profile),
-                               s->region_used, &creds));
+                               s->region_used, &s->http, &creds));
 
   memset(&client, 0, sizeof(client));
   client.endpoint = endpoint;
   client.region = s->region_used;
   client.creds = &creds;
-  client.ca_bundle = ca_bundle_of(s);
-  client.connect_timeout_ms = s->connect_timeout >= 0 ? s->connect_timeout * 1000L : 0;
-  client.timeout_ms = s->read_timeout >= 0 ? s->read_timeout * 1000L : 0;
+  client.http = &s->http;
   if (s->wait >= 0)
     deadline = plat_now_ms() + s->wait * 1000LL;
   for (;;) {

@@ -9,6 +9,7 @@
 #include "cfg_model.h"
 #include "cli.h"
 #include "cloudhsm.h"
+#include "http.h"
 
 struct cluster_source {
   /* options, as given (argv strings) */
@@ -16,6 +17,10 @@ struct cluster_source {
   const char *from_describe, *ip_family;
   int fips, dualstack, connect_timeout, read_timeout;
   int wait; /* seconds; -1: do not wait */
+
+  /* every API call's HTTP settings, from the options above and the
+   * environment; set by cluster_source_check() */
+  struct http_settings http;
 
   /* results of cluster_source_fetch(); owned, freed by _release() */
   struct cluster_info ci;
@@ -61,7 +66,8 @@ extern const char *const cluster_source_ip_families[];
 void cluster_source_init(struct cluster_source *s);
 
 /* Every local check, before any call: the cluster id, contradictions
- * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle. */
+ * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle.
+ * Then sets s->http. */
 CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s);
 
 /* Where the DescribeClusters call goes: the region (into s->region_used)

@@ -32,6 +32,9 @@ const char *aws_profile_get(const struct aws_profiles *p, const char *profile,
 const char *aws_profile_service_get(const struct aws_profiles *p,
                                     const char *profile, const char *service,
                                     const char *key);
+/* A key of an "[sso-session NAME]" section of the config file, or NULL. */
+const char *aws_sso_session_get(const struct aws_profiles *p,
+                                const char *session, const char *key);
 /* Where the files are (for messages). */
 const char *aws_profiles_config_path(const struct aws_profiles *p);
 const char *aws_profiles_credentials_path(const struct aws_profiles *p);

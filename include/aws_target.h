@@ -17,10 +17,14 @@
 /* 1 when region looks like an AWS region ("us-east-1", "cn-north-1"). */
 int aws_region_valid(const char *region);
 
+struct http_settings;
+/* hs: for the instance metadata question (may be NULL: defaults). Caller
+ * frees *region. */
 CP_MUST_USE enum cp_err aws_region_resolve(const char *flag,
                                            const struct aws_profiles *p,
-                                           const char *profile, char **region,
-                                           const char **source);
+                                           const char *profile,
+                                           const struct http_settings *hs,
+                                           char **region, const char **source);
 
 struct aws_service {
   const char *endpoint_env; /* "AWS_ENDPOINT_URL_CLOUDHSM_V2" */
@@ -29,6 +33,7 @@ struct aws_service {
 };
 extern const struct aws_service aws_service_cloudhsmv2;
 extern const struct aws_service aws_service_sts;
+extern const struct aws_service aws_service_sso; /* the IAM Identity Center portal */
 
 /* fips/dualstack: -1 to read AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT
  * (and the profile's use_fips_endpoint / use_dualstack_endpoint). The URL is

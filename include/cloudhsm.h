@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cloudhsm.h — the CloudHSMv2 DescribeClusters call (JSON 1.1, SigV4,
- * signing name "cloudhsm") and its answer. Retries in standard mode: up to
- * 3 attempts with jittered exponential backoff on throttling, 5xx,
- * connection errors and timeouts; clock skew corrected from Date. */
+ * signing name "cloudhsm") and its answer. Retries as http.h's policy
+ * says (standard mode: 3 tries, jittered backoff, on throttling, 5xx,
+ * connection errors and timeouts); a signature refused for its time is
+ * signed again once with the server's clock from Date. */
 #ifndef CLOUDHSM_H
 #define CLOUDHSM_H
 
@@ -10,6 +11,7 @@
 
 #include "aws_creds.h"
 #include "cp_err.h"
+#include "http.h"
 
 struct hsm_info {
   char *hsm_id, *state, *eni_ip, *eni_ip_v6, *az;
@@ -27,9 +29,9 @@ struct cloudhsm_client {
   const char *endpoint;       /* "https://cloudhsmv2.us-east-1.amazonaws.com" */
   const char *region;         /* signing region: the cluster's */
   const struct aws_creds *creds;
-  const char *ca_bundle;      /* NULL: system */
-  long connect_timeout_ms, timeout_ms;
-  int max_attempts;           /* 0: 3 */
+  const struct http_settings *http;
+  long skew_seconds;          /* server clock minus ours, learnt from the
+                                 answers' Date; starts at 0 */
 };
 
 /* Parses one DescribeClusters answer: finds cluster_id among Clusters[]
@@ -50,8 +52,9 @@ CP_MUST_USE enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                              int *found);
 
 /* Calls DescribeClusters (following NextToken) for one cluster. A cluster
- * that does not exist is CP_E_API_NOT_FOUND naming the region. */
-CP_MUST_USE enum cp_err cloudhsm_describe_cluster(const struct cloudhsm_client *c,
+ * that does not exist is CP_E_API_NOT_FOUND naming the region. Updates
+ * c->skew_seconds. */
+CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                                                   const char *cluster_id,
                                                   struct cluster_info *out);
 

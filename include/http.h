@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* http.h — one HTTP request with libcurl. TLS verification is always on.
- * The response body is capped; timeouts bound every request. Proxies come
+/* http.h — HTTP for every API call, behind one small table of operations.
+ *
+ * Every call (DescribeClusters, STS, the SSO portal, container credentials,
+ * instance metadata) takes the same struct http_settings, built once by the
+ * front end from its flags and the environment. The settings carry the
+ * operations: libcurl, the wall clock, randomness and sleeping in the tool
+ * (http_ops_system), a fake in unit tests. TLS verification is always on;
+ * the response body is capped; timeouts bound every request; proxies come
  * from HTTPS_PROXY / NO_PROXY as libcurl reads them. */
 #ifndef HTTP_H
 #define HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "cp_buf.h"
 #include "cp_err.h"
@@ -16,10 +24,9 @@ struct http_req {
   const char *headers;       /* "Name: value\n" lines; may be NULL */
   const void *body;
   size_t body_len;
-  long connect_timeout_ms;   /* 0: 10 s */
-  long timeout_ms;           /* whole request; 0: 60 s */
+  long connect_ms, read_ms;  /* this request's own caps (instance metadata:
+                                1 s); 0: the settings' */
   size_t max_body;           /* 0: 8 MiB */
-  const char *ca_bundle;     /* NULL: the system's */
 };
 
 struct http_resp {
@@ -31,12 +38,57 @@ struct http_resp {
 };
 #define HTTP_RESP_INIT {0, CP_BUF_INIT, "", "", ""}
 
-/* CP_OK when a response came (whatever its status). CP_E_NETWORK for DNS,
- * connect, timeout, a body over the cap; CP_E_TLS for TLS failures. The
- * detail names the URL's host. */
-CP_MUST_USE enum cp_err http_perform(const struct http_req *rq,
+struct http_settings;
+
+struct http_ops {
+  /* CP_OK when a response came (whatever its status). CP_E_NETWORK for
+   * DNS, connect, timeout, a body over the cap; CP_E_TLS for TLS failures;
+   * CP_E_INTERRUPTED on Ctrl-C. The detail names the URL's host. */
+  enum cp_err (*perform)(const struct http_settings *hs,
+                         const struct http_req *rq, struct http_resp *rs);
+  time_t (*now)(void);         /* wall clock, for signatures */
+  uint32_t (*random)(void);    /* for retry jitter */
+  void (*sleep_ms)(long ms);   /* returns early on Ctrl-C */
+};
+extern const struct http_ops http_ops_system; /* libcurl, time(), RAND_bytes */
+
+struct http_settings {
+  const char *ca_bundle;     /* --ca-bundle, else AWS_CA_BUNDLE; NULL: system */
+  long connect_ms;           /* 0: 10 s */
+  long read_ms;              /* whole request; 0: 60 s */
+  int max_attempts;          /* tries of a retryable failure; 0: 3 */
+  const struct http_ops *ops; /* NULL: http_ops_system */
+};
+#define HTTP_SETTINGS_INIT {NULL, 0, 0, 0, NULL}
+
+/* One request through hs->ops. */
+CP_MUST_USE enum cp_err http_perform(const struct http_settings *hs,
+                                     const struct http_req *rq,
                                      struct http_resp *rs);
 void http_resp_release(struct http_resp *rs);
+/* Empties rs for the next attempt of a request. */
+void http_resp_reset(struct http_resp *rs);
+
+time_t http_now(const struct http_settings *hs);
+
+/* ---- retries, in the AWS SDKs' standard mode ---------------------------- */
+
+/* How many tries a retryable failure gets (max_attempts, default 3). */
+int http_retry_attempts(const struct http_settings *hs);
+/* 1 when an answer is worth another try: HTTP 5xx or 429, or a throttling
+ * error code ("ThrottlingException", "RequestLimitExceeded", ...). */
+int http_retryable_answer(long status, const char *code);
+/* 1 when a failure with no answer is worth another try: network errors and
+ * timeouts; not TLS failures, not an interrupt. */
+int http_retryable_failure(enum cp_err rc);
+/* The pause before try attempt+1, after attempt (1, 2, ...) failed: full
+ * jitter, random in [0, min(2 s, 100 ms * 2^attempt)). */
+long http_retry_delay_ms(const struct http_settings *hs, int attempt);
+/* Sleeps that pause; CP_E_INTERRUPTED when Ctrl-C came meanwhile. */
+CP_MUST_USE enum cp_err http_retry_pause(const struct http_settings *hs,
+                                         int attempt);
+
+/* ---- small helpers -------------------------------------------------------- */
 
 /* Seconds since the epoch of an HTTP date ("Sun, 06 Nov 1994 08:49:37
  * GMT"), or -1 when it is not one. */
@@ -49,5 +101,8 @@ void http_global_cleanup(void);
 /* The text of the first <tag>...</tag> in an XML answer (STS, or an error
  * page some front ends send), or NULL. Caller frees. */
 char *http_xml_text(const char *xml, const char *tag);
+
+/* "host[:port]" of a URL, for messages. */
+const char *http_url_host(const char *url, char *out, size_t outlen);
 
 #endif

@@ -65,7 +65,7 @@ static enum cp_err region(const char *flag, const char *profile, char **out,
   struct aws_profiles *p = NULL;
   enum cp_err rc = aws_profiles_load(&p);
   if (rc == CP_OK)
-    rc = aws_region_resolve(flag, p, aws_profile_name(profile), out, src);
+    rc = aws_region_resolve(flag, p, aws_profile_name(profile), NULL, out, src);
   aws_profiles_free(p);
   return rc;
 }

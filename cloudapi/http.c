@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http.c — what every API call shares, whatever does the transfer: the
+ * settings' operations, the retry policy, and small answer helpers. */
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_platform.h"
+
+#define RETRY_BASE_MS 100L
+#define RETRY_CAP_MS 2000L
+
+static const struct http_ops *ops_of(const struct http_settings *hs)
+{
+  return hs && hs->ops ? hs->ops : &http_ops_system;
+}
+
+enum cp_err http_perform(const struct http_settings *hs,
+                         const struct http_req *rq, struct http_resp *rs)
+{
+  static const struct http_settings defaults = HTTP_SETTINGS_INIT;
+
+  return ops_of(hs)->perform(hs ? hs : &defaults, rq, rs);
+}
+
+void http_resp_release(struct http_resp *rs)
+{
+  cp_buf_release_secure(&rs->body);
+}
+
+void http_resp_reset(struct http_resp *rs)
+{
+  http_resp_release(rs);
+  rs->status = 0;
+  rs->request_id[0] = rs->date[0] = rs->error_type[0] = '\0';
+}
+
+time_t http_now(const struct http_settings *hs) { return ops_of(hs)->now(); }
+
+/* ---- retries ---------------------------------------------------------------- */
+
+int http_retry_attempts(const struct http_settings *hs)
+{
+  return hs && hs->max_attempts > 0 ? hs->max_attempts : 3;
+}
+
+int http_retryable_answer(long status, const char *code)
+{
+  static const char *const throttling[] = {
+      "Throttling", "ThrottlingException", "ThrottledException",
+      "RequestThrottledException", "TooManyRequestsException",
+      "ProvisionedThroughputExceededException", "TransactionInProgressException",
+      "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
+      "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+      "EC2ThrottledException"};
+  size_t i;
+
+  if (status >= 500 || status == 429)
+    return 1;
+  for (i = 0; code && i < sizeof(throttling) / sizeof(throttling[0]); i++)
+    if (!strcmp(code, throttling[i]))
+      return 1;
+  return 0;
+}
+
+int http_retryable_failure(enum cp_err rc)
+{
+  return rc == CP_E_NETWORK;
+}
+
+long http_retry_delay_ms(const struct http_settings *hs, int attempt)
+{
+  long cap = RETRY_BASE_MS;
+  int i;
+
+  for (i = 0; i < attempt && cap < RETRY_CAP_MS; i++)
+    cap *= 2;
+  if (cap > RETRY_CAP_MS)
+    cap = RETRY_CAP_MS;
+  return (long)(ops_of(hs)->random() % (uint32_t)cap);
+}
+
+enum cp_err http_retry_pause(const struct http_settings *hs, int attempt)
+{
+  ops_of(hs)->sleep_ms(http_retry_delay_ms(hs, attempt));
+  return plat_check_interrupt();
+}
+
+/* ---- answers ----------------------------------------------------------------- */
+
+char *http_xml_text(const char *xml, const char *tag)
+{
+  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
+  const char *a = strstr(xml, open), *b;
+  char *out = NULL;
+
+  if (a && (b = strstr(a, close)))
+    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
+  free(open);
+  free(close);
+  return out;
+}
+
+const char *http_url_host(const char *url, char *out, size_t outlen)
+{
+  const char *p = strstr(url, "://"), *end;
+
+  p = p ? p + 3 : url;
+  end = p + strcspn(p, "/?#");
+  snprintf(out, outlen, "%.*s", (int)(end - p), p);
+  return out;
+}
