@@ -141,13 +141,13 @@ static long long iso8601_utc(const char *s)
          mi * 60LL + sec;
 }
 
-static enum cp_err login_again(const char *profile, const char *why,
-                               const char *path)
+/* The token is missing, expired or refused: the user logs in again. */
+static enum cp_err login_again(const char *profile, const char *why)
 {
   return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
-                 "SSO token %s (profile %s, %s). Run aws sso login --profile "
-                 "%s, then run again",
-                 why, profile, path, profile);
+                 "SSO login needed (profile %s): %s. Run aws sso login "
+                 "--profile %s, then run again",
+                 profile, why, profile);
 }
 
 /* The cached access token, if it is still valid. Caller frees. */
@@ -167,17 +167,18 @@ static enum cp_err sso_cached_token(const char *profile,
   CP_TRY(rc, plat_read_file(path, SSO_CACHE_MAX_BYTES, &text, &meta,
                             CP_E_NO_CREDENTIALS));
   if (!meta.exists)
-    CP_TRY(rc, login_again(profile, "not found", path));
+    CP_TRY(rc, login_again(profile, "no token is cached"));
   o = json_tokener_parse(cp_buf_str(&text));
   if (!o || !json_object_object_get_ex(o, "accessToken", &tok) ||
       !json_object_is_type(tok, json_type_string) ||
       !*json_object_get_string(tok))
-    CP_TRY(rc, login_again(profile, "cache is unreadable (no accessToken)", path));
+    CP_TRY(rc, login_again(profile, "the cached token has no accessToken"));
   if (!json_object_object_get_ex(o, "expiresAt", &exp) ||
       (expires = iso8601_utc(json_object_get_string(exp))) < 0)
-    CP_TRY(rc, login_again(profile, "cache has no valid expiresAt", path));
+    CP_TRY(rc, login_again(profile, "the cached token has no valid expiresAt"));
   if (expires <= (long long)http_now(hs))
-    CP_TRY(rc, login_again(profile, "has expired", path));
+    CP_TRY(rc, login_again(profile, "the cached token has expired"));
+  cp_log(CP_LOG_DEBUG, "SSO: token from %s", path);
   *token = cp_xstrdup(json_object_get_string(tok));
 out:
   json_object_put(o);
@@ -262,13 +263,12 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
   }
   if (rc != CP_OK)
     goto out;
-  if (rs.status == 401 || rs.status == 403)
-    CP_TRY(rc, login_again(profile, "was refused by the portal",
-                           "the session may have ended"));
+  if (rs.status == 401)
+    CP_TRY(rc, login_again(profile, "the portal refused the cached token"));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
-            "SSO role credentials refused (%s in %s): HTTP %ld. Check "
-            "sso_role_name and sso_account_id of profile %s",
+            "SSO role refused (%s in account %s): the portal said HTTP %ld. "
+            "Check sso_role_name and sso_account_id of profile %s",
             sp.role_name, sp.account_id, rs.status, profile);
   CP_TRY(rc, role_creds_from_json(cp_buf_str(&rs.body), base, out));
 out:

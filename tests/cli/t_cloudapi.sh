@@ -139,4 +139,113 @@ rm -f "$T/wi-token"
 AWS_WEB_IDENTITY_TOKEN_FILE="$T/wi-token" AWS_ROLE_ARN="$ROLE_ARN" AWS_ENDPOINT_URL="$ENDPOINT" \
   expect_code 253 add-cluster $M
 expect_stderr "wi-token"
+
+# ---- STS takes the same HTTP settings as DescribeClusters ----
+# a silent STS: --read-timeout 1 bounds each try, and a timeout is retried
+# like any network failure (3 tries), where STS once waited 15 s, once
+printf 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.\n' > "$T/wi-token"
+WI=(AWS_WEB_IDENTITY_TOKEN_FILE="$T/wi-token" AWS_ROLE_ARN="$ROLE_ARN")
+# run_env VAR=VALUE... -- ARGS...: run with extra environment
+run_env() {
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done; shift
+  env "${vars[@]}" "$CP_BIN" "$@" >"$OUT" 2>"$ERR"; RC=$?
+}
+start=$(date +%s%N)
+run_env "${WI[@]}" AWS_ENDPOINT_URL_STS="$FAULT/sts1/slow" -- \
+  add-cluster $M --endpoint "$ENDPOINT" --read-timeout 1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$RC" = 255 ] && ok || bad "silent STS: exit $RC, wanted 255"
+check_error_format
+expect_stderr "request timed out"
+[ "$(requests_to /sts1/slow)" = 3 ] && ok || bad "silent STS: $(requests_to /sts1/slow) tries, wanted 3"
+[ "$ms" -lt $((9000 * CP_TIME_FACTOR)) ] && ok || bad "silent STS with --read-timeout 1 took ${ms} ms"
+# a 500 from STS is retried; its keys then sign the call moto checks
+run_env "${WI[@]}" AWS_ENDPOINT_URL_STS="$FAULT/sts2/e500,sts" -- \
+  add-cluster $M --endpoint "$ENDPOINT" --debug
+[ "$RC" = 0 ] && ok || { bad "STS 500 then ok: exit $RC"; cat "$ERR" >&2; }
+[ "$(requests_to /sts2/e500,sts)" = 2 ] && ok || bad "STS 500 then ok: $(requests_to /sts2/e500,sts) tries, wanted 2"
+expect_stderr "credentials: from web identity"
+
+# ---- IAM Identity Center (SSO) profiles ----
+# `aws sso login` leaves a token in ~/.aws/sso/cache/<sha1>.json; the portal
+# (the fault server's sso mode) trades it for role keys, which sign the call
+# moto checks
+export HOME="$T/home"
+mkdir -p "$HOME/.aws/sso/cache"
+cat > "$AWS_CONFIG_FILE" <<CFG
+[profile hsm-admin]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = HsmAdmin
+region = us-east-1
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 111122223333
+sso_role_name = HsmAdmin
+
+[profile wrong-role]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = NotMine
+
+[profile half]
+sso_session = corp
+sso_role_name = HsmAdmin
+
+[profile chained]
+role_arn = $ROLE_ARN
+source_profile = hsm-admin
+CFG
+sso_cache() { # sso_cache KEY TOKEN EXPIRES: the cache file `aws sso login` writes for KEY
+  local f; f="$HOME/.aws/sso/cache/$(printf '%s' "$1" | sha1sum | cut -c1-40).json"
+  printf '{"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}\n' "$2" "$3" > "$f"
+}
+later=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+sso_cache corp sso-cached-token "$later"
+sso_cache https://legacy.awsapps.com/start sso-cached-token "$later"
+M2="--cluster-id cluster-2ab3cd4ef5g --hsm-ca-cert $CA"
+AWS_ENDPOINT_URL_SSO="$FAULT/sso1/sso" expect_code 0 add-cluster $M2 --endpoint "$ENDPOINT" --profile hsm-admin --debug
+expect_stderr "credentials: from IAM Identity Center"
+[ "$(requests_to /sso1/sso)" = 1 ] && ok || bad "sso: $(requests_to /sso1/sso) portal requests, wanted 1"
+# the legacy form (the token cached under the start URL's hash), from AWS_PROFILE
+AWS_PROFILE=legacy AWS_ENDPOINT_URL_SSO="$FAULT/sso2/sso" expect_code 0 add-cluster $M --endpoint "$ENDPOINT" --debug
+expect_stderr "credentials: from IAM Identity Center"
+# a role assumed with an SSO profile's keys (source_profile)
+AWS_ENDPOINT_URL_SSO="$FAULT/sso3/sso" AWS_ENDPOINT_URL="$ENDPOINT" expect_code 0 add-cluster $M2 --profile chained --debug
+expect_stderr "credentials: from profile assume role"
+[ "$(requests_to /sso3/sso)" = 1 ] && ok || bad "sso chained: $(requests_to /sso3/sso) portal requests, wanted 1"
+# the AWS CLI reads the same cache file and asks the same portal
+if AWS_ENDPOINT_URL_SSO="$FAULT/sso4/sso" AWS_ENDPOINT_URL_STS="$ENDPOINT" \
+    aws sts get-caller-identity --profile hsm-admin --output text >"$T/aws.out" 2>&1; then ok
+else bad "aws CLI with the same SSO cache: $(cat "$T/aws.out")"; fi
+[ "$(requests_to /sso4/sso)" = 1 ] && ok || bad "aws CLI: $(requests_to /sso4/sso) portal requests, wanted 1"
+# an expired token: 253 and the login command, before any portal request
+sso_cache corp sso-cached-token "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+AWS_ENDPOINT_URL_SSO="$FAULT/sso5/sso" expect_code 253 add-cluster $M2 --endpoint "$ENDPOINT" --profile hsm-admin
+expect_stderr "aws sso login --profile hsm-admin"
+expect_stderr "expired"
+[ "$(requests_to /sso5/sso)" = 0 ] && ok || bad "expired token: the portal was asked"
+# a token the portal no longer takes: 253, log in again
+sso_cache corp stale-token "$later"
+AWS_ENDPOINT_URL_SSO="$FAULT/sso6/sso" expect_code 253 add-cluster $M2 --endpoint "$ENDPOINT" --profile hsm-admin
+expect_stderr "aws sso login --profile hsm-admin"
+# no token cached at all
+rm -f "$HOME"/.aws/sso/cache/*.json
+AWS_ENDPOINT_URL_SSO="$FAULT/sso7/sso" expect_code 253 add-cluster $M2 --endpoint "$ENDPOINT" --profile hsm-admin
+expect_stderr "aws sso login --profile hsm-admin"
+# a role the account does not give: the role is named
+sso_cache corp sso-cached-token "$later"
+AWS_ENDPOINT_URL_SSO="$FAULT/sso8/sso" expect_code 253 add-cluster $M2 --endpoint "$ENDPOINT" --profile wrong-role
+expect_stderr "NotMine"
+# an incomplete profile names the missing key
+expect_code 253 add-cluster $M2 --endpoint "$ENDPOINT" --profile half
+expect_stderr "sso_account_id"
 done_

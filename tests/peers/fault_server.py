@@ -18,6 +18,12 @@ to that path gets the n-th mode (the last one repeats). Each test uses its own
              hour ahead: a request signed more than 5 minutes away from it gets
              InvalidSignatureException "Signature expired", else ok
   creds      container credentials (checks the Authorization header)
+  sts        an STS answer (AssumeRole or AssumeRoleWithWebIdentity) with
+             the --creds keys
+  sso        the IAM Identity Center portal's GetRoleCredentials (the path
+             ends /federation/credentials): checks the bearer token against
+             --sso-token and the role against --sso-role, answers the --creds
+             keys with a session token
   creating   the cluster is CREATE_IN_PROGRESS, no HSM yet
   nohsm      the cluster is ACTIVE, its HSM CREATE_IN_PROGRESS
   deleted    the cluster is DELETED
@@ -38,6 +44,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from moto_peer import make_cert, pem  # noqa: E402  (same certificate helper)
@@ -95,6 +102,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if n:
             self.rfile.read(n)
         path = self.path.split("?")[0].rstrip("/")  # SDKs may add a "/"
+        path = path.removesuffix("/federation/credentials")  # the SSO portal's
         modes = path.rsplit("/", 1)[-1].split(",")
         with self.lock:
             i = self.counters.get(path, 0)
@@ -183,6 +191,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ctype="application/json")
 
 
+    def m_sts(self):
+        c = self.server.creds
+        self.send(200, (
+            '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+            '<AssumeRoleResult><Credentials>'
+            f'<AccessKeyId>{c[0]}</AccessKeyId><SecretAccessKey>{c[1]}</SecretAccessKey>'
+            '<SessionToken></SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>'
+            '</Credentials></AssumeRoleResult></AssumeRoleResponse>').encode(),
+            ctype="text/xml")
+
+    def m_sso(self):
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if self.headers.get("x-amz-sso_bearer_token") != self.server.sso_token:
+            return self.error(401, "UnauthorizedException", "Session token not found or invalid")
+        if q.get("role_name") != [self.server.sso_role[1]] or \
+                q.get("account_id") != [self.server.sso_role[0]]:
+            return self.error(403, "ForbiddenException", "No access")
+        self.send(200, json.dumps({"roleCredentials": {
+            "accessKeyId": self.server.creds[0], "secretAccessKey": self.server.creds[1],
+            "sessionToken": "", "expiration": int(time.time() + 3600) * 1000}}).encode(),
+            ctype="application/json")
+
+
 def write_pem(path, data):
     with open(path, "w") as f:
         f.write(data)
@@ -195,6 +226,8 @@ def main():
     ap.add_argument("--tls", action="store_true", help="serve HTTPS with a private CA")
     ap.add_argument("--creds", default="AKIAFAULT:fault-secret", help="KEY:SECRET for mode creds")
     ap.add_argument("--token", default="Bearer fault-token", help="Authorization for mode creds")
+    ap.add_argument("--sso-token", default="sso-cached-token", help="bearer token for mode sso")
+    ap.add_argument("--sso-role", default="111122223333:HsmAdmin", help="ACCOUNT:ROLE for mode sso")
     args = ap.parse_args()
 
     ca = make_cert("Fault CA", is_ca=True)
@@ -208,6 +241,8 @@ def main():
     srv.log_path = os.path.join(args.dir, "requests.log")
     srv.creds = args.creds.split(":", 1)
     srv.token = args.token
+    srv.sso_token = args.sso_token
+    srv.sso_role = args.sso_role.split(":", 1)
     scheme = "http"
     info = {"ca": os.path.join(args.dir, "fault-ca.crt")}
     if args.tls:
