@@ -39,6 +39,16 @@ void http_resp_reset(struct http_resp *rs)
 
 time_t http_now(const struct http_settings *hs) { return ops_of(hs)->now(); }
 
+long long http_clock_ms(const struct http_settings *hs)
+{
+  return ops_of(hs)->clock_ms();
+}
+
+void http_sleep_ms(const struct http_settings *hs, long ms)
+{
+  ops_of(hs)->sleep_ms(ms);
+}
+
 /* ---- retries ---------------------------------------------------------------- */
 
 int http_retry_attempts(const struct http_settings *hs)

@@ -181,5 +181,5 @@ static uint32_t system_random(void)
 
 static void system_sleep_ms(long ms) { plat_sleep_ms((int)ms); }
 
-const struct http_ops http_ops_system = {curl_perform, system_now,
+const struct http_ops http_ops_system = {curl_perform, system_now, plat_now_ms,
                                          system_random, system_sleep_ms};

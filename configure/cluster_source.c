@@ -411,7 +411,7 @@ static enum cp_err from_api(struct cluster_source *s)
   client.creds = &creds;
   client.http = &s->http;
   if (s->wait >= 0)
-    deadline = plat_now_ms() + s->wait * 1000LL;
+    deadline = http_clock_ms(&s->http) + s->wait * 1000LL;
   for (;;) {
     cluster_info_release(&s->ci);
     CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci));
@@ -420,7 +420,7 @@ static enum cp_err from_api(struct cluster_source *s)
       break;
     not_ready_why(s, why, sizeof(why));
     cp_err_clear();
-    if (plat_now_ms() + interval > deadline) {
+    if (http_clock_ms(&s->http) + interval > deadline) {
       rc = cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                    "cluster not ready after %d s (%s): %s. Wait longer "
                    "(--wait <seconds>) or check the cluster in the console",
@@ -429,7 +429,7 @@ static enum cp_err from_api(struct cluster_source *s)
     }
     cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",
            s->cluster_id, why, interval / 1000);
-    plat_sleep_ms(interval);
+    http_sleep_ms(&s->http, interval);
     CP_TRY(rc, plat_check_interrupt());
     interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
   }

@@ -47,10 +47,12 @@ struct http_ops {
   enum cp_err (*perform)(const struct http_settings *hs,
                          const struct http_req *rq, struct http_resp *rs);
   time_t (*now)(void);         /* wall clock, for signatures */
+  long long (*clock_ms)(void); /* monotonic, for deadlines */
   uint32_t (*random)(void);    /* for retry jitter */
   void (*sleep_ms)(long ms);   /* returns early on Ctrl-C */
 };
-extern const struct http_ops http_ops_system; /* libcurl, time(), RAND_bytes */
+/* libcurl, time(), the monotonic clock, RAND_bytes, plat_sleep_ms() */
+extern const struct http_ops http_ops_system;
 
 struct http_settings {
   const char *ca_bundle;     /* --ca-bundle, else AWS_CA_BUNDLE; NULL: system */
@@ -69,7 +71,10 @@ void http_resp_release(struct http_resp *rs);
 /* Empties rs for the next attempt of a request. */
 void http_resp_reset(struct http_resp *rs);
 
+/* The operations' wall clock, monotonic clock and sleep. */
 time_t http_now(const struct http_settings *hs);
+long long http_clock_ms(const struct http_settings *hs);
+void http_sleep_ms(const struct http_settings *hs, long ms);
 
 /* ---- retries, in the AWS SDKs' standard mode ---------------------------- */
 

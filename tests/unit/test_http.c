@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_http.c — the retry policy every API call shares: which failures are
+ * retried, how many tries, the bounds of the pauses; and the helpers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_http.h"
+#include "http.h"
+
+static void test_retryable_answers(void **state)
+{
+  (void)state;
+  assert_true(http_retryable_answer(500, ""));
+  assert_true(http_retryable_answer(503, NULL));
+  assert_true(http_retryable_answer(429, ""));
+  assert_true(http_retryable_answer(400, "ThrottlingException"));
+  assert_true(http_retryable_answer(400, "Throttling"));
+  assert_true(http_retryable_answer(400, "RequestLimitExceeded"));
+  assert_true(http_retryable_answer(400, "TooManyRequestsException"));
+  assert_false(http_retryable_answer(400, "AccessDeniedException"));
+  assert_false(http_retryable_answer(400, "CloudHsmResourceNotFoundException"));
+  assert_false(http_retryable_answer(403, ""));
+  assert_false(http_retryable_answer(200, NULL));
+  /* a code that merely contains the word is not throttling */
+  assert_false(http_retryable_answer(400, "NotThrottlingAtAll"));
+}
+
+static void test_retryable_failures(void **state)
+{
+  (void)state;
+  assert_true(http_retryable_failure(CP_E_NETWORK));
+  assert_false(http_retryable_failure(CP_E_TLS));
+  assert_false(http_retryable_failure(CP_E_INTERRUPTED));
+  assert_false(http_retryable_failure(CP_E_INTERNAL));
+  assert_false(http_retryable_failure(CP_OK));
+}
+
+static void test_attempts(void **state)
+{
+  struct http_settings hs = fake_settings();
+  (void)state;
+  assert_int_equal(http_retry_attempts(NULL), 3);
+  assert_int_equal(http_retry_attempts(&hs), 3);
+  hs.max_attempts = 5;
+  assert_int_equal(http_retry_attempts(&hs), 5);
+  hs.max_attempts = -1;
+  assert_int_equal(http_retry_attempts(&hs), 3);
+}
+
+/* Full jitter: [0, min(2 s, 100 ms * 2^attempt)). */
+static void test_delay_bounds(void **state)
+{
+  static const long cap[] = {0, 200, 400, 800, 1600, 2000, 2000, 2000};
+  struct http_settings hs = fake_settings();
+  int a;
+  (void)state;
+  fake_reset(NULL, 0);
+  for (a = 1; a < 8; a++) {
+    fake.random = 0xffffffffu;
+    assert_true(http_retry_delay_ms(&hs, a) < cap[a]);
+    fake.random = (uint32_t)cap[a] - 1;
+    assert_int_equal(http_retry_delay_ms(&hs, a), cap[a] - 1);
+    fake.random = (uint32_t)cap[a];
+    assert_int_equal(http_retry_delay_ms(&hs, a), 0);
+  }
+  /* no overflow however many tries */
+  fake.random = 1999;
+  assert_int_equal(http_retry_delay_ms(&hs, 1000), 1999);
+}
+
+static void test_pause_sleeps_through_ops(void **state)
+{
+  struct http_settings hs = fake_settings();
+  (void)state;
+  fake_reset(NULL, 0);
+  fake.random = 150;
+  assert_int_equal(http_retry_pause(&hs, 1), CP_OK);
+  assert_int_equal(fake.nslept, 1);
+  assert_int_equal(fake.slept[0], 150);
+  assert_int_equal(http_clock_ms(&hs), 150);
+}
+
+static void test_xml_text(void **state)
+{
+  char *v;
+  (void)state;
+  v = http_xml_text("<E><Code>SignatureDoesNotMatch</Code><Message>m</Message></E>",
+                    "Code");
+  assert_string_equal(v, "SignatureDoesNotMatch");
+  free(v);
+  assert_null(http_xml_text("<E><Code>unterminated</E>", "Code"));
+  assert_null(http_xml_text("{\"json\": 1}", "Code"));
+  v = http_xml_text("<Code></Code>", "Code");
+  assert_string_equal(v, "");
+  free(v);
+}
+
+static void test_url_host(void **state)
+{
+  char h[64];
+  (void)state;
+  assert_string_equal(http_url_host("https://a.example:8443/x?y", h, sizeof(h)),
+                      "a.example:8443");
+  assert_string_equal(http_url_host("http://[::1]:9/", h, sizeof(h)), "[::1]:9");
+  assert_string_equal(http_url_host("no-scheme/path", h, sizeof(h)), "no-scheme");
+}
+
+static void test_date_parse(void **state)
+{
+  (void)state;
+  assert_int_equal(http_date_parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+  assert_int_equal(http_date_parse("not a date"), -1);
+  assert_int_equal(http_date_parse(""), -1);
+  assert_int_equal(http_date_parse(NULL), -1);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_retryable_answers),
+      cmocka_unit_test(test_retryable_failures),
+      cmocka_unit_test(test_attempts),
+      cmocka_unit_test(test_delay_bounds),
+      cmocka_unit_test(test_pause_sleeps_through_ops),
+      cmocka_unit_test(test_xml_text),
+      cmocka_unit_test(test_url_host),
+      cmocka_unit_test(test_date_parse),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
