@@ -169,14 +169,29 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
     long v = strtol(val, &end, 10);
     if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)val[0]))
       return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                     "invalid number (%s %s): it is not a whole number. "
-                     "Give one from 0 to 86400",
-                     spelled, val);
+                     "invalid number (%s %s): it is not a whole number from "
+                     "0 to 86400. Give %s as one",
+                     spelled, val, o->argh ? o->argh : "the value");
     *(int *)o->value = (int)v;
     return CP_OK;
   }
   default:
     return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "bad option table");
+  }
+}
+
+/* For CLI_REQUIRED: whether the option came. Options with a value only;
+ * a required switch is a table mistake, reported as never given. */
+static int given(const struct cli_opt *o)
+{
+  switch (o->type) {
+  case CLI_T_STR:
+  case CLI_T_CHOICE:
+    return *(const char *const *)o->value != NULL;
+  case CLI_T_LIST:
+    return ((const struct cli_list *)o->value)->n > 0;
+  default:
+    return 0;
   }
 }
 
@@ -326,7 +341,6 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     case CLI_T_LIST: {
       struct cli_list *l = o->value;
       int start = l->n;
-      l->flag = o->long_name ? o->long_name : "a";
       l->items = cp_xrealloc(l->items, sizeof(char *) * (size_t)argc);
       if (inline_val)
         l->items[l->n++] = inline_val;
@@ -341,8 +355,8 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
         if (!l->items[start][0])
           return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
                          "empty value (%s): the option needs a non-empty "
-                         "value. Give an address such as 10.0.1.12",
-                         spelled);
+                         "value. Give %s values, or leave the option out",
+                         spelled, o->argh ? o->argh : "non-empty");
       break;
     }
     default:
@@ -363,11 +377,12 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     return CP_OK;
   }
   for (o = opts; o->type != CLI_T_END; o++)
-    if ((o->flags & CLI_REQUIRED) && o->type == CLI_T_STR &&
-        !*(const char **)o->value)
-      return usage("missing option (--%s): this command needs it%s. See "
-                   "--help",
-                   o->long_name, "");
+    if ((o->flags & CLI_REQUIRED) && !given(o))
+      return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+                     "missing option (%s%s): this command needs it. See "
+                     "--help",
+                     o->long_name ? "--" : "-",
+                     o->long_name ? o->long_name : (char[]){o->short_name, 0});
   if ((rc = lock_timeout(ctx)) != CP_OK)
     return rc;
   ctx->output = CLI_OUT_TEXT;

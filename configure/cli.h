@@ -29,6 +29,8 @@ struct cli_ctx {
                                       with "error" added, and frees it */
 };
 
+/* The types are generic: what a value means (its unit, an example) is in
+ * the row's argh ("<seconds>", "<address>"), which messages repeat. */
 enum cli_type {
   CLI_T_END,
   CLI_T_STR,    /* char **: one non-empty value */
@@ -41,7 +43,7 @@ enum cli_type {
   CLI_T_OPTINT  /* int *: a flag with an optional number (--wait [N]) */
 };
 
-#define CLI_REQUIRED 1
+#define CLI_REQUIRED 1 /* STR, CHOICE, LIST: must be given */
 #define CLI_HIDDEN 2 /* an accepted alias: not shown in --help */
 
 struct cli_opt {
@@ -68,7 +70,6 @@ struct cli_opt {
 struct cli_list {
   const char **items; /* point into argv; the array is owned */
   int n;
-  const char *flag; /* as the user spelled it, for messages */
 };
 void cli_list_release(struct cli_list *l);
 

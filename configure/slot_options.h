@@ -21,7 +21,7 @@ struct slot_options {
   size_t nservers;         /* repeated addresses dropped */
   struct addr *addr_store; /* what servers[].hostname points into */
 };
-#define SLOT_OPTIONS_INIT {{NULL, 0, NULL}, -1, -1, -1, -1, NULL, NULL, 0, NULL}
+#define SLOT_OPTIONS_INIT {{NULL, 0}, -1, -1, -1, -1, NULL, NULL, 0, NULL}
 
 extern const char *const slot_retry_modes[];
 

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_cluster_source.c — the --wait policy over the fake HTTP operations:
+ * how often the cluster is asked, the pauses between (1 s doubling to 15 s),
+ * the deadline, and the states not worth waiting for. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster_source.h"
+#include "fake_http.h"
+
+#define CID "cluster-2ab3cd4ef5g"
+#define CLUSTER(state, hsms)                                                   \
+  "{\"Clusters\":[{\"ClusterId\":\"" CID "\",\"State\":\"" state "\","         \
+  "\"Certificates\":{\"ClusterCertificate\":\"PEM\"},\"Hsms\":[" hsms "]}]}"
+#define HSM(state) "{\"HsmId\":\"hsm-1\",\"State\":\"" state "\",\"EniIp\":\"10.0.0.9\"}"
+#define CREATING {200, CLUSTER("CREATE_IN_PROGRESS", ""), NULL, CP_OK}
+#define HSM_COMING {200, CLUSTER("ACTIVE", HSM("CREATE_IN_PROGRESS")), NULL, CP_OK}
+#define READY {200, CLUSTER("ACTIVE", HSM("ACTIVE")), NULL, CP_OK}
+#define DELETED {200, CLUSTER("DELETED", ""), NULL, CP_OK}
+
+static struct cluster_source s;
+
+static enum cp_err fetch(int wait, const struct fake_answer *a, size_t n)
+{
+  enum cp_err rc;
+
+  cluster_source_release(&s);
+  cluster_source_init(&s);
+  s.cluster_id = CID;
+  s.region = "us-east-1";
+  s.endpoint = "https://cloudhsmv2.us-east-1.amazonaws.com";
+  s.wait = wait;
+  rc = cluster_source_check(&s);
+  assert_int_equal(rc, CP_OK);
+  fake_reset(a, n);
+  s.http.ops = &fake_ops;
+  return cluster_source_fetch(&s);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+  setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+  setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+  setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+  unsetenv("AWS_ENDPOINT_URL");
+  unsetenv("AWS_CA_BUNDLE");
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  cluster_source_release(&s);
+  return 0;
+}
+
+static void test_no_wait_refuses_at_once(void **state)
+{
+  const struct fake_answer a[] = {CREATING};
+  (void)state;
+  assert_int_equal(fetch(-1, a, 1), CP_E_CLUSTER_STATE);
+  assert_int_equal(fake.calls, 1);
+  assert_int_equal(fake.nslept, 0);
+}
+
+static void test_waits_with_doubling_pauses(void **state)
+{
+  const struct fake_answer a[] = {CREATING, HSM_COMING, READY};
+  (void)state;
+  assert_int_equal(fetch(600, a, FAKE_N(a)), CP_OK);
+  assert_int_equal(fake.calls, 3);
+  assert_int_equal(fake.nslept, 2);
+  assert_int_equal(fake.slept[0], 1000);
+  assert_int_equal(fake.slept[1], 2000);
+  assert_int_equal(s.nservers, 1);
+  assert_string_equal(s.servers[0].hostname, "10.0.0.9");
+}
+
+static void test_pauses_capped_and_deadline_kept(void **state)
+{
+  const struct fake_answer a[] = {CREATING};
+  size_t i;
+  long total = 0;
+  (void)state;
+  assert_int_equal(fetch(100, a, 1), CP_E_CLUSTER_STATE);
+  assert_non_null(strstr(cp_err_detail(), "not ready after 100 s"));
+  for (i = 0; i < fake.nslept; i++) {
+    assert_true(fake.slept[i] <= 15000);
+    total += fake.slept[i];
+  }
+  assert_int_equal(fake.slept[4], 15000);
+  assert_true(total <= 100000);           /* never past the deadline */
+  assert_true(total + 15000 > 100000);    /* and no earlier than needed */
+  assert_int_equal(fake.calls, fake.nslept + 1);
+}
+
+static void test_short_wait_stops_before_overshooting(void **state)
+{
+  const struct fake_answer a[] = {CREATING};
+  (void)state;
+  assert_int_equal(fetch(2, a, 1), CP_E_CLUSTER_STATE);
+  assert_int_equal(fake.calls, 2); /* at 0 s and 1 s; 3 s would be late */
+  assert_int_equal(fake.nslept, 1);
+}
+
+static void test_hopeless_state_not_waited_for(void **state)
+{
+  const struct fake_answer a[] = {DELETED};
+  (void)state;
+  assert_int_equal(fetch(600, a, 1), CP_E_CLUSTER_STATE);
+  assert_int_equal(fake.calls, 1);
+  assert_int_equal(fake.nslept, 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_no_wait_refuses_at_once),
+      cmocka_unit_test(test_waits_with_doubling_pauses),
+      cmocka_unit_test(test_pauses_capped_and_deadline_kept),
+      cmocka_unit_test(test_short_wait_stops_before_overshooting),
+      cmocka_unit_test(test_hopeless_state_not_waited_for),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
