@@ -56,7 +56,8 @@ static int parse_port(const char *s, int *port)
   return 0;
 }
 
-enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
+enum cp_err addr_parse(const char *text, const char *flag, struct addr *out,
+                       struct cp_errbuf *err)
 {
   const char *host = text, *port = NULL, *colon;
   size_t hlen;
@@ -64,7 +65,7 @@ enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
   memset(out, 0, sizeof(*out));
   out->port = CFG_DEFAULT_PORT;
   if (!*text)
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "empty server address (%s): the value is empty. Give an "
                    "IP address such as 10.0.1.12",
                    flag);
@@ -87,7 +88,7 @@ enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
   memcpy(out->host, host, hlen);
   out->host[hlen] = '\0';
   if (port && parse_port(port, &out->port))
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid port (%s %.*s%s): the port must be 1-65535. Give "
                    "HOST, HOST:PORT or [IPV6]:PORT",
                    flag, ECHO_MAX, text, strlen(text) > ECHO_MAX ? "..." : "");
@@ -97,7 +98,7 @@ enum cp_err addr_parse(const char *text, const char *flag, struct addr *out)
   if (out->family || valid_dns_name(out->host))
     return CP_OK;
 bad:
-  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "invalid server address (%s %.*s%s): not an IPv4 or IPv6 "
                  "address or host name. Give HOST, HOST:PORT or [IPV6]:PORT",
                  flag, ECHO_MAX, text, strlen(text) > ECHO_MAX ? "..." : "");

@@ -50,7 +50,7 @@ static void fill_info(X509 *x, struct cert_info *info)
 /* Every PEM certificate in a file of up to max bytes (a CA file may be a
  * bundle); none is CP_E_CERT naming the file and its role. */
 static enum cp_err load_certs(const char *path, const char *role, size_t max,
-                              STACK_OF(X509) **out)
+                              STACK_OF(X509) **out, struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   struct cp_buf raw = CP_BUF_INIT;
@@ -59,8 +59,8 @@ static enum cp_err load_certs(const char *path, const char *role, size_t max,
 
   *out = sk_X509_new_null();
   if (!*out)
-    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
-  CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT));
+    return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
+  CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT, err));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
     if (!sk_X509_push(*out, x)) {
@@ -81,31 +81,34 @@ out:
 
 /* The first certificate of a file of up to max bytes. */
 static enum cp_err load_first_cert(const char *path, const char *role,
-                                   size_t max, X509 **out)
+                                   size_t max, X509 **out,
+                                   struct cp_errbuf *err)
 {
   STACK_OF(X509) *certs = NULL;
-  enum cp_err rc = load_certs(path, role, max, &certs);
+  enum cp_err rc = load_certs(path, role, max, &certs, err);
 
   *out = rc == CP_OK ? sk_X509_shift(certs) : NULL;
   sk_X509_pop_free(certs, X509_free);
   return rc;
 }
 
-static enum cp_err load_cert(const char *path, const char *role, X509 **out)
+static enum cp_err load_cert(const char *path, const char *role, X509 **out,
+                             struct cp_errbuf *err)
 {
-  return load_first_cert(path, role, CERT_MAX_BYTES, out);
+  return load_first_cert(path, role, CERT_MAX_BYTES, out, err);
 }
 
 static enum cp_err check_dates(X509 *x, const char *role, const char *path,
-                               const struct cert_info *info)
+                               const struct cert_info *info,
+                               struct cp_errbuf *err)
 {
   if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0)
-    return cp_fail(CP_E_CERT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CERT, __FILE__, __LINE__,
                    "%s is not valid yet (%s): it starts later. Check the "
                    "system clock or the certificate",
                    role, path);
   if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
-    return cp_fail(CP_E_CERT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CERT, __FILE__, __LINE__,
                    "%s has expired (%s): it expired on %s. Give a "
                    "certificate that is valid now",
                    role, path, info->not_after);
@@ -118,7 +121,8 @@ static int valid_now(X509 *x)
          X509_cmp_current_time(X509_get0_notAfter(x)) >= 0;
 }
 
-enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
+enum cp_err cert_check_ca_file(const char *path, struct cert_info *info,
+                               struct cp_errbuf *err)
 {
   enum cp_err rc;
   STACK_OF(X509) *certs = NULL;
@@ -126,7 +130,8 @@ enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
   int i, n;
 
   memset(info, 0, sizeof(*info));
-  CP_TRY(rc, load_certs(path, "HSM CA certificate", CERT_MAX_BYTES, &certs));
+  CP_TRY(rc,
+         load_certs(path, "HSM CA certificate", CERT_MAX_BYTES, &certs, err));
   /* the one to describe: a CA valid now, else any CA, else the first */
   n = sk_X509_num(certs);
   for (i = 0; i < n && !pick; i++)
@@ -141,24 +146,25 @@ enum cp_err cert_check_ca_file(const char *path, struct cert_info *info)
   info->is_ca = X509_check_ca(pick) >= 1;
   info->count = n;
   ERR_clear_error();
-  CP_TRY(rc, check_dates(pick, "HSM CA certificate", path, info));
+  CP_TRY(rc, check_dates(pick, "HSM CA certificate", path, info, err));
 out:
   sk_X509_pop_free(certs, X509_free);
   return rc;
 }
 
-enum cp_err cert_check_bundle(const char *path)
+enum cp_err cert_check_bundle(const char *path, struct cp_errbuf *err)
 {
   enum cp_err rc;
   X509 *x = NULL;
 
-  rc = load_first_cert(path, "CA bundle", 16u << 20, &x);
+  rc = load_first_cert(path, "CA bundle", 16u << 20, &x, err);
   X509_free(x);
   return rc;
 }
 
 enum cp_err cert_check_client_pair(const char *cert_path, const char *key_path,
-                                   struct cert_info *info)
+                                   struct cert_info *info,
+                                   struct cp_errbuf *err)
 {
   enum cp_err rc;
   X509 *x = NULL;
@@ -166,10 +172,11 @@ enum cp_err cert_check_client_pair(const char *cert_path, const char *key_path,
   struct cp_buf raw = CP_BUF_INIT;
   BIO *bio = NULL;
 
-  CP_TRY(rc, load_cert(cert_path, "client certificate", &x));
+  CP_TRY(rc, load_cert(cert_path, "client certificate", &x, err));
   fill_info(x, info);
-  CP_TRY(rc, check_dates(x, "client certificate", cert_path, info));
-  CP_TRY(rc, plat_read_file(key_path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT));
+  CP_TRY(rc, check_dates(x, "client certificate", cert_path, info, err));
+  CP_TRY(rc,
+         plat_read_file(key_path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT, err));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   if (bio)
     key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
@@ -196,7 +203,7 @@ out:
 
 enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
                                 size_t len, const char *cluster_id,
-                                int *is_cluster_cert)
+                                int *is_cluster_cert, struct cp_errbuf *err)
 {
   enum cp_err rc;
   STACK_OF(X509) *certs = NULL;
@@ -208,7 +215,8 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
   int i, n;
 
   *is_cluster_cert = 0;
-  CP_TRY(rc, load_certs(ca_path, "HSM CA certificate", CERT_MAX_BYTES, &certs));
+  CP_TRY(rc, load_certs(ca_path, "HSM CA certificate", CERT_MAX_BYTES, &certs,
+                        err));
   bio = BIO_new_mem_buf(pem, (int)len);
   if (bio)
     leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
@@ -244,12 +252,12 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
             sizeof(ca_subject));
   name_line(X509_get_issuer_name(leaf), issuer, sizeof(issuer));
   {
-    int err = X509_STORE_CTX_get_error(ctx);
+    int x509_err = X509_STORE_CTX_get_error(ctx);
     ERR_clear_error();
-    if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
-        err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
-        err == X509_V_ERR_CERT_SIGNATURE_FAILURE ||
-        err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
+    if (x509_err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+        x509_err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+        x509_err == X509_V_ERR_CERT_SIGNATURE_FAILURE ||
+        x509_err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
       if (n == 1)
         CP_FAIL(rc, CP_E_CA_MISMATCH,
                 "wrong HSM CA for the cluster (%s): %s did not sign its "
@@ -265,7 +273,7 @@ enum cp_err cert_verify_cluster(const char *ca_path, const char *pem,
     CP_FAIL(rc, CP_E_CA_MISMATCH,
             "cluster certificate does not verify (%s): %s, with CA %s. Check "
             "the CA file and the system clock",
-            cluster_id, X509_verify_cert_error_string(err), ca_subject);
+            cluster_id, X509_verify_cert_error_string(x509_err), ca_subject);
   }
 out:
   X509_STORE_CTX_free(ctx);

@@ -7,18 +7,19 @@
 
 #include "cp_log.h"
 
-enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms)
+enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms,
+                          struct cp_errbuf *err)
 {
   enum cp_err rc;
   char *lock_path = NULL;
   int stale;
 
   f->path = cp_xstrdup(path);
-  CP_TRY(rc, plat_resolve_config_path(path, &f->target));
+  CP_TRY(rc, plat_resolve_config_path(path, &f->target, err));
   if (strcmp(f->target, path))
     cp_log(CP_LOG_DEBUG, "%s is a link: editing its target %s", path, f->target);
   lock_path = cp_xasprintf("%s.lock", f->target);
-  CP_TRY(rc, plat_lock_acquire(lock_path, timeout_ms, &f->lock));
+  CP_TRY(rc, plat_lock_acquire(lock_path, timeout_ms, &f->lock, err));
   stale = plat_remove_stale_temps(f->target);
   if (stale)
     cp_log(CP_LOG_INFO, "removed %d temporary file(s) an interrupted run left "
@@ -28,15 +29,16 @@ out:
   return rc;
 }
 
-static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
+static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok,
+                                  struct cp_errbuf *err)
 {
   enum cp_err rc;
   struct cp_buf *raw = &f->original;
 
   f->meta.exists = 0;
   cp_buf_reset(raw);
-  CP_TRY(rc, plat_read_file(f->target ? f->target : f->path, CFG_MAX_BYTES, raw, &f->meta,
-                            CP_E_CONFIG));
+  CP_TRY(rc, plat_read_file(f->target ? f->target : f->path, CFG_MAX_BYTES, raw,
+                            &f->meta, CP_E_CONFIG, err));
   if (!f->meta.exists) {
     if (!missing_ok)
       CP_FAIL(rc, CP_E_IO,
@@ -45,25 +47,31 @@ static enum cp_err read_and_parse(struct cfg_file *f, int missing_ok)
               f->path);
     cfg_model_init_default(&f->model);
   } else {
-    CP_TRY(rc, cfg_model_parse(&f->model, cp_buf_str(raw), raw->len, f->path));
+    CP_TRY(rc,
+           cfg_model_parse(&f->model, cp_buf_str(raw), raw->len, f->path, err));
   }
   cfg_model_copy(&f->model, &f->loaded);
 out:
   return rc;
 }
 
-enum cp_err cfg_file_load(struct cfg_file *f) { return read_and_parse(f, 1); }
-
-enum cp_err cfg_file_read(struct cfg_file *f, const char *path)
+enum cp_err cfg_file_load(struct cfg_file *f, struct cp_errbuf *err)
 {
-  f->path = cp_xstrdup(path);
-  return read_and_parse(f, 0);
+  return read_and_parse(f, 1, err);
 }
 
-enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path)
+enum cp_err cfg_file_read(struct cfg_file *f, const char *path,
+                          struct cp_errbuf *err)
 {
   f->path = cp_xstrdup(path);
-  return read_and_parse(f, 1);
+  return read_and_parse(f, 0, err);
+}
+
+enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path,
+                              struct cp_errbuf *err)
+{
+  f->path = cp_xstrdup(path);
+  return read_and_parse(f, 1, err);
 }
 
 int cfg_file_changed(const struct cfg_file *f)
@@ -77,16 +85,18 @@ void cfg_file_render(struct cfg_file *f)
   cfg_model_serialize(&f->model, &f->text);
 }
 
-enum cp_err cfg_file_commit(struct cfg_file *f, int *changed)
+enum cp_err cfg_file_commit(struct cfg_file *f, int *changed,
+                            struct cp_errbuf *err)
 {
   enum cp_err rc;
 
   *changed = 0;
   if (!cfg_file_changed(f))
     return CP_OK;
-  CP_TRY(rc, plat_check_interrupt()); /* Ctrl-C before here: no change */
+  CP_TRY(rc, plat_check_interrupt(err)); /* Ctrl-C before here: no change */
   cfg_file_render(f);
-  CP_TRY(rc, plat_replace_file(f->target, f->text.ptr, f->text.len, &f->meta));
+  CP_TRY(rc,
+         plat_replace_file(f->target, f->text.ptr, f->text.len, &f->meta, err));
   *changed = 1;
 out:
   return rc;

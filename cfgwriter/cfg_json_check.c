@@ -35,14 +35,15 @@ static void where(const struct scan *s, size_t at, size_t *line, size_t *col)
   }
 }
 
-static enum cp_err refuse(const struct scan *s, size_t at, const char *what)
+static enum cp_err refuse(const struct scan *s, size_t at, const char *what,
+                          struct cp_errbuf *err)
 {
   size_t line, col;
 
   if (at >= s->len)
     what = "it ends early";
   where(s, at, &line, &col);
-  return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                  "config file is not valid JSON (%s): %s at byte %zu (line "
                  "%zu, column %zu). Fix it by hand, or restore the file from a "
                  "backup",
@@ -61,25 +62,25 @@ static void skip_ws(struct scan *s)
 }
 
 /* What a character that cannot start a value most likely is. */
-static enum cp_err unexpected(const struct scan *s)
+static enum cp_err unexpected(const struct scan *s, struct cp_errbuf *err)
 {
   int c = peek(s);
   const char *rest = s->text + s->pos;
   size_t left = s->len - s->pos;
 
   if (c < 0)
-    return refuse(s, s->pos, "it ends early"); /* the same from refuse() */
+    return refuse(s, s->pos, "it ends early", err); /* the same from refuse() */
   if (c == '\'')
-    return refuse(s, s->pos, "a single-quoted string (JSON uses \")");
+    return refuse(s, s->pos, "a single-quoted string (JSON uses \")", err);
   if (c == '/')
-    return refuse(s, s->pos, "a comment (JSON has none)");
+    return refuse(s, s->pos, "a comment (JSON has none)", err);
   if ((left >= 3 && !strncmp(rest, "NaN", 3)) ||
       (left >= 8 && !strncmp(rest, "Infinity", 8)) ||
       (left >= 9 && !strncmp(rest, "-Infinity", 9)))
-    return refuse(s, s->pos, "NaN or Infinity (not JSON numbers)");
+    return refuse(s, s->pos, "NaN or Infinity (not JSON numbers)", err);
   if (c == ',' || c == ']' || c == '}')
-    return refuse(s, s->pos, "a missing value or a trailing comma");
-  return refuse(s, s->pos, "a character that starts no JSON value");
+    return refuse(s, s->pos, "a missing value or a trailing comma", err);
+  return refuse(s, s->pos, "a character that starts no JSON value", err);
 }
 
 static int hex4(const char *p, unsigned *out)
@@ -120,7 +121,8 @@ static void put_utf8(struct cp_buf *b, unsigned cp)
 }
 
 /* A string; its decoded text goes to out (for comparing keys) when given. */
-static enum cp_err string(struct scan *s, struct cp_buf *out)
+static enum cp_err string(struct scan *s, struct cp_buf *out,
+                          struct cp_errbuf *err)
 {
   size_t start = s->pos++;
 
@@ -132,7 +134,7 @@ static enum cp_err string(struct scan *s, struct cp_buf *out)
       return CP_OK;
     }
     if (c < 0x20)
-      return refuse(s, s->pos, "a control character inside a string");
+      return refuse(s, s->pos, "a control character inside a string", err);
     if (c == '\\') {
       const char *e = s->text + s->pos + 1;
       unsigned u;
@@ -145,7 +147,7 @@ static enum cp_err string(struct scan *s, struct cp_buf *out)
         continue;
       }
       if (*e != 'u' || s->pos + 6 > s->len || !hex4(e + 1, &u))
-        return refuse(s, s->pos, "an invalid escape in a string");
+        return refuse(s, s->pos, "an invalid escape in a string", err);
       if (u >= 0xd800 && u <= 0xdbff && s->pos + 12 <= s->len &&
           e[5] == '\\' && e[6] == 'u') { /* a surrogate pair: one character */
         unsigned lo;
@@ -161,16 +163,16 @@ static enum cp_err string(struct scan *s, struct cp_buf *out)
     }
     n = cp_utf8_len((const unsigned char *)s->text + s->pos, s->len - s->pos);
     if (!n)
-      return refuse(s, s->pos, "a byte that is not UTF-8 inside a string");
+      return refuse(s, s->pos, "a byte that is not UTF-8 inside a string", err);
     if (out)
       cp_buf_add(out, s->text + s->pos, n);
     s->pos += n;
   }
-  return refuse(s, start, "a string that never ends");
+  return refuse(s, start, "a string that never ends", err);
 }
 
 /* A number, which json-c must be able to give back as written. */
-static enum cp_err number(struct scan *s)
+static enum cp_err number(struct scan *s, struct cp_errbuf *err)
 {
   size_t start = s->pos;
   int integer = 1;
@@ -185,14 +187,14 @@ static enum cp_err number(struct scan *s)
     while (peek(s) >= '0' && peek(s) <= '9')
       s->pos++;
   else
-    return unexpected(s);
+    return unexpected(s, err);
   if (peek(s) >= '0' && peek(s) <= '9')
-    return refuse(s, start, "a number with a leading zero");
+    return refuse(s, start, "a number with a leading zero", err);
   if (peek(s) == '.') {
     integer = 0;
     s->pos++;
     if (!(peek(s) >= '0' && peek(s) <= '9'))
-      return refuse(s, start, "a number with no digit after the point");
+      return refuse(s, start, "a number with no digit after the point", err);
     while (peek(s) >= '0' && peek(s) <= '9')
       s->pos++;
   }
@@ -202,28 +204,28 @@ static enum cp_err number(struct scan *s)
     if (peek(s) == '+' || peek(s) == '-')
       s->pos++;
     if (!(peek(s) >= '0' && peek(s) <= '9'))
-      return refuse(s, start, "a number with no digit in its exponent");
+      return refuse(s, start, "a number with no digit in its exponent", err);
     while (peek(s) >= '0' && peek(s) <= '9')
       s->pos++;
   }
   if (!integer)
     return CP_OK; /* json-c keeps a real number's text as written */
   if (s->pos - start >= sizeof(buf))
-    return refuse(s, start, "an integer too large to keep exactly");
+    return refuse(s, start, "an integer too large to keep exactly", err);
   memcpy(buf, s->text + start, s->pos - start);
   buf[s->pos - start] = '\0';
   errno = 0;
   v = strtoll(buf, &end, 10);
   if (errno == ERANGE)
-    return refuse(s, start, "an integer too large to keep exactly");
+    return refuse(s, start, "an integer too large to keep exactly", err);
   if (v == 0 && buf[0] == '-')
-    return refuse(s, start, "-0, which would be written back as 0");
+    return refuse(s, start, "-0, which would be written back as 0", err);
   return CP_OK;
 }
 
-static enum cp_err value(struct scan *s, int depth);
+static enum cp_err value(struct scan *s, int depth, struct cp_errbuf *err);
 
-static enum cp_err object(struct scan *s, int depth)
+static enum cp_err object(struct scan *s, int depth, struct cp_errbuf *err)
 {
   struct cp_buf keys = CP_BUF_INIT, key = CP_BUF_INIT; /* NUL-separated */
   enum cp_err rc = CP_OK;
@@ -240,30 +242,31 @@ static enum cp_err object(struct scan *s, int depth)
     skip_ws(s);
     at = s->pos;
     if (peek(s) != '"') {
-      rc = peek(s) == '\'' || peek(s) == '/' ? unexpected(s)
-           : peek(s) == '}' ? refuse(s, s->pos, "a trailing comma")
-                            : refuse(s, s->pos, "a key that is not a string");
+      rc = peek(s) == '\'' || peek(s) == '/' ? unexpected(s, err)
+           : peek(s) == '}'
+               ? refuse(s, s->pos, "a trailing comma", err)
+               : refuse(s, s->pos, "a key that is not a string", err);
       break;
     }
     cp_buf_reset(&key);
-    if ((rc = string(s, &key)) != CP_OK)
+    if ((rc = string(s, &key, err)) != CP_OK)
       break;
     for (k = keys.ptr; k && k < keys.ptr + keys.len; k += strlen(k) + 1)
       if (!strcmp(k, cp_buf_str(&key))) {
         char what[160];
         snprintf(what, sizeof(what), "the key \"%.40s\" a second time",
                  cp_buf_str(&key));
-        rc = refuse(s, at, what);
+        rc = refuse(s, at, what, err);
         goto out;
       }
     cp_buf_add(&keys, cp_buf_str(&key), key.len + 1);
     skip_ws(s);
     if (peek(s) != ':') {
-      rc = refuse(s, s->pos, "a missing ':' after a key");
+      rc = refuse(s, s->pos, "a missing ':' after a key", err);
       break;
     }
     s->pos++;
-    if ((rc = value(s, depth + 1)) != CP_OK)
+    if ((rc = value(s, depth + 1, err)) != CP_OK)
       break;
     skip_ws(s);
     if (peek(s) == ',') {
@@ -274,8 +277,9 @@ static enum cp_err object(struct scan *s, int depth)
       s->pos++;
       break;
     }
-    rc = peek(s) == '/' ? unexpected(s)
-                        : refuse(s, s->pos, "a missing ',' or '}' in an object");
+    rc = peek(s) == '/'
+             ? unexpected(s, err)
+             : refuse(s, s->pos, "a missing ',' or '}' in an object", err);
     break;
   }
 out:
@@ -284,7 +288,7 @@ out:
   return rc;
 }
 
-static enum cp_err array(struct scan *s, int depth)
+static enum cp_err array(struct scan *s, int depth, struct cp_errbuf *err)
 {
   enum cp_err rc;
 
@@ -295,7 +299,7 @@ static enum cp_err array(struct scan *s, int depth)
     return CP_OK;
   }
   for (;;) {
-    if ((rc = value(s, depth + 1)) != CP_OK)
+    if ((rc = value(s, depth + 1, err)) != CP_OK)
       return rc;
     skip_ws(s);
     if (peek(s) == ',') {
@@ -306,78 +310,84 @@ static enum cp_err array(struct scan *s, int depth)
       s->pos++;
       return CP_OK;
     }
-    return peek(s) == '/' ? unexpected(s)
-                          : refuse(s, s->pos, "a missing ',' or ']' in an array");
+    return peek(s) == '/'
+               ? unexpected(s, err)
+               : refuse(s, s->pos, "a missing ',' or ']' in an array", err);
   }
 }
 
-static enum cp_err literal(struct scan *s, const char *word)
+static enum cp_err literal(struct scan *s, const char *word,
+                           struct cp_errbuf *err)
 {
   size_t n = strlen(word);
 
   if (s->len - s->pos < n || strncmp(s->text + s->pos, word, n))
-    return unexpected(s);
+    return unexpected(s, err);
   s->pos += n;
   return CP_OK;
 }
 
-static enum cp_err value(struct scan *s, int depth)
+static enum cp_err value(struct scan *s, int depth, struct cp_errbuf *err)
 {
   int c;
 
   if (depth > MAX_DEPTH)
-    return refuse(s, s->pos, "values nested too deep");
+    return refuse(s, s->pos, "values nested too deep", err);
   skip_ws(s);
   c = peek(s);
   switch (c) {
   case '{':
-    return object(s, depth);
+    return object(s, depth, err);
   case '[':
-    return array(s, depth);
+    return array(s, depth, err);
   case '"':
-    return string(s, NULL);
+    return string(s, NULL, err);
   case 't':
-    return literal(s, "true");
+    return literal(s, "true", err);
   case 'f':
-    return literal(s, "false");
+    return literal(s, "false", err);
   case 'n':
-    return literal(s, "null");
+    return literal(s, "null", err);
   default:
     if (c == '-' && s->pos + 1 < s->len && s->text[s->pos + 1] == 'I')
-      return unexpected(s);
+      return unexpected(s, err);
     if (c == '-' || (c >= '0' && c <= '9'))
-      return number(s);
-    return unexpected(s);
+      return number(s, err);
+    return unexpected(s, err);
   }
 }
 
-enum cp_err cfg_json_check(const char *text, size_t len, const char *path)
+enum cp_err cfg_json_check(const char *text, size_t len, const char *path,
+                           struct cp_errbuf *err)
 {
   struct scan s = {text, path, len, 0};
   enum cp_err rc;
   int first;
 
   if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file starts with a byte order mark (%s): the bytes "
                    "EF BB BF, which strict JSON readers refuse. Save it as "
                    "UTF-8 without a BOM",
                    path);
   skip_ws(&s);
   first = peek(&s);
-  if ((rc = value(&s, 0)) != CP_OK)
+  if ((rc = value(&s, 0, err)) != CP_OK)
     return rc;
   skip_ws(&s);
   if (s.pos < len)
-    return refuse(&s, s.pos, "more data after the end of the JSON value");
+    return refuse(&s, s.pos, "more data after the end of the JSON value", err);
   if (first != '{')
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
-                   "config file has a wrong value (%s): the top level must be a "
-                   "JSON object, not %s. Fix the file, or restore it from a "
-                   "backup",
-                   path, first == 'n' ? "null" : first == '[' ? "an array"
-                         : first == '"' ? "a string"
-                         : first == 't' || first == 'f' ? "a boolean"
-                                                         : "a number");
+    return cp_fail(
+        err, CP_E_CONFIG, __FILE__, __LINE__,
+        "config file has a wrong value (%s): the top level must be a "
+        "JSON object, not %s. Fix the file, or restore it from a "
+        "backup",
+        path,
+        first == 'n'                   ? "null"
+        : first == '['                 ? "an array"
+        : first == '"'                 ? "a string"
+        : first == 't' || first == 'f' ? "a boolean"
+                                       : "a number");
   return CP_OK;
 }

@@ -32,11 +32,11 @@ const char *cfg_action_name(enum cfg_action a)
   }
 }
 
-enum cp_err cfg_cluster_id_check(const char *id)
+enum cp_err cfg_cluster_id_check(const char *id, struct cp_errbuf *err)
 {
   if (cfg_cluster_id_valid(id))
     return CP_OK;
-  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "invalid cluster id (%s): a cluster id is \"cluster-\" and 11 "
                  "to 16 letters or digits 2-7. Check the id in the CloudHSM "
                  "console",
@@ -64,41 +64,46 @@ int cfg_cluster_id_valid(const char *id)
 
 /* ---- shape checks ------------------------------------------------------ */
 
-static enum cp_err shape_error(const char *path, const char *where,
-                               const char *what)
+static enum cp_err shape_error(const char *file, int line, const char *path,
+                               const char *where, const char *what,
+                               struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_CONFIG, file, line,
                  "config file has a wrong value (%s): %s %s. Fix that "
                  "member, or restore the file from a backup",
                  path, where, what);
 }
 
-static enum cp_err check_server(json_object *srv, const char *path,
-                                size_t i, size_t j)
+static enum cp_err check_server(json_object *srv, const char *path, size_t i,
+                                size_t j, struct cp_errbuf *err)
 {
   char where[96];
   json_object *v;
 
   snprintf(where, sizeof(where), "clusters[%zu].cluster.servers[%zu]", i, j);
   if (!json_object_is_type(srv, json_type_object))
-    return shape_error(path, where, "must be an object");
+    return shape_error(CP_HERE, path, where, "must be an object", err);
   if (!json_object_object_get_ex(srv, "hostname", &v) ||
       !json_object_is_type(v, json_type_string) ||
       json_object_get_string_len(v) == 0)
-    return shape_error(path, where, "needs a non-empty string \"hostname\"");
+    return shape_error(CP_HERE, path, where,
+                       "needs a non-empty string \"hostname\"", err);
   if (json_object_object_get_ex(srv, "port", &v)) {
     int64_t port = json_object_get_int64(v);
     if (!json_object_is_type(v, json_type_int) || port < 1 || port > 65535)
-      return shape_error(path, where, "has a \"port\" that is not 1-65535");
+      return shape_error(CP_HERE, path, where,
+                         "has a \"port\" that is not 1-65535", err);
   }
   if (json_object_object_get_ex(srv, "enable", &v) &&
       !json_object_is_type(v, json_type_boolean))
-    return shape_error(path, where, "has an \"enable\" that is not a boolean");
+    return shape_error(CP_HERE, path, where,
+                       "has an \"enable\" that is not a boolean", err);
   return CP_OK;
 }
 
 static enum cp_err check_string_member(json_object *obj, const char *key,
-                                       const char *path, const char *where)
+                                       const char *path, const char *where,
+                                       struct cp_errbuf *err)
 {
   json_object *v;
   char msg[96];
@@ -108,10 +113,11 @@ static enum cp_err check_string_member(json_object *obj, const char *key,
   if (json_object_is_type(v, json_type_string))
     return CP_OK;
   snprintf(msg, sizeof(msg), "has a \"%s\" that is not a string", key);
-  return shape_error(path, where, msg);
+  return shape_error(CP_HERE, path, where, msg, err);
 }
 
-static enum cp_err check_slot(json_object *slot, const char *path, size_t i)
+static enum cp_err check_slot(json_object *slot, const char *path, size_t i,
+                              struct cp_errbuf *err)
 {
   static const char *const strings[] = {"cluster_id", "hsm_ca_file",
                                         "client_cert_path", "client_key_path",
@@ -123,27 +129,32 @@ static enum cp_err check_slot(json_object *slot, const char *path, size_t i)
 
   snprintf(where, sizeof(where), "clusters[%zu]", i);
   if (!json_object_is_type(slot, json_type_object))
-    return shape_error(path, where, "must be an object");
+    return shape_error(CP_HERE, path, where, "must be an object", err);
   if (json_object_object_get_ex(slot, "type", &v) &&
       !json_object_is_type(v, json_type_string))
-    return shape_error(path, where, "has a \"type\" that is not a string");
+    return shape_error(CP_HERE, path, where,
+                       "has a \"type\" that is not a string", err);
   if (!json_object_object_get_ex(slot, "cluster", &cluster) ||
       !json_object_is_type(cluster, json_type_object))
-    return shape_error(path, where, "needs an object \"cluster\"");
+    return shape_error(CP_HERE, path, where, "needs an object \"cluster\"",
+                       err);
   snprintf(where, sizeof(where), "clusters[%zu].cluster", i);
   for (j = 0; strings[j]; j++)
-    if ((rc = check_string_member(cluster, strings[j], path, where)) != CP_OK)
+    if ((rc = check_string_member(cluster, strings[j], path, where, err)) !=
+        CP_OK)
       return rc;
   if (json_object_object_get_ex(cluster, "options", &v) &&
       !json_object_is_type(v, json_type_object))
-    return shape_error(path, where, "has \"options\" that is not an object");
+    return shape_error(CP_HERE, path, where,
+                       "has \"options\" that is not an object", err);
   if (!json_object_object_get_ex(cluster, "servers", &servers))
     return CP_OK;
   if (!json_object_is_type(servers, json_type_array))
-    return shape_error(path, where, "has \"servers\" that is not an array");
+    return shape_error(CP_HERE, path, where,
+                       "has \"servers\" that is not an array", err);
   for (j = 0; j < json_object_array_length(servers); j++)
-    if ((rc = check_server(json_object_array_get_idx(servers, j), path, i,
-                           j)) != CP_OK)
+    if ((rc = check_server(json_object_array_get_idx(servers, j), path, i, j,
+                           err)) != CP_OK)
       return rc;
   return CP_OK;
 }
@@ -163,7 +174,8 @@ static const char *slot_cluster_id(json_object *slot)
  * cloudhsm_client.cfg and cloudhsm_mgmt_util.cfg (top-level client, server,
  * loadbalance, dualfactor...), or anything with neither clusters nor
  * cluster. */
-static enum cp_err check_sdk5(json_object *root, const char *path)
+static enum cp_err check_sdk5(json_object *root, const char *path,
+                              struct cp_errbuf *err)
 {
   static const char *const sdk3_keys[] = {"client", "server", "loadbalance",
                                           "dualfactor", "servers", NULL};
@@ -171,14 +183,14 @@ static enum cp_err check_sdk5(json_object *root, const char *path)
 
   for (i = 0; sdk3_keys[i]; i++)
     if (json_object_object_get_ex(root, sdk3_keys[i], NULL))
-      return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                      "config file is a Client SDK 3 config (%s): it has a "
                      "top-level \"%s\". Give --config the SDK 5 file; the "
                      "PKCS#11 library reads %s",
                      path, sdk3_keys[i], plat_default_config_path());
   if (!json_object_object_get_ex(root, "clusters", NULL) &&
       !json_object_object_get_ex(root, "cluster", NULL))
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file is not a PKCS#11 config (%s): its top level "
                    "has neither \"clusters\" nor \"cluster\". Check --config; "
                    "the PKCS#11 library reads %s",
@@ -186,27 +198,29 @@ static enum cp_err check_sdk5(json_object *root, const char *path)
   return CP_OK;
 }
 
-static enum cp_err check_shape(json_object *root, const char *path)
+static enum cp_err check_shape(json_object *root, const char *path,
+                               struct cp_errbuf *err)
 {
   enum cp_err rc;
   json_object *clusters, *v, *seen;
   size_t i, n;
 
   if (!json_object_is_type(root, json_type_object))
-    return shape_error(path, "the top level", "must be a JSON object");
+    return shape_error(CP_HERE, path, "the top level", "must be a JSON object",
+                       err);
   if (json_object_object_get_ex(root, "logging", &v) &&
       !json_object_is_type(v, json_type_object))
-    return shape_error(path, "\"logging\"", "must be an object");
-  if ((rc = check_sdk5(root, path)) != CP_OK)
+    return shape_error(CP_HERE, path, "\"logging\"", "must be an object", err);
+  if ((rc = check_sdk5(root, path, err)) != CP_OK)
     return rc;
   if (!json_object_object_get_ex(root, "clusters", &clusters))
     return CP_OK;
   if (!json_object_is_type(clusters, json_type_array))
-    return shape_error(path, "\"clusters\"", "must be an array");
+    return shape_error(CP_HERE, path, "\"clusters\"", "must be an array", err);
   n = json_object_array_length(clusters);
   for (i = 0; i < n; i++)
-    if ((rc = check_slot(json_object_array_get_idx(clusters, i), path, i)) !=
-        CP_OK)
+    if ((rc = check_slot(json_object_array_get_idx(clusters, i), path, i,
+                         err)) != CP_OK)
       return rc;
   /* duplicate ids: one pass with json-c's hash table (id -> first index) */
   seen = json_object_new_object();
@@ -216,7 +230,7 @@ static enum cp_err check_shape(json_object *root, const char *path)
     if (!id)
       continue;
     if (json_object_object_get_ex(seen, id, &first)) {
-      rc = cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+      rc = cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file has a duplicate cluster (%s): clusters[%d] "
                    "and clusters[%zu] both have cluster_id %s. Remove one "
                    "of them by hand",
@@ -231,7 +245,7 @@ static enum cp_err check_shape(json_object *root, const char *path)
 }
 
 enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
-                            const char *path)
+                            const char *path, struct cp_errbuf *err)
 {
   struct json_tokener *tok;
   json_object *root;
@@ -240,37 +254,39 @@ enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
   enum cp_err rc;
 
   if (len > CFG_MAX_BYTES)
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file too large (%s): %zu bytes, the limit is %u. "
                    "Check that this is the right file",
                    path, len, CFG_MAX_BYTES);
   if (memchr(text, '\0', len))
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file is not valid JSON (%s): byte %zu is a NUL "
                    "byte. Restore the file from a backup",
-                   path, (size_t)((const char *)memchr(text, '\0', len) - text));
-  if ((rc = cfg_json_check(text, len, path)) != CP_OK)
+                   path,
+                   (size_t)((const char *)memchr(text, '\0', len) - text));
+  if ((rc = cfg_json_check(text, len, path, err)) != CP_OK)
     return rc;
   tok = json_tokener_new_ex(64);
   if (!tok)
-    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
+    return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
   root = json_tokener_parse_ex(tok, text, (int)len);
   jerr = json_tokener_get_error(tok);
   end = json_tokener_get_parse_end(tok);
   if (jerr == json_tokener_continue) {
     json_tokener_free(tok);
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file is not valid JSON (%s): it ends early, at "
                    "byte %zu. Restore the file or fix it by hand",
                    path, len);
   }
   json_tokener_free(tok);
   if (jerr == json_tokener_success && !root)
-    return shape_error(path, "the top level", "is null: it must be a JSON object");
+    return shape_error(CP_HERE, path, "the top level",
+                       "is null: it must be a JSON object", err);
   if (jerr != json_tokener_success || !root) {
     json_object_put(root);
-    return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file is not valid JSON (%s): %s at byte %zu. Fix "
                    "the file by hand or restore it from a backup",
                    path, json_tokener_error_desc(jerr), end);
@@ -278,12 +294,12 @@ enum cp_err cfg_model_parse(struct cfg_model *m, const char *text, size_t len,
   for (; end < len; end++)
     if (!strchr(" \t\r\n", text[end])) {
       json_object_put(root);
-      return cp_fail(CP_E_CONFIG, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                      "config file is not valid JSON (%s): unexpected data "
                      "after the end at byte %zu. Remove it",
                      path, end);
     }
-  if ((rc = check_shape(root, path)) != CP_OK) {
+  if ((rc = check_shape(root, path, err)) != CP_OK) {
     json_object_put(root);
     return rc;
   }

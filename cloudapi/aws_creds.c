@@ -46,7 +46,8 @@ void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
 /* {"AccessKeyId","SecretAccessKey","Token"|"SessionToken"} as sent by the
  * container endpoint, instance metadata and credential_process. */
 static enum cp_err creds_from_json(const char *text, const char *what,
-                                   const char *source, struct aws_creds *out)
+                                   const char *source, struct aws_creds *out,
+                                   struct cp_errbuf *err)
 {
   json_object *o = json_tokener_parse(text), *id, *sk, *tok = NULL;
   enum cp_err rc = CP_OK;
@@ -62,7 +63,7 @@ static enum cp_err creds_from_json(const char *text, const char *what,
   if (!json_object_object_get_ex(o, "Token", &tok))
     json_object_object_get_ex(o, "SessionToken", &tok);
   aws_creds_set(out, json_object_get_string(id), json_object_get_string(sk),
-            tok ? json_object_get_string(tok) : NULL, source);
+                tok ? json_object_get_string(tok) : NULL, source);
 out:
   json_object_put(o);
   return rc;
@@ -70,14 +71,14 @@ out:
 
 /* ---- environment ------------------------------------------------------- */
 
-static enum cp_err from_env(struct aws_creds *out)
+static enum cp_err from_env(struct aws_creds *out, struct cp_errbuf *err)
 {
   const char *id = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
 
   if (!id || !*id)
     return CP_OK;
   if (!sk || !*sk)
-    return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                    "incomplete credentials (AWS_ACCESS_KEY_ID): "
                    "AWS_SECRET_ACCESS_KEY is not set. Set both, or neither");
   aws_creds_set(out, id, sk, getenv("AWS_SESSION_TOKEN"), "environment");
@@ -104,7 +105,8 @@ struct sts_call {
 /* One try; *retry is set when the failure is worth another. */
 static enum cp_err sts_try(const struct chain *ch, const char *url,
                            const struct sts_call *sc, const struct cp_buf *body,
-                           struct http_resp *rs, int *retry)
+                           struct http_resp *rs, int *retry,
+                           struct cp_errbuf *err)
 {
   static const struct sigv4_header form_type = {
       "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
@@ -120,7 +122,7 @@ static enum cp_err sts_try(const struct chain *ch, const char *url,
                             sc->signer->session_token};
     CP_TRY(rc, sigv4_sign_request(&k, ch->region, "sts", http_now(ch->hs),
                                   "POST", url, &form_type, 1, body->ptr,
-                                  body->len, &hdrs));
+                                  body->len, &hdrs, err));
   } else {
     cp_buf_printf(&hdrs, "%s: %s\n", form_type.name, form_type.value);
   }
@@ -130,7 +132,7 @@ static enum cp_err sts_try(const struct chain *ch, const char *url,
   rq.body = body->ptr;
   rq.body_len = body->len;
   rq.max_body = 256 * 1024;
-  rc = http_perform(ch->hs, &rq, rs);
+  rc = http_perform(ch->hs, &rq, rs, err);
   if (rc != CP_OK) {
     *retry = http_retryable_failure(rc);
     goto out;
@@ -140,7 +142,7 @@ static enum cp_err sts_try(const struct chain *ch, const char *url,
   code = http_xml_text(cp_buf_str(&rs->body), "Code");
   msg = http_xml_text(cp_buf_str(&rs->body), "Message");
   *retry = http_retryable_answer(rs->status, code);
-  rc = cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+  rc = cp_fail(err, CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                "cannot assume role (%s): STS said %s: %s. Check the role's "
                "trust policy and the %s",
                sc->role_arn, code ? code : "error", msg ? msg : "no message",
@@ -153,7 +155,8 @@ out:
 }
 
 static enum cp_err sts_assume(const struct chain *ch, const char *profile,
-                              const struct sts_call *sc, struct aws_creds *out)
+                              const struct sts_call *sc, struct aws_creds *out,
+                              struct cp_errbuf *err)
 {
   struct cp_buf body = CP_BUF_INIT;
   struct http_resp rs = HTTP_RESP_INIT;
@@ -163,7 +166,7 @@ static enum cp_err sts_assume(const struct chain *ch, const char *profile,
   enum cp_err rc;
 
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, ch->region, -1, -1,
-                                  ch->p, profile, &url, &url_source));
+                                  ch->p, profile, &url, &url_source, err));
   form_add(&body, "Action",
            sc->web_token ? "AssumeRoleWithWebIdentity" : "AssumeRole");
   form_add(&body, "Version", "2011-06-15");
@@ -173,11 +176,11 @@ static enum cp_err sts_assume(const struct chain *ch, const char *profile,
     form_add(&body, "WebIdentityToken", sc->web_token);
   for (attempt = 1;; attempt++) {
     http_resp_reset(&rs);
-    rc = sts_try(ch, url, sc, &body, &rs, &retry);
+    rc = sts_try(ch, url, sc, &body, &rs, &retry, err);
     if (rc == CP_OK || !retry || attempt >= http_retry_attempts(ch->hs))
       break;
     cp_log(CP_LOG_DEBUG, "STS attempt %d failed; retrying", attempt);
-    CP_TRY(rc, http_retry_pause(ch->hs, attempt));
+    CP_TRY(rc, http_retry_pause(ch->hs, attempt, err));
   }
   if (rc != CP_OK)
     goto out;
@@ -203,9 +206,10 @@ out:
 /* A token file (web identity, container authorization): its text without
  * the trailing line end. */
 static enum cp_err read_token_file(const char *path, size_t max,
-                                   struct cp_buf *out)
+                                   struct cp_buf *out, struct cp_errbuf *err)
 {
-  enum cp_err rc = plat_read_file(path, max, out, NULL, CP_E_NO_CREDENTIALS);
+  enum cp_err rc =
+      plat_read_file(path, max, out, NULL, CP_E_NO_CREDENTIALS, err);
 
   if (rc == CP_OK)
     cp_buf_rtrim(out, "\r\n");
@@ -215,16 +219,16 @@ static enum cp_err read_token_file(const char *path, size_t max,
 static enum cp_err web_identity(const struct chain *ch, const char *profile,
                                 const char *token_file, const char *role_arn,
                                 const char *session, const char *source,
-                                struct aws_creds *out)
+                                struct aws_creds *out, struct cp_errbuf *err)
 {
   struct cp_buf tok = CP_BUF_INIT;
-  struct sts_call sc = {role_arn, session ? session : "configure-pkcs11",
-                        NULL, NULL, source};
+  struct sts_call sc = {role_arn, session ? session : "configure-pkcs11", NULL,
+                        NULL, source};
   enum cp_err rc;
 
-  CP_TRY(rc, read_token_file(token_file, 64 * 1024, &tok));
+  CP_TRY(rc, read_token_file(token_file, 64 * 1024, &tok, err));
   sc.web_token = cp_buf_str(&tok);
-  CP_TRY(rc, sts_assume(ch, profile, &sc, out));
+  CP_TRY(rc, sts_assume(ch, profile, &sc, out, err));
 out:
   cp_buf_release_secure(&tok);
   return rc;
@@ -233,27 +237,28 @@ out:
 /* ---- profile ----------------------------------------------------------- */
 
 static enum cp_err from_process(const char *cmd, const char *profile,
-                                struct aws_creds *out)
+                                struct aws_creds *out, struct cp_errbuf *err)
 {
   struct cp_buf text = CP_BUF_INIT;
   int status = 0;
   enum cp_err rc;
 
-  CP_TRY(rc, plat_run_capture(cmd, 1024 * 1024, &text, &status));
+  CP_TRY(rc, plat_run_capture(cmd, 1024 * 1024, &text, &status, err));
   if (status != 0)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "credential_process failed (profile %s): the command exited with "
             "status %d. Run it by hand to see its messages",
             profile, status);
   CP_TRY(rc, creds_from_json(cp_buf_str(&text), "credential_process",
-                             "credential_process", out));
+                             "credential_process", out, err));
 out:
   cp_buf_release_secure(&text);
   return rc;
 }
 
 static enum cp_err from_profile(const struct chain *ch, const char *profile,
-                                int hops, struct aws_creds *out)
+                                int hops, struct aws_creds *out,
+                                struct cp_errbuf *err)
 {
   const struct aws_profiles *p = ch->p;
   const char *id = aws_profile_get(p, profile, "aws_access_key_id");
@@ -267,43 +272,44 @@ static enum cp_err from_profile(const struct chain *ch, const char *profile,
   enum cp_err rc = CP_OK;
 
   if (hops > MAX_ROLE_HOPS)
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "source_profile loop (profile %s): more than %d hops. Fix "
                    "source_profile in %s",
                    profile, MAX_ROLE_HOPS, aws_profiles_config_path(p));
   if (role && wif)
-    return web_identity(ch, profile, wif, role, session,
-                        "profile web identity", out);
+    return web_identity(ch, profile, wif, role, session, "profile web identity",
+                        out, err);
   if (role && src) {
     if (!strcmp(src, profile) && id && sk)
       aws_creds_set(&base, id, sk,
-                    aws_profile_get(p, profile, "aws_session_token"), "profile");
+                    aws_profile_get(p, profile, "aws_session_token"),
+                    "profile");
     else
-      CP_TRY(rc, from_profile(ch, src, hops + 1, &base));
+      CP_TRY(rc, from_profile(ch, src, hops + 1, &base, err));
     if (!base.access_key_id)
       CP_FAIL(rc, CP_E_NO_CREDENTIALS,
               "source profile has no credentials (%s): profile %s names it "
               "as source_profile. Add keys to it",
               src, profile);
-    struct sts_call sc = {role, session ? session : "configure-pkcs11",
-                          &base, NULL, "profile assume role"};
-    CP_TRY(rc, sts_assume(ch, profile, &sc, out));
+    struct sts_call sc = {role, session ? session : "configure-pkcs11", &base,
+                          NULL, "profile assume role"};
+    CP_TRY(rc, sts_assume(ch, profile, &sc, out, err));
     goto out;
   }
   if (role)
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "incomplete role profile (%s): role_arn needs "
                    "source_profile or web_identity_token_file. Add one",
                    profile);
   if (aws_sso_profile(p, profile))
-    return aws_sso_credentials(p, profile, ch->hs, out);
+    return aws_sso_credentials(p, profile, ch->hs, out, err);
   if (id && sk) {
     aws_creds_set(out, id, sk, aws_profile_get(p, profile, "aws_session_token"),
                   "profile");
     return CP_OK;
   }
   if (proc)
-    return from_process(proc, profile, out);
+    return from_process(proc, profile, out, err);
 out:
   aws_creds_release(&base);
   return rc;
@@ -331,7 +337,7 @@ static int container_url_allowed(const char *url)
 }
 
 static enum cp_err from_container(const struct http_settings *hs,
-                                  struct aws_creds *out)
+                                  struct aws_creds *out, struct cp_errbuf *err)
 {
   const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -353,7 +359,7 @@ static enum cp_err from_container(const struct http_settings *hs,
             "https:// or fix the variable",
             url);
   if (tokfile && *tokfile) {
-    CP_TRY(rc, read_token_file(tokfile, 16 * 1024, &ftok));
+    CP_TRY(rc, read_token_file(tokfile, 16 * 1024, &ftok, err));
     tok = cp_buf_str(&ftok);
   }
   if (tok && *tok)
@@ -364,13 +370,13 @@ static enum cp_err from_container(const struct http_settings *hs,
   rq.connect_ms = 2000;
   rq.read_ms = 5000;
   rq.max_body = 64 * 1024;
-  CP_TRY(rc, http_perform(hs, &rq, &rs));
+  CP_TRY(rc, http_perform(hs, &rq, &rs, err));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "container credentials refused (%s): HTTP %ld. Check the task "
             "role or pod identity association",
             url, rs.status);
-  CP_TRY(rc, creds_from_json(cp_buf_str(&rs.body), url, "container", out));
+  CP_TRY(rc, creds_from_json(cp_buf_str(&rs.body), url, "container", out, err));
 out:
   free(url);
   cp_buf_release_secure(&hdr);
@@ -380,23 +386,23 @@ out:
 }
 
 static enum cp_err from_imds(const struct http_settings *hs,
-                             struct aws_creds *out)
+                             struct aws_creds *out, struct cp_errbuf *err)
 {
   struct cp_buf role = CP_BUF_INIT, body = CP_BUF_INIT;
   char *path = NULL;
   int reachable;
   enum cp_err rc;
 
-  CP_TRY(rc, imds_get(hs, "iam/security-credentials/", &role, &reachable));
+  CP_TRY(rc, imds_get(hs, "iam/security-credentials/", &role, &reachable, err));
   if (!reachable)
     goto out;
   cp_buf_rtrim(&role, "\n/");
   if (strchr(cp_buf_str(&role), '\n'))
     *strchr(role.ptr, '\n') = '\0';
   path = cp_xasprintf("iam/security-credentials/%s", cp_buf_str(&role));
-  CP_TRY(rc, imds_get(hs, path, &body, &reachable));
+  CP_TRY(rc, imds_get(hs, path, &body, &reachable, err));
   CP_TRY(rc, creds_from_json(cp_buf_str(&body), "instance metadata",
-                             "instance metadata", out));
+                             "instance metadata", out, err));
 out:
   free(path);
   cp_buf_release(&role);
@@ -409,18 +415,18 @@ out:
 enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
                               const char *region,
                               const struct http_settings *hs,
-                              struct aws_creds *out)
+                              struct aws_creds *out, struct cp_errbuf *err)
 {
   const struct chain ch = {p, region, hs};
   const char *wif = getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
   const char *role = getenv("AWS_ROLE_ARN");
   enum cp_err rc;
 
-  CP_TRY(rc, from_env(out));
+  CP_TRY(rc, from_env(out, err));
   if (out->access_key_id)
     goto found;
   if (aws_profile_exists(p, profile)) {
-    CP_TRY(rc, from_profile(&ch, profile, 0, out));
+    CP_TRY(rc, from_profile(&ch, profile, 0, out, err));
     if (out->access_key_id)
       goto found;
   } else if (strcmp(profile, "default")) {
@@ -432,13 +438,14 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
   }
   if (wif && *wif && role && *role) {
     CP_TRY(rc, web_identity(&ch, profile, wif, role,
-                            getenv("AWS_ROLE_SESSION_NAME"), "web identity", out));
+                            getenv("AWS_ROLE_SESSION_NAME"), "web identity",
+                            out, err));
     goto found;
   }
-  CP_TRY(rc, from_container(hs, out));
+  CP_TRY(rc, from_container(hs, out, err));
   if (out->access_key_id)
     goto found;
-  CP_TRY(rc, from_imds(hs, out));
+  CP_TRY(rc, from_imds(hs, out, err));
   if (out->access_key_id)
     goto found;
   CP_FAIL(rc, CP_E_NO_CREDENTIALS,

@@ -86,7 +86,7 @@ static int on_line(void *ud, const char *section, const char *name,
 }
 
 static enum cp_err read_one(struct aws_profiles *p, const char *path,
-                            int credentials)
+                            int credentials, struct cp_errbuf *err)
 {
   struct plat_file_meta meta = PLAT_FILE_META_INIT;
   struct cp_buf text = CP_BUF_INIT;
@@ -94,7 +94,8 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
   int line;
 
   /* links followed, only a regular file read: a FIFO never blocks us */
-  rc = plat_read_file(path, AWS_FILE_MAX_BYTES, &text, &meta, CP_E_ENVIRONMENT);
+  rc = plat_read_file(path, AWS_FILE_MAX_BYTES, &text, &meta, CP_E_ENVIRONMENT,
+                      err);
   if (rc != CP_OK || !meta.exists) { /* a missing file is not an error */
     cp_buf_release_secure(&text);
     return rc;
@@ -103,7 +104,7 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
   line = ini_parse_string(cp_buf_str(&text), on_line, p);
   cp_buf_release_secure(&text);
   if (line != 0)
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "AWS %s file is malformed (%s): line %d cannot be read. "
                    "Fix that line",
                    credentials ? "credentials" : "config", path, line);
@@ -111,14 +112,14 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
 }
 
 static enum cp_err read_text(struct aws_profiles *p, const char *text,
-                             int credentials)
+                             int credentials, struct cp_errbuf *err)
 {
   int line;
 
   p->in_credentials = credentials;
   line = ini_parse_string(text, on_line, p);
   if (line != 0)
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "AWS %s text is malformed (line %d): it cannot be read. "
                    "Fix that line",
                    credentials ? "credentials" : "config", line);
@@ -127,15 +128,15 @@ static enum cp_err read_text(struct aws_profiles *p, const char *text,
 
 enum cp_err aws_profiles_parse(const char *config_text,
                                const char *credentials_text,
-                               struct aws_profiles **out)
+                               struct aws_profiles **out, struct cp_errbuf *err)
 {
   struct aws_profiles *p = cp_xcalloc(1, sizeof(*p));
   enum cp_err rc;
 
   p->config_path = cp_xstrdup("(text)");
   p->credentials_path = cp_xstrdup("(text)");
-  CP_TRY(rc, read_text(p, config_text, 0));
-  CP_TRY(rc, read_text(p, credentials_text, 1));
+  CP_TRY(rc, read_text(p, config_text, 0, err));
+  CP_TRY(rc, read_text(p, credentials_text, 1, err));
 out:
   if (rc != CP_OK) {
     aws_profiles_free(p);
@@ -158,15 +159,15 @@ static char *file_path(const char *env, const char *leaf)
   return out;
 }
 
-enum cp_err aws_profiles_load(struct aws_profiles **out)
+enum cp_err aws_profiles_load(struct aws_profiles **out, struct cp_errbuf *err)
 {
   struct aws_profiles *p = cp_xcalloc(1, sizeof(*p));
   enum cp_err rc;
 
   p->config_path = file_path("AWS_CONFIG_FILE", "config");
   p->credentials_path = file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
-  CP_TRY(rc, read_one(p, p->config_path, 0));
-  CP_TRY(rc, read_one(p, p->credentials_path, 1));
+  CP_TRY(rc, read_one(p, p->config_path, 0, err));
+  CP_TRY(rc, read_one(p, p->credentials_path, 1, err));
 out:
   if (rc != CP_OK) {
     aws_profiles_free(p);

@@ -19,7 +19,7 @@
 /* Where a profile's SSO settings come from: an sso-session section, or the
  * profile itself (legacy form). All point into the profiles. */
 struct sso_profile {
-  const char *session;     /* NULL in the legacy form */
+  const char *session; /* NULL in the legacy form */
   const char *start_url, *region, *account_id, *role_name;
 };
 
@@ -29,17 +29,19 @@ int aws_sso_profile(const struct aws_profiles *p, const char *profile)
          aws_profile_get(p, profile, "sso_start_url");
 }
 
-static enum cp_err incomplete(const struct aws_profiles *p, const char *profile,
-                              const char *key)
+static enum cp_err incomplete(const char *file, int line,
+                              const struct aws_profiles *p, const char *profile,
+                              const char *key, struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_ENVIRONMENT, file, line,
                  "incomplete SSO profile (%s): %s is not set. Add it to %s, "
                  "or run aws configure sso --profile %s",
                  profile, key, aws_profiles_config_path(p), profile);
 }
 
 static enum cp_err sso_profile_read(const struct aws_profiles *p,
-                                    const char *profile, struct sso_profile *sp)
+                                    const char *profile, struct sso_profile *sp,
+                                    struct cp_errbuf *err)
 {
   const char *own_url = aws_profile_get(p, profile, "sso_start_url");
   const char *own_region = aws_profile_get(p, profile, "sso_region");
@@ -52,7 +54,7 @@ static enum cp_err sso_profile_read(const struct aws_profiles *p,
     sp->start_url = aws_sso_session_get(p, sp->session, "sso_start_url");
     sp->region = aws_sso_session_get(p, sp->session, "sso_region");
     if (!sp->start_url && !sp->region)
-      return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                      "SSO session not found (%s): profile %s names it, but %s "
                      "has no [sso-session %s] section. Add it, or run aws "
                      "configure sso",
@@ -61,7 +63,7 @@ static enum cp_err sso_profile_read(const struct aws_profiles *p,
     /* the SDKs refuse a profile that says otherwise than its session */
     if ((own_url && sp->start_url && strcmp(own_url, sp->start_url)) ||
         (own_region && sp->region && strcmp(own_region, sp->region)))
-      return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                      "conflicting SSO settings (profile %s): its sso_start_url "
                      "or sso_region differs from [sso-session %s]. Remove them "
                      "from the profile",
@@ -71,15 +73,15 @@ static enum cp_err sso_profile_read(const struct aws_profiles *p,
     sp->region = own_region;
   }
   if (!sp->start_url)
-    return incomplete(p, profile, "sso_start_url");
+    return incomplete(CP_HERE, p, profile, "sso_start_url", err);
   if (!sp->region)
-    return incomplete(p, profile, "sso_region");
+    return incomplete(CP_HERE, p, profile, "sso_region", err);
   if (!sp->account_id)
-    return incomplete(p, profile, "sso_account_id");
+    return incomplete(CP_HERE, p, profile, "sso_account_id", err);
   if (!sp->role_name)
-    return incomplete(p, profile, "sso_role_name");
+    return incomplete(CP_HERE, p, profile, "sso_role_name", err);
   if (!aws_region_valid(sp->region))
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                    "invalid sso_region (profile %s): \"%.40s\" is not an AWS "
                    "region. Fix it in %s",
                    profile, sp->region, aws_profiles_config_path(p));
@@ -126,8 +128,10 @@ static long long iso8601_utc(const char *s)
   int y, mo, d, h, mi, sec, used = 0;
   const char *rest;
 
-  if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-                   &used) != 6 || used != 19)
+  if (!s ||
+      sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
+             &used) != 6 ||
+      used != 19)
     return -1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
     return -1;
@@ -142,9 +146,10 @@ static long long iso8601_utc(const char *s)
 }
 
 /* The token is missing, expired or refused: the user logs in again. */
-static enum cp_err login_again(const char *profile, const char *why)
+static enum cp_err login_again(const char *file, int line, const char *profile,
+                               const char *why, struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_NO_CREDENTIALS, file, line,
                  "SSO login needed (profile %s): %s. Run aws sso login "
                  "--profile %s, then run again",
                  profile, why, profile);
@@ -154,7 +159,7 @@ static enum cp_err login_again(const char *profile, const char *why)
 static enum cp_err sso_cached_token(const char *profile,
                                     const struct sso_profile *sp,
                                     const struct http_settings *hs,
-                                    char **token)
+                                    char **token, struct cp_errbuf *err)
 {
   struct plat_file_meta meta = PLAT_FILE_META_INIT;
   struct cp_buf text = CP_BUF_INIT;
@@ -165,19 +170,22 @@ static enum cp_err sso_cached_token(const char *profile,
 
   *token = NULL;
   CP_TRY(rc, plat_read_file(path, SSO_CACHE_MAX_BYTES, &text, &meta,
-                            CP_E_NO_CREDENTIALS));
+                            CP_E_NO_CREDENTIALS, err));
   if (!meta.exists)
-    CP_TRY(rc, login_again(profile, "no token is cached"));
+    CP_TRY(rc, login_again(CP_HERE, profile, "no token is cached", err));
   o = json_tokener_parse(cp_buf_str(&text));
   if (!o || !json_object_object_get_ex(o, "accessToken", &tok) ||
       !json_object_is_type(tok, json_type_string) ||
       !*json_object_get_string(tok))
-    CP_TRY(rc, login_again(profile, "the cached token has no accessToken"));
+    CP_TRY(rc, login_again(CP_HERE, profile,
+                           "the cached token has no accessToken", err));
   if (!json_object_object_get_ex(o, "expiresAt", &exp) ||
       (expires = iso8601_utc(json_object_get_string(exp))) < 0)
-    CP_TRY(rc, login_again(profile, "the cached token has no valid expiresAt"));
+    CP_TRY(rc, login_again(CP_HERE, profile,
+                           "the cached token has no valid expiresAt", err));
   if (expires <= (long long)http_now(hs))
-    CP_TRY(rc, login_again(profile, "the cached token has expired"));
+    CP_TRY(rc,
+           login_again(CP_HERE, profile, "the cached token has expired", err));
   cp_log(CP_LOG_DEBUG, "SSO: token from %s", path);
   *token = cp_xstrdup(json_object_get_string(tok));
 out:
@@ -190,7 +198,8 @@ out:
 /* {"roleCredentials": {"accessKeyId", "secretAccessKey", "sessionToken",
  * "expiration"}} */
 static enum cp_err role_creds_from_json(const char *text, const char *url,
-                                        struct aws_creds *out)
+                                        struct aws_creds *out,
+                                        struct cp_errbuf *err)
 {
   json_object *o = json_tokener_parse(text), *rc_obj, *id, *sk, *tok = NULL;
   enum cp_err rc = CP_OK;
@@ -224,7 +233,7 @@ static void query_add(struct cp_buf *b, const char *k, const char *v)
 enum cp_err aws_sso_credentials(const struct aws_profiles *p,
                                 const char *profile,
                                 const struct http_settings *hs,
-                                struct aws_creds *out)
+                                struct aws_creds *out, struct cp_errbuf *err)
 {
   struct sso_profile sp;
   struct http_req rq = {0};
@@ -235,10 +244,10 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
   int attempt;
   enum cp_err rc;
 
-  CP_TRY(rc, sso_profile_read(p, profile, &sp));
-  CP_TRY(rc, sso_cached_token(profile, &sp, hs, &token));
+  CP_TRY(rc, sso_profile_read(p, profile, &sp, err));
+  CP_TRY(rc, sso_cached_token(profile, &sp, hs, &token, err));
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_sso, NULL, sp.region, 0, 0, p,
-                                  profile, &base, &base_src));
+                                  profile, &base, &base_src, err));
   cp_buf_printf(&url, "%s", base);
   cp_buf_rtrim(&url, "/");
   cp_buf_printf(&url, "/federation/credentials");
@@ -253,24 +262,25 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
          sp.account_id, base, base_src);
   for (attempt = 1;; attempt++) {
     http_resp_reset(&rs);
-    rc = http_perform(hs, &rq, &rs);
+    rc = http_perform(hs, &rq, &rs, err);
     if (rc == CP_OK ? !http_retryable_answer(rs.status, rs.error_type)
                     : !http_retryable_failure(rc))
       break;
     if (attempt >= http_retry_attempts(hs))
       break;
-    CP_TRY(rc, http_retry_pause(hs, attempt));
+    CP_TRY(rc, http_retry_pause(hs, attempt, err));
   }
   if (rc != CP_OK)
     goto out;
   if (rs.status == 401)
-    CP_TRY(rc, login_again(profile, "the portal refused the cached token"));
+    CP_TRY(rc, login_again(CP_HERE, profile,
+                           "the portal refused the cached token", err));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "SSO role refused (%s in account %s): the portal said HTTP %ld. "
             "Check sso_role_name and sso_account_id of profile %s",
             sp.role_name, sp.account_id, rs.status, profile);
-  CP_TRY(rc, role_creds_from_json(cp_buf_str(&rs.body), base, out));
+  CP_TRY(rc, role_creds_from_json(cp_buf_str(&rs.body), base, out, err));
 out:
   cp_free_secret(token);
   free(base);

@@ -42,9 +42,10 @@ int aws_region_valid(const char *r)
   return dashes >= 2;
 }
 
-static enum cp_err bad_region(const char *region, const char *where)
+static enum cp_err bad_region(const char *file, int line, const char *region,
+                              const char *where, struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_INVALID, file, line,
                  "invalid region (%s): \"%s\" is not an AWS region name. Give "
                  "one like us-east-1",
                  where, region);
@@ -53,46 +54,49 @@ static enum cp_err bad_region(const char *region, const char *where)
 enum cp_err aws_region_resolve(const char *flag, const struct aws_profiles *p,
                                const char *profile,
                                const struct http_settings *hs, char **region,
-                               const char **source)
+                               const char **source, struct cp_errbuf *err)
 {
   const char *v;
   struct cp_buf imds = CP_BUF_INIT;
+  struct cp_errbuf ignored = CP_ERRBUF_INIT;
   int reachable = 0;
   enum cp_err rc = CP_OK;
 
   *region = NULL;
   if (flag) {
     if (!aws_region_valid(flag))
-      return bad_region(flag, "--region");
+      return bad_region(CP_HERE, flag, "--region", err);
     *source = "--region";
     *region = cp_xstrdup(flag);
     return CP_OK;
   }
   if ((v = getenv("AWS_REGION")) && *v) {
     if (!aws_region_valid(v))
-      return bad_region(v, "AWS_REGION");
+      return bad_region(CP_HERE, v, "AWS_REGION", err);
     *source = "AWS_REGION";
   } else if ((v = getenv("AWS_DEFAULT_REGION")) && *v) {
     if (!aws_region_valid(v))
-      return bad_region(v, "AWS_DEFAULT_REGION");
+      return bad_region(CP_HERE, v, "AWS_DEFAULT_REGION", err);
     *source = "AWS_DEFAULT_REGION";
   } else if ((v = aws_profile_get(p, profile, "region"))) {
     if (!aws_region_valid(v))
-      return bad_region(v, aws_profiles_config_path(p));
+      return bad_region(CP_HERE, v, aws_profiles_config_path(p), err);
     *source = "profile";
   }
   if (v && *v) {
     *region = cp_xstrdup(v);
     return CP_OK;
   }
-  rc = imds_get(hs, "placement/region", &imds, &reachable);
+  /* optional: a failure here only means the default region */
+  rc = imds_get(hs, "placement/region", &imds, &reachable, &ignored);
   if (rc == CP_OK && reachable && aws_region_valid(cp_buf_str(&imds))) {
     *source = "instance metadata";
     *region = cp_buf_detach(&imds);
     return CP_OK;
   }
   cp_buf_release(&imds);
-  cp_err_clear();
+  cp_log(CP_LOG_DEBUG, "region: instance metadata gave none (%s)",
+         cp_errbuf_text(&ignored, rc));
   *source = "default";
   *region = cp_xstrdup("us-east-1");
   return CP_OK;
@@ -178,23 +182,24 @@ out:
   return rc;
 }
 
-static enum cp_err check_url(const char *url, const char *source)
+static enum cp_err check_url(const char *url, const char *source,
+                             struct cp_errbuf *err)
 {
   struct aws_url u;
 
   if (strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7))
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it must start with https://. "
                    "Give a URL like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
   if (aws_url_parse(url, &u) != 0)
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it has no host, or a user name, "
                    "space or other part an endpoint cannot have. Give a URL "
                    "like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
   if (u.plain_http && !u.loopback)
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "insecure endpoint (%s %s): plain http is allowed only "
                    "to a loopback address. Use https://",
                    source, url);
@@ -202,11 +207,10 @@ static enum cp_err check_url(const char *url, const char *source)
 }
 
 enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
-                                 const char *flag, const char *region,
-                                 int fips, int dualstack,
-                                 const struct aws_profiles *p,
+                                 const char *flag, const char *region, int fips,
+                                 int dualstack, const struct aws_profiles *p,
                                  const char *profile, char **url,
-                                 const char **source)
+                                 const char **source, struct cp_errbuf *err)
 {
   const char *v = NULL;
   enum cp_err rc;
@@ -231,7 +235,7 @@ enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
       *source = "profile endpoint_url";
   }
   if (v && *v) {
-    CP_TRY(rc, check_url(v, *source));
+    CP_TRY(rc, check_url(v, *source, err));
     *url = cp_xstrdup(v);
     while (strlen(*url) > 8 && (*url)[strlen(*url) - 1] == '/')
       (*url)[strlen(*url) - 1] = '\0';

@@ -48,15 +48,17 @@ void cluster_info_release(struct cluster_info *c)
   memset(c, 0, sizeof(*c));
 }
 
-static enum cp_err bad_answer(const char *what)
+static enum cp_err bad_answer(const char *file, int line, const char *what,
+                              struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_API, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_API, file, line,
                  "malformed API answer (DescribeClusters): %s. Check "
                  "--endpoint points at the CloudHSMv2 API",
                  what);
 }
 
-static enum cp_err parse_cluster(json_object *c, struct cluster_info *out)
+static enum cp_err parse_cluster(json_object *c, struct cluster_info *out,
+                                 struct cp_errbuf *err)
 {
   json_object *hsms, *certs;
   size_t i, n;
@@ -77,13 +79,13 @@ static enum cp_err parse_cluster(json_object *c, struct cluster_info *out)
       json_object_is_type(hsms, json_type_null))
     return CP_OK;
   if (!json_object_is_type(hsms, json_type_array))
-    return bad_answer("Hsms is not a list");
+    return bad_answer(CP_HERE, "Hsms is not a list", err);
   n = json_object_array_length(hsms);
   out->hsms = cp_xcalloc(n, sizeof(*out->hsms));
   for (i = 0; i < n; i++) {
     json_object *h = json_object_array_get_idx(hsms, i);
     if (!json_object_is_type(h, json_type_object))
-      return bad_answer("an HSM is not an object");
+      return bad_answer(CP_HERE, "an HSM is not an object", err);
     out->hsms[i].hsm_id = dup_or_null(h, "HsmId");
     out->hsms[i].state = dup_or_null(h, "State");
     out->hsms[i].eni_ip = dup_or_null(h, "EniIp");
@@ -96,12 +98,13 @@ static enum cp_err parse_cluster(json_object *c, struct cluster_info *out)
 
 /* Finds cluster_id in a list of cluster objects. */
 static enum cp_err find_cluster(json_object *clusters, const char *cluster_id,
-                                struct cluster_info *out, int *found)
+                                struct cluster_info *out, int *found,
+                                struct cp_errbuf *err)
 {
   size_t i;
 
   if (!json_object_is_type(clusters, json_type_array))
-    return cp_fail(CP_E_API, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_API, __FILE__, __LINE__,
                    "malformed API answer (DescribeClusters): Clusters is not "
                    "a list. Check --endpoint points at the CloudHSMv2 API");
   for (i = 0; i < json_object_array_length(clusters); i++) {
@@ -109,13 +112,13 @@ static enum cp_err find_cluster(json_object *clusters, const char *cluster_id,
     if (!json_object_is_type(c, json_type_object) ||
         !json_object_object_get_ex(c, "ClusterId", &id) ||
         !json_object_is_type(id, json_type_string))
-      return cp_fail(CP_E_API, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_API, __FILE__, __LINE__,
                      "malformed API answer (DescribeClusters): a cluster has "
                      "no ClusterId. Check --endpoint");
     if (strcmp(json_object_get_string(id), cluster_id))
       continue;
     *found = 1;
-    return parse_cluster(c, out);
+    return parse_cluster(c, out, err);
   }
   return CP_OK;
 }
@@ -132,7 +135,7 @@ static json_object *parse_json(const char *json, size_t len)
 enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
                                     const char *cluster_id,
                                     struct cluster_info *out, int *found,
-                                    char **next_token)
+                                    char **next_token, struct cp_errbuf *err)
 {
   json_object *root = parse_json(json, len), *clusters;
   enum cp_err rc = CP_OK;
@@ -146,7 +149,7 @@ enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
   *next_token = dup_or_null(root, "NextToken");
   if (json_object_object_get_ex(root, "Clusters", &clusters) &&
       !json_object_is_type(clusters, json_type_null))
-    rc = find_cluster(clusters, cluster_id, out, found);
+    rc = find_cluster(clusters, cluster_id, out, found, err);
 out:
   json_object_put(root);
   return rc;
@@ -154,25 +157,26 @@ out:
 
 enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                  const char *cluster_id,
-                                 struct cluster_info *out, int *found)
+                                 struct cluster_info *out, int *found,
+                                 struct cp_errbuf *err)
 {
   json_object *root = parse_json(json, len), *wrap = NULL, *clusters;
   enum cp_err rc = CP_OK;
 
   *found = 0;
   if (root && json_object_is_type(root, json_type_array)) {
-    rc = find_cluster(root, cluster_id, out, found); /* --query Clusters */
+    rc = find_cluster(root, cluster_id, out, found, err); /* --query Clusters */
   } else if (root && json_object_is_type(root, json_type_object) &&
              json_object_object_get_ex(root, "ClusterId", NULL)) {
     wrap = json_object_new_array(); /* --query 'Clusters[0]' */
     json_object_array_add(wrap, json_object_get(root));
-    rc = find_cluster(wrap, cluster_id, out, found);
+    rc = find_cluster(wrap, cluster_id, out, found, err);
   } else if (root && json_object_is_type(root, json_type_object)) {
     if (json_object_object_get_ex(root, "Clusters", &clusters) &&
         !json_object_is_type(clusters, json_type_null))
-      rc = find_cluster(clusters, cluster_id, out, found);
+      rc = find_cluster(clusters, cluster_id, out, found, err);
   } else {
-    rc = cp_fail(CP_E_API, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
                  "malformed API answer (DescribeClusters): it is not a JSON "
                  "object or list. Check --endpoint and any proxy in between");
   }
@@ -223,7 +227,8 @@ static int starts_with_markup(const char *body)
 
 static enum cp_err map_error(const struct cloudhsm_client *c,
                              const struct http_resp *rs,
-                             const struct api_error *e, const char *cluster_id)
+                             const struct api_error *e, const char *cluster_id,
+                             struct cp_errbuf *err)
 {
   const char *rid = rs->request_id[0] ? rs->request_id : "none";
 
@@ -231,50 +236,51 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
    * what AWS said */
   if (!strncmp(e->code, "AccessDenied", 12) ||
       !strcmp(e->code, "CloudHsmAccessDeniedException"))
-    return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
-                   "access denied (%s): these credentials (from %s) may not "
-                   "call DescribeClusters. The role needs "
-                   "cloudhsm:DescribeClusters (AWS said: %.160s; request id %s)",
-                   cluster_id, c->creds->source,
-                   e->message[0] ? e->message : e->code, rid);
+    return cp_fail(
+        err, CP_E_API_ACCESS, __FILE__, __LINE__,
+        "access denied (%s): these credentials (from %s) may not "
+        "call DescribeClusters. The role needs "
+        "cloudhsm:DescribeClusters (AWS said: %.160s; request id %s)",
+        cluster_id, c->creds->source, e->message[0] ? e->message : e->code,
+        rid);
   if (!strcmp(e->code, "UnrecognizedClientException") ||
       !strcmp(e->code, "InvalidClientTokenId") ||
       !strcmp(e->code, "InvalidSignatureException") ||
       !strcmp(e->code, "SignatureDoesNotMatch") ||
       !strcmp(e->code, "ExpiredTokenException") ||
       !strcmp(e->code, "IncompleteSignature"))
-    return cp_fail(CP_E_API_ACCESS, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_API_ACCESS, __FILE__, __LINE__,
                    "credentials rejected (%s from %s): the API refused them. "
                    "Check the secret key and session token (AWS said: %.160s; "
                    "request id %s)",
                    e->code, c->creds->source,
                    e->message[0] ? e->message : "nothing", rid);
   if (!strcmp(e->code, "CloudHsmResourceNotFoundException"))
-    return cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                    "cluster not found (%s): no such cluster in region %s. "
                    "Check --region: a wrong region is the usual cause (AWS "
                    "said: %.160s)",
                    cluster_id, c->region, e->message);
   if (!e->code[0] && starts_with_markup(cp_buf_str(&rs->body)))
-    return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s, HTTP %ld): it "
                    "sent HTML, not JSON (a proxy's page?). Check --endpoint "
                    "and proxy settings",
                    c->endpoint, rs->status);
   if (http_retryable_answer(rs->status, e->code))
-    return cp_fail(CP_E_API_THROTTLED, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_API_THROTTLED, __FILE__, __LINE__,
                    "API busy (%s, HTTP %ld): %s. Retried %d times; wait and "
                    "run again (request id %s)",
                    e->code[0] ? e->code : "no error code", rs->status,
                    e->message[0] ? e->message : "no message",
                    http_retry_attempts(c->http), rid);
   if (!e->code[0])
-    return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s, HTTP %ld): it "
                    "is not the CloudHSMv2 API (a proxy's page?). Check "
                    "--endpoint and proxy settings",
                    c->endpoint, rs->status);
-  return cp_fail(CP_E_API, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_API, __FILE__, __LINE__,
                  "API error (%s, HTTP %ld): the API refused the request. "
                  "Check the options given (AWS said: %.160s; request id %s)",
                  e->code, rs->status, e->message[0] ? e->message : "nothing",
@@ -302,7 +308,8 @@ static int clock_skew_error(const char *code)
 }
 
 static enum cp_err one_request(const struct cloudhsm_client *c,
-                               const char *body, struct http_resp *rs)
+                               const char *body, struct http_resp *rs,
+                               struct cp_errbuf *err)
 {
   static const struct sigv4_header headers[] = {
       {"Content-Type", JSON_TYPE},
@@ -317,15 +324,15 @@ static enum cp_err one_request(const struct cloudhsm_client *c,
 
   CP_TRY(rc, sigv4_sign_request(&sc, c->region, "cloudhsm",
                                 http_now(c->http) + c->skew_seconds, "POST",
-                                c->endpoint,
-                                headers, 2, body, strlen(body), &hdrs));
+                                c->endpoint, headers, 2, body, strlen(body),
+                                &hdrs, err));
   rq.method = "POST";
   rq.url = c->endpoint;
   rq.headers = cp_buf_str(&hdrs);
   rq.body = body;
   rq.body_len = strlen(body);
   rq.max_body = 4u * 1024u * 1024u;
-  rc = http_perform(c->http, &rq, rs);
+  rc = http_perform(c->http, &rq, rs, err);
 out:
   cp_buf_release_secure(&hdrs);
   return rc;
@@ -333,7 +340,8 @@ out:
 
 /* One page, with retries. */
 static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
-                             const char *cluster_id, struct http_resp *rs)
+                             const char *cluster_id, struct http_resp *rs,
+                             struct cp_errbuf *err)
 {
   int attempts = http_retry_attempts(c->http), i;
   int skew_retried = 0;
@@ -342,13 +350,14 @@ static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
 
   for (i = 1; i <= attempts; i++) {
     http_resp_reset(rs);
-    rc = one_request(c, body, rs);
+    rc = one_request(c, body, rs, err);
     if (rc == CP_OK && rs->status == 200)
       return CP_OK;
     if (rc == CP_OK) {
       parse_error(rs, &e);
       note_clock(c, rs);
-      if (!skew_retried && clock_skew_error(e.code) && labs(c->skew_seconds) > 240) {
+      if (!skew_retried && clock_skew_error(e.code) &&
+          labs(c->skew_seconds) > 240) {
         cp_log(CP_LOG_DEBUG, "clock is %ld s off the server's; signing again",
                c->skew_seconds);
         skew_retried = 1;
@@ -356,15 +365,15 @@ static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
         continue;
       }
       if (!http_retryable_answer(rs->status, e.code) || i == attempts)
-        return map_error(c, rs, &e, cluster_id);
+        return map_error(c, rs, &e, cluster_id, err);
       cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
              e.code);
     } else if (!http_retryable_failure(rc) || i == attempts) {
       return rc;
     } else {
-      cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, cp_err_detail());
+      cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, err->text);
     }
-    CP_TRY(rc, http_retry_pause(c->http, i));
+    CP_TRY(rc, http_retry_pause(c->http, i, err));
   }
 out:
   return rc;
@@ -372,7 +381,8 @@ out:
 
 enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                                       const char *cluster_id,
-                                      struct cluster_info *out)
+                                      struct cluster_info *out,
+                                      struct cp_errbuf *err)
 {
   struct http_resp rs = HTTP_RESP_INIT;
   char *token = NULL;
@@ -388,13 +398,14 @@ enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
     json_object_object_add(req, "Filters", f);
     if (token)
       json_object_object_add(req, "NextToken", json_object_new_string(token));
-    rc = call_page(c, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
-                   cluster_id, &rs);
+    rc = call_page(c,
+                   json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
+                   cluster_id, &rs, err);
     json_object_put(req);
     if (rc != CP_OK)
       break;
     if (starts_with_markup(cp_buf_str(&rs.body))) {
-      rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+      rc = cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s): it sent HTML, "
                    "not JSON (a proxy's page?). Check --endpoint and proxy "
                    "settings",
@@ -402,14 +413,14 @@ enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
       break;
     }
     rc = cloudhsm_parse_describe(cp_buf_str(&rs.body), rs.body.len, cluster_id,
-                                 out, &found, &next);
+                                 out, &found, &next, err);
     free(token);
     token = next;
     if (rc != CP_OK || !token)
       break;
   }
   if (rc == CP_OK && !found)
-    rc = cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                  "cluster not found (%s): no such cluster in region %s. Check "
                  "--region: a wrong region is the usual cause",
                  cluster_id, c->region);

@@ -18,11 +18,12 @@ static const struct http_ops *ops_of(const struct http_settings *hs)
 }
 
 enum cp_err http_perform(const struct http_settings *hs,
-                         const struct http_req *rq, struct http_resp *rs)
+                         const struct http_req *rq, struct http_resp *rs,
+                         struct cp_errbuf *err)
 {
   static const struct http_settings defaults = HTTP_SETTINGS_INIT;
 
-  return ops_of(hs)->perform(hs ? hs : &defaults, rq, rs);
+  return ops_of(hs)->perform(hs ? hs : &defaults, rq, rs, err);
 }
 
 void http_resp_release(struct http_resp *rs)
@@ -37,7 +38,10 @@ void http_resp_reset(struct http_resp *rs)
   rs->request_id[0] = rs->date[0] = rs->error_type[0] = '\0';
 }
 
-time_t http_now(const struct http_settings *hs) { return ops_of(hs)->now(); }
+time_t http_now(const struct http_settings *hs)
+{
+  return ops_of(hs)->now();
+}
 
 long long http_clock_ms(const struct http_settings *hs)
 {
@@ -49,7 +53,8 @@ void http_sleep_ms(const struct http_settings *hs, long ms)
   ops_of(hs)->sleep_ms(ms);
 }
 
-/* ---- retries ---------------------------------------------------------------- */
+/* ---- retries ----------------------------------------------------------------
+ */
 
 int http_retry_attempts(const struct http_settings *hs)
 {
@@ -59,11 +64,19 @@ int http_retry_attempts(const struct http_settings *hs)
 int http_retryable_answer(long status, const char *code)
 {
   static const char *const throttling[] = {
-      "Throttling", "ThrottlingException", "ThrottledException",
-      "RequestThrottledException", "TooManyRequestsException",
-      "ProvisionedThroughputExceededException", "TransactionInProgressException",
-      "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
-      "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+      "Throttling",
+      "ThrottlingException",
+      "ThrottledException",
+      "RequestThrottledException",
+      "TooManyRequestsException",
+      "ProvisionedThroughputExceededException",
+      "TransactionInProgressException",
+      "RequestLimitExceeded",
+      "BandwidthLimitExceeded",
+      "LimitExceededException",
+      "RequestThrottled",
+      "SlowDown",
+      "PriorRequestNotComplete",
       "EC2ThrottledException"};
   size_t i;
 
@@ -92,13 +105,15 @@ long http_retry_delay_ms(const struct http_settings *hs, int attempt)
   return (long)(ops_of(hs)->random() % (uint32_t)cap);
 }
 
-enum cp_err http_retry_pause(const struct http_settings *hs, int attempt)
+enum cp_err http_retry_pause(const struct http_settings *hs, int attempt,
+                             struct cp_errbuf *err)
 {
   ops_of(hs)->sleep_ms(http_retry_delay_ms(hs, attempt));
-  return plat_check_interrupt();
+  return plat_check_interrupt(err);
 }
 
-/* ---- answers ----------------------------------------------------------------- */
+/* ---- answers
+ * ----------------------------------------------------------------- */
 
 char *http_xml_text(const char *xml, const char *tag)
 {

@@ -74,7 +74,8 @@ static int on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 }
 
 static enum cp_err curl_perform(const struct http_settings *hs,
-                                const struct http_req *rq, struct http_resp *rs)
+                                const struct http_req *rq, struct http_resp *rs,
+                                struct cp_errbuf *err)
 {
   CURL *c = curl_easy_init();
   struct curl_slist *hdrs = NULL;
@@ -85,7 +86,7 @@ static enum cp_err curl_perform(const struct http_settings *hs,
   const char *p;
 
   if (!c)
-    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__,
                    "cannot start libcurl (init): out of memory. Retry");
   rs->body.max = rq->max_body ? rq->max_body : 8u * 1024u * 1024u;
   for (p = rq->headers; p && *p;) {
@@ -114,10 +115,13 @@ static enum cp_err curl_perform(const struct http_settings *hs,
   if (hs->ca_bundle)
     curl_easy_setopt(c, CURLOPT_CAINFO, hs->ca_bundle);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                   rq->connect_ms ? rq->connect_ms
-                   : hs->connect_ms ? hs->connect_ms : 10000L);
+                   rq->connect_ms   ? rq->connect_ms
+                   : hs->connect_ms ? hs->connect_ms
+                                    : 10000L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                   rq->read_ms ? rq->read_ms : hs->read_ms ? hs->read_ms : 60000L);
+                   rq->read_ms   ? rq->read_ms
+                   : hs->read_ms ? hs->read_ms
+                                 : 60000L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -132,31 +136,31 @@ static enum cp_err curl_perform(const struct http_settings *hs,
            rq->url, rs->status, rs->body.len,
            rs->request_id[0] ? ", request id " : "", rs->request_id);
   } else if (res == CURLE_ABORTED_BY_CALLBACK && plat_interrupted()) {
-    rc = plat_check_interrupt();
+    rc = plat_check_interrupt(err);
   } else if (sink.too_big) {
-    rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                  "response too large (%s): more than %zu bytes came back. "
                  "Check --endpoint and any proxy in between",
                  host, rs->body.max);
   } else if (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_PEER_FAILED_VERIFICATION ||
              res == CURLE_SSL_CACERT_BADFILE || res == CURLE_SSL_CERTPROBLEM) {
-    rc = cp_fail(CP_E_TLS, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_TLS, __FILE__, __LINE__,
                  "TLS connection failed (%s): %s. Check the endpoint, or give "
                  "its CA with --ca-bundle / AWS_CA_BUNDLE",
                  host, errbuf[0] ? errbuf : curl_easy_strerror(res));
   } else if (res == CURLE_OPERATION_TIMEDOUT) {
-    rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                  "request timed out (%s): %s. Check the network path to the "
                  "endpoint, or raise --read-timeout",
                  host, errbuf[0] ? errbuf : curl_easy_strerror(res));
   } else {
-    rc = cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                  "cannot reach the endpoint (%s): %s. Check the network, DNS "
                  "and any proxy settings",
                  host, errbuf[0] ? errbuf : curl_easy_strerror(res));
   }
   if (rc != CP_OK)
-    cp_log(CP_LOG_DEBUG, "%s %s failed: %s", rq->method, rq->url, cp_err_detail());
+    cp_log(CP_LOG_DEBUG, "%s %s failed: %s", rq->method, rq->url, err->text);
   curl_slist_free_all(hdrs);
   curl_easy_cleanup(c);
   return rc;
@@ -168,7 +172,10 @@ long long http_date_parse(const char *date)
   return (long long)t;
 }
 
-static time_t system_now(void) { return time(NULL); }
+static time_t system_now(void)
+{
+  return time(NULL);
+}
 
 static uint32_t system_random(void)
 {
@@ -179,7 +186,10 @@ static uint32_t system_random(void)
   return r;
 }
 
-static void system_sleep_ms(long ms) { plat_sleep_ms((int)ms); }
+static void system_sleep_ms(long ms)
+{
+  plat_sleep_ms((int)ms);
+}
 
 const struct http_ops http_ops_system = {curl_perform, system_now, plat_now_ms,
                                          system_random, system_sleep_ms};

@@ -28,7 +28,8 @@ static int imds_disabled(void)
   return e && !strcasecmp(e, "true");
 }
 
-static enum cp_err fetch_token(const struct http_settings *hs, int *reachable)
+static enum cp_err fetch_token(const struct http_settings *hs, int *reachable,
+                               struct cp_errbuf *err)
 {
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
@@ -41,12 +42,12 @@ static enum cp_err fetch_token(const struct http_settings *hs, int *reachable)
   rq.connect_ms = IMDS_TIMEOUT_MS;
   rq.read_ms = IMDS_TIMEOUT_MS;
   rq.max_body = 4096;
-  rc = http_perform(hs, &rq, &rs);
+  rc = http_perform(hs, &rq, &rs, err);
   *reachable = rc == CP_OK;
   if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token))
     snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
   else if (rc == CP_OK)
-    rc = cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                  "instance metadata refused a token (%s): HTTP %ld. Allow "
                  "IMDSv2 (hop limit 2 in containers)",
                  url, rs.status);
@@ -56,7 +57,7 @@ static enum cp_err fetch_token(const struct http_settings *hs, int *reachable)
 }
 
 enum cp_err imds_get(const struct http_settings *hs, const char *path,
-                     struct cp_buf *out, int *reachable)
+                     struct cp_buf *out, int *reachable, struct cp_errbuf *err)
 {
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
@@ -69,7 +70,7 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   {
     struct aws_url u;
     if (aws_url_parse(imds_base(), &u) != 0)
-      return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                      "invalid instance metadata endpoint "
                      "(AWS_EC2_METADATA_SERVICE_ENDPOINT %.80s): it is not an "
                      "http(s) URL with a host and nothing else. Fix or unset "
@@ -77,7 +78,7 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
                      imds_base());
   }
   if (!imds_token[0]) {
-    rc = fetch_token(hs, reachable);
+    rc = fetch_token(hs, reachable, err);
     if (!*reachable) {
       imds_unreachable = 1; /* ask once per run */
       cp_log(CP_LOG_DEBUG, "instance metadata at %s: not reachable",
@@ -96,7 +97,7 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   rq.connect_ms = IMDS_TIMEOUT_MS;
   rq.read_ms = IMDS_TIMEOUT_MS;
   rq.max_body = 64 * 1024;
-  CP_TRY(rc, http_perform(hs, &rq, &rs));
+  CP_TRY(rc, http_perform(hs, &rq, &rs, err));
   if (rs.status != 200)
     CP_FAIL(rc, CP_E_ENVIRONMENT,
             "instance metadata has no %s (%s): HTTP %ld. Attach an IAM role "

@@ -215,9 +215,8 @@ static void add_trimmed(struct cp_buf *out, const char *v)
   }
 }
 
-enum cp_err sigv4_canonical_request(const struct sigv4_input *in,
-                                    struct cp_buf *creq,
-                                    struct cp_buf *signed_headers)
+void sigv4_canonical_request(const struct sigv4_input *in, struct cp_buf *creq,
+                             struct cp_buf *signed_headers)
 {
   struct hdr *h = cp_xcalloc(in->nheaders + 1, sizeof(*h));
   struct cp_buf path = CP_BUF_INIT;
@@ -263,7 +262,6 @@ enum cp_err sigv4_canonical_request(const struct sigv4_input *in,
   }
   free(h);
   cp_buf_release(&path);
-  return CP_OK;
 }
 
 void sigv4_string_to_sign(const char *amz_date, const char *region,
@@ -306,11 +304,11 @@ void sigv4_signature(const char *secret_access_key, const char *amz_date,
 
 enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
                                const char *region, const char *service,
-                               time_t now, const char *method,
-                               const char *url,
+                               time_t now, const char *method, const char *url,
                                const struct sigv4_header *headers,
                                size_t nheaders, const void *body,
-                               size_t body_len, struct cp_buf *out_headers)
+                               size_t body_len, struct cp_buf *out_headers,
+                               struct cp_errbuf *err)
 {
   struct sigv4_header *all = cp_xcalloc(nheaders + 3, sizeof(*all));
   struct cp_buf creq = CP_BUF_INIT, sh = CP_BUF_INIT, sts = CP_BUF_INIT;
@@ -319,7 +317,7 @@ enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
   const char *scheme = strstr(url, "://"), *h, *rest;
   char *host = NULL, *path = NULL;
   size_t n = 0, i;
-  enum cp_err rc;
+  enum cp_err rc = CP_OK;
 
   if (!scheme || !scheme[3])
     CP_FAIL(rc, CP_E_INVALID,
@@ -350,7 +348,7 @@ enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
   in.nheaders = n;
   in.payload_hash = payload;
   in.normalize_path = 1;
-  CP_TRY(rc, sigv4_canonical_request(&in, &creq, &sh));
+  sigv4_canonical_request(&in, &creq, &sh);
   sigv4_string_to_sign(amz_date, region, service, &creq, &sts);
   sigv4_signature(creds->secret_access_key, amz_date, region, service, &sts,
                   sig);

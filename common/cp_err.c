@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cp_err.c — the error table and the record of the last failure's detail. */
+/* cp_err.c — the error table, and recording a failure in a struct cp_errbuf. */
 #include "cp_err.h"
 
 #include <stdarg.h>
@@ -16,22 +16,20 @@ static const struct {
 #undef CP_X
 };
 
-static char last_detail[1024];
-static char last_where[128];
-
-enum cp_err cp_fail(enum cp_err code, const char *file, int line,
-                    const char *fmt, ...)
+enum cp_err cp_fail(struct cp_errbuf *err, enum cp_err code, const char *file,
+                    int line, const char *fmt, ...)
 {
   va_list ap;
-  const char *base = strrchr(file, '/');
-  char text[sizeof(last_detail)]; /* the arguments may be the old detail */
+  char text[sizeof(err->text)]; /* the arguments may be err's old text */
 
+  if (!err)
+    return code;
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  memcpy(last_detail, text, sizeof(last_detail));
-  snprintf(last_where, sizeof(last_where), "%s:%d", base ? base + 1 : file,
-           line);
+  memcpy(err->text, text, sizeof(text));
+  err->file = file;
+  err->line = line;
   return code;
 }
 
@@ -56,12 +54,26 @@ const char *cp_err_text(enum cp_err code)
   return err_table[code].text;
 }
 
-const char *cp_err_detail(void) { return last_detail; }
-
-const char *cp_err_where(void) { return last_where; }
-
-void cp_err_clear(void)
+const char *cp_errbuf_text(const struct cp_errbuf *err, enum cp_err code)
 {
-  last_detail[0] = '\0';
-  last_where[0] = '\0';
+  return err && err->text[0] ? err->text : cp_err_text(code);
+}
+
+void cp_errbuf_where(const struct cp_errbuf *err, char *out, size_t outlen)
+{
+  const char *base;
+
+  if (!err || !err->file) {
+    snprintf(out, outlen, "%s", "");
+    return;
+  }
+  base = strrchr(err->file, '/');
+  snprintf(out, outlen, "%s:%d", base ? base + 1 : err->file, err->line);
+}
+
+void cp_errbuf_clear(struct cp_errbuf *err)
+{
+  err->text[0] = '\0';
+  err->file = NULL;
+  err->line = 0;
 }

@@ -27,11 +27,11 @@ int plat_interrupted(void)
   return interrupted != 0;
 }
 
-enum cp_err plat_check_interrupt(void)
+enum cp_err plat_check_interrupt(struct cp_errbuf *err)
 {
   if (!interrupted)
     return CP_OK;
-  return cp_fail(CP_E_INTERRUPTED, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_INTERRUPTED, __FILE__, __LINE__,
                  "interrupted (signal): stopped before changing anything. Run "
                  "again to finish");
 }
@@ -52,12 +52,16 @@ enum plat_fault_kind plat_fault_wanted(const char *step)
   return PLAT_FAULT_NONE;
 }
 
-static enum cp_err plat_err_lock(const char *lock_path, const char *why);
-static enum cp_err plat_err_locked(const char *lock_path);
+static enum cp_err plat_err_lock(const char *file, int line,
+                                 const char *lock_path, const char *why,
+                                 struct cp_errbuf *err);
+static enum cp_err plat_err_locked(const char *file, int line,
+                                   const char *lock_path,
+                                   struct cp_errbuf *err);
 
 enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            int (*try_lock)(void *ctx, const char **why),
-                           void *ctx)
+                           void *ctx, struct cp_errbuf *err)
 {
   long long deadline = plat_now_ms() + timeout_ms;
   int delay = 5, r;
@@ -65,11 +69,11 @@ enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
 
   while ((r = try_lock(ctx, &why)) != 0) {
     if (r < 0)
-      return plat_err_lock(lock_path, why);
+      return plat_err_lock(CP_HERE, lock_path, why, err);
     if (plat_interrupted())
-      return plat_check_interrupt();
+      return plat_check_interrupt(err);
     if (plat_now_ms() >= deadline)
-      return plat_err_locked(lock_path);
+      return plat_err_locked(CP_HERE, lock_path, err);
     plat_sleep_ms(delay + rand() % (delay + 1));
     if (delay < 50)
       delay *= 2;
@@ -90,21 +94,26 @@ int plat_read_capped(FILE *f, size_t max, struct cp_buf *out)
   return over;
 }
 
-#define FAIL(code, ...) cp_fail((code), __FILE__, __LINE__, __VA_ARGS__)
+#define FAIL(code, ...) cp_fail(err, (code), file, line, __VA_ARGS__)
 
-enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why)
+enum cp_err plat_err_open(const char *file, int line, enum cp_err code,
+                          const char *path, const char *why,
+                          struct cp_errbuf *err)
 {
   return FAIL(code, "cannot open file (%s): %s. Check the path and its "
               "permissions", path, why);
 }
 
-enum cp_err plat_err_not_regular(enum cp_err code, const char *path)
+enum cp_err plat_err_not_regular(const char *file, int line, enum cp_err code,
+                                 const char *path, struct cp_errbuf *err)
 {
   return FAIL(code, "not a regular file (%s): it is a folder, a FIFO or a "
               "device, so it is not read. Give the path of a file", path);
 }
 
-enum cp_err plat_err_unsafe_link_path(const char *component, const char *why)
+enum cp_err plat_err_unsafe_link_path(const char *file, int line,
+                                      const char *component, const char *why,
+                                      struct cp_errbuf *err)
 {
   return FAIL(CP_E_UNSAFE_PATH, "unsafe path behind a link (%s): %s, so the "
               "linked config could be swapped. Make it owned by %s and "
@@ -112,8 +121,9 @@ enum cp_err plat_err_unsafe_link_path(const char *component, const char *why)
               component, why, plat_admin_name);
 }
 
-enum cp_err plat_err_too_large(enum cp_err code, const char *path,
-                               unsigned long long size, size_t max)
+enum cp_err plat_err_too_large(const char *file, int line, enum cp_err code,
+                               const char *path, unsigned long long size,
+                               size_t max, struct cp_errbuf *err)
 {
   if (size)
     return FAIL(code, "file too large (%s): %llu bytes, the limit is %zu. "
@@ -122,26 +132,31 @@ enum cp_err plat_err_too_large(enum cp_err code, const char *path,
               "the right file", path, max);
 }
 
-enum cp_err plat_err_read(enum cp_err code, const char *path, const char *why)
+enum cp_err plat_err_read(const char *file, int line, enum cp_err code,
+                          const char *path, const char *why,
+                          struct cp_errbuf *err)
 {
   return FAIL(code, "cannot read file (%s): %s. Check the disk and retry",
               path, why);
 }
 
-enum cp_err plat_err_folder_missing(const char *dir, const char *why)
+enum cp_err plat_err_folder_missing(const char *file, int line, const char *dir,
+                                    const char *why, struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "folder not found (%s): %s. Create it first, or use "
               "--config to write elsewhere", dir, why);
 }
 
-enum cp_err plat_err_not_folder(const char *dir)
+enum cp_err plat_err_not_folder(const char *file, int line, const char *dir,
+                                struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "not a folder (%s): the config path must be inside a "
               "folder. Check --config", dir);
 }
 
-enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
-                                 int denied)
+enum cp_err plat_err_lock_create(const char *file, int line,
+                                 const char *lock_path, const char *why,
+                                 int denied, struct cp_errbuf *err)
 {
   if (denied)
     return FAIL(CP_E_IO, "cannot create lock file (%s): %s. Run as %s, or "
@@ -151,19 +166,24 @@ enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
               "not a regular file", lock_path, why);
 }
 
-static enum cp_err plat_err_lock(const char *lock_path, const char *why)
+static enum cp_err plat_err_lock(const char *file, int line,
+                                 const char *lock_path, const char *why,
+                                 struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "cannot lock (%s): %s. Check the file system supports "
               "locks", lock_path, why);
 }
 
-static enum cp_err plat_err_locked(const char *lock_path)
+static enum cp_err plat_err_locked(const char *file, int line,
+                                   const char *lock_path, struct cp_errbuf *err)
 {
   return FAIL(CP_E_LOCKED, "config is locked (%s): another configure-pkcs11 "
               "run holds it. Retry when it ends", lock_path);
 }
 
-enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied)
+enum cp_err plat_err_temp_create(const char *file, int line, const char *dir,
+                                 const char *why, int denied,
+                                 struct cp_errbuf *err)
 {
   if (denied)
     return FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
@@ -173,38 +193,45 @@ enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied)
               "space or fix permissions", dir, why);
 }
 
-enum cp_err plat_err_write(const char *path, const char *why)
+enum cp_err plat_err_write(const char *file, int line, const char *path,
+                           const char *why, struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "cannot write config (%s): %s. The old file is "
               "unchanged; free some space and retry", path, why);
 }
 
-enum cp_err plat_err_flush(const char *path, const char *why)
+enum cp_err plat_err_flush(const char *file, int line, const char *path,
+                           const char *why, struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "cannot flush config to disk (%s): %s. The old file "
               "is unchanged; check the disk and retry", path, why);
 }
 
-enum cp_err plat_err_xattr(const char *path, const char *name, const char *why)
+enum cp_err plat_err_xattr(const char *file, int line, const char *path,
+                           const char *name, const char *why,
+                           struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "cannot keep an extended attribute of the config "
               "(%s): %s: %s. The old file is unchanged; check the file system "
               "supports it, or run as %s", path, name, why, plat_admin_name);
 }
 
-enum cp_err plat_err_replace(const char *path, const char *why)
+enum cp_err plat_err_replace(const char *file, int line, const char *path,
+                             const char *why, struct cp_errbuf *err)
 {
   return FAIL(CP_E_IO, "cannot replace config (%s): %s. The old file is "
               "unchanged", path, why);
 }
 
-enum cp_err plat_err_run(const char *cmd, const char *why)
+enum cp_err plat_err_run(const char *file, int line, const char *cmd,
+                         const char *why, struct cp_errbuf *err)
 {
   return FAIL(CP_E_NO_CREDENTIALS, "cannot run credential_process (%s): %s. "
               "Check the command in the profile", cmd, why);
 }
 
-enum cp_err plat_err_run_too_much(const char *cmd, size_t max)
+enum cp_err plat_err_run_too_much(const char *file, int line, const char *cmd,
+                                  size_t max, struct cp_errbuf *err)
 {
   return FAIL(CP_E_NO_CREDENTIALS, "credential_process printed too much "
               "(%s): over %zu bytes. Check the command", cmd, max);

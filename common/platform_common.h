@@ -27,35 +27,55 @@ enum plat_fault_kind plat_fault_wanted(const char *step);
  * is busy, -1 on a real error with *why set (CP_E_IO naming lock_path). */
 enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            int (*try_lock)(void *ctx, const char **why),
-                           void *ctx);
+                           void *ctx, struct cp_errbuf *err);
 
 /* Reads f to its end into out, keeping at most max bytes; 1 when there was
  * more (the rest is read and dropped, so the writer is not blocked). */
 struct cp_buf;
 int plat_read_capped(FILE *f, size_t max, struct cp_buf *out);
 
-enum cp_err plat_err_open(enum cp_err code, const char *path, const char *why);
-enum cp_err plat_err_not_regular(enum cp_err code, const char *path);
-enum cp_err plat_err_too_large(enum cp_err code, const char *path,
-                               unsigned long long size, size_t max);
-enum cp_err plat_err_read(enum cp_err code, const char *path, const char *why);
+enum cp_err plat_err_open(const char *file, int line, enum cp_err code,
+                          const char *path, const char *why,
+                          struct cp_errbuf *err);
+enum cp_err plat_err_not_regular(const char *file, int line, enum cp_err code,
+                                 const char *path, struct cp_errbuf *err);
+enum cp_err plat_err_too_large(const char *file, int line, enum cp_err code,
+                               const char *path, unsigned long long size,
+                               size_t max, struct cp_errbuf *err);
+enum cp_err plat_err_read(const char *file, int line, enum cp_err code,
+                          const char *path, const char *why,
+                          struct cp_errbuf *err);
 /* A component of a linked config's path that others could change. */
-enum cp_err plat_err_unsafe_link_path(const char *component, const char *why);
-enum cp_err plat_err_folder_missing(const char *dir, const char *why);
-enum cp_err plat_err_not_folder(const char *dir);
+enum cp_err plat_err_unsafe_link_path(const char *file, int line,
+                                      const char *component, const char *why,
+                                      struct cp_errbuf *err);
+enum cp_err plat_err_folder_missing(const char *file, int line, const char *dir,
+                                    const char *why, struct cp_errbuf *err);
+enum cp_err plat_err_not_folder(const char *file, int line, const char *dir,
+                                struct cp_errbuf *err);
 
 /* Who may write system files: "root", "an administrator" (for the fixes). */
 extern const char plat_admin_name[];
 
 /* denied: the user may not write there (the fix: admin, or --config). */
-enum cp_err plat_err_lock_create(const char *lock_path, const char *why,
-                                 int denied);
-enum cp_err plat_err_temp_create(const char *dir, const char *why, int denied);
-enum cp_err plat_err_write(const char *path, const char *why);
-enum cp_err plat_err_flush(const char *path, const char *why);
-enum cp_err plat_err_xattr(const char *path, const char *name, const char *why);
-enum cp_err plat_err_replace(const char *path, const char *why);
-enum cp_err plat_err_run(const char *cmd, const char *why);
-enum cp_err plat_err_run_too_much(const char *cmd, size_t max);
+enum cp_err plat_err_lock_create(const char *file, int line,
+                                 const char *lock_path, const char *why,
+                                 int denied, struct cp_errbuf *err);
+enum cp_err plat_err_temp_create(const char *file, int line, const char *dir,
+                                 const char *why, int denied,
+                                 struct cp_errbuf *err);
+enum cp_err plat_err_write(const char *file, int line, const char *path,
+                           const char *why, struct cp_errbuf *err);
+enum cp_err plat_err_flush(const char *file, int line, const char *path,
+                           const char *why, struct cp_errbuf *err);
+enum cp_err plat_err_xattr(const char *file, int line, const char *path,
+                           const char *name, const char *why,
+                           struct cp_errbuf *err);
+enum cp_err plat_err_replace(const char *file, int line, const char *path,
+                             const char *why, struct cp_errbuf *err);
+enum cp_err plat_err_run(const char *file, int line, const char *cmd,
+                         const char *why, struct cp_errbuf *err);
+enum cp_err plat_err_run_too_much(const char *file, int line, const char *cmd,
+                                  size_t max, struct cp_errbuf *err);
 
 #endif

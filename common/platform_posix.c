@@ -88,7 +88,7 @@ int plat_ip_bytes(const char *text, unsigned char out[16])
 }
 
 enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
-                             int *status)
+                             int *status, struct cp_errbuf *err)
 {
   char *line = cp_xasprintf("exec 2>/dev/null\n%s", cmd);
   FILE *f = popen(line, "r");
@@ -96,14 +96,14 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 
   free(line);
   if (!f)
-    return plat_err_run(cmd, strerror(errno));
+    return plat_err_run(CP_HERE, cmd, strerror(errno), err);
   over = plat_read_capped(f, max, out);
   st = pclose(f);
   if (plat_interrupted()) /* Ctrl-C reaches the helper too: 130, not its failure */
-    return plat_check_interrupt();
+    return plat_check_interrupt(err);
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
   if (over)
-    return plat_err_run_too_much(cmd, max);
+    return plat_err_run_too_much(CP_HERE, cmd, max, err);
   return CP_OK;
 }
 
@@ -165,7 +165,8 @@ char *plat_dirname(const char *path)
  * block or have side effects; the open is non-blocking and fstat() must see
  * the same regular file. */
 enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
-                           struct plat_file_meta *meta, enum cp_err code)
+                           struct plat_file_meta *meta, enum cp_err code,
+                           struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   struct stat before, st;
@@ -176,20 +177,21 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
       meta->exists = 0;
       return CP_OK;
     }
-    return plat_err_open(code, path, strerror(errno));
+    return plat_err_open(CP_HERE, code, path, strerror(errno), err);
   }
   if (!S_ISREG(before.st_mode))
-    return plat_err_not_regular(code, path);
+    return plat_err_not_regular(CP_HERE, code, path, err);
   fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
-    return plat_err_open(code, path, strerror(errno));
+    return plat_err_open(CP_HERE, code, path, strerror(errno), err);
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
       st.st_ino != before.st_ino || st.st_dev != before.st_dev) {
-    rc = plat_err_not_regular(code, path);
+    rc = plat_err_not_regular(CP_HERE, code, path, err);
     goto out;
   }
   if ((size_t)st.st_size > max) {
-    rc = plat_err_too_large(code, path, (unsigned long long)st.st_size, max);
+    rc = plat_err_too_large(CP_HERE, code, path, (unsigned long long)st.st_size,
+                            max, err);
     goto out;
   }
   if (meta) {
@@ -204,17 +206,17 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
     if (n < 0 && errno == EINTR && !plat_interrupted())
       continue;
     if (n < 0 && errno == EINTR) {
-      rc = plat_check_interrupt();
+      rc = plat_check_interrupt(err);
       goto out;
     }
     if (n < 0) {
-      rc = plat_err_read(code, path, strerror(errno));
+      rc = plat_err_read(CP_HERE, code, path, strerror(errno), err);
       goto out;
     }
     if (n == 0)
       break;
     if (out->len + (size_t)n > max || cp_buf_add(out, chunk, (size_t)n)) {
-      rc = plat_err_too_large(code, path, 0, max);
+      rc = plat_err_too_large(CP_HERE, code, path, 0, max, err);
       goto out;
     }
   }
@@ -236,13 +238,14 @@ int plat_file_exists(const char *path)
  * writable by group or others; a sticky folder (/tmp) is accepted above the
  * config's own folder, never as that folder (the lock and the temporary file
  * are made there). */
-static enum cp_err check_component(const char *p, int own_folder)
+static enum cp_err check_component(const char *p, int own_folder,
+                                   struct cp_errbuf *err)
 {
   struct stat st;
   const char *why = NULL;
 
   if (stat(p, &st) != 0)
-    return plat_err_folder_missing(p, strerror(errno));
+    return plat_err_folder_missing(CP_HERE, p, strerror(errno), err);
   if (st.st_uid != 0 && st.st_uid != geteuid())
     why = "it is owned by another user";
   else if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
@@ -250,18 +253,18 @@ static enum cp_err check_component(const char *p, int own_folder)
     why = "group or others may write it";
   if (!why)
     return CP_OK;
-  return plat_err_unsafe_link_path(p, why);
+  return plat_err_unsafe_link_path(CP_HERE, p, why, err);
 }
 
 /* dir and every folder above it. */
-static enum cp_err check_chain(const char *dir)
+static enum cp_err check_chain(const char *dir, struct cp_errbuf *err)
 {
   char *p = cp_xstrdup(dir), *up;
   enum cp_err rc;
   int own = 1;
 
   for (;;) {
-    if ((rc = check_component(p, own)) != CP_OK || !strcmp(p, "/") ||
+    if ((rc = check_component(p, own, err)) != CP_OK || !strcmp(p, "/") ||
         !strcmp(p, "."))
       break;
     up = plat_dirname(p);
@@ -283,7 +286,8 @@ static char *join(const char *dir, const char *name)
  * folder holding one must pass check_chain(), or the link could be
  * re-pointed. Returns NULL (no error recorded) when a component cannot be
  * looked at: the caller then keeps the path as given. */
-static char *resolve_links(const char *path, int *via_link, enum cp_err *rc)
+static char *resolve_links(const char *path, int *via_link, enum cp_err *rc,
+                           struct cp_errbuf *err)
 {
   char cwd[4096], *cur = NULL, *rest = cp_xstrdup(path), *target = NULL;
   int links = 0;
@@ -342,7 +346,7 @@ static char *resolve_links(const char *path, int *via_link, enum cp_err *rc)
     }
     free(cand);
     buf[n] = '\0';
-    if ((*rc = check_chain(cur)) != CP_OK)
+    if ((*rc = check_chain(cur, err)) != CP_OK)
       goto fail;
     next = cp_xasprintf("%s/%s", buf, rest);
     free(rest);
@@ -360,7 +364,8 @@ fail:
   return target;
 }
 
-enum cp_err plat_resolve_config_path(const char *path, char **out)
+enum cp_err plat_resolve_config_path(const char *path, char **out,
+                                     struct cp_errbuf *err)
 {
   enum cp_err rc;
   int via_link;
@@ -371,23 +376,23 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
   /* a folder or a device is no config: said before any lock is made */
   if (!*path || path[strlen(path) - 1] == '/' ||
       (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
-    return plat_err_not_regular(CP_E_CONFIG, path);
-  target = resolve_links(path, &via_link, &rc);
+    return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
+  target = resolve_links(path, &via_link, &rc, err);
   if (rc != CP_OK)
     return rc;
   if (!target || !via_link) {
     free(target);
     dir = plat_dirname(path);
-    rc = plat_check_dir_safe(dir);
+    rc = plat_check_dir_safe(dir, err);
     free(dir);
     if (rc == CP_OK)
       *out = cp_xstrdup(path);
     return rc;
   }
   dir = plat_dirname(target);
-  rc = check_chain(dir);
+  rc = check_chain(dir, err);
   if (rc == CP_OK && lstat(target, &st) == 0)
-    rc = check_component(target, 1);
+    rc = check_component(target, 1, err);
   free(dir);
   if (rc == CP_OK)
     *out = target;
@@ -396,22 +401,22 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
   return rc;
 }
 
-enum cp_err plat_check_dir_safe(const char *dir)
+enum cp_err plat_check_dir_safe(const char *dir, struct cp_errbuf *err)
 {
   struct stat st;
 
   if (stat(dir, &st) != 0)
-    return plat_err_folder_missing(dir, strerror(errno));
+    return plat_err_folder_missing(CP_HERE, dir, strerror(errno), err);
   if (!S_ISDIR(st.st_mode))
-    return plat_err_not_folder(dir);
+    return plat_err_not_folder(CP_HERE, dir, err);
   if (st.st_mode & S_IWOTH)
-    return cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
                    "unsafe folder (%s): anyone can write into it, so the "
                    "config could be replaced. Use a folder only its owner "
                    "can write (chmod o-w)",
                    dir);
   if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & S_IWGRP)))
-    return cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
                    "unsafe folder (%s): as root, the folder must be owned "
                    "by root and not group-writable. Fix its owner and mode",
                    dir);
@@ -433,7 +438,7 @@ static int try_flock(void *ctx, const char **why)
 }
 
 enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
-                              struct plat_lock **out)
+                              struct plat_lock **out, struct cp_errbuf *err)
 {
   enum cp_err rc;
   int fd;
@@ -443,10 +448,11 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
             0600);
   if (fd < 0) {
     int e = errno;
-    return plat_err_lock_create(lock_path, strerror(e),
-                                e == EROFS || e == EACCES || e == EPERM);
+    return plat_err_lock_create(CP_HERE, lock_path, strerror(e),
+                                e == EROFS || e == EACCES || e == EPERM, err);
   }
-  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_flock, &fd)) != CP_OK) {
+  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_flock, &fd, err)) !=
+      CP_OK) {
     close(fd);
     return rc;
   }
@@ -496,7 +502,7 @@ static int write_all(int fd, const char *p, size_t len)
  * system.posix_acl_access, SELinux labels in security.selinux, user.*), so
  * the file keeps what an admin set on it. A failure is an error before the
  * rename: a lost label or ACL is not silent. */
-static enum cp_err copy_xattrs(const char *path, int fd)
+static enum cp_err copy_xattrs(const char *path, int fd, struct cp_errbuf *err)
 {
   char names[8192], value[65536], *name;
   ssize_t n = llistxattr(path, names, sizeof(names)), v;
@@ -505,11 +511,11 @@ static enum cp_err copy_xattrs(const char *path, int fd)
   if (n < 0)
     return errno == ENOTSUP || errno == ENOENT
                ? CP_OK
-               : plat_err_xattr(path, "(list)", strerror(errno));
+               : plat_err_xattr(CP_HERE, path, "(list)", strerror(errno), err);
   for (name = names; name < names + n; name += strlen(name) + 1) {
     v = lgetxattr(path, name, value, sizeof(value));
     if (v < 0 || plat_fault("xattr") || fsetxattr(fd, name, value, (size_t)v, 0) != 0) {
-      rc = plat_err_xattr(path, name, strerror(errno));
+      rc = plat_err_xattr(CP_HERE, path, name, strerror(errno), err);
       break;
     }
   }
@@ -517,7 +523,8 @@ static enum cp_err copy_xattrs(const char *path, int fd)
 }
 
 enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
-                              const struct plat_file_meta *old)
+                              const struct plat_file_meta *old,
+                              struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   char *dir = plat_dirname(path);
@@ -529,8 +536,8 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
     e = errno;
     free(tmp);
     tmp = NULL;
-    rc = plat_err_temp_create(dir, strerror(e),
-                              e == EROFS || e == EACCES || e == EPERM);
+    rc = plat_err_temp_create(CP_HERE, dir, strerror(e),
+                              e == EROFS || e == EACCES || e == EPERM, err);
     goto out;
   }
   plat_fault("kill-after-create");
@@ -538,7 +545,7 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
   if (write_all(fd, data, len / 2) != 0 ||
       (plat_fault("kill-mid-write"), 0) ||
       write_all(fd, (const char *)data + len / 2, len - len / 2) != 0) {
-    rc = plat_err_write(path, strerror(errno));
+    rc = plat_err_write(CP_HERE, path, strerror(errno), err);
     goto out;
   }
   if (fchmod(fd, old && old->exists ? (mode_t)old->mode : 0644) != 0) {
@@ -554,9 +561,9 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
             "file is unchanged", path, strerror(e));
   }
   if (old && old->exists)
-    CP_TRY(rc, copy_xattrs(path, fd));
+    CP_TRY(rc, copy_xattrs(path, fd, err));
   if (plat_fault("fsync") || fsync(fd) != 0) {
-    rc = plat_err_flush(path, strerror(errno));
+    rc = plat_err_flush(CP_HERE, path, strerror(errno), err);
     goto out;
   }
   plat_fault("kill-after-fsync");
@@ -569,7 +576,7 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
   fd = -1;
   plat_fault("kill-before-rename");
   if (plat_fault("rename") || rename(tmp, path) != 0) {
-    rc = plat_err_replace(path, strerror(errno));
+    rc = plat_err_replace(CP_HERE, path, strerror(errno), err);
     goto out;
   }
   free(tmp);

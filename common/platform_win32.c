@@ -38,7 +38,8 @@ void plat_process_init(void)
 {
   SetConsoleCtrlHandler(on_console_event, TRUE);
   SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX);
-  srand((unsigned)GetCurrentProcessId() ^ (unsigned)GetTickCount()); /* the lock's jitter */
+  srand((unsigned)GetCurrentProcessId() ^
+        (unsigned)GetTickCount()); /* the lock's jitter */
 }
 
 /* ---- strings and paths ---------------------------------------------------- */
@@ -180,7 +181,7 @@ char *plat_dirname(const char *path)
 /* ---- processes and time -------------------------------------------------- */
 
 enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
-                             int *status)
+                             int *status, struct cp_errbuf *err)
 {
   char *line = cp_xasprintf("%s 2>NUL", cmd); /* its stderr may hold secrets */
   FILE *f = _popen(line, "rb");
@@ -188,13 +189,13 @@ enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
 
   free(line);
   if (!f)
-    return plat_err_run(cmd, strerror(errno));
+    return plat_err_run(CP_HERE, cmd, strerror(errno), err);
   over = plat_read_capped(f, max, out);
   *status = _pclose(f);
   if (plat_interrupted())
-    return plat_check_interrupt();
+    return plat_check_interrupt(err);
   if (over)
-    return plat_err_run_too_much(cmd, max);
+    return plat_err_run_too_much(CP_HERE, cmd, max, err);
   return CP_OK;
 }
 
@@ -236,7 +237,7 @@ int plat_fault(const char *step)
 /* Opens path without following a symbolic link or junction: a reparse point
  * is refused (ERROR_CANT_ACCESS_FILE) after the open. */
 static HANDLE open_no_follow(const char *path, DWORD access, DWORD disposition,
-                             DWORD *err)
+                             DWORD *werr)
 {
   wchar_t *w = wide(path);
   BY_HANDLE_FILE_INFORMATION info;
@@ -247,11 +248,11 @@ static HANDLE open_no_follow(const char *path, DWORD access, DWORD disposition,
                              FILE_FLAG_BACKUP_SEMANTICS,
                          NULL);
   free(w);
-  *err = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+  *werr = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
   if (h != INVALID_HANDLE_VALUE && GetFileInformationByHandle(h, &info) &&
       (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)) {
     CloseHandle(h);
-    *err = ERROR_CANT_ACCESS_FILE;
+    *werr = ERROR_CANT_ACCESS_FILE;
     return INVALID_HANDLE_VALUE;
   }
   return h;
@@ -260,11 +261,12 @@ static HANDLE open_no_follow(const char *path, DWORD access, DWORD disposition,
 /* Reads follow links and junctions (as the AWS CLI does); only disk files
  * are read: a folder, a pipe or a device (CON, NUL) is refused. */
 enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
-                           struct plat_file_meta *meta, enum cp_err code)
+                           struct plat_file_meta *meta, enum cp_err code,
+                           struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   BY_HANDLE_FILE_INFORMATION info;
-  DWORD err;
+  DWORD werr;
   unsigned long long size;
   wchar_t *w = wide(path);
   HANDLE h = CreateFileW(w, GENERIC_READ,
@@ -274,21 +276,22 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
 
   free(w);
   if (h == INVALID_HANDLE_VALUE) {
-    err = GetLastError();
-    if ((err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND) && meta) {
+    werr = GetLastError();
+    if ((werr == ERROR_FILE_NOT_FOUND || werr == ERROR_PATH_NOT_FOUND) &&
+        meta) {
       meta->exists = 0;
       return CP_OK;
     }
-    return plat_err_open(code, path, win_error(err));
+    return plat_err_open(CP_HERE, code, path, win_error(werr), err);
   }
   if (GetFileType(h) != FILE_TYPE_DISK || !GetFileInformationByHandle(h, &info) ||
       (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
-    rc = plat_err_not_regular(code, path);
+    rc = plat_err_not_regular(CP_HERE, code, path, err);
     goto out;
   }
   size = ((unsigned long long)info.nFileSizeHigh << 32) | info.nFileSizeLow;
   if (size > max) {
-    rc = plat_err_too_large(code, path, size, max);
+    rc = plat_err_too_large(CP_HERE, code, path, size, max, err);
     goto out;
   }
   if (meta) {
@@ -300,13 +303,13 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
     char chunk[8192];
     DWORD n = 0;
     if (!ReadFile(h, chunk, sizeof(chunk), &n, NULL)) {
-      rc = plat_err_read(code, path, win_error(GetLastError()));
+      rc = plat_err_read(CP_HERE, code, path, win_error(GetLastError()), err);
       goto out;
     }
     if (n == 0)
       break;
     if (out->len + n > max || cp_buf_add(out, chunk, n)) {
-      rc = plat_err_too_large(code, path, 0, max);
+      rc = plat_err_too_large(CP_HERE, code, path, 0, max, err);
       goto out;
     }
   }
@@ -370,18 +373,18 @@ static int world_may_repoint(const wchar_t *dir)
   return world_may(dir, FILE_DELETE_CHILD | GENERIC_ALL);
 }
 
-enum cp_err plat_check_dir_safe(const char *dir)
+enum cp_err plat_check_dir_safe(const char *dir, struct cp_errbuf *err)
 {
   wchar_t *w = wide(dir);
   DWORD attr = GetFileAttributesW(w);
   enum cp_err rc = CP_OK;
 
   if (attr == INVALID_FILE_ATTRIBUTES)
-    rc = plat_err_folder_missing(dir, win_error(GetLastError()));
+    rc = plat_err_folder_missing(CP_HERE, dir, win_error(GetLastError()), err);
   else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
-    rc = plat_err_not_folder(dir);
+    rc = plat_err_not_folder(CP_HERE, dir, err);
   else if (world_writable(w))
-    rc = cp_fail(CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
                  "unsafe folder (%s): Everyone may write into it, so the "
                  "config could be replaced. Remove that permission",
                  dir);
@@ -436,7 +439,8 @@ static char *resolve_reparse(const char *path)
   return out;
 }
 
-enum cp_err plat_resolve_config_path(const char *path, char **out)
+enum cp_err plat_resolve_config_path(const char *path, char **out,
+                                     struct cp_errbuf *err)
 {
   char *full, *target, *dir;
   enum cp_err rc = CP_OK;
@@ -448,14 +452,14 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
   /* a folder is no config: said before any lock is made */
   if (!*path || is_sep(path[strlen(path) - 1]) ||
       (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)))
-    return plat_err_not_regular(CP_E_CONFIG, path);
+    return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
   full = plat_abs_path(path);
   target = resolve_reparse(full);
   if (!target || !_stricmp(target, full)) {
     /* no link or junction on the way */
     free(target);
     dir = plat_dirname(path);
-    rc = plat_check_dir_safe(dir);
+    rc = plat_check_dir_safe(dir, err);
     free(dir);
     if (rc == CP_OK)
       *out = cp_xstrdup(path);
@@ -472,8 +476,10 @@ enum cp_err plat_resolve_config_path(const char *path, char **out)
     int open = own ? world_writable(w) : world_may_repoint(w);
     free(w);
     if (open) {
-      rc = plat_err_unsafe_link_path(dir, own ? "Everyone may write into it"
-                                              : "Everyone may rename in it");
+      rc = plat_err_unsafe_link_path(CP_HERE, dir,
+                                     own ? "Everyone may write into it"
+                                         : "Everyone may rename in it",
+                                     err);
       break;
     }
     up = plat_dirname(dir);
@@ -500,33 +506,35 @@ struct plat_lock {
 static int try_lock_file(void *ctx, const char **why)
 {
   OVERLAPPED ov;
-  DWORD err;
+  DWORD werr;
 
   memset(&ov, 0, sizeof(ov));
   if (LockFileEx(*(HANDLE *)ctx, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
                  0, 1, 0, &ov))
     return 0;
-  err = GetLastError();
-  if (err == ERROR_LOCK_VIOLATION || err == ERROR_IO_PENDING)
+  werr = GetLastError();
+  if (werr == ERROR_LOCK_VIOLATION || werr == ERROR_IO_PENDING)
     return 1;
-  *why = win_error(err);
+  *why = win_error(werr);
   return -1;
 }
 
 enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
-                              struct plat_lock **out)
+                              struct plat_lock **out, struct cp_errbuf *err)
 {
   enum cp_err rc;
-  DWORD err;
+  DWORD werr;
   HANDLE h;
 
   *out = NULL;
-  h = open_no_follow(lock_path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &err);
+  h = open_no_follow(lock_path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
+                     &werr);
   if (h == INVALID_HANDLE_VALUE)
-    return plat_err_lock_create(lock_path, win_error(err),
-                                err == ERROR_ACCESS_DENIED ||
-                                    err == ERROR_WRITE_PROTECT);
-  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_lock_file, &h)) != CP_OK) {
+    return plat_err_lock_create(
+        CP_HERE, lock_path, win_error(werr),
+        werr == ERROR_ACCESS_DENIED || werr == ERROR_WRITE_PROTECT, err);
+  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_lock_file, &h, err)) !=
+      CP_OK) {
     CloseHandle(h);
     return rc;
   }
@@ -556,7 +564,7 @@ static int write_all(HANDLE h, const char *p, size_t len)
 }
 
 /* A new temporary file beside path, created exclusively. */
-static HANDLE create_temp(const char *path, char **tmp, DWORD *err)
+static HANDLE create_temp(const char *path, char **tmp, DWORD *werr)
 {
   static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   static unsigned counter;
@@ -579,38 +587,39 @@ static HANDLE create_temp(const char *path, char **tmp, DWORD *err)
     free(w);
     if (h != INVALID_HANDLE_VALUE)
       return h;
-    *err = GetLastError();
+    *werr = GetLastError();
     free(*tmp);
     *tmp = NULL;
-    if (*err != ERROR_FILE_EXISTS)
+    if (*werr != ERROR_FILE_EXISTS)
       return INVALID_HANDLE_VALUE;
   }
   return INVALID_HANDLE_VALUE;
 }
 
 enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
-                              const struct plat_file_meta *old)
+                              const struct plat_file_meta *old,
+                              struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   char *dir = plat_dirname(path), *tmp = NULL;
   wchar_t *wtmp = NULL, *wpath = NULL;
-  DWORD err = 0;
-  HANDLE h = create_temp(path, &tmp, &err);
+  DWORD werr = 0;
+  HANDLE h = create_temp(path, &tmp, &werr);
 
   if (h == INVALID_HANDLE_VALUE) {
-    rc = plat_err_temp_create(dir, win_error(err),
-                              err == ERROR_ACCESS_DENIED ||
-                                  err == ERROR_WRITE_PROTECT);
+    rc = plat_err_temp_create(
+        CP_HERE, dir, win_error(werr),
+        werr == ERROR_ACCESS_DENIED || werr == ERROR_WRITE_PROTECT, err);
     goto out;
   }
   plat_fault("kill-after-create");
   if (write_all(h, data, len / 2) != 0 || (plat_fault("kill-mid-write"), 0) ||
       write_all(h, (const char *)data + len / 2, len - len / 2) != 0) {
-    rc = plat_err_write(path, win_error(GetLastError()));
+    rc = plat_err_write(CP_HERE, path, win_error(GetLastError()), err);
     goto out;
   }
   if (plat_fault("fsync") || !FlushFileBuffers(h)) {
-    rc = plat_err_flush(path, win_error(GetLastError()));
+    rc = plat_err_flush(CP_HERE, path, win_error(GetLastError()), err);
     goto out;
   }
   plat_fault("kill-after-fsync");
@@ -627,7 +636,7 @@ enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
                            NULL, NULL)
             : MoveFileExW(wtmp, wpath,
                           MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))) {
-    rc = plat_err_replace(path, win_error(GetLastError()));
+    rc = plat_err_replace(CP_HERE, path, win_error(GetLastError()), err);
     goto out;
   }
   free(tmp);

@@ -115,9 +115,10 @@ void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
 
 /* ---- parsing ----------------------------------------------------------- */
 
-static enum cp_err usage(const char *fmt, const char *a, const char *b)
+static enum cp_err usage(const char *file, int line, const char *fmt,
+                         const char *a, const char *b, struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_USAGE, __FILE__, __LINE__, fmt, a, b ? b : "");
+  return cp_fail(err, CP_E_USAGE, file, line, fmt, a, b ? b : "");
 }
 
 static int contradicts(const struct cli_opt *opts, const struct cli_opt *o,
@@ -134,10 +135,10 @@ static int contradicts(const struct cli_opt *opts, const struct cli_opt *o,
 }
 
 static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
-                              const char *val)
+                              const char *val, struct cp_errbuf *err)
 {
   if (!*val)
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "empty value (%s): the option needs a non-empty value. "
                    "Give a value or leave the option out",
                    spelled);
@@ -156,7 +157,7 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
       }
     for (c = o->choices; *c; c++)
       cp_buf_printf(&list, "%s%s", c == o->choices ? "" : ", ", *c);
-    rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "invalid value (%s %s): it is not one of the possible "
                  "values. Use one of: %s",
                  spelled, val, cp_buf_str(&list));
@@ -168,7 +169,7 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
     char *end;
     long v = strtol(val, &end, 10);
     if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)val[0]))
-      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                      "invalid number (%s %s): it is not a whole number from "
                      "0 to 86400. Give %s as one",
                      spelled, val, o->argh ? o->argh : "the value");
@@ -176,7 +177,7 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
     return CP_OK;
   }
   default:
-    return cp_fail(CP_E_INTERNAL, __FILE__, __LINE__, "bad option table");
+    return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__, "bad option table");
   }
 }
 
@@ -215,7 +216,7 @@ static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
 
 /* How long a write waits for another run's lock: CONFIGURE_PKCS11_LOCK_TIMEOUT
  * seconds (scripts that start many runs at once raise it), else 10. */
-static enum cp_err lock_timeout(struct cli_ctx *ctx)
+static enum cp_err lock_timeout(struct cli_ctx *ctx, struct cp_errbuf *err)
 {
   const char *e = getenv("CONFIGURE_PKCS11_LOCK_TIMEOUT");
   char *end;
@@ -226,18 +227,19 @@ static enum cp_err lock_timeout(struct cli_ctx *ctx)
     return CP_OK;
   v = strtol(e, &end, 10);
   if (*end || v < 0 || v > 86400 || !isdigit((unsigned char)e[0]))
-    return cp_fail(CP_E_ENVIRONMENT, __FILE__, __LINE__,
-                   "invalid lock timeout (CONFIGURE_PKCS11_LOCK_TIMEOUT %.20s): "
-                   "it is not a whole number of seconds. Give one from 0 to "
-                   "86400, or unset it",
-                   e);
+    return cp_fail(
+        err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+        "invalid lock timeout (CONFIGURE_PKCS11_LOCK_TIMEOUT %.20s): "
+        "it is not a whole number of seconds. Give one from 0 to "
+        "86400, or unset it",
+        e);
   ctx->lock_timeout_ms = (int)v * 1000;
   return CP_OK;
 }
 
 enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
-                      const struct cli_opt *opts,
-                      const struct cli_cmd_doc *doc)
+                      const struct cli_opt *opts, const struct cli_cmd_doc *doc,
+                      struct cp_errbuf *err)
 {
   const struct cli_opt *o;
   unsigned char seen[128] = {0};
@@ -255,13 +257,15 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     char spelled[80];
 
     if (arg[0] != '-' || !arg[1])
-      return usage("unexpected argument (%s): this command takes no "
+      return usage(CP_HERE,
+                   "unexpected argument (%s): this command takes no "
                    "positional arguments%s. See --help",
-                   arg, "");
+                   arg, "", err);
     if (!strcmp(arg, "--"))
-      return usage("unexpected argument (%s): this command takes no "
+      return usage(CP_HERE,
+                   "unexpected argument (%s): this command takes no "
                    "positional arguments%s. See --help",
-                   arg, "");
+                   arg, "", err);
     if (arg[1] == '-') {
       const char *name = arg + 2, *eq = strchr(name, '=');
       size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -270,12 +274,12 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
         char *n = cp_xstrndup(name, len);
         const char *near = closest_option(opts, n);
         if (near)
-          rc = cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+          rc = cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                        "unknown option (--%s): this command has no such "
                        "option. Did you mean --%s?",
                        n, near);
         else
-          rc = cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+          rc = cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                        "unknown option (--%s): this command has no such "
                        "option. See %s --help",
                        n, ctx->cmd ? ctx->cmd : "configure-pkcs11");
@@ -289,9 +293,10 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
       o = find_short(opts, arg[1]);
       if (!o) {
         char s[3] = {'-', arg[1], 0};
-        return usage("unknown option (%s): this command has no such "
+        return usage(CP_HERE,
+                     "unknown option (%s): this command has no such "
                      "option%s. See --help",
-                     s, "");
+                     s, "", err);
       }
       if (arg[2])
         inline_val = arg + 2;
@@ -301,9 +306,10 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     if ((k < 128 && seen[k] && o->type != CLI_T_LIST) ||
         ((o->type == CLI_T_STR || o->type == CLI_T_CHOICE) &&
          *(const char **)o->value))
-      return usage("option given twice (%s): it may appear once. Remove "
+      return usage(CP_HERE,
+                   "option given twice (%s): it may appear once. Remove "
                    "one of them%s",
-                   spelled, "");
+                   spelled, "", err);
     if (k < 128)
       seen[k] = 1;
 
@@ -312,13 +318,14 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     case CLI_T_SET: {
       const char *other;
       if (inline_val)
-        return usage("option takes no value (%s): it is a switch. Remove "
+        return usage(CP_HERE,
+                     "option takes no value (%s): it is a switch. Remove "
                      "\"=%s\"",
-                     spelled, inline_val);
+                     spelled, inline_val, err);
       if (o->type == CLI_T_SET) {
         if (*(int *)o->value >= 0 && *(int *)o->value != o->set_to &&
             contradicts(opts, o, &other))
-          return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+          return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                          "contradictory options (%s and --%s): they ask for "
                          "opposite settings. Give only one",
                          spelled, other);
@@ -330,9 +337,9 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     }
     case CLI_T_OPTINT:
       if (inline_val)
-        rc = take_value(o, spelled, inline_val);
+        rc = take_value(o, spelled, inline_val, err);
       else if (i + 1 < argc && isdigit((unsigned char)argv[i + 1][0]))
-        rc = take_value(o, spelled, argv[++i]);
+        rc = take_value(o, spelled, argv[++i], err);
       else
         *(int *)o->value = o->set_to;
       if (rc != CP_OK)
@@ -348,12 +355,13 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
         while (i + 1 < argc && (argv[i + 1][0] != '-' || !argv[i + 1][0]))
           l->items[l->n++] = argv[++i];
       if (l->n == start)
-        return usage("option needs a value (%s): nothing follows it. Give "
+        return usage(CP_HERE,
+                     "option needs a value (%s): nothing follows it. Give "
                      "at least one%s",
-                     spelled, "");
+                     spelled, "", err);
       for (; start < l->n; start++)
         if (!l->items[start][0])
-          return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+          return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                          "empty value (%s): the option needs a non-empty "
                          "value. Give %s values, or leave the option out",
                          spelled, o->argh ? o->argh : "non-empty");
@@ -362,12 +370,13 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     default:
       if (!inline_val) {
         if (i + 1 >= argc)
-          return usage("option needs a value (%s): nothing follows it. "
+          return usage(CP_HERE,
+                       "option needs a value (%s): nothing follows it. "
                        "Give the value after the option%s",
-                       spelled, "");
+                       spelled, "", err);
         inline_val = argv[++i];
       }
-      if ((rc = take_value(o, spelled, inline_val)) != CP_OK)
+      if ((rc = take_value(o, spelled, inline_val, err)) != CP_OK)
         return rc;
       break;
     }
@@ -378,12 +387,12 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
   }
   for (o = opts; o->type != CLI_T_END; o++)
     if ((o->flags & CLI_REQUIRED) && !given(o))
-      return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                      "missing option (%s%s): this command needs it. See "
                      "--help",
                      o->long_name ? "--" : "-",
                      o->long_name ? o->long_name : (char[]){o->short_name, 0});
-  if ((rc = lock_timeout(ctx)) != CP_OK)
+  if ((rc = lock_timeout(ctx, err)) != CP_OK)
     return rc;
   ctx->output = CLI_OUT_TEXT;
   if (ctx->output_arg && !strcmp(ctx->output_arg, "json"))
@@ -421,11 +430,12 @@ static int utf8_valid(const char *s)
   return 1;
 }
 
-enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs)
+enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs,
+                                struct cp_errbuf *err)
 {
   *abs = NULL;
   if (!utf8_valid(path))
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid path (%s): it is not valid UTF-8, and strict JSON "
                    "readers refuse such a config. Rename the file, or give "
                    "another path",
@@ -462,9 +472,10 @@ static void print_json(json_object *o)
   json_object_put(o);
 }
 
-int cli_report(struct cli_ctx *ctx, enum cp_err rc)
+int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
 {
   const char *detail;
+  char where[160];
   json_object *result = ctx->json_result;
 
   ctx->json_result = NULL;
@@ -473,12 +484,11 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc)
       print_json(result);
     return 0;
   }
-  detail = cp_err_detail();
-  if (!*detail)
-    detail = cp_err_text(rc);
+  detail = cp_errbuf_text(err, rc);
+  cp_errbuf_where(err, where, sizeof(where));
   if (ctx->debug)
     fprintf(stderr, "configure-pkcs11: error: %s [%s %s]\n", detail,
-            cp_err_name(rc), cp_err_where());
+            cp_err_name(rc), where);
   else
     fprintf(stderr, "configure-pkcs11: error: %s\n", detail);
   if (ctx->output == CLI_OUT_JSON) {

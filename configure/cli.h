@@ -96,15 +96,18 @@ struct cli_cmd_doc {
  * set, CP_OK). Usage errors are CP_E_USAGE with the detail recorded. */
 CP_MUST_USE enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
                                   const struct cli_opt *opts,
-                                  const struct cli_cmd_doc *doc);
+                                  const struct cli_cmd_doc *doc,
+                                  struct cp_errbuf *err);
 void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc);
 
 /* Installs the diagnostics hook for ctx (stderr, "configure-pkcs11: …"). */
 void cli_setup_logging(struct cli_ctx *ctx);
 
-/* Prints the error of rc (stderr, and a JSON object on stdout with --output
- * json) and returns the exit status. CP_OK returns 0 and prints nothing. */
-int cli_report(struct cli_ctx *ctx, enum cp_err rc);
+/* Prints the error of rc with err's detail (stderr, and a JSON object on
+ * stdout with --output json) and returns the exit status. CP_OK returns 0
+ * and prints nothing (but a pending ctx->json_result). */
+int cli_report(struct cli_ctx *ctx, enum cp_err rc,
+               const struct cp_errbuf *err);
 
 /* For hints that name another command: the two printf arguments of "%s%s"
  * that repeat the user's --config, so the hint edits the same file. */
@@ -116,7 +119,7 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc);
  * pair): valid UTF-8 (else CP_E_INVALID naming flag), stored absolute in
  * *abs (caller frees). */
 CP_MUST_USE enum cp_err cli_path_for_config(const char *flag, const char *path,
-                                            char **abs);
+                                            char **abs, struct cp_errbuf *err);
 
 /* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
 const char *cli_config_path(const struct cli_ctx *ctx);

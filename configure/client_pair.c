@@ -7,7 +7,7 @@
 #include "cert.h"
 #include "cp_platform.h"
 
-enum cp_err client_pair_check(struct client_pair *p)
+enum cp_err client_pair_check(struct client_pair *p, struct cp_errbuf *err)
 {
   struct cert_info ci;
   enum cp_err rc;
@@ -15,17 +15,17 @@ enum cp_err client_pair_check(struct client_pair *p)
   if (!p->cert && !p->key)
     return CP_OK;
   if (!p->cert != !p->key)
-    return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                    "incomplete client TLS pair (%s): the certificate and the "
                    "key go together. Give both --client-cert-hsm-tls-file and "
                    "--client-key-hsm-tls-file",
                    p->cert ? "--client-cert-hsm-tls-file"
                            : "--client-key-hsm-tls-file");
-  if ((rc = cert_check_client_pair(p->cert, p->key, &ci)) != CP_OK ||
+  if ((rc = cert_check_client_pair(p->cert, p->key, &ci, err)) != CP_OK ||
       (rc = cli_path_for_config("--client-cert-hsm-tls-file", p->cert,
-                                &p->cert_abs)) != CP_OK ||
+                                &p->cert_abs, err)) != CP_OK ||
       (rc = cli_path_for_config("--client-key-hsm-tls-file", p->key,
-                                &p->key_abs)) != CP_OK)
+                                &p->key_abs, err)) != CP_OK)
     return rc;
   return CP_OK;
 }

@@ -23,7 +23,8 @@ struct client_pair {
 /* With neither given: CP_OK, nothing set. One without the other is
  * CP_E_USAGE; a pair that does not belong together is CP_E_CERT. On success
  * cert_abs and key_abs hold the absolute paths. */
-CP_MUST_USE enum cp_err client_pair_check(struct client_pair *p);
+CP_MUST_USE enum cp_err client_pair_check(struct client_pair *p,
+                                          struct cp_errbuf *err);
 void client_pair_release(struct client_pair *p);
 
 #endif

@@ -54,9 +54,10 @@ static const char *ca_bundle_of(const struct cluster_source *s)
   return b && *b ? b : NULL;
 }
 
-enum cp_err cluster_source_check(struct cluster_source *s)
+enum cp_err cluster_source_check(struct cluster_source *s,
+                                 struct cp_errbuf *err)
 {
-  enum cp_err rc = cfg_cluster_id_check(s->cluster_id);
+  enum cp_err rc = cfg_cluster_id_check(s->cluster_id, err);
 
   if (rc != CP_OK)
     return rc;
@@ -69,18 +70,19 @@ enum cp_err cluster_source_check(struct cluster_source *s)
                         : s->ca_bundle   ? "--ca-bundle"
                                          : NULL;
     if (other)
-      return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                      "contradictory options (--from-describe and %s): a saved "
                      "answer calls no API. Drop one of them",
                      other);
     if (s->region && !aws_region_valid(s->region))
-      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                      "invalid region (--region): \"%s\" is not an AWS region "
                      "name. Give one like us-east-1",
                      s->region);
     return CP_OK;
   }
-  if (ca_bundle_of(s) && (rc = cert_check_bundle(ca_bundle_of(s))) != CP_OK)
+  if (ca_bundle_of(s) &&
+      (rc = cert_check_bundle(ca_bundle_of(s), err)) != CP_OK)
     return rc;
   s->http.ca_bundle = ca_bundle_of(s);
   s->http.connect_ms = s->connect_timeout >= 0 ? s->connect_timeout * 1000L : 0;
@@ -164,10 +166,11 @@ static int plain_type_name(const char *t)
   return run > 0;
 }
 
-static enum cp_err bad_value(const char *field, const char *value,
-                             const char *why)
+static enum cp_err bad_value(const char *file, int line, const char *field,
+                             const char *value, const char *why,
+                             struct cp_errbuf *err)
 {
-  return cp_fail(CP_E_API, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_API, file, line,
                  "invalid value in the cluster's description (%s): \"%.60s%s\" "
                  "is %s. Check --endpoint points at the CloudHSMv2 API, or the "
                  "saved answer",
@@ -177,56 +180,59 @@ static enum cp_err bad_value(const char *field, const char *value,
 /* What reaches the file must be what it claims to be: addresses are IP
  * literals of their family, the type a plain name (a saved answer could
  * carry a host name or shell text). */
-static enum cp_err check_answer(const struct cluster_source *s)
+static enum cp_err check_answer(const struct cluster_source *s,
+                                struct cp_errbuf *err)
 {
   const struct cluster_info *ci = &s->ci;
   char field[48];
   size_t i;
 
   if (ci->cluster_id && strcmp(ci->cluster_id, s->cluster_id))
-    return cp_fail(CP_E_API, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_API, __FILE__, __LINE__,
                    "invalid value in the cluster's description (ClusterId): "
                    "\"%.60s\" is not the cluster asked for, %s. Check the "
                    "saved answer",
                    ci->cluster_id, s->cluster_id);
   if (ci->hsm_type && *ci->hsm_type && !plain_type_name(ci->hsm_type))
-    return bad_value("HsmType", ci->hsm_type,
-                     "not a plain type name such as hsm2m.medium");
+    return bad_value(CP_HERE, "HsmType", ci->hsm_type,
+                     "not a plain type name such as hsm2m.medium", err);
   for (i = 0; i < ci->nhsms; i++) {
     const struct hsm_info *h = &ci->hsms[i];
     if (h->eni_ip && *h->eni_ip && plat_ip_family(h->eni_ip) != 4) {
       snprintf(field, sizeof(field), "Hsms[%zu].EniIp", i);
-      return bad_value(field, h->eni_ip, "not an IPv4 address");
+      return bad_value(CP_HERE, field, h->eni_ip, "not an IPv4 address", err);
     }
     if (h->eni_ip_v6 && *h->eni_ip_v6 && plat_ip_family(h->eni_ip_v6) != 6) {
       snprintf(field, sizeof(field), "Hsms[%zu].EniIpV6", i);
-      return bad_value(field, h->eni_ip_v6, "not an IPv6 address");
+      return bad_value(CP_HERE, field, h->eni_ip_v6, "not an IPv6 address",
+                       err);
     }
   }
   return CP_OK;
 }
 
 /* A usable cluster with at least one ACTIVE HSM: its servers. */
-static enum cp_err pick_servers(struct cluster_source *s)
+static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
 {
   const struct cluster_info *ci = &s->ci;
   const struct state_rule *rule = state_rule(ci->state);
   const char *family = s->ip_family;
   int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
   size_t i;
-  enum cp_err rc = check_answer(s);
+  enum cp_err rc = check_answer(s, err);
 
   if (rc != CP_OK)
     return rc;
   if (!ci->state || (rule && !rule->usable))
-    return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
-                   "cluster not ready (%s): it is %s%s%.*s. %s", s->cluster_id,
-                   ci->state ? ci->state : "in no state",
-                   sentence_len(ci->state_message) ? ": " : "",
-                   sentence_len(ci->state_message),
-                   ci->state_message ? ci->state_message : "",
-                   rule ? rule->text
-                        : "Run again with --wait to wait until it can be reached");
+    return cp_fail(
+        err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+        "cluster not ready (%s): it is %s%s%.*s. %s", s->cluster_id,
+        ci->state ? ci->state : "in no state",
+        sentence_len(ci->state_message) ? ": " : "",
+        sentence_len(ci->state_message),
+        ci->state_message ? ci->state_message : "",
+        rule ? rule->text
+             : "Run again with --wait to wait until it can be reached");
   free(s->servers);
   s->servers = cp_xcalloc(ci->nhsms * 2 + 1, sizeof(*s->servers));
   s->nservers = 0;
@@ -244,7 +250,7 @@ static enum cp_err pick_servers(struct cluster_source *s)
     cp_log(CP_LOG_WARN, "cluster %s lists an HSM address more than once: "
            "each is written once", s->cluster_id);
   if (s->nservers == 0)
-    return cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                    "no ACTIVE HSM (%s): the cluster has %zu HSM(s), none "
                    "ACTIVE with an address. Create an HSM, or run again with "
                    "--wait",
@@ -297,14 +303,14 @@ static int hopeless(const char *state)
 
 /* ---- a saved answer ------------------------------------------------------ */
 
-static enum cp_err read_all_stdin(struct cp_buf *out)
+static enum cp_err read_all_stdin(struct cp_buf *out, struct cp_errbuf *err)
 {
   char chunk[16384];
   size_t n;
 
   while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
     if (out->len + n > DESCRIBE_MAX_BYTES)
-      return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+      return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                      "saved answer too large (--from-describe -): more than "
                      "%u bytes. Save the answer for this cluster only "
                      "(--cluster-ids)",
@@ -316,41 +322,41 @@ static enum cp_err read_all_stdin(struct cp_buf *out)
       break;
   }
   if (plat_interrupted())
-    return plat_check_interrupt();
+    return plat_check_interrupt(err);
   if (ferror(stdin))
-    return cp_fail(CP_E_IO, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_IO, __FILE__, __LINE__,
                    "cannot read standard input (--from-describe -): read "
                    "failed. Pipe the saved answer into the command");
   return CP_OK;
 }
 
-static enum cp_err from_saved(struct cluster_source *s)
+static enum cp_err from_saved(struct cluster_source *s, struct cp_errbuf *err)
 {
   struct cp_buf raw = CP_BUF_INIT;
   int found = 0;
   enum cp_err rc;
 
   if (!strcmp(s->from_describe, "-"))
-    rc = read_all_stdin(&raw);
+    rc = read_all_stdin(&raw, err);
   else
     rc = plat_read_file(s->from_describe, DESCRIBE_MAX_BYTES, &raw, NULL,
-                        CP_E_INVALID);
+                        CP_E_INVALID, err);
   if (rc != CP_OK)
     goto out;
-  rc = cloudhsm_parse_saved(cp_buf_str(&raw), raw.len, s->cluster_id,
-                            &s->ci, &found);
+  rc = cloudhsm_parse_saved(cp_buf_str(&raw), raw.len, s->cluster_id, &s->ci,
+                            &found, err);
   if (rc == CP_E_API) { /* the same checks, but the fault is in the file */
     char why[160];
-    const char *d = strstr(cp_err_detail(), "): ");
-    d = d ? d + 3 : cp_err_detail();
+    const char *d = strstr(err->text, "): ");
+    d = d ? d + 3 : err->text;
     snprintf(why, sizeof(why), "%.*s", (int)strcspn(d, "."), d);
-    rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "invalid saved answer (--from-describe %s): %s. Save it with "
                  "aws cloudhsmv2 describe-clusters --output json",
                  s->from_describe, why);
   }
   if (rc == CP_OK && !found)
-    rc = cp_fail(CP_E_API_NOT_FOUND, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                  "cluster not found (%s): the saved answer (%s) does not "
                  "describe it. Save it with aws cloudhsmv2 describe-clusters "
                  "--filters clusterIds=%s",
@@ -367,28 +373,28 @@ out:
 enum cp_err cluster_source_target(struct cluster_source *s,
                                   struct aws_profiles **profiles,
                                   char **endpoint, const char **region_src,
-                                  const char **endpoint_src)
+                                  const char **endpoint_src,
+                                  struct cp_errbuf *err)
 {
   const char *profile;
   enum cp_err rc;
 
   *endpoint = NULL;
-  CP_TRY(rc, aws_profiles_load(profiles));
+  CP_TRY(rc, aws_profiles_load(profiles, err));
   profile = aws_profile_name(s->profile);
   CP_TRY(rc, aws_region_resolve(s->region, *profiles, profile, &s->http,
-                                &s->region_used,
-                                region_src));
+                                &s->region_used, region_src, err));
   cp_log(CP_LOG_DEBUG, "region: %s (from %s)", s->region_used, *region_src);
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, s->endpoint,
                                   s->region_used, s->fips ? 1 : -1,
                                   s->dualstack ? 1 : -1, *profiles, profile,
-                                  endpoint, endpoint_src));
+                                  endpoint, endpoint_src, err));
   cp_log(CP_LOG_DEBUG, "endpoint: %s (from %s)", *endpoint, *endpoint_src);
 out:
   return rc;
 }
 
-static enum cp_err from_api(struct cluster_source *s)
+static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
 {
   struct aws_profiles *profiles = NULL;
   struct aws_creds creds = AWS_CREDS_INIT;
@@ -401,9 +407,9 @@ static enum cp_err from_api(struct cluster_source *s)
   enum cp_err rc;
 
   CP_TRY(rc, cluster_source_target(s, &profiles, &endpoint, &region_src,
-                                   &endpoint_src));
+                                   &endpoint_src, err));
   CP_TRY(rc, aws_creds_resolve(profiles, aws_profile_name(s->profile),
-                               s->region_used, &s->http, &creds));
+                               s->region_used, &s->http, &creds, err));
 
   memset(&client, 0, sizeof(client));
   client.endpoint = endpoint;
@@ -414,14 +420,14 @@ static enum cp_err from_api(struct cluster_source *s)
     deadline = http_clock_ms(&s->http) + s->wait * 1000LL;
   for (;;) {
     cluster_info_release(&s->ci);
-    CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci));
-    rc = pick_servers(s);
+    CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci, err));
+    rc = pick_servers(s, err);
     if (rc != CP_E_CLUSTER_STATE || s->wait < 0 || hopeless(s->ci.state))
       break;
     not_ready_why(s, why, sizeof(why));
-    cp_err_clear();
+    cp_errbuf_clear(err); /* not a failure yet: we wait */
     if (http_clock_ms(&s->http) + interval > deadline) {
-      rc = cp_fail(CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+      rc = cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                    "cluster not ready after %d s (%s): %s. Wait longer "
                    "(--wait <seconds>) or check the cluster in the console",
                    s->wait, s->cluster_id, why);
@@ -430,7 +436,7 @@ static enum cp_err from_api(struct cluster_source *s)
     cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",
            s->cluster_id, why, interval / 1000);
     http_sleep_ms(&s->http, interval);
-    CP_TRY(rc, plat_check_interrupt());
+    CP_TRY(rc, plat_check_interrupt(err));
     interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
   }
   if (rc == CP_OK || s->wait < 0)
@@ -442,18 +448,19 @@ out:
   return rc;
 }
 
-enum cp_err cluster_source_fetch(struct cluster_source *s)
+enum cp_err cluster_source_fetch(struct cluster_source *s,
+                                 struct cp_errbuf *err)
 {
   enum cp_err rc;
 
   if (s->from_describe) {
-    CP_TRY(rc, from_saved(s));
-    rc = pick_servers(s);
+    CP_TRY(rc, from_saved(s, err));
+    rc = pick_servers(s, err);
     warn_state(s);
     if (rc != CP_OK)
       goto out;
   } else {
-    CP_TRY(rc, from_api(s));
+    CP_TRY(rc, from_api(s, err));
   }
   if (!s->ci.cluster_certificate)
     CP_FAIL(rc, CP_E_CLUSTER_STATE,
@@ -465,7 +472,7 @@ out:
 }
 
 enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
-                                     const char *ca_path)
+                                     const char *ca_path, struct cp_errbuf *err)
 {
   int is_cluster_cert;
   enum cp_err rc;
@@ -479,7 +486,7 @@ enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
   }
   rc = cert_verify_cluster(ca_path, s->ci.cluster_certificate,
                            strlen(s->ci.cluster_certificate), s->cluster_id,
-                           &is_cluster_cert);
+                           &is_cluster_cert, err);
   if (rc == CP_OK && is_cluster_cert)
     cp_log(CP_LOG_WARN, "%s holds the certificate of cluster %s itself, not "
            "the CA that issued it: it works, but the issuing CA "

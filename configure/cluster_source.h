@@ -68,17 +68,17 @@ void cluster_source_init(struct cluster_source *s);
 /* Every local check, before any call: the cluster id, contradictions
  * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle.
  * Then sets s->http. */
-CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s);
+CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s,
+                                             struct cp_errbuf *err);
 
 /* Where the DescribeClusters call goes: the region (into s->region_used)
  * and the endpoint, each with its source for --debug and show-endpoint, and
  * the profiles (for credentials). Caller frees *endpoint and *profiles. */
 struct aws_profiles;
-CP_MUST_USE enum cp_err cluster_source_target(struct cluster_source *s,
-                                              struct aws_profiles **profiles,
-                                              char **endpoint,
-                                              const char **region_src,
-                                              const char **endpoint_src);
+CP_MUST_USE enum cp_err
+cluster_source_target(struct cluster_source *s, struct aws_profiles **profiles,
+                      char **endpoint, const char **region_src,
+                      const char **endpoint_src, struct cp_errbuf *err);
 
 /* Describes the cluster and picks its servers (ACTIVE HSMs only; the others
  * are named in a warning). A usable state (ACTIVE, INITIALIZED, DEGRADED,
@@ -87,14 +87,16 @@ CP_MUST_USE enum cp_err cluster_source_target(struct cluster_source *s,
  * ACTIVE means; the others (CREATE_IN_PROGRESS, UNINITIALIZED,
  * INITIALIZE_IN_PROGRESS, DELETE_*), or no ACTIVE HSM: CP_E_CLUSTER_STATE,
  * unless waiting. A cluster without a certificate: CP_E_CLUSTER_STATE. */
-CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s);
+CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,
+                                             struct cp_errbuf *err);
 
 /* After fetch: a certificate of the CA file ca_path (a bundle counts) signed
  * the cluster's certificate (else CP_E_CA_MISMATCH naming both subjects), or
  * the file holds that very certificate (passes, with a warning). ca_path
  * NULL: no CA file to check against; passes with a warning. */
 CP_MUST_USE enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
-                                                 const char *ca_path);
+                                                 const char *ca_path,
+                                                 struct cp_errbuf *err);
 
 void cluster_source_release(struct cluster_source *s);
 

@@ -54,14 +54,15 @@ static void print_dry_run(const struct cli_ctx *ctx, struct cfg_file *f)
 }
 
 /* -a names the servers by hand: the API options have nothing to do. */
-static enum cp_err check_by_hand(const struct cluster_source *src)
+static enum cp_err check_by_hand(const struct cluster_source *src,
+                                 struct cp_errbuf *err)
 {
   const char *other = src->from_describe ? "--from-describe"
                       : src->wait >= 0   ? "--wait"
                       : src->ip_family   ? "--ip-family"
                                          : NULL;
   if (other)
-    return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                    "contradictory options (-a and %s): -a gives the servers "
                    "and calls no API. Drop one of them",
                    other);
@@ -69,13 +70,14 @@ static enum cp_err check_by_hand(const struct cluster_source *src)
       src->dualstack || src->ca_bundle)
     cp_log(CP_LOG_WARN, "-a gives the servers, so no API is called: the API "
            "options (--region, --endpoint, --profile, ...) are not used");
-  return cfg_cluster_id_check(src->cluster_id);
+  return cfg_cluster_id_check(src->cluster_id, err);
 }
 
 /* The CA to check the cluster against and to write: --hsm-ca-cert, else the
  * hsm_ca_file of the slot that will be written, else the default. */
 static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
-                           const char *given_abs, char **out)
+                           const char *given_abs, char **out,
+                           struct cp_errbuf *err)
 {
   int idx = cfg_model_slot_for(m, cluster_id);
   struct cfg_slot_view v;
@@ -90,10 +92,11 @@ static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
     cfg_model_slot(m, (size_t)idx, &v);
   *out = cp_xstrdup(idx >= 0 && v.hsm_ca_file ? v.hsm_ca_file
                                               : plat_default_ca_path());
-  return cert_check_ca_file(*out, &ci);
+  return cert_check_ca_file(*out, &ci, err);
 }
 
-enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
+                            struct cp_errbuf *err)
 {
   struct cluster_source src;
   struct client_pair pair = CLIENT_PAIR_INIT;
@@ -130,38 +133,39 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
   enum cp_err rc;
 
   cluster_source_init(&src);
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &add_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &add_doc, err));
   if (ctx->help)
     goto out;
   /* every local check before any call */
   if (so.addrs.n)
-    CP_TRY(rc, check_by_hand(&src));
+    CP_TRY(rc, check_by_hand(&src, err));
   else
-    CP_TRY(rc, cluster_source_check(&src));
-  CP_TRY(rc, client_pair_check(&pair));
-  CP_TRY(rc, slot_options_check(&so));
+    CP_TRY(rc, cluster_source_check(&src, err));
+  CP_TRY(rc, client_pair_check(&pair, err));
+  CP_TRY(rc, slot_options_check(&so, err));
   if (ca_cert) {
-    CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo));
-    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &ca_abs));
+    CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
+    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &ca_abs, err));
   }
   if (!so.addrs.n)
-    CP_TRY(rc, cluster_source_fetch(&src));
+    CP_TRY(rc, cluster_source_fetch(&src, err));
 
   if (dry_run) {
-    CP_TRY(rc, cfg_file_snapshot(&f, cli_config_path(ctx)));
+    CP_TRY(rc, cfg_file_snapshot(&f, cli_config_path(ctx), err));
   } else {
-    CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
-    CP_TRY(rc, cfg_file_load(&f));
+    CP_TRY(rc,
+           cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
+    CP_TRY(rc, cfg_file_load(&f, err));
   }
   /* the CA of the slot this writes, checked against the cluster's
    * certificate under the lock (a local check: no call is made here) */
-  CP_TRY(rc, slot_ca(&f.model, src.cluster_id, ca_abs, &ca_used));
+  CP_TRY(rc, slot_ca(&f.model, src.cluster_id, ca_abs, &ca_used, err));
   if (so.addrs.n) {
     servers = so.servers;
     nservers = so.nservers;
     type = hsm_type ? cp_xstrdup(hsm_type) : NULL;
   } else {
-    CP_TRY(rc, cluster_source_verify_ca(&src, ca_used));
+    CP_TRY(rc, cluster_source_verify_ca(&src, ca_used, err));
     servers = src.servers;
     nservers = src.nservers;
     type = hsm_type ? cp_xstrdup(hsm_type) : cluster_source_slot_type(&src);
@@ -188,7 +192,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx)
     print_dry_run(ctx, &f);
     changed = cfg_file_changed(&f);
   } else {
-    CP_TRY(rc, cfg_file_commit(&f, &changed));
+    CP_TRY(rc, cfg_file_commit(&f, &changed, err));
   }
   {
     struct cfg_slot_view v;

@@ -87,7 +87,8 @@ static void check_server(const char *label, const struct cfg_server *srv,
   json_object_array_add(rows, row);
 }
 
-enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
+                      struct cp_errbuf *err)
 {
   const char *cluster_id = NULL;
   int timeout = 5;
@@ -105,12 +106,12 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
   int matched = 0;
   enum cp_err rc;
 
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
   if (ctx->help)
     goto out;
   if (cluster_id)
-    CP_TRY(rc, cfg_cluster_id_check(cluster_id));
-  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx)));
+    CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
+  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx), err));
   root = json_object_new_object();
   rows = json_object_new_array();
   json_object_object_add(root, "config", json_object_new_string(f.path));
@@ -142,11 +143,15 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx)
                  "%s is not configured", label);
       continue;
     }
-    if (!v.hsm_ca_file)
+    if (!v.hsm_ca_file) {
       snprintf(problem, sizeof(problem), "the slot has no hsm_ca_file");
-    else if (cert_check_ca_file(v.hsm_ca_file, &ci) != CP_OK)
-      snprintf(problem, sizeof(problem), "%s", cp_err_detail());
-    cp_err_clear();
+    } else {
+      struct cp_errbuf ca_err = CP_ERRBUF_INIT; /* the slot's, not the run's */
+      enum cp_err ca_rc = cert_check_ca_file(v.hsm_ca_file, &ci, &ca_err);
+      if (ca_rc != CP_OK)
+        snprintf(problem, sizeof(problem), "%s",
+                 cp_errbuf_text(&ca_err, ca_rc));
+    }
     if (v.nservers == 0) {
       cp_buf_printf(&text, "%s has no servers\n", label);
       if (!t.failed++)

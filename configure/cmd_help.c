@@ -5,7 +5,8 @@
 
 #include "commands.h"
 
-enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx,
+                     struct cp_errbuf *err)
 {
   const struct cmd_entry *c;
   char help_flag[] = "--help";
@@ -14,7 +15,7 @@ enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx)
   if (argc < 2) {
     args[0] = argv[0];
     args[1] = help_flag;
-    return cmd_top(2, args, ctx);
+    return cmd_top(2, args, ctx, err);
   }
   for (c = commands; c->name; c++)
     if (!strcmp(argv[1], c->name) && c->fn != cmd_help) {
@@ -22,9 +23,9 @@ enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx)
       args[1] = help_flag;
       args[2] = NULL;
       ctx->cmd = c->name;
-      return c->fn(2, args, ctx);
+      return c->fn(2, args, ctx, err);
     }
-  return cp_fail(CP_E_USAGE, __FILE__, __LINE__,
+  return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                  "unknown command (%s): there is no such command. See "
                  "configure-pkcs11 --help",
                  argv[1]);

@@ -26,12 +26,13 @@ static const struct cli_cmd_doc list_doc = {
 static json_object *ca_status(const char *path, struct cp_buf *text)
 {
   json_object *o = json_object_new_object();
+  struct cp_errbuf problem = CP_ERRBUF_INIT; /* this row's, shown and kept */
   struct cert_info ci;
   enum cp_err rc;
 
   memset(&ci, 0, sizeof(ci));
   json_object_object_add(o, "path", json_object_new_string(path));
-  rc = cert_check_ca_file(path, &ci);
+  rc = cert_check_ca_file(path, &ci, &problem);
   json_object_object_add(o, "status", json_object_new_string(
                                           rc == CP_OK ? "ok" : "invalid"));
   if (ci.subject[0]) {
@@ -43,10 +44,10 @@ static json_object *ca_status(const char *path, struct cp_buf *text)
     cp_buf_printf(text, "  hsm_ca_file: %s (%s, expires %s)\n", path,
                   ci.subject, ci.not_after);
   else {
-    json_object_object_add(o, "error",
-                           json_object_new_string(cp_err_detail()));
+    json_object_object_add(
+        o, "error", json_object_new_string(cp_errbuf_text(&problem, rc)));
     cp_buf_printf(text, "  hsm_ca_file: %s (problem: %s)\n", path,
-                  cp_err_detail());
+                  cp_errbuf_text(&problem, rc));
   }
   return o;
 }
@@ -55,6 +56,7 @@ static json_object *client_status(const char *cert, const char *key,
                                   struct cp_buf *text)
 {
   json_object *o = json_object_new_object();
+  struct cp_errbuf problem = CP_ERRBUF_INIT;
   struct cert_info ci;
   enum cp_err rc;
 
@@ -73,7 +75,7 @@ static json_object *client_status(const char *cert, const char *key,
     return o;
   }
   memset(&ci, 0, sizeof(ci));
-  rc = cert_check_client_pair(cert, key, &ci);
+  rc = cert_check_client_pair(cert, key, &ci, &problem);
   json_object_object_add(o, "status", json_object_new_string(
                                           rc == CP_OK ? "ok" : "invalid"));
   if (rc == CP_OK) {
@@ -83,15 +85,16 @@ static json_object *client_status(const char *cert, const char *key,
     cp_buf_printf(text, "  client certificate: %s (%s, expires %s)\n", cert,
                   ci.subject, ci.not_after);
   } else {
-    json_object_object_add(o, "error",
-                           json_object_new_string(cp_err_detail()));
+    json_object_object_add(
+        o, "error", json_object_new_string(cp_errbuf_text(&problem, rc)));
     cp_buf_printf(text, "  client certificate: %s (problem: %s)\n", cert,
-                  cp_err_detail());
+                  cp_errbuf_text(&problem, rc));
   }
   return o;
 }
 
-enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
+                              struct cp_errbuf *err)
 {
   const struct cli_opt opts[] = {CLI_COMMON_OPTS(ctx), CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
@@ -100,10 +103,10 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx)
   size_t i, j, n;
   enum cp_err rc;
 
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &list_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &list_doc, err));
   if (ctx->help)
     goto out;
-  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx)));
+  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx), err));
   root = json_object_new_object();
   arr = json_object_new_array();
   json_object_object_add(root, "config", json_object_new_string(f.path));
@@ -163,7 +166,6 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx)
         client_status(v.client_cert_path, v.client_key_path, &text));
     json_object_array_add(arr, s);
   }
-  cp_err_clear();
   if (n == 0)
     cp_buf_printf(&text, "no clusters configured in %s\n", f.path);
   output_result(ctx, root, cp_buf_str(&text));

@@ -23,28 +23,31 @@ static const struct cli_cmd_doc remove_doc = {
  * the CloudHSM package installs), as list-clusters numbers them. */
 static enum cp_err remove_by_index(const struct cli_ctx *ctx,
                                    struct cfg_file *f, int slot,
-                                   enum cfg_action *action)
+                                   enum cfg_action *action,
+                                   struct cp_errbuf *err)
 {
   size_t n = cfg_model_slot_count(&f->model);
   struct cfg_slot_view v;
 
   if ((size_t)slot >= n)
-    return cp_fail(CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
                    "no such slot (--slot %d): %s has %zu slot%s, numbered from "
                    "0. See configure-pkcs11 list-clusters%s%s",
                    slot, f->path, n, n == 1 ? "" : "s", CLI_CONFIG_HINT(ctx));
   cfg_model_slot(&f->model, (size_t)slot, &v);
   if (v.cluster_id)
-    return cp_fail(CP_E_INVALID, __FILE__, __LINE__,
-                   "slot has a cluster id (--slot %d): it is %s's slot. Remove "
-                   "it with configure-pkcs11 remove-cluster --cluster-id %s%s%s",
-                   slot, v.cluster_id, v.cluster_id, CLI_CONFIG_HINT(ctx));
+    return cp_fail(
+        err, CP_E_INVALID, __FILE__, __LINE__,
+        "slot has a cluster id (--slot %d): it is %s's slot. Remove "
+        "it with configure-pkcs11 remove-cluster --cluster-id %s%s%s",
+        slot, v.cluster_id, v.cluster_id, CLI_CONFIG_HINT(ctx));
   cfg_model_remove_slot_at(&f->model, (size_t)slot);
   *action = CFG_REMOVED;
   return CP_OK;
 }
 
-enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
+                               struct cp_errbuf *err)
 {
   const char *cluster_id = NULL;
   int ignore_missing = 0, changed = 0, slot = -1;
@@ -61,7 +64,7 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
   enum cp_err rc;
   char *text = NULL, label[32];
 
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &remove_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &remove_doc, err));
   if (ctx->help)
     goto out;
   if (!cluster_id == (slot < 0))
@@ -69,15 +72,16 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
             "%s (--cluster-id or --slot): give one of them. See "
             "configure-pkcs11 list-clusters",
             cluster_id ? "contradictory options" : "missing option");
-  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
-  CP_TRY(rc, cfg_file_load(&f));
+  CP_TRY(rc,
+         cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
+  CP_TRY(rc, cfg_file_load(&f, err));
   if (slot >= 0) {
-    CP_TRY(rc, remove_by_index(ctx, &f, slot, &action));
+    CP_TRY(rc, remove_by_index(ctx, &f, slot, &action, err));
     snprintf(label, sizeof(label), "slot %d", slot);
   } else {
     cfg_model_remove_slot(&f.model, cluster_id, &action);
     if (action == CFG_ABSENT)
-      CP_TRY(rc, cfg_cluster_id_check(cluster_id));
+      CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
     if (action == CFG_ABSENT && !ignore_missing)
       CP_FAIL(rc, CP_E_NOT_CONFIGURED,
               "cluster not configured (%s): no slot in %s has this id. Add "
@@ -86,7 +90,7 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx)
     snprintf(label, sizeof(label), "%s", cluster_id);
   }
   if (action == CFG_REMOVED)
-    CP_TRY(rc, cfg_file_commit(&f, &changed));
+    CP_TRY(rc, cfg_file_commit(&f, &changed, err));
   text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), label,
                       action == CFG_REMOVED ? "from" : "not in", f.path);
   output_result(ctx,

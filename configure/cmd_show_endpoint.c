@@ -26,7 +26,8 @@ static const struct cli_cmd_doc show_doc = {
     "its source, and the VPC endpoint service name for private networks.",
     show_examples};
 
-enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
+                              struct cp_errbuf *err)
 {
   struct cluster_source s; /* resolved exactly as add-cluster does */
   const struct cli_opt opts[] = {
@@ -46,11 +47,11 @@ enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx)
   enum cp_err rc;
 
   cluster_source_init(&s);
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &show_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &show_doc, err));
   if (ctx->help)
     goto out;
   CP_TRY(rc, cluster_source_target(&s, &profiles, &endpoint, &region_src,
-                                   &endpoint_src));
+                                   &endpoint_src, err));
   region = s.region_used;
   /* interface endpoint service names: "cn.com.amazonaws." in China */
   vpce = cp_xasprintf("%scom.amazonaws.%s.cloudhsmv2",

@@ -97,7 +97,8 @@ static const char *some_cluster_id(const struct cfg_model *m)
  * it, the only slot. -1 (every slot) when only cluster.options rows and
  * logging are given. */
 static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
-                               int argc, char **argv, int *slot)
+                               int argc, char **argv, int *slot,
+                               struct cp_errbuf *err)
 {
   size_t n = cfg_model_slot_count(m);
   int cluster_opts = o->slot.addrs.n || o->ca_cert || o->pair.cert;
@@ -121,7 +122,7 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
       return CP_OK;
     }
     hint = add_cluster_hint(argc, argv, o->src.cluster_id);
-    rc = cp_fail(CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
+    rc = cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
                  "cluster not configured (%s): none of the %zu slots has this "
                  "id. Add it: %s",
                  o->src.cluster_id, n, hint);
@@ -135,11 +136,12 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
     return CP_OK;
   }
   hint = add_cluster_hint(argc, argv, some_cluster_id(m));
-  rc = cp_fail(CP_E_INVALID, __FILE__, __LINE__,
+  rc = cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                "ambiguous option (%s): the config has %zu slots and it edits "
                "one. Name the slot's cluster: %s",
-               o->slot.addrs.n ? "-a" : o->ca_cert ? "--hsm-ca-cert"
-                                                   : "--client-cert-hsm-tls-file",
+               o->slot.addrs.n ? "-a"
+               : o->ca_cert    ? "--hsm-ca-cert"
+                               : "--client-cert-hsm-tls-file",
                n, hint);
   free(hint);
   return rc;
@@ -168,15 +170,17 @@ static const char *existing_ca(const struct cfg_model *m, int slot,
  * is held while the API answers: a second run waits rather than
  * interleaving. */
 static enum cp_err apply_cluster_id(struct cfg_model *m, struct top_opts *o,
-                                    int slot, const char *ca_abs)
+                                    int slot, const char *ca_abs,
+                                    struct cp_errbuf *err)
 {
   struct cfg_slot_view v;
   enum cp_err rc;
 
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  CP_TRY(rc, cluster_source_fetch(&o->src));
-  CP_TRY(rc, cluster_source_verify_ca(&o->src, existing_ca(m, slot, ca_abs)));
+  CP_TRY(rc, cluster_source_fetch(&o->src, err));
+  CP_TRY(rc,
+         cluster_source_verify_ca(&o->src, existing_ca(m, slot, ca_abs), err));
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
   cfg_model_slot(m, (size_t)slot, &v);
@@ -199,7 +203,8 @@ static void apply_logging(struct cfg_model *m, const struct top_opts *o,
     cfg_model_set_logging(m, "log_interval", o->log_rotation);
 }
 
-enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
+enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
+                    struct cp_errbuf *err)
 {
   struct top_opts o;
   const struct cli_opt opts[] = {
@@ -237,7 +242,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   memset(&o, 0, sizeof(o));
   cluster_source_init(&o.src);
   o.slot = (struct slot_options)SLOT_OPTIONS_INIT;
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc));
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));
   if (ctx->help)
     goto out;
   if (o.src.cluster_id && o.slot.addrs.n)
@@ -249,10 +254,10 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
             "no option given (configure-pkcs11): nothing to change. Give an "
             "option or a command; see configure-pkcs11 --help");
   /* Check every value before touching the file. */
-  CP_TRY(rc, client_pair_check(&o.pair));
-  CP_TRY(rc, slot_options_check(&o.slot));
+  CP_TRY(rc, client_pair_check(&o.pair, err));
+  CP_TRY(rc, slot_options_check(&o.slot, err));
   if (o.ca_cert) {
-    CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci));
+    CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci, err));
     /* with no cluster to check it against, a certificate that is not a CA
      * is most likely the client certificate given by mistake */
     if (!ci.is_ca && !o.src.cluster_id)
@@ -262,18 +267,19 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
               "(customerCA.crt), or add --cluster-id to check it against the "
               "cluster",
               o.ca_cert, ci.subject);
-    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", o.ca_cert, &ca_abs));
+    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", o.ca_cert, &ca_abs, err));
   }
   if (o.log_file)
-    CP_TRY(rc, cli_path_for_config("--log-file", o.log_file, &log_abs));
+    CP_TRY(rc, cli_path_for_config("--log-file", o.log_file, &log_abs, err));
   if (o.src.cluster_id)
-    CP_TRY(rc, cluster_source_check(&o.src));
+    CP_TRY(rc, cluster_source_check(&o.src, err));
 
-  CP_TRY(rc, cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms));
-  CP_TRY(rc, cfg_file_load(&f));
-  CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot));
+  CP_TRY(rc,
+         cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
+  CP_TRY(rc, cfg_file_load(&f, err));
+  CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot, err));
   if (o.src.cluster_id)
-    CP_TRY(rc, apply_cluster_id(&f.model, &o, slot, ca_abs));
+    CP_TRY(rc, apply_cluster_id(&f.model, &o, slot, ca_abs, err));
   if (o.slot.addrs.n)
     cfg_model_set_servers(&f.model, slot, o.slot.servers, o.slot.nservers);
   if (ca_abs)
@@ -286,7 +292,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx)
   }
   slot_options_apply(&o.slot, &f.model, slot);
   apply_logging(&f.model, &o, log_abs);
-  CP_TRY(rc, cfg_file_commit(&f, &changed));
+  CP_TRY(rc, cfg_file_commit(&f, &changed, err));
   action = changed ? (f.meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
   {
     char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f.path);

@@ -91,6 +91,7 @@ static int close_stdout(int status)
 int main(int argc, char **argv)
 {
   struct cli_ctx ctx = {0};
+  struct cp_errbuf err = CP_ERRBUF_INIT;
   const struct cmd_entry *c;
   enum cp_err rc;
 
@@ -105,10 +106,10 @@ int main(int argc, char **argv)
     c = hoist_globals(argc, argv);
   if (c) {
     ctx.cmd = c->name;
-    rc = c->fn(argc - 1, argv + 1, &ctx);
+    rc = c->fn(argc - 1, argv + 1, &ctx, &err);
   } else {
-    rc = cmd_top(argc, argv, &ctx);
+    rc = cmd_top(argc, argv, &ctx, &err);
   }
   http_global_cleanup();
-  return close_stdout(cli_report(&ctx, rc));
+  return close_stdout(cli_report(&ctx, rc, &err));
 }

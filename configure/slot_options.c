@@ -16,7 +16,7 @@ int slot_options_any(const struct slot_options *o)
          o->ecdh_without_kdf >= 0 || o->retry_mode;
 }
 
-enum cp_err slot_options_check(struct slot_options *o)
+enum cp_err slot_options_check(struct slot_options *o, struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   int i;
@@ -26,7 +26,7 @@ enum cp_err slot_options_check(struct slot_options *o)
   o->addr_store = cp_xcalloc((size_t)o->addrs.n, sizeof(*o->addr_store));
   o->servers = cp_xcalloc((size_t)o->addrs.n, sizeof(*o->servers));
   for (i = 0; i < o->addrs.n; i++) {
-    CP_TRY(rc, addr_parse(o->addrs.items[i], "-a", &o->addr_store[i]));
+    CP_TRY(rc, addr_parse(o->addrs.items[i], "-a", &o->addr_store[i], err));
     o->servers[i].hostname = o->addr_store[i].host;
     o->servers[i].port = o->addr_store[i].port;
     o->servers[i].enable = 1;

@@ -21,7 +21,10 @@ struct slot_options {
   size_t nservers;         /* repeated addresses dropped */
   struct addr *addr_store; /* what servers[].hostname points into */
 };
-#define SLOT_OPTIONS_INIT {{NULL, 0}, -1, -1, -1, -1, NULL, NULL, 0, NULL}
+#define SLOT_OPTIONS_INIT                                                      \
+  {                                                                            \
+    {NULL, 0}, -1, -1, -1, -1, NULL, NULL, 0, NULL                             \
+  }
 
 extern const char *const slot_retry_modes[];
 
@@ -56,7 +59,8 @@ int slot_options_any(const struct slot_options *o);
 
 /* Parses -a into o->servers (CP_E_INVALID naming the bad address); a
  * repeated address is kept once, with a warning. */
-CP_MUST_USE enum cp_err slot_options_check(struct slot_options *o);
+CP_MUST_USE enum cp_err slot_options_check(struct slot_options *o,
+                                           struct cp_errbuf *err);
 
 /* Sets the given cluster.options members on slot `slot` (-1: every slot). */
 void slot_options_apply(const struct slot_options *o, struct cfg_model *m,

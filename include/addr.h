@@ -15,6 +15,6 @@ struct addr {
 
 /* CP_E_INVALID naming `flag` and the text when it is not an address. */
 CP_MUST_USE enum cp_err addr_parse(const char *text, const char *flag,
-                                   struct addr *out);
+                                   struct addr *out, struct cp_errbuf *err);
 
 #endif

@@ -29,11 +29,10 @@ void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
 
 /* The chain. region is used for STS; every request goes through hs.
  * CP_E_NO_CREDENTIALS lists, in order, every source tried. */
-CP_MUST_USE enum cp_err aws_creds_resolve(const struct aws_profiles *profiles,
-                                          const char *profile,
-                                          const char *region,
-                                          const struct http_settings *hs,
-                                          struct aws_creds *out);
+CP_MUST_USE enum cp_err
+aws_creds_resolve(const struct aws_profiles *profiles, const char *profile,
+                  const char *region, const struct http_settings *hs,
+                  struct aws_creds *out, struct cp_errbuf *err);
 
 /* IAM Identity Center (SSO): 1 when the profile names sso_session or
  * sso_start_url. */
@@ -47,13 +46,14 @@ int aws_sso_profile(const struct aws_profiles *p, const char *profile);
 CP_MUST_USE enum cp_err aws_sso_credentials(const struct aws_profiles *p,
                                             const char *profile,
                                             const struct http_settings *hs,
-                                            struct aws_creds *out);
+                                            struct aws_creds *out,
+                                            struct cp_errbuf *err);
 
 /* EC2 instance metadata v2: GET path (e.g. "placement/region") with a
  * session token, each request capped at 1 s. *reachable is 0 when no
  * metadata service answered; the service is asked once per run. */
 CP_MUST_USE enum cp_err imds_get(const struct http_settings *hs,
                                  const char *path, struct cp_buf *out,
-                                 int *reachable);
+                                 int *reachable, struct cp_errbuf *err);
 
 #endif

@@ -13,12 +13,14 @@ struct aws_profiles;
 
 /* Reads both files (a missing file is fine; an unreadable or malformed one
  * is CP_E_ENVIRONMENT naming it and the line). Caller frees. */
-CP_MUST_USE enum cp_err aws_profiles_load(struct aws_profiles **out);
+CP_MUST_USE enum cp_err aws_profiles_load(struct aws_profiles **out,
+                                          struct cp_errbuf *err);
 void aws_profiles_free(struct aws_profiles *p);
 /* The same from text in memory (tests, fuzzing). Caller frees. */
 CP_MUST_USE enum cp_err aws_profiles_parse(const char *config_text,
                                            const char *credentials_text,
-                                           struct aws_profiles **out);
+                                           struct aws_profiles **out,
+                                           struct cp_errbuf *err);
 
 /* The profile in use: --profile, else AWS_PROFILE, else "default". */
 const char *aws_profile_name(const char *flag);

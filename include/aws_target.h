@@ -20,11 +20,10 @@ int aws_region_valid(const char *region);
 struct http_settings;
 /* hs: for the instance metadata question (may be NULL: defaults). Caller
  * frees *region. */
-CP_MUST_USE enum cp_err aws_region_resolve(const char *flag,
-                                           const struct aws_profiles *p,
-                                           const char *profile,
-                                           const struct http_settings *hs,
-                                           char **region, const char **source);
+CP_MUST_USE enum cp_err
+aws_region_resolve(const char *flag, const struct aws_profiles *p,
+                   const char *profile, const struct http_settings *hs,
+                   char **region, const char **source, struct cp_errbuf *err);
 
 struct aws_service {
   const char *endpoint_env; /* "AWS_ENDPOINT_URL_CLOUDHSM_V2" */
@@ -33,18 +32,17 @@ struct aws_service {
 };
 extern const struct aws_service aws_service_cloudhsmv2;
 extern const struct aws_service aws_service_sts;
-extern const struct aws_service aws_service_sso; /* the IAM Identity Center portal */
+extern const struct aws_service
+    aws_service_sso; /* the IAM Identity Center portal */
 
 /* fips/dualstack: -1 to read AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT
  * (and the profile's use_fips_endpoint / use_dualstack_endpoint). The URL is
  * checked: https, or http to a loopback address only. Caller frees *url. */
-CP_MUST_USE enum cp_err aws_endpoint_resolve(const struct aws_service *svc,
-                                             const char *flag,
-                                             const char *region, int fips,
-                                             int dualstack,
-                                             const struct aws_profiles *p,
-                                             const char *profile, char **url,
-                                             const char **source);
+CP_MUST_USE enum cp_err
+aws_endpoint_resolve(const struct aws_service *svc, const char *flag,
+                     const char *region, int fips, int dualstack,
+                     const struct aws_profiles *p, const char *profile,
+                     char **url, const char **source, struct cp_errbuf *err);
 
 /* An http(s) URL as libcurl's URL parser (curl_url) reads it: the one
  * parser behind every URL check (endpoints, container credentials, instance

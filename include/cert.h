@@ -23,13 +23,16 @@ struct cert_info {
  * info->is_ca = 0: it may hold the cluster's own certificate, which the
  * caller warns about. */
 CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
-                                           struct cert_info *info);
+                                           struct cert_info *info,
+                                           struct cp_errbuf *err);
 /* A readable PEM file with at least one certificate (a TLS CA bundle). */
-CP_MUST_USE enum cp_err cert_check_bundle(const char *path);
+CP_MUST_USE enum cp_err cert_check_bundle(const char *path,
+                                          struct cp_errbuf *err);
 /* A readable PEM certificate and a PEM private key that belong together. */
 CP_MUST_USE enum cp_err cert_check_client_pair(const char *cert_path,
                                                const char *key_path,
-                                               struct cert_info *info);
+                                               struct cert_info *info,
+                                               struct cp_errbuf *err);
 /* A certificate in ca_path (any of a bundle) signed the PEM certificate
  * `pem` (the cluster's ClusterCertificate), or is that very certificate
  * (*is_cluster_cert = 1, for the caller to warn). On mismatch
@@ -37,6 +40,7 @@ CP_MUST_USE enum cp_err cert_check_client_pair(const char *cert_path,
 CP_MUST_USE enum cp_err cert_verify_cluster(const char *ca_path,
                                             const char *pem, size_t len,
                                             const char *cluster_id,
-                                            int *is_cluster_cert);
+                                            int *is_cluster_cert,
+                                            struct cp_errbuf *err);
 
 #endif

@@ -42,24 +42,28 @@ struct cfg_file {
  * beside the target (waiting up to timeout_ms) and removes temporary files
  * an interrupted run left. */
 CP_MUST_USE enum cp_err cfg_file_lock(struct cfg_file *f, const char *path,
-                                      int timeout_ms);
+                                      int timeout_ms, struct cp_errbuf *err);
 /* Reads and parses the file; a missing file loads the default model. */
-CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f);
+CP_MUST_USE enum cp_err cfg_file_load(struct cfg_file *f,
+                                      struct cp_errbuf *err);
 /* Reads without a lock (list-clusters, check), following links: never
  * writes. A missing file is CP_E_IO naming it. */
-CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path);
+CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path,
+                                      struct cp_errbuf *err);
 /* Reads like cfg_file_load() (a missing file loads the default model) but
  * takes no lock and makes no file: for --dry-run, which writes nothing, so
  * a user who cannot write the config still sees the change. Never commit
  * after it. */
-CP_MUST_USE enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path);
+CP_MUST_USE enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path,
+                                          struct cp_errbuf *err);
 /* 1 when the model differs from what was loaded (or the file is new). */
 int cfg_file_changed(const struct cfg_file *f);
 /* Renders the new text into f->text (for --dry-run diffs against
  * f->original). */
 void cfg_file_render(struct cfg_file *f);
 /* Writes the model if it changed; *changed says whether it did. */
-CP_MUST_USE enum cp_err cfg_file_commit(struct cfg_file *f, int *changed);
+CP_MUST_USE enum cp_err cfg_file_commit(struct cfg_file *f, int *changed,
+                                        struct cp_errbuf *err);
 void cfg_file_release(struct cfg_file *f);
 
 #endif

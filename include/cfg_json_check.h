@@ -14,6 +14,6 @@
 #include "cp_err.h"
 
 CP_MUST_USE enum cp_err cfg_json_check(const char *text, size_t len,
-                                       const char *path);
+                                       const char *path, struct cp_errbuf *err);
 
 #endif

@@ -51,14 +51,16 @@ const char *cfg_action_name(enum cfg_action a); /* "added", … */
 /* 1 when id is a CloudHSM cluster id: "cluster-" and 11 to 16 of [2-7a-zA-Z]. */
 int cfg_cluster_id_valid(const char *id);
 /* The same as a check: CP_E_INVALID naming the id and the rule. */
-CP_MUST_USE enum cp_err cfg_cluster_id_check(const char *id);
+CP_MUST_USE enum cp_err cfg_cluster_id_check(const char *id,
+                                             struct cp_errbuf *err);
 
 /* Parses text (strict JSON) and checks the shape. On error (CP_E_CONFIG) the
  * detail names path and the byte offset or the member that is wrong. A file
  * of another shape (Client SDK 3's, or one with neither "clusters" nor
  * "cluster" at the top) is refused, never rewritten. */
 CP_MUST_USE enum cp_err cfg_model_parse(struct cfg_model *m, const char *text,
-                                        size_t len, const char *path);
+                                        size_t len, const char *path,
+                                        struct cp_errbuf *err);
 /* A new config: no slots and the default logging section. */
 void cfg_model_init_default(struct cfg_model *m);
 /* Deterministic text: 2-space indent, stable key order, trailing newline. */

@@ -30,8 +30,8 @@ struct cloudhsm_client {
   const char *region;         /* signing region: the cluster's */
   const struct aws_creds *creds;
   const struct http_settings *http;
-  long skew_seconds;          /* server clock minus ours, learnt from the
-                                 answers' Date; starts at 0 */
+  long skew_seconds; /* server clock minus ours, learnt from the
+                        answers' Date; starts at 0 */
 };
 
 /* Parses one DescribeClusters answer: finds cluster_id among Clusters[]
@@ -40,7 +40,8 @@ struct cloudhsm_client {
 CP_MUST_USE enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
                                                 const char *cluster_id,
                                                 struct cluster_info *out,
-                                                int *found, char **next_token);
+                                                int *found, char **next_token,
+                                                struct cp_errbuf *err);
 
 /* Parses a saved answer (--from-describe): the whole DescribeClusters
  * answer, its Clusters list (what --query Clusters prints) or one cluster
@@ -49,13 +50,14 @@ CP_MUST_USE enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
 CP_MUST_USE enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                              const char *cluster_id,
                                              struct cluster_info *out,
-                                             int *found);
+                                             int *found, struct cp_errbuf *err);
 
 /* Calls DescribeClusters (following NextToken) for one cluster. A cluster
  * that does not exist is CP_E_API_NOT_FOUND naming the region. Updates
  * c->skew_seconds. */
 CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                                                   const char *cluster_id,
-                                                  struct cluster_info *out);
+                                                  struct cluster_info *out,
+                                                  struct cp_errbuf *err);
 
 #endif

@@ -2,8 +2,9 @@
 /* cp_err.h — error codes: many precise codes, few exit statuses, one list.
  *
  * Library functions return an enum cp_err. On failure they record one line
- * of detail with CP_FAIL (what, subject, why, fix); the front end prints it
- * and exits with cp_err_status(). Nothing below configure/ prints errors.
+ * of detail with CP_FAIL (what, subject, why, fix) in the caller's struct
+ * cp_errbuf; the front end prints it and exits with cp_err_status().
+ * Nothing below configure/ prints errors.
  * The stable interface is each code's name (the JSON "code") and its exit
  * status; the enum values are internal and may change between versions. */
 #ifndef CP_ERR_H
@@ -55,14 +56,37 @@ enum cp_err {
 #define CP_PRINTF(f, a)
 #endif
 
-/* Records the detail of a failure ("what (subject): why. fix") with the
- * source location, and returns code. The last record wins. */
-enum cp_err cp_fail(enum cp_err code, const char *file, int line,
-                    const char *fmt, ...) CP_PRINTF(4, 5);
+/* The detail of one failure, owned by the caller of the function that
+ * failed (git's `struct strbuf *err`, OpenSSH's `err, errlen`). Every
+ * function that returns an enum cp_err takes one as its last parameter,
+ * `err`, and on failure records there what failed ("what (subject): why.
+ * fix") and where (for --debug). A caller that wants to keep an error and
+ * go on (check, list-clusters, an optional lookup) passes its own. */
+struct cp_errbuf {
+  char text[1024];
+  const char *file; /* of the cp_fail() call; NULL: nothing recorded */
+  int line;
+};
+#define CP_ERRBUF_INIT                                                         \
+  {                                                                            \
+    "", NULL, 0                                                                \
+  }
 
+/* Records a failure's detail and source location in err (NULL: dropped),
+ * and returns code. The last record wins. */
+enum cp_err cp_fail(struct cp_errbuf *err, enum cp_err code, const char *file,
+                    int line, const char *fmt, ...) CP_PRINTF(5, 6);
+
+/* A helper that words one failure for several callers takes the caller's
+ * place first, so --debug names the call, not the helper:
+ *   static enum cp_err bad_value(const char *file, int line, ...);
+ *   return bad_value(CP_HERE, ...); */
+#define CP_HERE __FILE__, __LINE__
+
+/* CP_FAIL and CP_TRY use the `err` in scope and jump to `out`. */
 #define CP_FAIL(rc, code, ...)                                                 \
   do {                                                                         \
-    (rc) = cp_fail((code), __FILE__, __LINE__, __VA_ARGS__);                   \
+    (rc) = cp_fail(err, (code), __FILE__, __LINE__, __VA_ARGS__);              \
     goto out;                                                                  \
   } while (0)
 #define CP_TRY(rc, call)                                                       \
@@ -75,10 +99,10 @@ int cp_err_status(enum cp_err code);      /* exit status of a code */
 const char *cp_err_name(enum cp_err code); /* stable snake_case name */
 const char *cp_err_text(enum cp_err code); /* generic sentence */
 
-/* The detail recorded by the last cp_fail(), or the generic text when the
- * last failure recorded none. Valid until the next cp_fail()/cp_err_clear(). */
-const char *cp_err_detail(void);
-const char *cp_err_where(void); /* "file.c:123" of the last cp_fail() */
-void cp_err_clear(void);
+/* err's text, or the generic text of code when nothing was recorded. */
+const char *cp_errbuf_text(const struct cp_errbuf *err, enum cp_err code);
+/* "file.c:123" of err's record, or "" */
+void cp_errbuf_where(const struct cp_errbuf *err, char *out, size_t outlen);
+void cp_errbuf_clear(struct cp_errbuf *err);
 
 #endif

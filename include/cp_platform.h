@@ -41,7 +41,7 @@ struct plat_file_meta {
 CP_MUST_USE enum cp_err plat_read_file(const char *path, size_t max,
                                        struct cp_buf *out,
                                        struct plat_file_meta *meta,
-                                       enum cp_err code);
+                                       enum cp_err code, struct cp_errbuf *err);
 
 /* 1 when something exists at path (links followed). */
 int plat_file_exists(const char *path);
@@ -54,19 +54,21 @@ int plat_file_exists(const char *path);
  * administrator) or this user and not writable by others (a sticky folder
  * such as /tmp is accepted above the target's own folder): else
  * CP_E_UNSAFE_PATH naming the component. The link itself is kept. */
-CP_MUST_USE enum cp_err plat_resolve_config_path(const char *path, char **out);
+CP_MUST_USE enum cp_err plat_resolve_config_path(const char *path, char **out,
+                                                 struct cp_errbuf *err);
 
 /* Refuses a folder others could write into (world-writable; as root also
  * group-writable or owned by another user), or a missing folder. */
-CP_MUST_USE enum cp_err plat_check_dir_safe(const char *dir);
+CP_MUST_USE enum cp_err plat_check_dir_safe(const char *dir,
+                                            struct cp_errbuf *err);
 
 /* An exclusive advisory lock on lock_path (created 0600, never through a
  * symlink). The kernel drops it when the process dies, so a killed run never
  * leaves a stale lock. Waits up to timeout_ms; CP_E_LOCKED after that. */
 struct plat_lock;
-CP_MUST_USE enum cp_err plat_lock_acquire(const char *lock_path,
-                                          int timeout_ms,
-                                          struct plat_lock **out);
+CP_MUST_USE enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
+                                          struct plat_lock **out,
+                                          struct cp_errbuf *err);
 void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
 
 /* Atomically replaces path with data: a temporary file beside it (O_EXCL,
@@ -79,7 +81,8 @@ void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
  * CP_E_IO says its durability is in doubt. */
 CP_MUST_USE enum cp_err plat_replace_file(const char *path, const void *data,
                                           size_t len,
-                                          const struct plat_file_meta *old);
+                                          const struct plat_file_meta *old,
+                                          struct cp_errbuf *err);
 
 /* Removes temporary files a killed run of plat_replace_file() left beside
  * path. Call only while holding the lock. Returns how many were removed. */
@@ -101,7 +104,8 @@ int plat_ip_bytes(const char *text, unsigned char out[16]);
  * its stdout; *status is its exit status. Its stderr is discarded: a helper
  * may print secrets there, and this tool never prints one. */
 CP_MUST_USE enum cp_err plat_run_capture(const char *cmd, size_t max,
-                                         struct cp_buf *out, int *status);
+                                         struct cp_buf *out, int *status,
+                                         struct cp_errbuf *err);
 
 /* UTC broken-down time of t (gmtime_r / gmtime_s). */
 struct tm;
@@ -116,7 +120,7 @@ void plat_sleep_ms(int ms);
  * the config is left as it was. */
 int plat_interrupted(void);
 /* CP_E_INTERRUPTED with its message when interrupted, else CP_OK. */
-CP_MUST_USE enum cp_err plat_check_interrupt(void);
+CP_MUST_USE enum cp_err plat_check_interrupt(struct cp_errbuf *err);
 
 /* Fault injection for tests: when the environment variable
  * CONFIGURE_PKCS11_FAULT names a step (write, xattr, fsync, rename, dirsync) and the

@@ -24,9 +24,9 @@ struct http_req {
   const char *headers;       /* "Name: value\n" lines; may be NULL */
   const void *body;
   size_t body_len;
-  long connect_ms, read_ms;  /* this request's own caps (instance metadata:
-                                1 s); 0: the settings' */
-  size_t max_body;           /* 0: 8 MiB */
+  long connect_ms, read_ms; /* this request's own caps (instance metadata:
+                               1 s); 0: the settings' */
+  size_t max_body;          /* 0: 8 MiB */
 };
 
 struct http_resp {
@@ -45,7 +45,8 @@ struct http_ops {
    * DNS, connect, timeout, a body over the cap; CP_E_TLS for TLS failures;
    * CP_E_INTERRUPTED on Ctrl-C. The detail names the URL's host. */
   enum cp_err (*perform)(const struct http_settings *hs,
-                         const struct http_req *rq, struct http_resp *rs);
+                         const struct http_req *rq, struct http_resp *rs,
+                         struct cp_errbuf *err);
   time_t (*now)(void);         /* wall clock, for signatures */
   long long (*clock_ms)(void); /* monotonic, for deadlines */
   uint32_t (*random)(void);    /* for retry jitter */
@@ -55,18 +56,22 @@ struct http_ops {
 extern const struct http_ops http_ops_system;
 
 struct http_settings {
-  const char *ca_bundle;     /* --ca-bundle, else AWS_CA_BUNDLE; NULL: system */
-  long connect_ms;           /* 0: 10 s */
-  long read_ms;              /* whole request; 0: 60 s */
-  int max_attempts;          /* tries of a retryable failure; 0: 3 */
+  const char *ca_bundle; /* --ca-bundle, else AWS_CA_BUNDLE; NULL: system */
+  long connect_ms;       /* 0: 10 s */
+  long read_ms;          /* whole request; 0: 60 s */
+  int max_attempts;      /* tries of a retryable failure; 0: 3 */
   const struct http_ops *ops; /* NULL: http_ops_system */
 };
-#define HTTP_SETTINGS_INIT {NULL, 0, 0, 0, NULL}
+#define HTTP_SETTINGS_INIT                                                     \
+  {                                                                            \
+    NULL, 0, 0, 0, NULL                                                        \
+  }
 
 /* One request through hs->ops. */
 CP_MUST_USE enum cp_err http_perform(const struct http_settings *hs,
                                      const struct http_req *rq,
-                                     struct http_resp *rs);
+                                     struct http_resp *rs,
+                                     struct cp_errbuf *err);
 void http_resp_release(struct http_resp *rs);
 /* Empties rs for the next attempt of a request. */
 void http_resp_reset(struct http_resp *rs);
@@ -91,9 +96,10 @@ int http_retryable_failure(enum cp_err rc);
 long http_retry_delay_ms(const struct http_settings *hs, int attempt);
 /* Sleeps that pause; CP_E_INTERRUPTED when Ctrl-C came meanwhile. */
 CP_MUST_USE enum cp_err http_retry_pause(const struct http_settings *hs,
-                                         int attempt);
+                                         int attempt, struct cp_errbuf *err);
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------
+ */
 
 /* Seconds since the epoch of an HTTP date ("Sun, 06 Nov 1994 08:49:37
  * GMT"), or -1 when it is not one. */

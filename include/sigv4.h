@@ -42,9 +42,8 @@ struct sigv4_creds {
 void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Stage 1: the canonical request, and the signed header list. */
-CP_MUST_USE enum cp_err sigv4_canonical_request(const struct sigv4_input *in,
-                                                struct cp_buf *creq,
-                                                struct cp_buf *signed_headers);
+void sigv4_canonical_request(const struct sigv4_input *in, struct cp_buf *creq,
+                             struct cp_buf *signed_headers);
 /* Stage 2: "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex(sha256(creq))>". */
 void sigv4_string_to_sign(const char *amz_date, const char *region,
                           const char *service, const struct cp_buf *creq,
@@ -60,15 +59,12 @@ void sigv4_signature(const char *secret_access_key, const char *amz_date,
  * out_headers receives a "Name: value\n" line for each header to send:
  * `headers`, X-Amz-Date, X-Amz-Security-Token (with a token) and
  * Authorization. A url without "scheme://host" is CP_E_INVALID. */
-CP_MUST_USE enum cp_err sigv4_sign_request(const struct sigv4_creds *creds,
-                                           const char *region,
-                                           const char *service, time_t now,
-                                           const char *method,
-                                           const char *url,
-                                           const struct sigv4_header *headers,
-                                           size_t nheaders, const void *body,
-                                           size_t body_len,
-                                           struct cp_buf *out_headers);
+CP_MUST_USE enum cp_err
+sigv4_sign_request(const struct sigv4_creds *creds, const char *region,
+                   const char *service, time_t now, const char *method,
+                   const char *url, const struct sigv4_header *headers,
+                   size_t nheaders, const void *body, size_t body_len,
+                   struct cp_buf *out_headers, struct cp_errbuf *err);
 
 /* Appends to out the query parameters of a presigned URL up to (but not
  * including) X-Amz-Signature, already encoded: X-Amz-Algorithm,

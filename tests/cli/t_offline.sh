@@ -237,4 +237,13 @@ expect_stderr "invalid server address (-a xxxxxxxxxx"
 CONFIGURE_PKCS11_LOCK_TIMEOUT=soon expect_code 253 --config "$T/en.cfg" --log-level info
 expect_stderr "invalid lock timeout (CONFIGURE_PKCS11_LOCK_TIMEOUT soon)"
 CONFIGURE_PKCS11_LOCK_TIMEOUT=0 expect_code 0 --config "$T/en.cfg" --log-level info
+
+# --debug names where each failure was found: the caller of a shared helper,
+# so two different usage errors point at two different places
+where_of() { grep -o '\[usage [a-z_]*\.c:[0-9]*\]' "$ERR"; }
+expect_code 2 list-clusters --debug stray
+w1=$(where_of)
+expect_code 2 list-clusters --debug --config a --config b
+w2=$(where_of)
+[ -n "$w1" ] && [ -n "$w2" ] && [ "$w1" != "$w2" ] && ok || bad "--debug places: '$w1' and '$w2'"
 done_

@@ -8,6 +8,10 @@
 #include "cfg_model.h"
 #include "fuzz.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   char *text = fuzz_text(data, size);
@@ -20,9 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   memset(&m, 0, sizeof(m));
   memset(&again, 0, sizeof(again));
-  if (cfg_model_parse(&m, text, size, "fuzz") == CP_OK) {
+  if (cfg_model_parse(&m, text, size, "fuzz", err) == CP_OK) {
     cfg_model_serialize(&m, &out);
-    if (cfg_model_parse(&again, cp_buf_str(&out), out.len, "fuzz") != CP_OK)
+    if (cfg_model_parse(&again, cp_buf_str(&out), out.len, "fuzz", err) !=
+        CP_OK)
       abort(); /* we wrote something we cannot read */
     cfg_model_serialize(&again, &out2);
     if (out.len != out2.len || memcmp(out.ptr, out2.ptr, out.len))
@@ -34,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg_model_serialize(&m, &out);
     cfg_model_release(&again);
     memset(&again, 0, sizeof(again));
-    if (cfg_model_parse(&again, cp_buf_str(&out), out.len, "fuzz") != CP_OK)
+    if (cfg_model_parse(&again, cp_buf_str(&out), out.len, "fuzz", err) !=
+        CP_OK)
       abort();
   }
   cfg_model_release(&m);

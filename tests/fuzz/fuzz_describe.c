@@ -7,6 +7,10 @@
 #include "cloudhsm.h"
 #include "fuzz.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   char *text = fuzz_text(data, size), *next = NULL;
@@ -15,12 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   memset(&ci, 0, sizeof(ci));
   if (cloudhsm_parse_describe(text, size, "cluster-2ab3cd4ef5g", &ci, &found,
-                              &next) == CP_OK && found && !ci.cluster_id)
+                              &next, err) == CP_OK &&
+      found && !ci.cluster_id)
     abort(); /* found, but without its id */
   cluster_info_release(&ci);
   memset(&ci, 0, sizeof(ci));
-  if (cloudhsm_parse_saved(text, size, "cluster-2ab3cd4ef5g", &ci, &found) ==
-          CP_OK && found && !ci.cluster_id)
+  if (cloudhsm_parse_saved(text, size, "cluster-2ab3cd4ef5g", &ci, &found,
+                           err) == CP_OK &&
+      found && !ci.cluster_id)
     abort();
   cluster_info_release(&ci);
   free(next);

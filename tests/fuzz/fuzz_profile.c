@@ -8,13 +8,17 @@
 #include "aws_profile.h"
 #include "fuzz.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   char *text = fuzz_text(data, size);
   const char *creds = text + strlen(text) + (strlen(text) < size ? 1 : 0);
   struct aws_profiles *p = NULL;
 
-  if (aws_profiles_parse(text, creds, &p) == CP_OK) {
+  if (aws_profiles_parse(text, creds, &p, err) == CP_OK) {
     (void)aws_profile_exists(p, "default");
     (void)aws_profile_get(p, "default", "region");
     (void)aws_profile_get(p, "hsm", "role_arn");

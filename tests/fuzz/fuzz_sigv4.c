@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   in.nheaders = nh;
   in.payload_hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   in.normalize_path = size & 1;
-  if (sigv4_canonical_request(&in, &creq, &signed_headers) == CP_OK &&
-      !memchr(cp_buf_str(&creq), '\n', creq.len))
+  sigv4_canonical_request(&in, &creq, &signed_headers);
+  if (!memchr(cp_buf_str(&creq), '\n', creq.len))
     abort(); /* a canonical request has at least its method line */
   cp_buf_release(&creq);
   cp_buf_release(&signed_headers);

@@ -8,7 +8,8 @@
 struct fake_http fake;
 
 static enum cp_err fake_perform(const struct http_settings *hs,
-                                const struct http_req *rq, struct http_resp *rs)
+                                const struct http_req *rq, struct http_resp *rs,
+                                struct cp_errbuf *err)
 {
   const struct fake_answer *a;
   size_t i = fake.calls++;
@@ -21,11 +22,11 @@ static enum cp_err fake_perform(const struct http_settings *hs,
              rq->headers ? rq->headers : "");
   }
   if (!fake.nanswers)
-    return cp_fail(CP_E_NETWORK, __FILE__, __LINE__,
+    return cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                    "no answer scripted (%s): fake. Script one", rq->url);
   a = &fake.answers[i < fake.nanswers ? i : fake.nanswers - 1];
   if (a->fail != CP_OK)
-    return cp_fail(a->fail, __FILE__, __LINE__,
+    return cp_fail(err, a->fail, __FILE__, __LINE__,
                    "scripted failure (%s): fake. None", rq->url);
   rs->status = a->status;
   if (a->body)
@@ -35,9 +36,18 @@ static enum cp_err fake_perform(const struct http_settings *hs,
   return CP_OK;
 }
 
-static time_t fake_now(void) { return fake.now + (time_t)(fake.clock_ms / 1000); }
-static long long fake_clock(void) { return fake.clock_ms; }
-static uint32_t fake_random(void) { return fake.random; }
+static time_t fake_now(void)
+{
+  return fake.now + (time_t)(fake.clock_ms / 1000);
+}
+static long long fake_clock(void)
+{
+  return fake.clock_ms;
+}
+static uint32_t fake_random(void)
+{
+  return fake.random;
+}
 
 static void fake_sleep(long ms)
 {

@@ -11,8 +11,8 @@
 struct fake_answer {
   long status;
   const char *body;
-  const char *date;       /* Date header, or NULL */
-  enum cp_err fail;       /* not CP_OK: no answer, this failure */
+  const char *date; /* Date header, or NULL */
+  enum cp_err fail; /* not CP_OK: no answer, this failure */
 };
 
 struct fake_http {
@@ -25,9 +25,9 @@ struct fake_http {
   char headers[FAKE_MAX][2048];
   long slept[FAKE_MAX];
   size_t nslept;
-  time_t now;             /* wall clock at clock 0 */
-  long long clock_ms;     /* advanced by sleeps */
-  uint32_t random;        /* what random() returns */
+  time_t now;         /* wall clock at clock 0 */
+  long long clock_ms; /* advanced by sleeps */
+  uint32_t random;    /* what random() returns */
 };
 extern struct fake_http fake;
 extern const struct http_ops fake_ops;

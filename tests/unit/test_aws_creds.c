@@ -18,6 +18,10 @@
 #include "aws_creds.h"
 #include "fake_http.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 #define STS_OK                                                                 \
   "<AssumeRoleResponse><AssumeRoleResult><Credentials>"                        \
   "<AccessKeyId>ASIASTSKEY</AccessKeyId><SecretAccessKey>sts-secret"           \
@@ -28,7 +32,8 @@
   "\"Token\":\"c-token\",\"Expiration\":\"2026-11-23T06:00:00Z\"}"
 #define SSO_OK                                                                 \
   "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSO\",\"secretAccessKey\":"     \
-  "\"sso-secret\",\"sessionToken\":\"sso-token\",\"expiration\":1795395600000}}"
+  "\"sso-secret\",\"sessionToken\":\"sso-token\",\"expiration\":"              \
+  "1795395600000}}"
 /* sha1("corp"), as `aws sso login` names the cache file */
 #define CORP_CACHE "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
 
@@ -37,14 +42,23 @@ static struct aws_profiles *profiles;
 static struct aws_creds out = AWS_CREDS_INIT;
 static struct http_settings hs;
 
-static const char *const vars[] = {
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_DISABLED",
-    "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "SUDO_USER"};
+static const char *const vars[] = {"AWS_ACCESS_KEY_ID",
+                                   "AWS_SECRET_ACCESS_KEY",
+                                   "AWS_SESSION_TOKEN",
+                                   "AWS_PROFILE",
+                                   "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                   "AWS_ROLE_ARN",
+                                   "AWS_ROLE_SESSION_NAME",
+                                   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                   "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                   "AWS_EC2_METADATA_DISABLED",
+                                   "AWS_ENDPOINT_URL",
+                                   "AWS_ENDPOINT_URL_STS",
+                                   "AWS_ENDPOINT_URL_SSO",
+                                   "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                   "SUDO_USER"};
 
 static void write_file(const char *path, const char *text)
 {
@@ -94,11 +108,12 @@ static enum cp_err resolve(const char *config, const char *credentials,
   aws_profiles_free(profiles);
   profiles = NULL;
   assert_int_equal(aws_profiles_parse(config ? config : "",
-                                      credentials ? credentials : "", &profiles),
+                                      credentials ? credentials : "", &profiles,
+                                      err),
                    CP_OK);
   fake_reset(a, n);
   hs = fake_settings();
-  return aws_creds_resolve(profiles, profile, "us-east-1", &hs, &out);
+  return aws_creds_resolve(profiles, profile, "us-east-1", &hs, &out, err);
 }
 
 static int reset_env(void **state)
@@ -119,8 +134,9 @@ static void test_environment_first(void **state)
   setenv("AWS_ACCESS_KEY_ID", "AKIAENV", 1);
   setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c", 1);
-  assert_int_equal(resolve(NULL, "[default]\naws_access_key_id = AKIAPROF\n"
-                                 "aws_secret_access_key = p\n",
+  assert_int_equal(resolve(NULL,
+                           "[default]\naws_access_key_id = AKIAPROF\n"
+                           "aws_secret_access_key = p\n",
                            "default", NULL, 0),
                    CP_OK);
   assert_string_equal(out.access_key_id, "AKIAENV");
@@ -128,16 +144,18 @@ static void test_environment_first(void **state)
   assert_int_equal(fake.calls, 0);
   /* half a pair is an error, not a fall-through */
   unsetenv("AWS_SECRET_ACCESS_KEY");
-  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "AWS_SECRET_ACCESS_KEY"));
+  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "AWS_SECRET_ACCESS_KEY"));
 }
 
 static void test_profile_before_container(void **state)
 {
   (void)state;
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c", 1);
-  assert_int_equal(resolve(NULL, "[default]\naws_access_key_id = AKIAPROF\n"
-                                 "aws_secret_access_key = p\n",
+  assert_int_equal(resolve(NULL,
+                           "[default]\naws_access_key_id = AKIAPROF\n"
+                           "aws_secret_access_key = p\n",
                            "default", NULL, 0),
                    CP_OK);
   assert_string_equal(out.source, "profile");
@@ -148,22 +166,25 @@ static void test_missing_named_profile(void **state)
 {
   (void)state;
   assert_int_equal(resolve(NULL, NULL, "nope", NULL, 0), CP_E_ENVIRONMENT);
-  assert_non_null(strstr(cp_err_detail(), "nope"));
+  assert_non_null(strstr(err->text, "nope"));
 }
 
 static void test_nothing_anywhere(void **state)
 {
   (void)state;
-  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(),
+  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text,
                          "environment, profile default, web identity, "
                          "container, instance metadata"));
   setenv("SUDO_USER", "ec2-user", 1);
-  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "sudo -E"));
+  assert_int_equal(resolve(NULL, NULL, "default", NULL, 0),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "sudo -E"));
 }
 
-/* ---- STS ------------------------------------------------------------------ */
+/* ---- STS ------------------------------------------------------------------
+ */
 
 static void test_web_identity_env(void **state)
 {
@@ -182,11 +203,15 @@ static void test_web_identity_env(void **state)
 
 static void test_sts_retried_then_refused(void **state)
 {
-  const struct fake_answer busy[] = {{503, "", NULL, CP_OK}, {200, STS_OK, NULL, CP_OK}};
+  const struct fake_answer busy[] = {{503, "", NULL, CP_OK},
+                                     {200, STS_OK, NULL, CP_OK}};
   const struct fake_answer denied[] = {
-      {403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Not authorized"
-            "</Message></Error></ErrorResponse>", NULL, CP_OK}};
-  const struct fake_answer empty[] = {{200, "<AssumeRoleResponse/>", NULL, CP_OK}};
+      {403,
+       "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Not authorized"
+       "</Message></Error></ErrorResponse>",
+       NULL, CP_OK}};
+  const struct fake_answer empty[] = {
+      {200, "<AssumeRoleResponse/>", NULL, CP_OK}};
   const struct fake_answer silent[] = {{0, NULL, NULL, CP_E_NETWORK}};
   (void)state;
   setenv("AWS_WEB_IDENTITY_TOKEN_FILE", token_path, 1);
@@ -194,11 +219,13 @@ static void test_sts_retried_then_refused(void **state)
   assert_int_equal(resolve(NULL, NULL, "default", busy, 2), CP_OK);
   assert_int_equal(fake.calls, 2);
   assert_int_equal(fake.nslept, 1);
-  assert_int_equal(resolve(NULL, NULL, "default", denied, 1), CP_E_NO_CREDENTIALS);
+  assert_int_equal(resolve(NULL, NULL, "default", denied, 1),
+                   CP_E_NO_CREDENTIALS);
   assert_int_equal(fake.calls, 1); /* a refusal is not retried */
-  assert_non_null(strstr(cp_err_detail(), "AccessDenied: Not authorized"));
-  assert_int_equal(resolve(NULL, NULL, "default", empty, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "no credentials"));
+  assert_non_null(strstr(err->text, "AccessDenied: Not authorized"));
+  assert_int_equal(resolve(NULL, NULL, "default", empty, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "no credentials"));
   assert_int_equal(resolve(NULL, NULL, "default", silent, 1), CP_E_NETWORK);
   assert_int_equal(fake.calls, 3);
 }
@@ -208,27 +235,33 @@ static void test_assume_role_signed_by_source(void **state)
   const struct fake_answer a[] = {{200, STS_OK, NULL, CP_OK}};
   (void)state;
   assert_int_equal(
-      resolve("[profile admin]\nrole_arn = arn:aws:iam::1:role/r\n"
-              "source_profile = base\n",
-              "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = b\n",
-              "admin", a, 1),
+      resolve(
+          "[profile admin]\nrole_arn = arn:aws:iam::1:role/r\n"
+          "source_profile = base\n",
+          "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = b\n",
+          "admin", a, 1),
       CP_OK);
   assert_string_equal(out.source, "profile assume role");
-  assert_non_null(strstr(fake.headers[0], "Credential=AKIABASE/20261123/us-east-1/sts/"));
+  assert_non_null(
+      strstr(fake.headers[0], "Credential=AKIABASE/20261123/us-east-1/sts/"));
   /* a loop of source profiles ends */
-  assert_int_equal(resolve("[profile a]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = b\n"
-                           "[profile b]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = a\n",
-                           NULL, "a", a, 1),
-                   CP_E_ENVIRONMENT);
+  assert_int_equal(
+      resolve(
+          "[profile a]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = b\n"
+          "[profile b]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = a\n",
+          NULL, "a", a, 1),
+      CP_E_ENVIRONMENT);
   assert_int_equal(fake.calls, 0);
 }
 
-/* ---- container ------------------------------------------------------------ */
+/* ---- container ------------------------------------------------------------
+ */
 
 static void test_container(void **state)
 {
   const struct fake_answer good[] = {{200, CONTAINER_OK, NULL, CP_OK}};
-  const struct fake_answer bad_json[] = {{200, "{\"AccessKeyId\": 7}", NULL, CP_OK}};
+  const struct fake_answer bad_json[] = {
+      {200, "{\"AccessKeyId\": 7}", NULL, CP_OK}};
   const struct fake_answer refused[] = {{403, "", NULL, CP_OK}};
   (void)state;
   setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc", 1);
@@ -238,10 +271,12 @@ static void test_container(void **state)
   assert_string_equal(out.source, "container");
   assert_string_equal(fake.url[0], "http://169.254.170.2/v2/credentials/abc");
   assert_non_null(strstr(fake.headers[0], "Authorization: Bearer t0k"));
-  assert_int_equal(resolve(NULL, NULL, "default", bad_json, 1), CP_E_ENVIRONMENT);
-  assert_non_null(strstr(cp_err_detail(), "malformed"));
-  assert_int_equal(resolve(NULL, NULL, "default", refused, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "HTTP 403"));
+  assert_int_equal(resolve(NULL, NULL, "default", bad_json, 1),
+                   CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "malformed"));
+  assert_int_equal(resolve(NULL, NULL, "default", refused, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "HTTP 403"));
   /* a full URI to a host that is not loopback or an agent: refused unasked */
   unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/creds", 1);
@@ -249,16 +284,17 @@ static void test_container(void **state)
   assert_int_equal(fake.calls, 0);
 }
 
-/* ---- instance metadata ---------------------------------------------------- */
+/* ---- instance metadata ----------------------------------------------------
+ */
 
 static void test_instance_metadata(void **state)
 {
-  const struct fake_answer a[] = {
-      {200, "imds-session-token", NULL, CP_OK},
-      {200, "hsm-instance-role\n", NULL, CP_OK},
-      {200, CONTAINER_OK, NULL, CP_OK}};
+  const struct fake_answer a[] = {{200, "imds-session-token", NULL, CP_OK},
+                                  {200, "hsm-instance-role\n", NULL, CP_OK},
+                                  {200, CONTAINER_OK, NULL, CP_OK}};
   const struct fake_answer malformed[] = {
-      {200, "hsm-instance-role\n", NULL, CP_OK}, {200, "not json", NULL, CP_OK}};
+      {200, "hsm-instance-role\n", NULL, CP_OK},
+      {200, "not json", NULL, CP_OK}};
   (void)state;
   unsetenv("AWS_EC2_METADATA_DISABLED");
   assert_int_equal(resolve(NULL, NULL, "default", a, FAKE_N(a)), CP_OK);
@@ -267,19 +303,22 @@ static void test_instance_metadata(void **state)
   assert_string_equal(fake.url[0], "http://127.0.0.1:9/latest/api/token");
   assert_string_equal(fake.url[2], "http://127.0.0.1:9/latest/meta-data/iam/"
                                    "security-credentials/hsm-instance-role");
-  assert_non_null(strstr(fake.headers[2], "X-aws-ec2-metadata-token: imds-session-token"));
+  assert_non_null(
+      strstr(fake.headers[2], "X-aws-ec2-metadata-token: imds-session-token"));
   /* the session token is kept for the run: no second PUT */
-  assert_int_equal(resolve(NULL, NULL, "default", malformed, 2), CP_E_ENVIRONMENT);
+  assert_int_equal(resolve(NULL, NULL, "default", malformed, 2),
+                   CP_E_ENVIRONMENT);
   assert_int_equal(fake.calls, 2);
   assert_string_equal(fake.method[0], "GET");
 }
 
-/* ---- IAM Identity Center -------------------------------------------------- */
+/* ---- IAM Identity Center --------------------------------------------------
+ */
 
 #define SSO_CONFIG                                                             \
   "[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\n"         \
   "sso_role_name = HsmAdmin\naws_access_key_id = AKIAIGNORED\n"                \
-  "aws_secret_access_key = x\n"                                               \
+  "aws_secret_access_key = x\n"                                                \
   "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"       \
   "sso_region = eu-west-1\n"
 
@@ -288,15 +327,18 @@ static void sso_cache(const char *expires)
   char path[200], text[256];
   snprintf(path, sizeof(path), "%s/.aws/sso/cache/" CORP_CACHE, dir);
   snprintf(text, sizeof(text),
-           "{\"accessToken\": \"cached-token\", \"expiresAt\": \"%s\"}", expires);
+           "{\"accessToken\": \"cached-token\", \"expiresAt\": \"%s\"}",
+           expires);
   write_file(path, text);
 }
 
 static void test_sso(void **state)
 {
   const struct fake_answer good[] = {{200, SSO_OK, NULL, CP_OK}};
-  const struct fake_answer bad[] = {{200, "{\"roleCredentials\": {}}", NULL, CP_OK}};
-  const struct fake_answer gone[] = {{401, "{\"message\":\"expired\"}", NULL, CP_OK}};
+  const struct fake_answer bad[] = {
+      {200, "{\"roleCredentials\": {}}", NULL, CP_OK}};
+  const struct fake_answer gone[] = {
+      {401, "{\"message\":\"expired\"}", NULL, CP_OK}};
   (void)state;
   sso_cache("2026-11-23T08:00:00Z");
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_OK);
@@ -305,7 +347,8 @@ static void test_sso(void **state)
   assert_string_equal(fake.url[0], "https://portal.sso.eu-west-1.amazonaws.com/"
                                    "federation/credentials?role_name=HsmAdmin"
                                    "&account_id=111122223333");
-  assert_non_null(strstr(fake.headers[0], "x-amz-sso_bearer_token: cached-token"));
+  assert_non_null(
+      strstr(fake.headers[0], "x-amz-sso_bearer_token: cached-token"));
   /* the forms the CLI versions wrote the expiry in */
   sso_cache("2026-11-23T08:00:00UTC");
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_OK);
@@ -313,47 +356,58 @@ static void test_sso(void **state)
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_OK);
   /* expired (the fake clock says 2026-11-23T00:00Z): no request */
   sso_cache("2026-11-22T23:59:59Z");
-  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "aws sso login --profile sso"));
+  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "aws sso login --profile sso"));
   assert_int_equal(fake.calls, 0);
   sso_cache("tomorrow");
-  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "expiresAt"));
+  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "expiresAt"));
   /* the portal's answers */
   sso_cache("2026-11-23T08:00:00Z");
-  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", bad, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "malformed"));
-  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", gone, 1), CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(cp_err_detail(), "aws sso login"));
+  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", bad, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "malformed"));
+  assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", gone, 1),
+                   CP_E_NO_CREDENTIALS);
+  assert_non_null(strstr(err->text, "aws sso login"));
   /* the endpoint override */
   setenv("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:7/portal/", 1);
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1), CP_OK);
-  assert_string_equal(fake.url[0], "http://127.0.0.1:7/portal/federation/credentials"
-                                   "?role_name=HsmAdmin&account_id=111122223333");
+  assert_string_equal(fake.url[0],
+                      "http://127.0.0.1:7/portal/federation/credentials"
+                      "?role_name=HsmAdmin&account_id=111122223333");
 }
 
 static void test_sso_profile_checks(void **state)
 {
   (void)state;
-  assert_int_equal(resolve("[profile s]\nsso_session = nowhere\nsso_account_id = 1\n"
-                           "sso_role_name = r\n", NULL, "s", NULL, 0),
-                   CP_E_ENVIRONMENT);
-  assert_non_null(strstr(cp_err_detail(), "[sso-session nowhere]"));
+  assert_int_equal(
+      resolve("[profile s]\nsso_session = nowhere\nsso_account_id = 1\n"
+              "sso_role_name = r\n",
+              NULL, "s", NULL, 0),
+      CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "[sso-session nowhere]"));
   assert_int_equal(resolve("[profile s]\nsso_start_url = https://x/start\n"
-                           "sso_region = us-east-1\nsso_account_id = 1\n", NULL, "s",
-                           NULL, 0),
-                   CP_E_ENVIRONMENT);
-  assert_non_null(strstr(cp_err_detail(), "sso_role_name"));
-  assert_int_equal(resolve("[profile s]\nsso_session = corp\nsso_start_url = https://other/\n"
-                           "sso_account_id = 1\nsso_role_name = r\n"
-                           "[sso-session corp]\nsso_start_url = https://corp/\n"
-                           "sso_region = us-east-1\n", NULL, "s", NULL, 0),
-                   CP_E_ENVIRONMENT);
-  assert_non_null(strstr(cp_err_detail(), "conflicting"));
-  assert_int_equal(resolve("[profile s]\nsso_start_url = https://x/start\n"
-                           "sso_region = moon-1\nsso_account_id = 1\nsso_role_name = r\n",
+                           "sso_region = us-east-1\nsso_account_id = 1\n",
                            NULL, "s", NULL, 0),
                    CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "sso_role_name"));
+  assert_int_equal(
+      resolve(
+          "[profile s]\nsso_session = corp\nsso_start_url = https://other/\n"
+          "sso_account_id = 1\nsso_role_name = r\n"
+          "[sso-session corp]\nsso_start_url = https://corp/\n"
+          "sso_region = us-east-1\n",
+          NULL, "s", NULL, 0),
+      CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "conflicting"));
+  assert_int_equal(
+      resolve("[profile s]\nsso_start_url = https://x/start\n"
+              "sso_region = moon-1\nsso_account_id = 1\nsso_role_name = r\n",
+              NULL, "s", NULL, 0),
+      CP_E_ENVIRONMENT);
   assert_int_equal(fake.calls, 0);
 }
 

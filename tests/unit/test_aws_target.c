@@ -13,6 +13,10 @@
 
 #include "aws_target.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static char dir[64];
 static char config_path[128], creds_path[128];
 
@@ -63,9 +67,10 @@ static enum cp_err region(const char *flag, const char *profile, char **out,
                           const char **src)
 {
   struct aws_profiles *p = NULL;
-  enum cp_err rc = aws_profiles_load(&p);
+  enum cp_err rc = aws_profiles_load(&p, err);
   if (rc == CP_OK)
-    rc = aws_region_resolve(flag, p, aws_profile_name(profile), NULL, out, src);
+    rc = aws_region_resolve(flag, p, aws_profile_name(profile), NULL, out, src,
+                            err);
   aws_profiles_free(p);
   return rc;
 }
@@ -76,7 +81,7 @@ static void expect_region(const char *flag, const char *profile,
   char *r = NULL;
   const char *src = NULL;
   if (region(flag, profile, &r, &src) != CP_OK)
-    fail_msg("region: %s", cp_err_detail());
+    fail_msg("region: %s", err->text);
   assert_string_equal(r, want);
   assert_string_equal(src, want_src);
   free(r);
@@ -89,10 +94,11 @@ static void expect_endpoint(const char *flag, const char *reg, int fips,
   struct aws_profiles *p = NULL;
   char *url = NULL;
   const char *src = NULL;
-  assert_int_equal(aws_profiles_load(&p), CP_OK);
+  assert_int_equal(aws_profiles_load(&p, err), CP_OK);
   if (aws_endpoint_resolve(&aws_service_cloudhsmv2, flag, reg, fips, dualstack,
-                           p, aws_profile_name(profile), &url, &src) != CP_OK)
-    fail_msg("endpoint: %s", cp_err_detail());
+                           p, aws_profile_name(profile), &url, &src,
+                           err) != CP_OK)
+    fail_msg("endpoint: %s", err->text);
   assert_string_equal(url, want);
   assert_string_equal(src, want_src);
   free(url);
@@ -104,14 +110,14 @@ static void expect_endpoint_error(const char *flag, const char *needle)
   struct aws_profiles *p = NULL;
   char *url = NULL;
   const char *src = NULL;
-  assert_int_equal(aws_profiles_load(&p), CP_OK);
+  assert_int_equal(aws_profiles_load(&p, err), CP_OK);
   assert_int_equal(aws_endpoint_resolve(&aws_service_cloudhsmv2, flag,
-                                        "us-east-1", -1, -1, p, "default",
-                                        &url, &src),
+                                        "us-east-1", -1, -1, p, "default", &url,
+                                        &src, err),
                    CP_E_INVALID);
   assert_null(url);
-  if (!strstr(cp_err_detail(), needle))
-    fail_msg("detail \"%s\" lacks \"%s\"", cp_err_detail(), needle);
+  if (!strstr(err->text, needle))
+    fail_msg("detail \"%s\" lacks \"%s\"", err->text, needle);
   aws_profiles_free(p);
 }
 
@@ -139,14 +145,14 @@ static void test_region_invalid(void **state)
   const char *src;
   (void)state;
   assert_int_equal(region("us east 1", NULL, &r, &src), CP_E_INVALID);
-  assert_non_null(strstr(cp_err_detail(), "--region"));
+  assert_non_null(strstr(err->text, "--region"));
   setenv("AWS_REGION", "US-EAST-1", 1);
   assert_int_equal(region(NULL, NULL, &r, &src), CP_E_INVALID);
-  assert_non_null(strstr(cp_err_detail(), "AWS_REGION"));
+  assert_non_null(strstr(err->text, "AWS_REGION"));
   unsetenv("AWS_REGION");
   write_config("[default]\nregion = us-east-1;\n");
   assert_int_equal(region(NULL, NULL, &r, &src), CP_E_INVALID);
-  assert_non_null(strstr(cp_err_detail(), config_path));
+  assert_non_null(strstr(err->text, config_path));
   assert_null(r);
   assert_int_equal(aws_region_valid("us-gov-west-1"), 1);
   assert_int_equal(aws_region_valid("us-east"), 0);

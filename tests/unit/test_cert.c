@@ -13,6 +13,10 @@
 #include "cert.h"
 #include "testcerts.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static char dir[] = "/tmp/cp-test-cert-XXXXXX";
 static char pathbuf[8][512];
 
@@ -32,9 +36,9 @@ static void write_text(const char *path, const char *text)
 
 static void expect(enum cp_err got, enum cp_err want, const char *needle)
 {
-  if (got != want || (needle && !strstr(cp_err_detail(), needle)))
-    fail_msg("got %d \"%s\", wanted %d with \"%s\"", got, cp_err_detail(),
-             want, needle ? needle : "");
+  if (got != want || (needle && !strstr(err->text, needle)))
+    fail_msg("got %d \"%s\", wanted %d with \"%s\"", got, err->text, want,
+             needle ? needle : "");
 }
 
 static void test_ca_file_checks(void **state)
@@ -53,23 +57,25 @@ static void test_ca_file_checks(void **state)
   tc_write_cert(&future, p(3, "future.crt"));
   write_text(p(4, "junk.crt"), "not a certificate\n");
 
-  expect(cert_check_ca_file(p(0, "ca.crt"), &ci), CP_OK, NULL);
+  expect(cert_check_ca_file(p(0, "ca.crt"), &ci, err), CP_OK, NULL);
   assert_string_equal(ci.subject, "CN=Good CA,O=Test");
   assert_true(ci.days_left >= 3648 && ci.days_left <= 3650);
-  expect(cert_check_ca_file(p(1, "expired.crt"), &ci), CP_E_CERT, "has expired");
+  expect(cert_check_ca_file(p(1, "expired.crt"), &ci, err), CP_E_CERT,
+         "has expired");
   assert_int_equal(ci.is_ca, 1);
   /* a certificate that is not a CA passes, flagged: it may be the
    * cluster's own certificate (the caller warns) */
-  expect(cert_check_ca_file(p(2, "leaf.crt"), &ci), CP_OK, NULL);
+  expect(cert_check_ca_file(p(2, "leaf.crt"), &ci, err), CP_OK, NULL);
   assert_int_equal(ci.is_ca, 0);
   assert_string_equal(ci.subject, "CN=Leaf,O=Test");
-  expect(cert_check_ca_file(p(3, "future.crt"), &ci), CP_E_CERT, "not valid yet");
-  expect(cert_check_ca_file(p(4, "junk.crt"), &ci), CP_E_CERT,
+  expect(cert_check_ca_file(p(3, "future.crt"), &ci, err), CP_E_CERT,
+         "not valid yet");
+  expect(cert_check_ca_file(p(4, "junk.crt"), &ci, err), CP_E_CERT,
          "is not a PEM certificate");
-  expect(cert_check_ca_file(p(5, "missing.crt"), &ci), CP_E_CERT,
+  expect(cert_check_ca_file(p(5, "missing.crt"), &ci, err), CP_E_CERT,
          "cannot open file");
-  expect(cert_check_ca_file(dir, &ci), CP_E_CERT, "not a regular file");
-  assert_non_null(strstr(cp_err_detail(), dir));
+  expect(cert_check_ca_file(dir, &ci, err), CP_E_CERT, "not a regular file");
+  assert_non_null(strstr(err->text, dir));
   tc_free(&ca);
   tc_free(&expired);
   tc_free(&leaf);
@@ -88,13 +94,13 @@ static void test_client_pair(void **state)
   tc_write_cert(&c1, p(0, "c1.crt"));
   tc_write_key(&c1, p(1, "c1.key"));
   tc_write_key(&c2, p(2, "c2.key"));
-  expect(cert_check_client_pair(p(0, "c1.crt"), p(1, "c1.key"), &ci), CP_OK,
-         NULL);
-  expect(cert_check_client_pair(p(0, "c1.crt"), p(2, "c2.key"), &ci),
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(1, "c1.key"), &ci, err),
+         CP_OK, NULL);
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(2, "c2.key"), &ci, err),
          CP_E_CERT, "does not match");
-  expect(cert_check_client_pair(p(0, "c1.crt"), p(0, "c1.crt"), &ci),
+  expect(cert_check_client_pair(p(0, "c1.crt"), p(0, "c1.crt"), &ci, err),
          CP_E_CERT, "not a PEM private key");
-  expect(cert_check_client_pair(p(1, "c1.key"), p(1, "c1.key"), &ci),
+  expect(cert_check_client_pair(p(1, "c1.key"), p(1, "c1.key"), &ci, err),
          CP_E_CERT, "client certificate is not a PEM certificate");
   tc_free(&ca);
   tc_free(&c1);
@@ -129,40 +135,40 @@ static void test_cluster_verification(void **state)
   pem = tc_cert_pem(&cluster);
   pem2 = tc_cert_pem(&cluster2);
   expect(cert_verify_cluster(p(0, "ca.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_OK, NULL);
   assert_int_equal(self, 0);
   expect(cert_verify_cluster(p(1, "other.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_E_CA_MISMATCH, "CN=Other CA,O=Test did not sign");
-  assert_non_null(strstr(cp_err_detail(), "issued by CN=Customer CA,O=Test"));
+  assert_non_null(strstr(err->text, "issued by CN=Customer CA,O=Test"));
   expect(cert_verify_cluster(p(0, "ca.crt"), "garbage", 7,
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_E_API, "not PEM");
   /* a bundle passes when any of its certificates signed the cluster */
   concat(p(1, "other.crt"), p(0, "ca.crt"), p(4, "bundle.crt"));
   expect(cert_verify_cluster(p(4, "bundle.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_OK, NULL);
-  expect(cert_check_ca_file(p(4, "bundle.crt"), &ci), CP_OK, NULL);
+  expect(cert_check_ca_file(p(4, "bundle.crt"), &ci, err), CP_OK, NULL);
   assert_int_equal(ci.count, 2);
   /* an intermediate CA alone is enough (it is a trust anchor here) */
   expect(cert_verify_cluster(p(3, "inter.crt"), pem2, strlen(pem2),
-                             "cluster-bbbbbbbbbbb", &self),
+                             "cluster-bbbbbbbbbbb", &self, err),
          CP_OK, NULL);
   /* a bundle in which nothing signed it names the count */
   concat(p(1, "other.crt"), p(3, "inter.crt"), p(5, "nope.crt"));
   expect(cert_verify_cluster(p(5, "nope.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_E_CA_MISMATCH, "none of the 2 certificates in");
   /* the cluster's own certificate passes, flagged for a warning */
   expect(cert_verify_cluster(p(2, "cluster.crt"), pem, strlen(pem),
-                             "cluster-abcdefghijk", &self),
+                             "cluster-abcdefghijk", &self, err),
          CP_OK, NULL);
   assert_int_equal(self, 1);
   /* another cluster's certificate is not a CA of this one */
   expect(cert_verify_cluster(p(2, "cluster.crt"), pem2, strlen(pem2),
-                             "cluster-bbbbbbbbbbb", &self),
+                             "cluster-bbbbbbbbbbb", &self, err),
          CP_E_CA_MISMATCH, "did not sign");
   free(pem);
   free(pem2);

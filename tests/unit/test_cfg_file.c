@@ -15,6 +15,10 @@
 
 #include "cfg_file.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static char dir[] = "/tmp/cp-test-cfgfile-XXXXXX";
 static char cfg[600];
 
@@ -36,7 +40,8 @@ static void write_file(const char *path, const char *text, mode_t mode)
 static char *read_all(const char *path)
 {
   struct cp_buf b = CP_BUF_INIT;
-  assert_int_equal(plat_read_file(path, 1 << 24, &b, NULL, CP_E_IO), CP_OK);
+  assert_int_equal(plat_read_file(path, 1 << 24, &b, NULL, CP_E_IO, err),
+                   CP_OK);
   return cp_buf_detach(&b);
 }
 
@@ -63,10 +68,10 @@ static enum cp_err add_cluster(const char *id, int *changed)
   enum cfg_action a;
   enum cp_err rc;
 
-  CP_TRY(rc, cfg_file_lock(&f, cfg, 2000));
-  CP_TRY(rc, cfg_file_load(&f));
+  CP_TRY(rc, cfg_file_lock(&f, cfg, 2000, err));
+  CP_TRY(rc, cfg_file_load(&f, err));
   cfg_model_upsert_slot(&f.model, &spec, &a);
-  CP_TRY(rc, cfg_file_commit(&f, changed));
+  CP_TRY(rc, cfg_file_commit(&f, changed, err));
 out:
   cfg_file_release(&f);
   return rc;
@@ -117,7 +122,7 @@ static void test_malformed_config_never_overwritten(void **state)
 
   write_file(cfg, "{\"clusters\": [", 0644);
   assert_int_equal(add_cluster("cluster-bbbbbbbbbbb", &changed), CP_E_CONFIG);
-  assert_non_null(strstr(cp_err_detail(), cfg));
+  assert_non_null(strstr(err->text, cfg));
   text = read_all(cfg);
   assert_string_equal(text, "{\"clusters\": [");
   free(text);
@@ -151,7 +156,7 @@ static void test_fault_injection(void **state)
     setenv("CONFIGURE_PKCS11_FAULT", *s, 1);
     assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_IO);
     unsetenv("CONFIGURE_PKCS11_FAULT");
-    assert_non_null(strstr(cp_err_detail(), "unchanged"));
+    assert_non_null(strstr(err->text, "unchanged"));
     text = read_all(cfg);
     assert_string_equal(text, original);
     free(text);
@@ -176,7 +181,8 @@ static void test_folder_sync_failure(void **state)
   setenv("CONFIGURE_PKCS11_FAULT", "dirsync", 1);
   assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_IO);
   unsetenv("CONFIGURE_PKCS11_FAULT");
-  assert_non_null(strstr(cp_err_detail(), "config written but its folder could not be synced"));
+  assert_non_null(
+      strstr(err->text, "config written but its folder could not be synced"));
   text = read_all(cfg);
   assert_non_null(strstr(text, "cluster-ccccccccccc"));
   free(text);
@@ -196,7 +202,7 @@ static void test_unsafe_folder_refused(void **state)
   chmod(dir, 0777);
   assert_int_equal(add_cluster("cluster-ccccccccccc", &changed),
                    CP_E_UNSAFE_PATH);
-  assert_non_null(strstr(cp_err_detail(), "anyone can write"));
+  assert_non_null(strstr(err->text, "anyone can write"));
   chmod(dir, 0700);
 }
 
@@ -248,7 +254,7 @@ static void test_link_into_unsafe_folder_refused(void **state)
   assert_int_equal(symlink(target, cfg), 0);
   assert_int_equal(add_cluster("cluster-ccccccccccc", &changed),
                    CP_E_UNSAFE_PATH);
-  assert_non_null(strstr(cp_err_detail(), shared));
+  assert_non_null(strstr(err->text, shared));
   text = read_all(target);
   assert_string_equal(text, original);
   free(text);
@@ -266,7 +272,7 @@ static void test_fifo_config_refused(void **state)
   unlink(cfg);
   assert_int_equal(mkfifo(cfg, 0600), 0);
   assert_int_equal(add_cluster("cluster-ccccccccccc", &changed), CP_E_CONFIG);
-  assert_non_null(strstr(cp_err_detail(), "not a regular file"));
+  assert_non_null(strstr(err->text, "not a regular file"));
   unlink(cfg);
 }
 
@@ -282,7 +288,7 @@ static void test_lock_contention(void **state)
   assert_int_equal(pipe(pipefd), 0);
   pid = fork();
   if (pid == 0) {
-    if (cfg_file_lock(&f, cfg, 1000) != CP_OK)
+    if (cfg_file_lock(&f, cfg, 1000, err) != CP_OK)
       _exit(1);
     if (write(pipefd[1], "x", 1) != 1)
       _exit(1);
@@ -292,8 +298,8 @@ static void test_lock_contention(void **state)
   assert_int_equal(read(pipefd[0], &c, 1), 1);
   {
     struct cfg_file g = CFG_FILE_INIT;
-    assert_int_equal(cfg_file_lock(&g, cfg, 200), CP_E_LOCKED);
-    assert_non_null(strstr(cp_err_detail(), "another configure-pkcs11 run"));
+    assert_int_equal(cfg_file_lock(&g, cfg, 200, err), CP_E_LOCKED);
+    assert_non_null(strstr(err->text, "another configure-pkcs11 run"));
     cfg_file_release(&g);
   }
   /* a longer wait gets the lock when the holder ends */

@@ -12,11 +12,16 @@
 #include "cfg_model.h"
 #include "cp_platform.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static char *slurp(const char *path, size_t *len)
 {
   struct cp_buf b = CP_BUF_INIT;
   struct plat_file_meta meta = PLAT_FILE_META_INIT;
-  assert_int_equal(plat_read_file(path, 1 << 24, &b, &meta, CP_E_IO), CP_OK);
+  assert_int_equal(plat_read_file(path, 1 << 24, &b, &meta, CP_E_IO, err),
+                   CP_OK);
   assert_true(meta.exists);
   *len = b.len;
   return cp_buf_detach(&b);
@@ -24,7 +29,7 @@ static char *slurp(const char *path, size_t *len)
 
 static void parse_ok(struct cfg_model *m, const char *text)
 {
-  assert_int_equal(cfg_model_parse(m, text, strlen(text), "t.cfg"), CP_OK);
+  assert_int_equal(cfg_model_parse(m, text, strlen(text), "t.cfg", err), CP_OK);
 }
 
 static char *print(const struct cfg_model *m)
@@ -45,7 +50,7 @@ static void test_original_file_round_trips(void **state)
   (void)state;
 
   text = slurp(TEST_DATA_DIR "/real-configs/written-by-configure-pkcs11.cfg", &len);
-  assert_int_equal(cfg_model_parse(&m, text, len, "x"), CP_OK);
+  assert_int_equal(cfg_model_parse(&m, text, len, "x", err), CP_OK);
   out = print(&m);
   assert_string_equal(out, text);
   assert_int_equal(cfg_model_slot_count(&m), 1);
@@ -72,7 +77,7 @@ static void test_single_server_file(void **state)
   (void)state;
 
   text = slurp(TEST_DATA_DIR "/real-configs/single-server.cfg", &len);
-  assert_int_equal(cfg_model_parse(&m, text, len, "x"), CP_OK);
+  assert_int_equal(cfg_model_parse(&m, text, len, "x", err), CP_OK);
   out = print(&m);
   assert_string_equal(out, text);
   cfg_model_slot(&m, 0, &v);
@@ -117,12 +122,12 @@ static void test_unknown_keys_kept_in_place(void **state)
 static void expect_bad_len(const char *text, size_t len, const char *needle)
 {
   struct cfg_model m = CFG_MODEL_INIT;
-  enum cp_err rc = cfg_model_parse(&m, text, len, "/etc/x.cfg");
-  if (rc != CP_E_CONFIG || !strstr(cp_err_detail(), needle))
+  enum cp_err rc = cfg_model_parse(&m, text, len, "/etc/x.cfg", err);
+  if (rc != CP_E_CONFIG || !strstr(err->text, needle))
     fail_msg("input %s: rc %d, detail \"%s\", wanted \"%s\"", text, rc,
-             cp_err_detail(), needle);
+             err->text, needle);
   assert_null(m.root);
-  assert_non_null(strstr(cp_err_detail(), "/etc/x.cfg"));
+  assert_non_null(strstr(err->text, "/etc/x.cfg"));
 }
 
 static void expect_bad(const char *text, const char *needle)
@@ -268,7 +273,7 @@ static void test_single_to_multi(void **state)
   enum cfg_action act;
   (void)state;
 
-  assert_int_equal(cfg_model_parse(&m, text, len, "x"), CP_OK);
+  assert_int_equal(cfg_model_parse(&m, text, len, "x", err), CP_OK);
   cfg_model_upsert_slot(&m, &a, &act);
   assert_int_equal(act, CFG_ADDED);
   assert_int_equal(cfg_model_slot_count(&m), 2);

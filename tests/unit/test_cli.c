@@ -12,6 +12,10 @@
 
 #include "cli.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static const char *const colours[] = {"red", "green", NULL};
 
 struct opts {
@@ -54,12 +58,13 @@ static enum cp_err parse_req(const char *req, const char *const *words)
   while (*words)
     argv[argc++] = (char *)*words++;
   argv[argc] = NULL;
-  return cli_parse(&ctx, argc, argv, opts, &doc);
+  return cli_parse(&ctx, argc, argv, opts, &doc, err);
 }
 
 #define PARSE(...) parse_req("", (const char *const[]){__VA_ARGS__, NULL})
-#define PARSE_REQ(req, ...) parse_req(req, (const char *const[]){__VA_ARGS__, NULL})
-#define DETAIL_HAS(s) assert_non_null(strstr(cp_err_detail(), s))
+#define PARSE_REQ(req, ...)                                                    \
+  parse_req(req, (const char *const[]){__VA_ARGS__, NULL})
+#define DETAIL_HAS(s) assert_non_null(strstr(err->text, s))
 
 static void test_values(void **state)
 {

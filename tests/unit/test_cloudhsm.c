@@ -15,12 +15,24 @@
 #include "cloudhsm.h"
 #include "fake_http.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 #define CID "cluster-2ab3cd4ef5g"
 #define OK_BODY                                                                \
   "{\"Clusters\":[{\"ClusterId\":\"" CID "\",\"State\":\"ACTIVE\","            \
-  "\"Hsms\":[{\"HsmId\":\"hsm-1\",\"State\":\"ACTIVE\",\"EniIp\":\"10.0.0.9\"}]}]}"
-#define THROTTLE {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", NULL, CP_OK}
-#define OK {200, OK_BODY, NULL, CP_OK}
+  "\"Hsms\":[{\"HsmId\":\"hsm-1\",\"State\":\"ACTIVE\",\"EniIp\":\"10.0.0."    \
+  "9\"}]}]}"
+#define THROTTLE                                                               \
+  {                                                                            \
+    400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}", \
+        NULL, CP_OK                                                            \
+  }
+#define OK                                                                     \
+  {                                                                            \
+    200, OK_BODY, NULL, CP_OK                                                  \
+  }
 
 static char key_id[] = "AKIDEXAMPLE";
 static char secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -39,7 +51,7 @@ static enum cp_err describe(const struct fake_answer *a, size_t n)
   client.creds = &creds;
   client.http = &hs;
   cluster_info_release(&ci);
-  return cloudhsm_describe_cluster(&client, CID, &ci);
+  return cloudhsm_describe_cluster(&client, CID, &ci, err);
 }
 
 static void test_ok_first_try(void **state)
@@ -51,7 +63,8 @@ static void test_ok_first_try(void **state)
   assert_int_equal(fake.nslept, 0);
   assert_string_equal(ci.hsms[0].eni_ip, "10.0.0.9");
   assert_string_equal(fake.method[0], "POST");
-  assert_non_null(strstr(fake.headers[0], "X-Amz-Target: BaldrApiService.DescribeClusters"));
+  assert_non_null(strstr(fake.headers[0],
+                         "X-Amz-Target: BaldrApiService.DescribeClusters"));
   assert_non_null(strstr(fake.headers[0], "X-Amz-Date: 20261123T000000Z"));
   assert_non_null(strstr(fake.headers[0], "/us-east-1/cloudhsm/aws4_request"));
 }
@@ -74,12 +87,13 @@ static void test_throttling_gives_up_after_three(void **state)
   assert_int_equal(describe(a, 1), CP_E_API_THROTTLED);
   assert_int_equal(fake.calls, 3);
   assert_int_equal(fake.nslept, 2);
-  assert_non_null(strstr(cp_err_detail(), "ThrottlingException"));
+  assert_non_null(strstr(err->text, "ThrottlingException"));
 }
 
 static void test_max_attempts_setting(void **state)
 {
-  const struct fake_answer a[] = {{500, "{\"__type\":\"InternalFailure\"}", NULL, CP_OK}};
+  const struct fake_answer a[] = {
+      {500, "{\"__type\":\"InternalFailure\"}", NULL, CP_OK}};
   (void)state;
   fake_reset(a, 1);
   hs = fake_settings();
@@ -90,7 +104,8 @@ static void test_max_attempts_setting(void **state)
   client.creds = &creds;
   client.http = &hs;
   cluster_info_release(&ci);
-  assert_int_equal(cloudhsm_describe_cluster(&client, CID, &ci), CP_E_API_THROTTLED);
+  assert_int_equal(cloudhsm_describe_cluster(&client, CID, &ci, err),
+                   CP_E_API_THROTTLED);
   assert_int_equal(fake.calls, 5);
 }
 
@@ -112,12 +127,15 @@ static void test_network_errors_retried_tls_not(void **state)
  * with its time, once, and that does not count as a retry. */
 static void test_clock_skew_corrected_once(void **state)
 {
-  const struct fake_answer a[] = {
-      {400, "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired\"}",
-       "Mon, 23 Nov 2026 01:00:00 GMT", CP_OK},
-      OK};
+  const struct fake_answer a[] = {{400,
+                                   "{\"__type\":\"InvalidSignatureException\","
+                                   "\"message\":\"Signature expired\"}",
+                                   "Mon, 23 Nov 2026 01:00:00 GMT", CP_OK},
+                                  OK};
   const struct fake_answer always[] = {
-      {400, "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired\"}",
+      {400,
+       "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature "
+       "expired\"}",
        "Mon, 23 Nov 2026 01:00:00 GMT", CP_OK}};
   (void)state;
   assert_int_equal(describe(a, FAKE_N(a)), CP_OK);
@@ -148,43 +166,68 @@ static void test_error_mapping(void **state)
     enum cp_err want;
     const char *in_detail;
   } cases[] = {
-      {{400, "{\"__type\":\"CloudHsmAccessDeniedException\",\"message\":\"no\"}", NULL, CP_OK},
-       CP_E_API_ACCESS, "cloudhsm:DescribeClusters"},
-      {{400, "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\",\"Message\":\"x\"}", NULL, CP_OK},
-       CP_E_API_ACCESS, "cloudhsm:DescribeClusters"},
+      {{400,
+        "{\"__type\":\"CloudHsmAccessDeniedException\",\"message\":\"no\"}",
+        NULL, CP_OK},
+       CP_E_API_ACCESS,
+       "cloudhsm:DescribeClusters"},
+      {{400,
+        "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
+        "\"Message\":\"x\"}",
+        NULL, CP_OK},
+       CP_E_API_ACCESS,
+       "cloudhsm:DescribeClusters"},
       {{400, "{\"__type\":\"UnrecognizedClientException\"}", NULL, CP_OK},
-       CP_E_API_ACCESS, "credentials rejected"},
-      {{403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>sig</Message></Error></ErrorResponse>", NULL, CP_OK},
-       CP_E_API_ACCESS, "SignatureDoesNotMatch"},
-      {{400, "{\"__type\":\"CloudHsmResourceNotFoundException\",\"message\":\"gone\"}", NULL, CP_OK},
-       CP_E_API_NOT_FOUND, "us-east-1"},
-      {{400, "{\"__type\":\"ValidationException\",\"message\":\"bad filter\"}", NULL, CP_OK},
-       CP_E_API, "bad filter"},
+       CP_E_API_ACCESS,
+       "credentials rejected"},
+      {{403,
+        "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>sig</"
+        "Message></Error></ErrorResponse>",
+        NULL, CP_OK},
+       CP_E_API_ACCESS,
+       "SignatureDoesNotMatch"},
+      {{400,
+        "{\"__type\":\"CloudHsmResourceNotFoundException\",\"message\":"
+        "\"gone\"}",
+        NULL, CP_OK},
+       CP_E_API_NOT_FOUND,
+       "us-east-1"},
+      {{400, "{\"__type\":\"ValidationException\",\"message\":\"bad filter\"}",
+        NULL, CP_OK},
+       CP_E_API,
+       "bad filter"},
       {{503, "<html><body>503 Service Unavailable</body></html>", NULL, CP_OK},
-       CP_E_NETWORK, "HTML"},
+       CP_E_NETWORK,
+       "HTML"},
       {{407, "<!DOCTYPE html><html>proxy login</html>", NULL, CP_OK},
-       CP_E_NETWORK, "HTML"},
+       CP_E_NETWORK,
+       "HTML"},
       {{200, "<!DOCTYPE html><html>captive portal</html>", NULL, CP_OK},
-       CP_E_NETWORK, "HTML"},
+       CP_E_NETWORK,
+       "HTML"},
       {{404, "", NULL, CP_OK}, CP_E_NETWORK, "not the CloudHSMv2 API"},
       {{200, "{\"Clusters\": {}}", NULL, CP_OK}, CP_E_API, "not a list"},
-      {{200, "{\"Clusters\": []}", NULL, CP_OK}, CP_E_API_NOT_FOUND, "no such cluster"},
+      {{200, "{\"Clusters\": []}", NULL, CP_OK},
+       CP_E_API_NOT_FOUND,
+       "no such cluster"},
   };
   size_t i;
   (void)state;
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     enum cp_err rc = describe(&cases[i].a, 1);
-    if (rc != cases[i].want || !strstr(cp_err_detail(), cases[i].in_detail))
+    if (rc != cases[i].want || !strstr(err->text, cases[i].in_detail))
       fail_msg("case %zu: %s (%s), wanted %s with \"%s\"", i, cp_err_name(rc),
-               cp_err_detail(), cp_err_name(cases[i].want), cases[i].in_detail);
+               err->text, cp_err_name(cases[i].want), cases[i].in_detail);
   }
 }
 
 static void test_pages_followed(void **state)
 {
-  const struct fake_answer a[] = {
-      {200, "{\"Clusters\":[{\"ClusterId\":\"cluster-other000000\"}],\"NextToken\":\"p2\"}", NULL, CP_OK},
-      OK};
+  const struct fake_answer a[] = {{200,
+                                   "{\"Clusters\":[{\"ClusterId\":\"cluster-"
+                                   "other000000\"}],\"NextToken\":\"p2\"}",
+                                   NULL, CP_OK},
+                                  OK};
   const struct fake_answer endless[] = {
       {200, "{\"Clusters\":[],\"NextToken\":\"again\"}", NULL, CP_OK}};
   (void)state;

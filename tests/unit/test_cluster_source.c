@@ -13,15 +13,32 @@
 #include "cluster_source.h"
 #include "fake_http.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 #define CID "cluster-2ab3cd4ef5g"
 #define CLUSTER(state, hsms)                                                   \
   "{\"Clusters\":[{\"ClusterId\":\"" CID "\",\"State\":\"" state "\","         \
   "\"Certificates\":{\"ClusterCertificate\":\"PEM\"},\"Hsms\":[" hsms "]}]}"
-#define HSM(state) "{\"HsmId\":\"hsm-1\",\"State\":\"" state "\",\"EniIp\":\"10.0.0.9\"}"
-#define CREATING {200, CLUSTER("CREATE_IN_PROGRESS", ""), NULL, CP_OK}
-#define HSM_COMING {200, CLUSTER("ACTIVE", HSM("CREATE_IN_PROGRESS")), NULL, CP_OK}
-#define READY {200, CLUSTER("ACTIVE", HSM("ACTIVE")), NULL, CP_OK}
-#define DELETED {200, CLUSTER("DELETED", ""), NULL, CP_OK}
+#define HSM(state)                                                             \
+  "{\"HsmId\":\"hsm-1\",\"State\":\"" state "\",\"EniIp\":\"10.0.0.9\"}"
+#define CREATING                                                               \
+  {                                                                            \
+    200, CLUSTER("CREATE_IN_PROGRESS", ""), NULL, CP_OK                        \
+  }
+#define HSM_COMING                                                             \
+  {                                                                            \
+    200, CLUSTER("ACTIVE", HSM("CREATE_IN_PROGRESS")), NULL, CP_OK             \
+  }
+#define READY                                                                  \
+  {                                                                            \
+    200, CLUSTER("ACTIVE", HSM("ACTIVE")), NULL, CP_OK                         \
+  }
+#define DELETED                                                                \
+  {                                                                            \
+    200, CLUSTER("DELETED", ""), NULL, CP_OK                                   \
+  }
 
 static struct cluster_source s;
 
@@ -35,11 +52,11 @@ static enum cp_err fetch(int wait, const struct fake_answer *a, size_t n)
   s.region = "us-east-1";
   s.endpoint = "https://cloudhsmv2.us-east-1.amazonaws.com";
   s.wait = wait;
-  rc = cluster_source_check(&s);
+  rc = cluster_source_check(&s, err);
   assert_int_equal(rc, CP_OK);
   fake_reset(a, n);
   s.http.ops = &fake_ops;
-  return cluster_source_fetch(&s);
+  return cluster_source_fetch(&s, err);
 }
 
 static int setup(void **state)
@@ -91,14 +108,14 @@ static void test_pauses_capped_and_deadline_kept(void **state)
   long total = 0;
   (void)state;
   assert_int_equal(fetch(100, a, 1), CP_E_CLUSTER_STATE);
-  assert_non_null(strstr(cp_err_detail(), "not ready after 100 s"));
+  assert_non_null(strstr(err->text, "not ready after 100 s"));
   for (i = 0; i < fake.nslept; i++) {
     assert_true(fake.slept[i] <= 15000);
     total += fake.slept[i];
   }
   assert_int_equal(fake.slept[4], 15000);
-  assert_true(total <= 100000);           /* never past the deadline */
-  assert_true(total + 15000 > 100000);    /* and no earlier than needed */
+  assert_true(total <= 100000);        /* never past the deadline */
+  assert_true(total + 15000 > 100000); /* and no earlier than needed */
   assert_int_equal(fake.calls, fake.nslept + 1);
 }
 

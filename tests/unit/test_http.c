@@ -12,6 +12,10 @@
 #include "fake_http.h"
 #include "http.h"
 
+/* what the code under test records when it fails */
+static struct cp_errbuf err_record;
+static struct cp_errbuf *const err = &err_record;
+
 static void test_retryable_answers(void **state)
 {
   (void)state;
@@ -79,7 +83,7 @@ static void test_pause_sleeps_through_ops(void **state)
   (void)state;
   fake_reset(NULL, 0);
   fake.random = 150;
-  assert_int_equal(http_retry_pause(&hs, 1), CP_OK);
+  assert_int_equal(http_retry_pause(&hs, 1, err), CP_OK);
   assert_int_equal(fake.nslept, 1);
   assert_int_equal(fake.slept[0], 150);
   assert_int_equal(http_clock_ms(&hs), 150);
@@ -89,8 +93,8 @@ static void test_xml_text(void **state)
 {
   char *v;
   (void)state;
-  v = http_xml_text("<E><Code>SignatureDoesNotMatch</Code><Message>m</Message></E>",
-                    "Code");
+  v = http_xml_text(
+      "<E><Code>SignatureDoesNotMatch</Code><Message>m</Message></E>", "Code");
   assert_string_equal(v, "SignatureDoesNotMatch");
   free(v);
   assert_null(http_xml_text("<E><Code>unterminated</E>", "Code"));
@@ -106,8 +110,10 @@ static void test_url_host(void **state)
   (void)state;
   assert_string_equal(http_url_host("https://a.example:8443/x?y", h, sizeof(h)),
                       "a.example:8443");
-  assert_string_equal(http_url_host("http://[::1]:9/", h, sizeof(h)), "[::1]:9");
-  assert_string_equal(http_url_host("no-scheme/path", h, sizeof(h)), "no-scheme");
+  assert_string_equal(http_url_host("http://[::1]:9/", h, sizeof(h)),
+                      "[::1]:9");
+  assert_string_equal(http_url_host("no-scheme/path", h, sizeof(h)),
+                      "no-scheme");
 }
 
 static void test_date_parse(void **state)
