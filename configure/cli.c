@@ -214,6 +214,27 @@ static const struct cli_opt *find_short(const struct cli_opt *opts, char c)
   return NULL;
 }
 
+int cli_option_in(const struct cli_opt *opts, const char *arg,
+                  int *with_value)
+{
+  const struct cli_opt *o;
+  size_t len;
+
+  if (arg[0] != '-' || !arg[1])
+    return 0;
+  if (arg[1] == '-') {
+    len = strcspn(arg + 2, "=");
+    o = find_long(opts, arg + 2, len);
+    *with_value = o && !arg[2 + len] && o->type != CLI_T_FLAG &&
+                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT;
+  } else {
+    o = find_short(opts, arg[1]);
+    *with_value = o && !arg[2] && o->type != CLI_T_FLAG &&
+                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT;
+  }
+  return o != NULL;
+}
+
 /* How long a write waits for another run's lock: CONFIGURE_PKCS11_LOCK_TIMEOUT
  * seconds (scripts that start many runs at once raise it), else 10. */
 static enum cp_err lock_timeout(struct cli_ctx *ctx, struct cp_errbuf *err)

@@ -100,6 +100,11 @@ CP_MUST_USE enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
                                   struct cp_errbuf *err);
 void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc);
 
+/* 1 when arg ("--name", "--name=v", "-x") is an option of opts; *with_value
+ * is 1 when its value is the next word. Parses nothing. */
+int cli_option_in(const struct cli_opt *opts, const char *arg,
+                  int *with_value);
+
 /* Installs the diagnostics hook for ctx (stderr, "configure-pkcs11: …"). */
 void cli_setup_logging(struct cli_ctx *ctx);
 

@@ -30,14 +30,25 @@ struct cluster_source {
 };
 #define CLUSTER_SOURCE_WAIT_DEFAULT 1800 /* --wait with no number: 30 min */
 
-/* The option rows: where the description comes from, and which addresses. */
-#define CLI_CLUSTER_SOURCE_OPTS(s)                                             \
+/* The rows the AWS CLI has as global options (they may come before the
+ * command, as in `aws --region R cloudhsmv2 ...`). */
+#define CLI_CLUSTER_SOURCE_GLOBAL_OPTS(s)                                      \
   CLI_STR(0, "region", &(s)->region, "<region>", "the cluster's region", 0),   \
   CLI_STR(0, "endpoint", &(s)->endpoint, "<url>",                              \
           "the CloudHSMv2 API endpoint (e.g. a VPC endpoint)", 0),             \
   CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>", "same as --endpoint",    \
           CLI_HIDDEN),                                                         \
   CLI_STR(0, "profile", &(s)->profile, "<name>", "the AWS profile to use", 0), \
+  CLI_STR(0, "ca-bundle", &(s)->ca_bundle, "<file>",                           \
+          "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),   \
+  CLI_INT("cli-connect-timeout", &(s)->connect_timeout, "<seconds>",           \
+          "same as --connect-timeout"),                                        \
+  CLI_INT("cli-read-timeout", &(s)->read_timeout, "<seconds>",                 \
+          "same as --read-timeout")
+
+/* The option rows: where the description comes from, and which addresses. */
+#define CLI_CLUSTER_SOURCE_OPTS(s)                                             \
+  CLI_CLUSTER_SOURCE_GLOBAL_OPTS(s),                                           \
   CLI_STR(0, "from-describe", &(s)->from_describe, "<file|->",                 \
           "use a saved DescribeClusters answer instead of calling the API",    \
           0),                                                                  \
@@ -47,16 +58,10 @@ struct cluster_source {
   CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
              cluster_source_ip_families,                                       \
              "which HSM addresses to write (default ipv4)"),                   \
-  CLI_STR(0, "ca-bundle", &(s)->ca_bundle, "<file>",                           \
-          "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),   \
   CLI_INT("connect-timeout", &(s)->connect_timeout, "<seconds>",               \
           "API connect timeout (default 10)"),                                 \
   CLI_INT("read-timeout", &(s)->read_timeout, "<seconds>",                     \
           "API request timeout (default 60)"),                                 \
-  CLI_INT("cli-connect-timeout", &(s)->connect_timeout, "<seconds>",           \
-          "same as --connect-timeout"),                                        \
-  CLI_INT("cli-read-timeout", &(s)->read_timeout, "<seconds>",                 \
-          "same as --read-timeout"),                                           \
   CLI_FLAG(0, "fips", &(s)->fips, "use the FIPS endpoint", 0),                 \
   CLI_FLAG(0, "dualstack", &(s)->dualstack, "use the dual-stack endpoint", 0)
 

@@ -44,6 +44,8 @@ struct top_opts {
   const char *ca_cert;
   struct client_pair pair;
   const char *log_type, *log_file, *log_level, *log_rotation;
+  /* set by check_options(): the paths as the config stores them (owned) */
+  char *ca_abs, *log_abs;
 };
 
 static int any_option(const struct top_opts *o)
@@ -147,6 +149,46 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
   return rc;
 }
 
+/* Every value, before the file is touched: contradictions, the client
+ * pair, the slot options, the CA file, the paths the config will hold. */
+static enum cp_err check_options(struct top_opts *o, struct cp_errbuf *err)
+{
+  struct cert_info ci;
+  enum cp_err rc;
+
+  if (o->src.cluster_id && o->slot.addrs.n)
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (--cluster-id and -a): both set the "
+            "servers. Give one of them");
+  if (!any_option(o))
+    CP_FAIL(rc, CP_E_USAGE,
+            "no option given (configure-pkcs11): nothing to change. Give an "
+            "option or a command; see configure-pkcs11 --help");
+  CP_TRY(rc, client_pair_check(&o->pair, err));
+  CP_TRY(rc, slot_options_check(&o->slot, err));
+  if (o->ca_cert) {
+    CP_TRY(rc, cert_check_ca_file(o->ca_cert, &ci, err));
+    /* with no cluster to check it against, a certificate that is not a CA
+     * is most likely the client certificate given by mistake */
+    if (!ci.is_ca && !o->src.cluster_id)
+      CP_FAIL(rc, CP_E_CERT,
+              "HSM CA certificate is not a CA (%s): %s has no CA basic "
+              "constraint. Give the CA that signed the cluster "
+              "(customerCA.crt), or add --cluster-id to check it against the "
+              "cluster",
+              o->ca_cert, ci.subject);
+    CP_TRY(rc,
+           cli_path_for_config("--hsm-ca-cert", o->ca_cert, &o->ca_abs, err));
+  }
+  if (o->log_file)
+    CP_TRY(rc,
+           cli_path_for_config("--log-file", o->log_file, &o->log_abs, err));
+  if (o->src.cluster_id)
+    CP_TRY(rc, cluster_source_check(&o->src, err));
+out:
+  return rc;
+}
+
 /* The CA to check the cluster against: --hsm-ca-cert, else the slot's
  * hsm_ca_file, else the default, the first that exists; NULL when none
  * does (the original tool never checked: the servers are written with a
@@ -166,41 +208,93 @@ static const char *existing_ca(const struct cfg_model *m, int slot,
   return NULL;
 }
 
-/* --cluster-id: the servers and the id of the slot, from the API. The lock
+/* The slot's servers: from the API with --cluster-id (checked against the
+ * CA, and the slot takes the cluster's id), or as given with -a. The lock
  * is held while the API answers: a second run waits rather than
  * interleaving. */
-static enum cp_err apply_cluster_id(struct cfg_model *m, struct top_opts *o,
-                                    int slot, const char *ca_abs,
-                                    struct cp_errbuf *err)
+static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
+                                 int slot, struct cp_errbuf *err)
 {
-  struct cfg_slot_view v;
-  enum cp_err rc;
+  enum cp_err rc = CP_OK;
 
+  if (o->slot.addrs.n) {
+    cfg_model_set_servers(m, slot, o->slot.servers, o->slot.nservers);
+    return CP_OK;
+  }
+  if (!o->src.cluster_id)
+    return CP_OK;
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
   CP_TRY(rc, cluster_source_fetch(&o->src, err));
-  CP_TRY(rc,
-         cluster_source_verify_ca(&o->src, existing_ca(m, slot, ca_abs), err));
+  CP_TRY(rc, cluster_source_verify_ca(
+                 &o->src, existing_ca(m, slot, o->ca_abs), err));
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
-  cfg_model_slot(m, (size_t)slot, &v);
-  if (!v.hsm_ca_file && !ca_abs)
-    cfg_model_set_cluster_string(m, slot, "hsm_ca_file", plat_default_ca_path());
 out:
   return rc;
 }
 
-static void apply_logging(struct cfg_model *m, const struct top_opts *o,
-                          const char *log_abs)
+/* The slot's hsm_ca_file, written in one place: --hsm-ca-cert; else, for a
+ * slot --cluster-id fills that has none, the default path. */
+static void apply_ca(struct cfg_model *m, const struct top_opts *o, int slot)
+{
+  struct cfg_slot_view v;
+
+  if (o->ca_abs) {
+    cfg_model_set_cluster_string(m, slot, "hsm_ca_file", o->ca_abs);
+    return;
+  }
+  if (!o->src.cluster_id)
+    return;
+  cfg_model_slot(m, (size_t)slot, &v);
+  if (!v.hsm_ca_file)
+    cfg_model_set_cluster_string(m, slot, "hsm_ca_file",
+                                 plat_default_ca_path());
+}
+
+static void apply_client_pair(struct cfg_model *m, const struct top_opts *o,
+                              int slot)
+{
+  if (!o->pair.cert_abs)
+    return;
+  cfg_model_set_cluster_string(m, slot, "client_cert_path", o->pair.cert_abs);
+  cfg_model_set_cluster_string(m, slot, "client_key_path", o->pair.key_abs);
+}
+
+static void apply_logging(struct cfg_model *m, const struct top_opts *o)
 {
   if (o->log_type)
     cfg_model_set_logging(m, "log_type", o->log_type);
-  if (log_abs)
-    cfg_model_set_logging(m, "log_file", log_abs);
+  if (o->log_abs)
+    cfg_model_set_logging(m, "log_file", o->log_abs);
   if (o->log_level)
     cfg_model_set_logging(m, "log_level", o->log_level);
   if (o->log_rotation)
     cfg_model_set_logging(m, "log_interval", o->log_rotation);
+}
+
+static void report(struct cli_ctx *ctx, const struct top_opts *o,
+                   const struct cfg_file *f, int changed)
+{
+  enum cfg_action action =
+      changed ? (f->meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
+  char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f->path);
+
+  output_result(ctx,
+                output_slot_result(action, changed, o->src.cluster_id,
+                                   o->src.region_used, NULL, o->src.servers,
+                                   o->src.nservers, f->path),
+                text);
+  free(text);
+}
+
+static void top_opts_release(struct top_opts *o)
+{
+  cluster_source_release(&o->src);
+  slot_options_release(&o->slot);
+  client_pair_release(&o->pair);
+  free(o->ca_abs);
+  free(o->log_abs);
 }
 
 enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
@@ -233,9 +327,6 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
-  struct cert_info ci;
-  char *ca_abs = NULL, *log_abs = NULL;
-  enum cfg_action action;
   int changed = 0, slot;
   enum cp_err rc;
 
@@ -245,70 +336,20 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));
   if (ctx->help)
     goto out;
-  if (o.src.cluster_id && o.slot.addrs.n)
-    CP_FAIL(rc, CP_E_USAGE,
-            "contradictory options (--cluster-id and -a): both set the "
-            "servers. Give one of them");
-  if (!any_option(&o))
-    CP_FAIL(rc, CP_E_USAGE,
-            "no option given (configure-pkcs11): nothing to change. Give an "
-            "option or a command; see configure-pkcs11 --help");
-  /* Check every value before touching the file. */
-  CP_TRY(rc, client_pair_check(&o.pair, err));
-  CP_TRY(rc, slot_options_check(&o.slot, err));
-  if (o.ca_cert) {
-    CP_TRY(rc, cert_check_ca_file(o.ca_cert, &ci, err));
-    /* with no cluster to check it against, a certificate that is not a CA
-     * is most likely the client certificate given by mistake */
-    if (!ci.is_ca && !o.src.cluster_id)
-      CP_FAIL(rc, CP_E_CERT,
-              "HSM CA certificate is not a CA (%s): %s has no CA basic "
-              "constraint. Give the CA that signed the cluster "
-              "(customerCA.crt), or add --cluster-id to check it against the "
-              "cluster",
-              o.ca_cert, ci.subject);
-    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", o.ca_cert, &ca_abs, err));
-  }
-  if (o.log_file)
-    CP_TRY(rc, cli_path_for_config("--log-file", o.log_file, &log_abs, err));
-  if (o.src.cluster_id)
-    CP_TRY(rc, cluster_source_check(&o.src, err));
-
+  CP_TRY(rc, check_options(&o, err));
   CP_TRY(rc,
          cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
   CP_TRY(rc, cfg_file_load(&f, err));
   CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot, err));
-  if (o.src.cluster_id)
-    CP_TRY(rc, apply_cluster_id(&f.model, &o, slot, ca_abs, err));
-  if (o.slot.addrs.n)
-    cfg_model_set_servers(&f.model, slot, o.slot.servers, o.slot.nservers);
-  if (ca_abs)
-    cfg_model_set_cluster_string(&f.model, slot, "hsm_ca_file", ca_abs);
-  if (o.pair.cert_abs) {
-    cfg_model_set_cluster_string(&f.model, slot, "client_cert_path",
-                                 o.pair.cert_abs);
-    cfg_model_set_cluster_string(&f.model, slot, "client_key_path",
-                                 o.pair.key_abs);
-  }
+  CP_TRY(rc, apply_servers(&f.model, &o, slot, err));
+  apply_ca(&f.model, &o, slot);
+  apply_client_pair(&f.model, &o, slot);
   slot_options_apply(&o.slot, &f.model, slot);
-  apply_logging(&f.model, &o, log_abs);
+  apply_logging(&f.model, &o);
   CP_TRY(rc, cfg_file_commit(&f, &changed, err));
-  action = changed ? (f.meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
-  {
-    char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f.path);
-    output_result(ctx,
-                  output_slot_result(action, changed, o.src.cluster_id,
-                                     o.src.region_used, NULL, o.src.servers,
-                                     o.src.nservers, f.path),
-                  text);
-    free(text);
-  }
+  report(ctx, &o, &f, changed);
 out:
   cfg_file_release(&f);
-  cluster_source_release(&o.src);
-  slot_options_release(&o.slot);
-  free(ca_abs);
-  client_pair_release(&o.pair);
-  free(log_abs);
+  top_opts_release(&o);
   return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cluster_source.h"
 #include "commands.h"
 #include "cp_platform.h"
 #include "cp_version.h"
@@ -30,27 +31,19 @@ static const struct cmd_entry *find_command(const char *name)
 }
 
 /* Options AWS CLI users type before the command (`configure-pkcs11 --output
- * json list-clusters`, `--config F add-cluster ...`): with_value says
- * whether one follows. */
+ * json list-clusters`, `--config F add-cluster ...`): every command's common
+ * options and the AWS CLI's global options this tool has, as the same rows
+ * the commands parse them with. with_value says whether one follows. */
 static int global_option(const char *arg, int *with_value)
 {
-  static const char *const valued[] = {"--config", "--output", "--region",
-                                       "--profile", "--endpoint",
-                                       "--endpoint-url", "--ca-bundle", NULL};
-  static const char *const flags[] = {"--debug", "--quiet", "-q", NULL};
-  size_t i, n = strcspn(arg, "=");
+  struct cli_ctx c;
+  struct cluster_source s;
+  const struct cli_opt globals[] = {
+      CLI_COMMON_OPTS(&c),
+      CLI_CLUSTER_SOURCE_GLOBAL_OPTS(&s),
+      CLI_END()};
 
-  for (i = 0; valued[i]; i++)
-    if (strlen(valued[i]) == n && !strncmp(arg, valued[i], n)) {
-      *with_value = arg[n] != '=';
-      return 1;
-    }
-  for (i = 0; flags[i]; i++)
-    if (!strcmp(arg, flags[i])) {
-      *with_value = 0;
-      return 1;
-    }
-  return 0;
+  return cli_option_in(globals, arg, with_value);
 }
 
 /* Moves global options given before the command to after it, so the

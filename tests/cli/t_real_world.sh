@@ -270,6 +270,15 @@ expect_json 'd["action"], d["config"]' "[\"added\", \"$T/query.cfg\"]"
 CONFIGURE_PKCS11_CONFIG=$T/query.cfg expect_cfg 'd["clusters"][0]["cluster"]["cluster_id"]' '"cluster-2ab3cd4ef5g"'
 expect_code 0 -V
 expect_stdout "configure-pkcs11 "
+# the AWS CLI's global options and the common ones, inline or not, before
+# the command; the command's own table still checks them
+expect_code 0 --region=eu-west-1 --endpoint-url http://127.0.0.1:9 show-endpoint
+expect_stdout "region: eu-west-1 (from --region)"
+expect_stdout "endpoint: http://127.0.0.1:9 (from --endpoint)"
+expect_code 0 --help add-cluster
+expect_stdout "configure-pkcs11 add-cluster"
+expect_code 2 --cli-read-timeout 5 list-clusters
+expect_stderr "unknown option (--cli-read-timeout)"
 # `--query 'Clusters[0]'` (one cluster) and `--query Clusters` (a list): both
 # fit in an SSM parameter
 aws cloudhsmv2 describe-clusters --filters clusterIds=cluster-6hij7klm2no --query 'Clusters[0]' --output json > "$T/one.json" 2>"$T/aws.err" \
