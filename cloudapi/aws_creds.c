@@ -43,27 +43,48 @@ void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
   c->source = source;
 }
 
+static const char *string_member(json_object *o, const char *key)
+{
+  json_object *v;
+
+  if (!o || !json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_string))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+int aws_creds_from_json(json_object *o, const char *id_key,
+                        const char *secret_key, const char *const *token_keys,
+                        const char *source, struct aws_creds *out)
+{
+  const char *id = string_member(o, id_key);
+  const char *sk = string_member(o, secret_key);
+  const char *tok = NULL;
+
+  if (!id || !sk)
+    return 0;
+  while (!tok && token_keys && *token_keys)
+    tok = string_member(o, *token_keys++);
+  aws_creds_set(out, id, sk, tok, source);
+  return 1;
+}
+
 /* {"AccessKeyId","SecretAccessKey","Token"|"SessionToken"} as sent by the
  * container endpoint, instance metadata and credential_process. */
 static enum cp_err creds_from_json(const char *text, const char *what,
                                    const char *source, struct aws_creds *out,
                                    struct cp_errbuf *err)
 {
-  json_object *o = json_tokener_parse(text), *id, *sk, *tok = NULL;
+  static const char *const tokens[] = {"Token", "SessionToken", NULL};
+  json_object *o = json_tokener_parse(text);
   enum cp_err rc = CP_OK;
 
-  if (!o || !json_object_object_get_ex(o, "AccessKeyId", &id) ||
-      !json_object_object_get_ex(o, "SecretAccessKey", &sk) ||
-      !json_object_is_type(id, json_type_string) ||
-      !json_object_is_type(sk, json_type_string))
+  if (!aws_creds_from_json(o, "AccessKeyId", "SecretAccessKey", tokens,
+                           source, out))
     CP_FAIL(rc, CP_E_ENVIRONMENT,
             "credentials are malformed (%s): no AccessKeyId and "
             "SecretAccessKey in the answer. Check that source",
             what);
-  if (!json_object_object_get_ex(o, "Token", &tok))
-    json_object_object_get_ex(o, "SessionToken", &tok);
-  aws_creds_set(out, json_object_get_string(id), json_object_get_string(sk),
-                tok ? json_object_get_string(tok) : NULL, source);
 out:
   json_object_put(o);
   return rc;

@@ -201,24 +201,18 @@ static enum cp_err role_creds_from_json(const char *text, const char *url,
                                         struct aws_creds *out,
                                         struct cp_errbuf *err)
 {
-  json_object *o = json_tokener_parse(text), *rc_obj, *id, *sk, *tok = NULL;
+  static const char *const tokens[] = {"sessionToken", NULL};
+  json_object *o = json_tokener_parse(text), *role = NULL;
   enum cp_err rc = CP_OK;
 
-  if (!o || !json_object_object_get_ex(o, "roleCredentials", &rc_obj) ||
-      !json_object_object_get_ex(rc_obj, "accessKeyId", &id) ||
-      !json_object_object_get_ex(rc_obj, "secretAccessKey", &sk) ||
-      !json_object_is_type(id, json_type_string) ||
-      !json_object_is_type(sk, json_type_string))
+  if (o)
+    json_object_object_get_ex(o, "roleCredentials", &role);
+  if (!aws_creds_from_json(role, "accessKeyId", "secretAccessKey", tokens,
+                           "IAM Identity Center", out))
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "SSO answer is malformed (%s): no roleCredentials with "
             "accessKeyId and secretAccessKey. Check AWS_ENDPOINT_URL_SSO",
             url);
-  json_object_object_get_ex(rc_obj, "sessionToken", &tok);
-  aws_creds_set(out, json_object_get_string(id), json_object_get_string(sk),
-                tok && json_object_is_type(tok, json_type_string)
-                    ? json_object_get_string(tok)
-                    : NULL,
-                "IAM Identity Center");
 out:
   json_object_put(o);
   return rc;

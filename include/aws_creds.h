@@ -27,6 +27,14 @@ void aws_creds_release(struct aws_creds *c);
 void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
                    const char *token, const char *source);
 
+/* Keys from the string members of a JSON answer: id_key and secret_key
+ * must be there; the token is the first of token_keys (NULL-ended) that is.
+ * 1 on success; 0 when o is NULL or a key is missing (out untouched). */
+struct json_object;
+int aws_creds_from_json(struct json_object *o, const char *id_key,
+                        const char *secret_key, const char *const *token_keys,
+                        const char *source, struct aws_creds *out);
+
 /* The chain. region is used for STS; every request goes through hs.
  * CP_E_NO_CREDENTIALS lists, in order, every source tried. */
 CP_MUST_USE enum cp_err

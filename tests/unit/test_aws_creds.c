@@ -34,6 +34,8 @@ static struct cp_errbuf *const err = &err_record;
   "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSO\",\"secretAccessKey\":"     \
   "\"sso-secret\",\"sessionToken\":\"sso-token\",\"expiration\":"              \
   "1795395600000}}"
+#define DEFAULT_KEYS                                                           \
+  "[default]\naws_access_key_id = AKIAPROF\naws_secret_access_key = p\n"
 /* sha1("corp"), as `aws sso login` names the cache file */
 #define CORP_CACHE "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
 
@@ -134,11 +136,7 @@ static void test_environment_first(void **state)
   setenv("AWS_ACCESS_KEY_ID", "AKIAENV", 1);
   setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c", 1);
-  assert_int_equal(resolve(NULL,
-                           "[default]\naws_access_key_id = AKIAPROF\n"
-                           "aws_secret_access_key = p\n",
-                           "default", NULL, 0),
-                   CP_OK);
+  assert_int_equal(resolve(NULL, DEFAULT_KEYS, "default", NULL, 0), CP_OK);
   assert_string_equal(out.access_key_id, "AKIAENV");
   assert_string_equal(out.source, "environment");
   assert_int_equal(fake.calls, 0);
@@ -153,11 +151,7 @@ static void test_profile_before_container(void **state)
 {
   (void)state;
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c", 1);
-  assert_int_equal(resolve(NULL,
-                           "[default]\naws_access_key_id = AKIAPROF\n"
-                           "aws_secret_access_key = p\n",
-                           "default", NULL, 0),
-                   CP_OK);
+  assert_int_equal(resolve(NULL, DEFAULT_KEYS, "default", NULL, 0), CP_OK);
   assert_string_equal(out.source, "profile");
   assert_int_equal(fake.calls, 0);
 }

@@ -41,10 +41,14 @@ static struct http_settings hs;
 static struct cloudhsm_client client;
 static struct cluster_info ci;
 
-static enum cp_err describe(const struct fake_answer *a, size_t n)
+/* DescribeClusters with the answers a[0..n), max_attempts tries (0: the
+ * default). */
+static enum cp_err describe_tries(int max_attempts, const struct fake_answer *a,
+                                  size_t n)
 {
   fake_reset(a, n);
   hs = fake_settings();
+  hs.max_attempts = max_attempts;
   memset(&client, 0, sizeof(client));
   client.endpoint = "https://cloudhsmv2.us-east-1.amazonaws.com";
   client.region = "us-east-1";
@@ -52,6 +56,11 @@ static enum cp_err describe(const struct fake_answer *a, size_t n)
   client.http = &hs;
   cluster_info_release(&ci);
   return cloudhsm_describe_cluster(&client, CID, &ci, err);
+}
+
+static enum cp_err describe(const struct fake_answer *a, size_t n)
+{
+  return describe_tries(0, a, n);
 }
 
 static void test_ok_first_try(void **state)
@@ -95,17 +104,7 @@ static void test_max_attempts_setting(void **state)
   const struct fake_answer a[] = {
       {500, "{\"__type\":\"InternalFailure\"}", NULL, CP_OK}};
   (void)state;
-  fake_reset(a, 1);
-  hs = fake_settings();
-  hs.max_attempts = 5;
-  memset(&client, 0, sizeof(client));
-  client.endpoint = "https://cloudhsmv2.us-east-1.amazonaws.com";
-  client.region = "us-east-1";
-  client.creds = &creds;
-  client.http = &hs;
-  cluster_info_release(&ci);
-  assert_int_equal(cloudhsm_describe_cluster(&client, CID, &ci, err),
-                   CP_E_API_THROTTLED);
+  assert_int_equal(describe_tries(5, a, 1), CP_E_API_THROTTLED);
   assert_int_equal(fake.calls, 5);
 }
 
