@@ -11,6 +11,7 @@
 #include "client_pair.h"
 #include "cluster_source.h"
 #include "commands.h"
+#include "edit.h"
 #include "cp_buf.h"
 #include "cp_diff.h"
 #include "cp_log.h"
@@ -33,25 +34,6 @@ static const struct cli_cmd_doc add_doc = {
     "answer), check its certificate against the CA, and add (or refresh) its "
     "slot.",
     add_examples};
-
-/* --dry-run: a unified diff from the file's bytes on disk to what would be
- * written, so patch(1) applies it to the real file. Nothing when nothing
- * would be written. */
-static void print_dry_run(const struct cli_ctx *ctx, struct cfg_file *f)
-{
-  struct cp_buf diff = CP_BUF_INIT;
-  char *after;
-
-  if (ctx->output != CLI_OUT_TEXT || !cfg_file_changed(f))
-    return;
-  cfg_file_render(f);
-  after = cp_xasprintf("%s (after %s)", f->path, ctx->cmd ? ctx->cmd : "change");
-  cp_diff_unified(cp_buf_str(&f->original), cp_buf_str(&f->text),
-                  f->meta.exists ? f->path : "/dev/null", after, 3, &diff);
-  fputs(cp_buf_str(&diff), stdout);
-  free(after);
-  cp_buf_release(&diff);
-}
 
 /* -a names the servers by hand: the API options have nothing to do. */
 static enum cp_err check_by_hand(const struct cluster_source *src,
@@ -102,7 +84,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   struct client_pair pair = CLIENT_PAIR_INIT;
   struct slot_options so = SLOT_OPTIONS_INIT;
   const char *ca_cert = NULL, *hsm_type = NULL;
-  int dry_run = 0;
+  struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &src.cluster_id, "<id>", "the cluster to add",
               CLI_REQUIRED),
@@ -119,7 +101,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
               "the slot's type (default: from the cluster's HsmType)", 0),
       CLI_SLOT_OPTIONS(&so),
       CLI_CLUSTER_SOURCE_OPTS(&src),
-      CLI_FLAG(0, "dry-run", &dry_run, "show the change as a diff, write nothing", 0),
+      CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
@@ -150,13 +132,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   if (!so.addrs.n)
     CP_TRY(rc, cluster_source_fetch(&src, err));
 
-  if (dry_run) {
-    CP_TRY(rc, cfg_file_snapshot(&f, cli_config_path(ctx), err));
-  } else {
-    CP_TRY(rc,
-           cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
-    CP_TRY(rc, cfg_file_load(&f, err));
-  }
+  CP_TRY(rc, edit_open(&e, ctx, &f, err));
   /* the CA of the slot this writes, checked against the cluster's
    * certificate under the lock (a local check: no call is made here) */
   CP_TRY(rc, slot_ca(&f.model, src.cluster_id, ca_abs, &ca_used, err));
@@ -188,12 +164,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   if (action == CFG_UNCHANGED && cfg_file_changed(&f))
     action = CFG_UPDATED; /* only an option changed */
   slot_warn_unconfigured(&f.model, ctx->config_path);
-  if (dry_run) {
-    print_dry_run(ctx, &f);
-    changed = cfg_file_changed(&f);
-  } else {
-    CP_TRY(rc, cfg_file_commit(&f, &changed, err));
-  }
+  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
   {
     struct cfg_slot_view v;
     cfg_model_slot(&f.model, (size_t)idx, &v);
@@ -201,10 +172,11 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
                         src.cluster_id, nservers, nservers == 1 ? "" : "s",
                         f.path);
     output_result(ctx,
-                  output_slot_result(action, changed, src.cluster_id,
-                                     src.region_used, v.type, servers, nservers,
-                                     f.path),
-                  dry_run ? NULL : text);
+                  edit_annotate(&e, output_slot_result(
+                                        action, changed, src.cluster_id,
+                                        src.region_used, v.type, servers,
+                                        nservers, f.path)),
+                  e.dry_run ? NULL : text);
   }
 out:
   free(text);
@@ -212,6 +184,7 @@ out:
   free(ca_abs);
   free(ca_used);
   cfg_file_release(&f);
+  edit_release(&e);
   cluster_source_release(&src);
   client_pair_release(&pair);
   slot_options_release(&so);

@@ -5,6 +5,7 @@
 
 #include "cfg_file.h"
 #include "commands.h"
+#include "edit.h"
 #include "output.h"
 
 static const char *const remove_examples[] = {
@@ -51,12 +52,14 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
 {
   const char *cluster_id = NULL;
   int ignore_missing = 0, changed = 0, slot = -1;
+  struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &cluster_id, "<id>", "the cluster to remove", 0),
       CLI_INT("slot", &slot, "<n>",
               "remove slot n, one with no cluster id (see list-clusters)"),
       CLI_FLAG(0, "ignore-missing", &ignore_missing,
                "succeed (action \"absent\") when no slot has this id", 0),
+      CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
@@ -72,9 +75,7 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
             "%s (--cluster-id or --slot): give one of them. See "
             "configure-pkcs11 list-clusters",
             cluster_id ? "contradictory options" : "missing option");
-  CP_TRY(rc,
-         cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
-  CP_TRY(rc, cfg_file_load(&f, err));
+  CP_TRY(rc, edit_open(&e, ctx, &f, err));
   if (slot >= 0) {
     CP_TRY(rc, remove_by_index(ctx, &f, slot, &action, err));
     snprintf(label, sizeof(label), "slot %d", slot);
@@ -89,16 +90,17 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
               cluster_id, f.path);
     snprintf(label, sizeof(label), "%s", cluster_id);
   }
-  if (action == CFG_REMOVED)
-    CP_TRY(rc, cfg_file_commit(&f, &changed, err));
+  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
   text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), label,
                       action == CFG_REMOVED ? "from" : "not in", f.path);
   output_result(ctx,
-                output_slot_result(action, changed, cluster_id, NULL, NULL,
-                                   NULL, 0, f.path),
-                text);
+                edit_annotate(&e, output_slot_result(action, changed,
+                                                     cluster_id, NULL, NULL,
+                                                     NULL, 0, f.path)),
+                e.dry_run ? NULL : text);
 out:
   free(text);
   cfg_file_release(&f);
+  edit_release(&e);
   return rc;
 }

@@ -10,6 +10,7 @@
 #include "client_pair.h"
 #include "cluster_source.h"
 #include "commands.h"
+#include "edit.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
@@ -274,17 +275,19 @@ static void apply_logging(struct cfg_model *m, const struct top_opts *o)
 }
 
 static void report(struct cli_ctx *ctx, const struct top_opts *o,
-                   const struct cfg_file *f, int changed)
+                   const struct edit *e, const struct cfg_file *f,
+                   int changed)
 {
   enum cfg_action action =
       changed ? (f->meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
   char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f->path);
 
   output_result(ctx,
-                output_slot_result(action, changed, o->src.cluster_id,
-                                   o->src.region_used, NULL, o->src.servers,
-                                   o->src.nservers, f->path),
-                text);
+                edit_annotate(e, output_slot_result(
+                                     action, changed, o->src.cluster_id,
+                                     o->src.region_used, NULL, o->src.servers,
+                                     o->src.nservers, f->path)),
+                e->dry_run ? NULL : text);
   free(text);
 }
 
@@ -301,6 +304,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
                     struct cp_errbuf *err)
 {
   struct top_opts o;
+  struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &o.src.cluster_id, "<id>",
               "set the servers (and the cluster id) of that cluster's slot, "
@@ -324,6 +328,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
       CLI_CHOICE("log-rotation", &o.log_rotation, "<never|hourly|daily>",
                  log_rotations, "how often the library rotates its log"),
       CLI_SLOT_OPTIONS(&o.slot),
+      CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct cfg_file f = CFG_FILE_INIT;
@@ -337,19 +342,18 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   if (ctx->help)
     goto out;
   CP_TRY(rc, check_options(&o, err));
-  CP_TRY(rc,
-         cfg_file_lock(&f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
-  CP_TRY(rc, cfg_file_load(&f, err));
+  CP_TRY(rc, edit_open(&e, ctx, &f, err));
   CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot, err));
   CP_TRY(rc, apply_servers(&f.model, &o, slot, err));
   apply_ca(&f.model, &o, slot);
   apply_client_pair(&f.model, &o, slot);
   slot_options_apply(&o.slot, &f.model, slot);
   apply_logging(&f.model, &o);
-  CP_TRY(rc, cfg_file_commit(&f, &changed, err));
-  report(ctx, &o, &f, changed);
+  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
+  report(ctx, &o, &e, &f, changed);
 out:
   cfg_file_release(&f);
+  edit_release(&e);
   top_opts_release(&o);
   return rc;
 }

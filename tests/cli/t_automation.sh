@@ -40,6 +40,38 @@ patch -s "$T/hand.orig" < "$T/hand.diff" && ok || bad "patch refused the dry-run
 expect_code 0 add-cluster --config "$T/hand.cfg" --cluster-id cluster-2ab3cd4ef5g $A
 expect_file_same "$T/hand.cfg" "$T/hand.orig"
 
+# --dry-run and --diff on every command that writes: one run tells a script
+# (or Ansible's check and diff modes) what changes and whether
+cp "$CFG" "$T/before-rm.cfg"
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --dry-run --diff --output json
+expect_file_same "$CFG" "$T/before-rm.cfg"
+expect_json 'd["action"], d["changed"], d["dry_run"]' '["removed", true, true]'
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diff"], end="")' "$OUT" > "$T/rm.diff"
+cp "$CFG" "$T/rm-patched.cfg"
+patch -s "$T/rm-patched.cfg" < "$T/rm.diff" && ok || bad "patch refused remove-cluster's JSON diff"
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --diff
+grep -q '^-' "$OUT" && ok || bad "remove-cluster --diff printed no diff: $(cat "$OUT")"
+expect_stdout "removed cluster-6hij7klm2no"
+expect_file_same "$CFG" "$T/rm-patched.cfg"
+# a dry run of a removal that would do nothing
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --ignore-missing --dry-run --diff --output json
+expect_json 'd["action"], d["changed"], d["dry_run"], d["diff"]' '["absent", false, true, ""]'
+# the top-level options too
+cp "$CFG" "$T/before-top.cfg"
+expect_code 0 --disable-key-availability-check --dry-run --output json
+expect_json 'd["changed"], d["dry_run"]' '[true, true]'
+expect_file_same "$CFG" "$T/before-top.cfg"
+expect_code 0 --disable-key-availability-check --dry-run
+grep -q '^+.*"disable_key_availability_check": true' "$OUT" && ok || bad "top-level dry-run diff: $(cat "$OUT")"
+expect_file_same "$CFG" "$T/before-top.cfg"
+# a real write with --diff: the change is the one made
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --diff --output json
+expect_json 'd["action"], d["changed"], d["dry_run"]' '["added", true, false]'
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diff"], end="")' "$OUT" > "$T/add.diff"
+cp "$T/rm-patched.cfg" "$T/add-patched.cfg"
+patch -s "$T/add-patched.cfg" < "$T/add.diff" && ok || bad "patch refused add-cluster's JSON diff"
+expect_file_same "$CFG" "$T/add-patched.cfg"
+
 # ---- top-level --cluster-id: the single-cluster bootstrap ----
 S="$T/single.cfg"
 cp "$CP_DATA/real-configs/single-server.cfg" "$S"
