@@ -1,0 +1,231 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""cloudhsm_pkcs11_cluster — one cluster's slot in the CloudHSM PKCS#11 config,
+through configure-pkcs11 (which does the work: the API call, the CA check, the
+locked atomic write). This module only builds its command line and reads its
+JSON result."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: cloudhsm_pkcs11_cluster
+short_description: Add or remove an AWS CloudHSM cluster's slot in the PKCS#11 library's config
+version_added: "0.1.0"
+description:
+  - Adds (or refreshes) the slot of one AWS CloudHSM cluster in the multi-slot config the
+    CloudHSM PKCS#11 library reads (C(/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg)), or removes it.
+  - Runs C(configure-pkcs11 add-cluster) or C(configure-pkcs11 remove-cluster) with
+    C(--output json); the tool calls the CloudHSMv2 DescribeClusters API (or reads a saved
+    answer), checks the cluster's certificate against the CA and writes the file under a lock,
+    atomically.
+  - Idempotent; C(changed) is the tool's own verdict (the file's bytes would change).
+options:
+  cluster_id:
+    description: The cluster, as C(cluster-) and 11 characters.
+    type: str
+    required: true
+  state:
+    description:
+      - C(present) adds the slot, or refreshes its servers from the API.
+      - C(absent) removes the slot; a cluster with no slot is already absent.
+    type: str
+    choices: [present, absent]
+    default: present
+  hsm_ca_cert:
+    description: The CA certificate that issued the cluster's certificate (default the slot's, else C(customerCA.crt)).
+    type: path
+  region:
+    description: The cluster's region (default from the environment, the AWS profile, instance metadata).
+    type: str
+  endpoint:
+    description: The CloudHSMv2 API endpoint, e.g. a VPC endpoint.
+    type: str
+  profile:
+    description: The AWS profile for credentials and region.
+    type: str
+  config:
+    description: The config file to edit (default the tool's, C(/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg)).
+    type: path
+  from_describe:
+    description: A saved DescribeClusters answer (C(aws cloudhsmv2 describe-clusters --output json)) to use instead of calling the API.
+    type: path
+  servers:
+    description: The HSM servers by hand (C(-a)), for hosts without IAM access; no API call is made.
+    type: list
+    elements: str
+  wait:
+    description: Seconds to wait until the cluster has an ACTIVE HSM (right after create-cluster).
+    type: int
+  executable:
+    description: The tool (default C(configure-pkcs11) on PATH, else C(/opt/cloudhsm/bin/configure-pkcs11)).
+    type: path
+notes:
+  - Check mode runs the tool with C(--dry-run) (no lock, nothing written); diff mode adds C(--diff) and
+    shows the tool's unified diff of the config.
+  - Credentials come from the environment of the task, as for the AWS CLI (use C(environment:) or an
+    instance role).
+author:
+  - configure-pkcs11 developers
+"""
+
+EXAMPLES = r"""
+- name: Add the cluster's slot (become root to write /opt/cloudhsm/etc)
+  configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster:
+    cluster_id: cluster-2ab3cd4ef5g
+    region: us-east-1
+    hsm_ca_cert: /opt/cloudhsm/etc/customerCA.crt
+  become: true
+
+- name: From an answer saved where the API is reachable
+  configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster:
+    cluster_id: cluster-2ab3cd4ef5g
+    from_describe: /tmp/describe-clusters.json
+
+- name: Remove the slot
+  configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster:
+    cluster_id: cluster-2ab3cd4ef5g
+    state: absent
+"""
+
+RETURN = r"""
+action:
+  description: What happened to the slot (C(added), C(updated), C(unchanged), C(removed), C(absent)).
+  returned: success
+  type: str
+  sample: added
+config:
+  description: The config file edited (a link's target).
+  returned: success
+  type: str
+  sample: /opt/cloudhsm/etc/cloudhsm-pkcs11.cfg
+servers:
+  description: The slot's servers, as written.
+  returned: when state is present
+  type: list
+  elements: dict
+  sample: [{"hostname": "10.0.1.12", "port": 2223}]
+region:
+  description: The region the cluster was looked up in.
+  returned: when the API was called
+  type: str
+  sample: us-east-1
+type:
+  description: The slot's type (C(hsm1), C(hsm2m)).
+  returned: when state is present
+  type: str
+  sample: hsm2m
+dry_run:
+  description: Whether the tool ran with C(--dry-run) (check mode).
+  returned: success
+  type: bool
+cmd:
+  description: The command run.
+  returned: always
+  type: list
+  elements: str
+rc:
+  description: The tool's exit status (0; 2 usage, 252 invalid value, 253 environment or config, 254 API, 255 other).
+  returned: failure
+  type: int
+error:
+  description: The tool's error, C({"code", "message", "exit_status"}).
+  returned: failure
+  type: dict
+"""
+
+import json
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+DEFAULT_EXECUTABLE = "/opt/cloudhsm/bin/configure-pkcs11"
+
+
+def find_executable(module):
+    given = module.params["executable"]
+    if given:
+        return given
+    on_path = module.get_bin_path("configure-pkcs11")
+    if on_path:
+        return on_path
+    if os.path.exists(DEFAULT_EXECUTABLE):
+        return DEFAULT_EXECUTABLE
+    module.fail_json(msg="configure-pkcs11 not found: install it, or set executable")
+
+
+def build_command(module, exe):
+    p = module.params
+    if p["state"] == "absent":
+        cmd = [exe, "remove-cluster", "--cluster-id", p["cluster_id"], "--ignore-missing"]
+    else:
+        cmd = [exe, "add-cluster", "--cluster-id", p["cluster_id"]]
+        for key, flag in (("hsm_ca_cert", "--hsm-ca-cert"), ("region", "--region"),
+                          ("endpoint", "--endpoint"), ("profile", "--profile"),
+                          ("from_describe", "--from-describe")):
+            if p[key] is not None:
+                cmd += [flag, p[key]]
+        if p["wait"] is not None:
+            cmd += ["--wait", str(p["wait"])]
+        if p["servers"]:
+            cmd += ["-a"] + list(p["servers"])
+    if p["config"] is not None:
+        cmd += ["--config", p["config"]]
+    cmd += ["--output", "json"]
+    if module.check_mode:
+        cmd.append("--dry-run")
+    if module._diff:
+        cmd.append("--diff")
+    return cmd
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            cluster_id=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            hsm_ca_cert=dict(type="path"),
+            region=dict(type="str"),
+            endpoint=dict(type="str"),
+            profile=dict(type="str"),
+            config=dict(type="path"),
+            from_describe=dict(type="path"),
+            servers=dict(type="list", elements="str"),
+            wait=dict(type="int"),
+            executable=dict(type="path"),
+        ),
+        mutually_exclusive=[("servers", "from_describe"), ("servers", "wait")],
+        supports_check_mode=True,
+    )
+    cmd = build_command(module, find_executable(module))
+    rc, out, err = module.run_command(cmd)
+    try:
+        result = json.loads(out) if out.strip() else {}
+    except ValueError:
+        result = {}
+    for line in err.splitlines():
+        if line.startswith("configure-pkcs11: warning: "):
+            module.warn(line[len("configure-pkcs11: warning: "):])
+    if rc != 0:
+        lines = [l for l in err.splitlines() if l.startswith("configure-pkcs11: error: ")]
+        msg = lines[-1][len("configure-pkcs11: error: "):] if lines else (err.strip() or out.strip())
+        module.fail_json(msg=msg, rc=rc, cmd=cmd, error=result.get("error"),
+                         stderr=err)
+    if not isinstance(result, dict) or "changed" not in result:
+        module.fail_json(msg="configure-pkcs11 gave no JSON result", rc=rc, cmd=cmd,
+                         stdout=out, stderr=err)
+    ret = dict(changed=bool(result.pop("changed")), cmd=cmd)
+    diff = result.pop("diff", None)
+    if module._diff and diff:
+        ret["diff"] = dict(prepared=diff)
+    for key in ("action", "config", "servers", "region", "type", "dry_run", "cluster_id"):
+        if key in result:
+            ret[key] = result[key]
+    module.exit_json(**ret)
+
+
+if __name__ == "__main__":
+    main()

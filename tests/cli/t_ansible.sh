@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_ansible.sh — the Ansible module (packaging/ansible) run by ansible-playbook
+# on localhost against moto: present (changed), present again (ok), absent in
+# check mode (changed, the file untouched), diff mode (the change shown),
+# absent (removed), and a failure carrying the tool's message and status.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+if ! command -v ansible-playbook >/dev/null; then
+  echo "SKIP: ansible-playbook is not installed (scripts/install-deps installs ansible-core)"
+  exit 77
+fi
+start_peer
+CFG=$CONFIGURE_PKCS11_CONFIG
+COLL="$T/collections/ansible_collections/configure_pkcs11"
+mkdir -p "$COLL"
+ln -s "$CP_TESTS/../packaging/ansible" "$COLL/cloudhsm"
+export ANSIBLE_COLLECTIONS_PATH="$T/collections" ANSIBLE_LOCAL_TEMP="$T/ansible-tmp" \
+  ANSIBLE_REMOTE_TEMP="$T/ansible-tmp" ANSIBLE_PYTHON_INTERPRETER=auto_silent \
+  ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_STDOUT_CALLBACK=default \
+  ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0 HOME="$T"
+M=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster
+
+# the documentation block parses and names every option
+if ansible-doc -t module "$M" >"$T/doc.txt" 2>&1; then ok; else bad "ansible-doc: $(cat "$T/doc.txt")"; fi
+for o in cluster_id state hsm_ca_cert region endpoint profile config from_describe servers wait executable; do
+  grep -q -- "$o" "$T/doc.txt" && ok || bad "ansible-doc lacks $o"
+done
+
+# play PLAYBOOK [ARGS...]: runs ansible-playbook on localhost; output in $OUT
+play() {
+  local pb=$1; shift
+  ansible-playbook -i localhost, -c local "$pb" "$@" >"$OUT" 2>"$ERR"; RC=$?
+}
+common_vars() {
+  cat <<EOF
+  vars:
+    tool: "$CP_BIN"
+    cfg: "$CFG"
+    ca: "$CA"
+    endpoint: "$ENDPOINT"
+  environment:
+    AWS_ACCESS_KEY_ID: "$KEY"
+    AWS_SECRET_ACCESS_KEY: "$SECRET"
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: "$AWS_EC2_METADATA_SERVICE_ENDPOINT"
+EOF
+}
+
+cat > "$T/lifecycle.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+$(common_vars)
+  tasks:
+    - name: present
+      $M: {cluster_id: cluster-2ab3cd4ef5g, region: us-east-1, endpoint: "{{ endpoint }}", hsm_ca_cert: "{{ ca }}", config: "{{ cfg }}", executable: "{{ tool }}"}
+      register: first
+    - assert: {that: [first.changed, first.action == 'added', first.servers | length == 2, not first.dry_run]}
+    - name: present again
+      $M: {cluster_id: cluster-2ab3cd4ef5g, region: us-east-1, endpoint: "{{ endpoint }}", hsm_ca_cert: "{{ ca }}", config: "{{ cfg }}", executable: "{{ tool }}"}
+      register: again
+    - assert: {that: [not again.changed, again.action == 'unchanged']}
+    - stat: {path: "{{ cfg }}", checksum_algorithm: sha256}
+      register: before
+    - name: absent in check mode
+      $M: {cluster_id: cluster-2ab3cd4ef5g, state: absent, config: "{{ cfg }}", executable: "{{ tool }}"}
+      check_mode: true
+      register: would
+    - stat: {path: "{{ cfg }}", checksum_algorithm: sha256}
+      register: after_check
+    - assert: {that: [would.changed, would.dry_run, would.action == 'removed', before.stat.checksum == after_check.stat.checksum]}
+    - name: a wrong CA fails with the tool's message and status
+      $M: {cluster_id: cluster-6hij7klm2no, region: us-east-1, endpoint: "{{ endpoint }}", hsm_ca_cert: "$OTHER_CA", config: "{{ cfg }}", executable: "{{ tool }}"}
+      register: wrong
+      ignore_errors: true
+    - assert: {that: [wrong.failed, wrong.rc == 252, "'wrong HSM CA for the cluster (cluster-6hij7klm2no)' in wrong.msg", wrong.error.code == 'ca_mismatch']}
+    - name: absent
+      $M: {cluster_id: cluster-2ab3cd4ef5g, state: absent, config: "{{ cfg }}", executable: "{{ tool }}"}
+      register: gone
+    - assert: {that: [gone.changed, gone.action == 'removed']}
+    - name: absent again
+      $M: {cluster_id: cluster-2ab3cd4ef5g, state: absent, config: "{{ cfg }}", executable: "{{ tool }}"}
+      register: gone_again
+    - assert: {that: [not gone_again.changed, gone_again.action == 'absent']}
+EOF
+play "$T/lifecycle.yml"
+[ "$RC" = 0 ] && ok || { bad "lifecycle playbook: exit $RC"; tail -40 "$OUT" >&2; cat "$ERR" >&2; }
+# present, absent in check mode and absent change; the rest is ok
+grep -q 'ok=[0-9]* *changed=3 .*failed=0' "$OUT" && ok || bad "lifecycle recap: $(grep -A2 'PLAY RECAP' "$OUT")"
+expect_cfg 'd["clusters"]' '[]'
+
+# diff mode: --diff shows the change the module makes, --check --diff the one
+# it would make, from one run of the tool each
+cat > "$T/diff.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+$(common_vars)
+  tasks:
+    - $M: {cluster_id: cluster-6hij7klm2no, region: us-east-1, endpoint: "{{ endpoint }}", hsm_ca_cert: "{{ ca }}", config: "{{ cfg }}", executable: "{{ tool }}"}
+EOF
+cp "$CFG" "$T/before-diff.cfg"
+play "$T/diff.yml" --check --diff
+[ "$RC" = 0 ] && ok || { bad "check+diff playbook: exit $RC"; cat "$OUT" "$ERR" >&2; }
+grep -q '^+.*"cluster_id": "cluster-6hij7klm2no"' "$OUT" && ok || bad "--check --diff shows no added slot: $(cat "$OUT")"
+expect_file_same "$CFG" "$T/before-diff.cfg"
+play "$T/diff.yml" --diff
+[ "$RC" = 0 ] && ok || { bad "diff playbook: exit $RC"; cat "$OUT" "$ERR" >&2; }
+grep -q '^+.*"cluster_id": "cluster-6hij7klm2no"' "$OUT" && ok || bad "--diff shows no added slot: $(cat "$OUT")"
+grep -q 'changed=1' "$OUT" && ok || bad "--diff run did not change: $(grep -A2 'PLAY RECAP' "$OUT")"
+expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-6hij7klm2no"]'
+play "$T/diff.yml" --diff
+grep -q 'changed=0' "$OUT" && ok || bad "second --diff run changed: $(grep -A2 'PLAY RECAP' "$OUT")"
+
+# a saved answer and servers by hand: no credentials needed
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+  aws --endpoint-url "$ENDPOINT" --region us-east-1 cloudhsmv2 describe-clusters --output json > "$T/saved.json" 2>"$T/aws.err" \
+  && ok || bad "aws describe-clusters: $(cat "$T/aws.err")"
+cat > "$T/offline.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_id: cluster-2ab3cd4ef5g, from_describe: "$T/saved.json", hsm_ca_cert: "$CA", config: "$CFG", executable: "$CP_BIN"}
+      register: saved
+    - assert: {that: [saved.changed, saved.action == 'added']}
+    - $M: {cluster_id: cluster-handmadeaaaa, servers: [10.7.0.1, "10.7.0.2:2224"], hsm_ca_cert: "$CA", config: "$CFG", executable: "$CP_BIN"}
+      register: by_hand
+    - assert: {that: [by_hand.changed, by_hand.servers | length == 2]}
+EOF
+play "$T/offline.yml"
+[ "$RC" = 0 ] && ok || { bad "offline playbook: exit $RC"; tail -30 "$OUT" >&2; }
+expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-6hij7klm2no", "cluster-2ab3cd4ef5g", "cluster-handmadeaaaa"]'
+done_
