@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 
 #include "platform_common.h"
 
@@ -628,4 +629,47 @@ int plat_remove_stale_temps(const char *path)
   free(prefix);
   free(dir);
   return removed;
+}
+
+/* ---- parallel work ----------------------------------------------------- */
+
+struct parallel {
+  size_t n, next;
+  void (*fn)(size_t i, void *ud);
+  void *ud;
+  pthread_mutex_t lock;
+};
+
+static void *parallel_worker(void *arg)
+{
+  struct parallel *p = arg;
+
+  for (;;) {
+    size_t i;
+    pthread_mutex_lock(&p->lock);
+    i = p->next < p->n ? p->next++ : p->n;
+    pthread_mutex_unlock(&p->lock);
+    if (i >= p->n)
+      return NULL;
+    p->fn(i, p->ud);
+  }
+}
+
+void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
+                   unsigned max_workers)
+{
+  struct parallel p = {n, 0, fn, ud, PTHREAD_MUTEX_INITIALIZER};
+  pthread_t tids[64];
+  size_t started = 0, want = n < max_workers ? n : max_workers;
+
+  want = want ? want - 1 : 0; /* this thread is one of them */
+  if (want > sizeof(tids) / sizeof(tids[0]))
+    want = sizeof(tids) / sizeof(tids[0]);
+  while (started < want &&
+         pthread_create(&tids[started], NULL, parallel_worker, &p) == 0)
+    started++;
+  parallel_worker(&p); /* this thread works too; alone if none started */
+  while (started)
+    pthread_join(tids[--started], NULL);
+  pthread_mutex_destroy(&p.lock);
 }

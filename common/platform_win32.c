@@ -685,3 +685,43 @@ int plat_remove_stale_temps(const char *path)
   free(pattern);
   return removed;
 }
+
+/* ---- parallel work ----------------------------------------------------- */
+
+struct parallel {
+  LONG64 next;
+  size_t n;
+  void (*fn)(size_t i, void *ud);
+  void *ud;
+};
+
+static DWORD WINAPI parallel_worker(LPVOID arg)
+{
+  struct parallel *p = arg;
+  size_t i;
+
+  while ((i = (size_t)(InterlockedIncrement64(&p->next) - 1)) < p->n)
+    p->fn(i, p->ud);
+  return 0;
+}
+
+void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
+                   unsigned max_workers)
+{
+  struct parallel p = {0, n, fn, ud};
+  HANDLE threads[64];
+  size_t started = 0, want = n < max_workers ? n : max_workers;
+
+  want = want ? want - 1 : 0; /* this thread is one of them */
+  if (want > sizeof(threads) / sizeof(threads[0]))
+    want = sizeof(threads) / sizeof(threads[0]);
+  while (started < want &&
+         (threads[started] = CreateThread(NULL, 0, parallel_worker, &p, 0,
+                                          NULL)) != NULL)
+    started++;
+  parallel_worker(&p);
+  while (started) {
+    WaitForSingleObject(threads[--started], INFINITE);
+    CloseHandle(threads[started]);
+  }
+}

@@ -11,6 +11,7 @@
 #include "cfg_file.h"
 #include "commands.h"
 #include "cp_buf.h"
+#include "cp_platform.h"
 #include "output.h"
 #include "tls_probe.h"
 
@@ -27,64 +28,149 @@ static const struct cli_cmd_doc check_doc = {
     "when every server passed.",
     check_examples};
 
+#define MAX_PROBES_AT_ONCE 32
+
 struct tally {
   size_t passed, failed;
   char first_failure[256];
 };
 
+/* One line of the report, in the config's order: a server, probed (all at
+ * once) unless it is disabled or its slot's CA is unusable; or a slot with
+ * nothing to connect to. */
+enum job_kind { JOB_SERVER, JOB_UNCONFIGURED, JOB_NO_SERVERS };
+struct probe_job {
+  enum job_kind kind;
+  size_t slot;                 /* JOB_UNCONFIGURED */
+  const char *placeholder;     /* JOB_UNCONFIGURED: the %%...%% host */
+  char label[64];
+  struct cfg_server srv;
+  const char *ca, *client_cert, *client_key; /* point into the model */
+  char ca_problem[256];                        /* "" when the CA is fine */
+  long timeout_ms;
+  struct tls_probe_result r;
+};
+
+static int needs_probe(const struct probe_job *j)
+{
+  return j->kind == JOB_SERVER && j->srv.enable && !j->ca_problem[0];
+}
+
+static void probe_one(size_t i, void *ud)
+{
+  struct probe_job *j = (struct probe_job *)ud + i;
+
+  if (needs_probe(j))
+    tls_probe(j->srv.hostname, j->srv.port, j->ca, j->client_cert,
+              j->client_key, j->timeout_ms, &j->r);
+}
+
 /* One server: a text line, a JSON row, the tally. */
-static void check_server(const char *label, const struct cfg_server *srv,
-                         const char *ca, const char *ca_problem,
-                         const struct cfg_slot_view *v, long timeout_ms,
-                         struct cp_buf *text, json_object *rows,
-                         struct tally *t)
+static void report_server(const struct probe_job *j, struct cp_buf *text,
+                          json_object *rows, struct tally *t)
 {
   json_object *row = json_object_new_object();
-  struct tls_probe_result r;
+  const struct cfg_server *srv = &j->srv;
+  const struct tls_probe_result *r = &j->r;
   int v6 = strchr(srv->hostname, ':') != NULL;
   char where[160];
-  const char *status;
+  const char *status, *detail = r->detail;
 
   snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", srv->hostname,
            v6 ? "]" : "", srv->port);
-  memset(&r, 0, sizeof(r));
   if (!srv->enable) {
     status = "disabled";
-    cp_buf_printf(text, "%s %s disabled (enable: false), skipped\n", label, where);
-  } else if (ca_problem) {
+    cp_buf_printf(text, "%s %s disabled (enable: false), skipped\n", j->label,
+                  where);
+  } else if (j->ca_problem[0]) {
     status = "bad CA file";
-    snprintf(r.detail, sizeof(r.detail), "%s", ca_problem);
-    cp_buf_printf(text, "%s %s not checked: %s\n", label, where, ca_problem);
+    detail = j->ca_problem;
+    cp_buf_printf(text, "%s %s not checked: %s\n", j->label, where,
+                  j->ca_problem);
   } else {
-    tls_probe(srv->hostname, srv->port, ca, v->client_cert_path,
-              v->client_key_path, timeout_ms, &r);
-    status = tls_probe_status_name(r.status);
-    if (r.status == TLS_PROBE_OK)
-      cp_buf_printf(text, "%s %s ok %s %ld ms\n", label, where, r.tls_version, r.ms);
-    else if (r.status == TLS_PROBE_UNTRUSTED)
-      cp_buf_printf(text, "%s %s certificate not signed by %s\n", label, where, ca);
+    status = tls_probe_status_name(r->status);
+    if (r->status == TLS_PROBE_OK)
+      cp_buf_printf(text, "%s %s ok %s %ld ms\n", j->label, where,
+                    r->tls_version, r->ms);
+    else if (r->status == TLS_PROBE_UNTRUSTED)
+      cp_buf_printf(text, "%s %s certificate not signed by %s\n", j->label,
+                    where, j->ca);
     else
-      cp_buf_printf(text, "%s %s %s (%s)\n", label, where, status, r.detail);
+      cp_buf_printf(text, "%s %s %s (%s)\n", j->label, where, status,
+                    r->detail);
   }
-  if (srv->enable && (ca_problem || r.status != TLS_PROBE_OK)) {
+  if (srv->enable && (j->ca_problem[0] || r->status != TLS_PROBE_OK)) {
     if (!t->failed++)
       snprintf(t->first_failure, sizeof(t->first_failure), "%s %s", where,
-               r.status == TLS_PROBE_UNTRUSTED ? "certificate not signed by the CA"
-                                               : status);
+               r->status == TLS_PROBE_UNTRUSTED && !j->ca_problem[0]
+                   ? "certificate not signed by the CA"
+                   : status);
   } else if (srv->enable) {
     t->passed++;
   }
-  json_object_object_add(row, "slot", json_object_new_string(label));
-  json_object_object_add(row, "hostname", json_object_new_string(srv->hostname));
+  json_object_object_add(row, "slot", json_object_new_string(j->label));
+  json_object_object_add(row, "hostname",
+                         json_object_new_string(srv->hostname));
   json_object_object_add(row, "port", json_object_new_int(srv->port));
   json_object_object_add(row, "status", json_object_new_string(status));
-  if (r.status == TLS_PROBE_OK && srv->enable && !ca_problem) {
-    json_object_object_add(row, "tls_version", json_object_new_string(r.tls_version));
-    json_object_object_add(row, "ms", json_object_new_int64(r.ms));
-  } else if (r.detail[0]) {
-    json_object_object_add(row, "detail", json_object_new_string(r.detail));
+  if (needs_probe(j) && r->status == TLS_PROBE_OK) {
+    json_object_object_add(row, "tls_version",
+                           json_object_new_string(r->tls_version));
+    json_object_object_add(row, "ms", json_object_new_int64(r->ms));
+  } else if (detail[0]) {
+    json_object_object_add(row, "detail", json_object_new_string(detail));
   }
   json_object_array_add(rows, row);
+}
+
+/* A slot with nothing to connect to: a line (and for a placeholder slot a
+ * row) instead of servers. */
+static void report_slot(const struct probe_job *j, struct cp_buf *text,
+                        json_object *rows, struct tally *t)
+{
+  json_object *row;
+  char label[32];
+
+  if (j->kind == JOB_NO_SERVERS) {
+    cp_buf_printf(text, "%s has no servers\n", j->label);
+    if (!t->failed++)
+      snprintf(t->first_failure, sizeof(t->first_failure),
+               "%s has no servers", j->label);
+    return;
+  }
+  row = json_object_new_object();
+  snprintf(label, sizeof(label), "slot %zu", j->slot);
+  cp_buf_printf(text, "%s not configured (%s): run configure-pkcs11 "
+                "add-cluster to fill it\n", label,
+                j->placeholder ? "placeholder" : "no servers");
+  json_object_object_add(row, "slot", json_object_new_string(label));
+  json_object_object_add(row, "status",
+                         json_object_new_string("not configured"));
+  if (j->placeholder)
+    json_object_object_add(row, "hostname",
+                           json_object_new_string(j->placeholder));
+  json_object_array_add(rows, row);
+  if (!t->failed++)
+    snprintf(t->first_failure, sizeof(t->first_failure),
+             "%s is not configured", label);
+}
+
+/* Why the slot's CA file cannot be used, or "". */
+static void slot_ca_problem(const struct cfg_slot_view *v, char *out,
+                            size_t outlen)
+{
+  struct cp_errbuf ca_err = CP_ERRBUF_INIT; /* the slot's, not the run's */
+  struct cert_info ci;
+  enum cp_err rc;
+
+  out[0] = '\0';
+  if (!v->hsm_ca_file) {
+    snprintf(out, outlen, "the slot has no hsm_ca_file");
+    return;
+  }
+  rc = cert_check_ca_file(v->hsm_ca_file, &ci, &ca_err);
+  if (rc != CP_OK)
+    snprintf(out, outlen, "%s", cp_errbuf_text(&ca_err, rc));
 }
 
 enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
@@ -102,7 +188,8 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   struct cp_buf text = CP_BUF_INIT;
   struct tally t = {0, 0, ""};
   json_object *root = NULL, *rows;
-  size_t i, j, n;
+  struct probe_job *jobs = NULL;
+  size_t i, j, n, njobs = 0;
   int matched = 0;
   enum cp_err rc;
 
@@ -116,53 +203,47 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   rows = json_object_new_array();
   json_object_object_add(root, "config", json_object_new_string(f.path));
   json_object_object_add(root, "servers", rows); /* root owns rows */
+  /* every line of the report, in the config's order */
   n = cfg_model_slot_count(&f.model);
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
-    struct cert_info ci;
-    char label[64], problem[256] = "";
+    char problem[256] = "";
+    size_t k, lines;
     cfg_model_slot(&f.model, i, &v);
     if (cluster_id && (!v.cluster_id || strcmp(v.cluster_id, cluster_id)))
       continue;
     matched++;
-    snprintf(label, sizeof(label), "%s", v.cluster_id ? v.cluster_id : "slot");
-    if (v.unconfigured) {
-      /* nothing to connect to: say so instead of a CA or TLS failure */
-      json_object *row = json_object_new_object();
-      snprintf(label, sizeof(label), "slot %zu", i);
-      cp_buf_printf(&text, "%s not configured (%s): run configure-pkcs11 "
-                    "add-cluster to fill it\n", label,
-                    v.placeholder ? "placeholder" : "no servers");
-      json_object_object_add(row, "slot", json_object_new_string(label));
-      json_object_object_add(row, "status", json_object_new_string("not configured"));
-      if (v.placeholder)
-        json_object_object_add(row, "hostname", json_object_new_string(v.placeholder));
-      json_object_array_add(rows, row);
-      if (!t.failed++)
-        snprintf(t.first_failure, sizeof(t.first_failure),
-                 "%s is not configured", label);
-      continue;
+    lines = v.unconfigured || v.nservers == 0 ? 1 : v.nservers;
+    if (lines == v.nservers)
+      slot_ca_problem(&v, problem, sizeof(problem));
+    jobs = cp_xrealloc(jobs, (njobs + lines) * sizeof(*jobs));
+    for (k = 0; k < lines; k++) {
+      struct probe_job *job = &jobs[njobs++];
+      memset(job, 0, sizeof(*job));
+      snprintf(job->label, sizeof(job->label), "%s",
+               v.cluster_id ? v.cluster_id : "slot");
+      job->kind = v.unconfigured   ? JOB_UNCONFIGURED
+                  : v.nservers == 0 ? JOB_NO_SERVERS
+                                    : JOB_SERVER;
+      job->slot = i;
+      job->placeholder = v.placeholder;
+      if (job->kind != JOB_SERVER)
+        break;
+      cfg_model_slot_server(&f.model, i, k, &job->srv);
+      job->ca = v.hsm_ca_file;
+      job->client_cert = v.client_cert_path;
+      job->client_key = v.client_key_path;
+      snprintf(job->ca_problem, sizeof(job->ca_problem), "%s", problem);
+      job->timeout_ms = timeout * 1000L;
     }
-    if (!v.hsm_ca_file) {
-      snprintf(problem, sizeof(problem), "the slot has no hsm_ca_file");
-    } else {
-      struct cp_errbuf ca_err = CP_ERRBUF_INIT; /* the slot's, not the run's */
-      enum cp_err ca_rc = cert_check_ca_file(v.hsm_ca_file, &ci, &ca_err);
-      if (ca_rc != CP_OK)
-        snprintf(problem, sizeof(problem), "%s",
-                 cp_errbuf_text(&ca_err, ca_rc));
-    }
-    if (v.nservers == 0) {
-      cp_buf_printf(&text, "%s has no servers\n", label);
-      if (!t.failed++)
-        snprintf(t.first_failure, sizeof(t.first_failure), "%s has no servers", label);
-    }
-    for (j = 0; j < v.nservers; j++) {
-      struct cfg_server srv;
-      cfg_model_slot_server(&f.model, i, j, &srv);
-      check_server(label, &srv, v.hsm_ca_file, problem[0] ? problem : NULL,
-                   &v, timeout * 1000L, &text, rows, &t);
-    }
+  }
+  /* all at once: the run takes about the slowest server's time */
+  plat_parallel(njobs, probe_one, jobs, MAX_PROBES_AT_ONCE);
+  for (j = 0; j < njobs; j++) {
+    if (jobs[j].kind == JOB_SERVER)
+      report_server(&jobs[j], &text, rows, &t);
+    else
+      report_slot(&jobs[j], &text, rows, &t);
   }
   if (cluster_id && !matched)
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
@@ -188,6 +269,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
             "groups, the HSMs' state and the slot's hsm_ca_file",
             t.failed, t.failed + t.passed, t.first_failure);
 out:
+  free(jobs);
   json_object_put(root);
   cp_buf_release(&text);
   cfg_file_release(&f);

@@ -115,6 +115,12 @@ void plat_gmtime(time_t t, struct tm *out);
 long long plat_now_ms(void);
 void plat_sleep_ms(int ms);
 
+/* Calls fn(i, ud) for every i in [0, n), on up to max_workers threads at
+ * once (in order on one thread when threads cannot be made), and returns
+ * when all are done. fn must only touch what belongs to its i. */
+void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
+                   unsigned max_workers);
+
 /* 1 once SIGINT or SIGTERM (Ctrl-C, Ctrl-Break) came: long waits (retries,
  * --wait, the lock, HTTP transfers) stop and return CP_E_INTERRUPTED, and
  * the config is left as it was. */

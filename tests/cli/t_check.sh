@@ -57,6 +57,32 @@ expect_code 252 check --cluster-id nope
 printf '{"clusters": []}' > "$T/empty.cfg"
 expect_code 253 check --config "$T/empty.cfg"
 expect_stderr "nothing to check"
+# ---- every server at once: six silent servers with --timeout 2 ----
+# the peer counts the connections open at the same time: all six, so the run
+# takes about one timeout, not six; the report keeps the config's order,
+# placeholder and empty slots in their places
+WATCHED=$(python3 -c 'import json,sys; print(" ".join(map(str, json.load(open(sys.argv[1]))["watched"])))' "$T/tls.json")
+WATCHED_MAX=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["watched_max"])' "$T/tls.json")
+servers=$(for p in $WATCHED; do printf '%s, ' "$(srv "$p")"; done)
+cat > "$T/six.cfg" <<JSON
+{"clusters": [
+ {"type": "hsm2m", "cluster": {"hsm_ca_file": "$HSM_CA", "cluster_id": "cluster-silentsixxxx",
+   "servers": [${servers%, }]}},
+ {"type": "hsm2m", "cluster": {"hsm_ca_file": "$HSM_CA", "cluster_id": "cluster-emptyslotaaa", "servers": []}},
+ {"type": "hsm2m", "cluster": {"hsm_ca_file": "$HSM_CA", "cluster_id": "cluster-2ab3cd4ef5g",
+   "servers": [$(srv $P_GOOD)]}}
+]}
+JSON
+start=$(date +%s%N)
+expect_code 255 check --config "$T/six.cfg" --timeout 2
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$(cat "$WATCHED_MAX")" = 6 ] && ok || bad "the peer saw at most $(cat "$WATCHED_MAX") of 6 probes at once"
+expect_stderr "check failed (7 of 8 servers)"
+got=$(grep -o '^cluster-[a-z0-9]* [^ ]*' "$OUT" | tr '\n' ' ')
+want="$(for p in $WATCHED; do printf 'cluster-silentsixxxx 127.0.0.1:%s ' "$p"; done)cluster-emptyslotaaa has cluster-2ab3cd4ef5g 127.0.0.1:$P_GOOD "
+[ "$got" = "$want" ] && ok || bad "check's order: $got, wanted $want"
+echo "six silent servers with --timeout 2: ${ms} ms" >&2
+
 # check never writes
 expect_file_same "$CFG" "$T/before"
 done_

@@ -9,12 +9,16 @@ TLS listeners on loopback that complete a handshake and close.
           CA signed (client.crt / client.key are written for it)
   closed  a port nothing listens on
   silent  a port that accepts connections and never answers (a timeout)
+  watched six ports that accept connections, read the ClientHello and never
+          answer; the most connections open at once across the six is kept
+          in the file watched_max (to prove probes overlap)
 
 Writes --info JSON with the ports and file paths; runs until stdin closes.
 """
 import argparse
 import json
 import os
+import selectors
 import socket
 import ssl
 import sys
@@ -59,6 +63,47 @@ def serve(ctx):
     return sock.getsockname()[1]
 
 
+def watch(n, max_file):
+    """n silent listeners on one selector thread; counts open connections."""
+    sel = selectors.DefaultSelector()
+    ports = []
+    for _ in range(n):
+        ls = socket.socket()
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(16)
+        ls.setblocking(False)
+        sel.register(ls, selectors.EVENT_READ, "listen")
+        ports.append(ls.getsockname()[1])
+    state = {"open": 0, "max": 0}
+    write(max_file, "0")
+
+    def loop():
+        while True:
+            for key, _ in sel.select():
+                if key.data == "listen":
+                    conn, _ = key.fileobj.accept()
+                    conn.setblocking(False)
+                    sel.register(conn, selectors.EVENT_READ, "conn")
+                    state["open"] += 1
+                    if state["open"] > state["max"]:
+                        state["max"] = state["open"]
+                        write(max_file + ".tmp", str(state["max"]))
+                        os.rename(max_file + ".tmp", max_file)
+                    continue
+                try:
+                    data = key.fileobj.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:  # the client gave up
+                    sel.unregister(key.fileobj)
+                    key.fileobj.close()
+                    state["open"] -= 1
+
+    threading.Thread(target=loop, daemon=True).start()
+    return ports, max_file
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--info", required=True)
@@ -96,6 +141,8 @@ def main():
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)  # the kernel completes the TCP handshake; no TLS follows
     info["silent"] = silent.getsockname()[1]
+
+    info["watched"], info["watched_max"] = watch(6, os.path.join(d, "watched_max"))
 
     tmp = args.info + ".tmp"
     with open(tmp, "w") as f:
