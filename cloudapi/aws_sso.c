@@ -165,7 +165,7 @@ static enum cp_err sso_cached_token(const char *profile,
   struct cp_buf text = CP_BUF_INIT;
   char *path = sso_cache_path(sp);
   json_object *o = NULL, *tok, *exp;
-  long long expires;
+  long long expires = -1;
   enum cp_err rc;
 
   *token = NULL;
