@@ -18,6 +18,9 @@
 #define TARGET "BaldrApiService.DescribeClusters"
 #define JSON_TYPE "application/x-amz-json-1.1"
 #define MAX_PAGES 100
+/* ids in one call's clusterIds filter (the API documents no limit; a
+ * bigger fleet takes more calls) */
+#define CLUSTER_IDS_PER_CALL 100
 
 static char *dup_or_null(json_object *o, const char *key)
 {
@@ -96,12 +99,20 @@ static enum cp_err parse_cluster(json_object *c, struct cluster_info *out,
   return CP_OK;
 }
 
-/* Finds cluster_id in a list of cluster objects. */
-static enum cp_err find_cluster(json_object *clusters, const char *cluster_id,
-                                struct cluster_info *out, int *found,
-                                struct cp_errbuf *err)
+/* The clusters asked for at once: ids[i], when found, is described in
+ * out[i] and found[i] is 1. */
+struct wanted {
+  const char *const *ids;
+  size_t n;
+  struct cluster_info *out;
+  int *found;
+};
+
+/* Finds the wanted clusters in a list of cluster objects. */
+static enum cp_err find_clusters(json_object *clusters, const struct wanted *w,
+                                 struct cp_errbuf *err)
 {
-  size_t i;
+  size_t i, k;
 
   if (!json_object_is_type(clusters, json_type_array))
     return cp_fail(err, CP_E_API, __FILE__, __LINE__,
@@ -109,16 +120,20 @@ static enum cp_err find_cluster(json_object *clusters, const char *cluster_id,
                    "a list. Check --endpoint points at the CloudHSMv2 API");
   for (i = 0; i < json_object_array_length(clusters); i++) {
     json_object *c = json_object_array_get_idx(clusters, i), *id;
+    enum cp_err rc;
     if (!json_object_is_type(c, json_type_object) ||
         !json_object_object_get_ex(c, "ClusterId", &id) ||
         !json_object_is_type(id, json_type_string))
       return cp_fail(err, CP_E_API, __FILE__, __LINE__,
                      "malformed API answer (DescribeClusters): a cluster has "
                      "no ClusterId. Check --endpoint");
-    if (strcmp(json_object_get_string(id), cluster_id))
-      continue;
-    *found = 1;
-    return parse_cluster(c, out, err);
+    for (k = 0; k < w->n; k++) {
+      if (w->found[k] || strcmp(json_object_get_string(id), w->ids[k]))
+        continue;
+      w->found[k] = 1;
+      if ((rc = parse_cluster(c, &w->out[k], err)) != CP_OK)
+        return rc;
+    }
   }
   return CP_OK;
 }
@@ -132,15 +147,13 @@ static json_object *parse_json(const char *json, size_t len)
   return root;
 }
 
-enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
-                                    const char *cluster_id,
-                                    struct cluster_info *out, int *found,
-                                    char **next_token, struct cp_errbuf *err)
+static enum cp_err parse_page(const char *json, size_t len,
+                              const struct wanted *w, char **next_token,
+                              struct cp_errbuf *err)
 {
   json_object *root = parse_json(json, len), *clusters;
   enum cp_err rc = CP_OK;
 
-  *found = 0;
   *next_token = NULL;
   if (!root || !json_object_is_type(root, json_type_object))
     CP_FAIL(rc, CP_E_API,
@@ -149,8 +162,46 @@ enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
   *next_token = dup_or_null(root, "NextToken");
   if (json_object_object_get_ex(root, "Clusters", &clusters) &&
       !json_object_is_type(clusters, json_type_null))
-    rc = find_cluster(clusters, cluster_id, out, found, err);
+    rc = find_clusters(clusters, w, err);
 out:
+  json_object_put(root);
+  return rc;
+}
+
+enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
+                                    const char *cluster_id,
+                                    struct cluster_info *out, int *found,
+                                    char **next_token, struct cp_errbuf *err)
+{
+  const struct wanted w = {&cluster_id, 1, out, found};
+
+  *found = 0;
+  return parse_page(json, len, &w, next_token, err);
+}
+
+static enum cp_err parse_saved(const char *json, size_t len,
+                               const struct wanted *w, struct cp_errbuf *err)
+{
+  json_object *root = parse_json(json, len), *wrap = NULL, *clusters;
+  enum cp_err rc = CP_OK;
+
+  if (root && json_object_is_type(root, json_type_array)) {
+    rc = find_clusters(root, w, err); /* --query Clusters */
+  } else if (root && json_object_is_type(root, json_type_object) &&
+             json_object_object_get_ex(root, "ClusterId", NULL)) {
+    wrap = json_object_new_array(); /* --query 'Clusters[0]' */
+    json_object_array_add(wrap, json_object_get(root));
+    rc = find_clusters(wrap, w, err);
+  } else if (root && json_object_is_type(root, json_type_object)) {
+    if (json_object_object_get_ex(root, "Clusters", &clusters) &&
+        !json_object_is_type(clusters, json_type_null))
+      rc = find_clusters(clusters, w, err);
+  } else {
+    rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
+                 "malformed API answer (DescribeClusters): it is not a JSON "
+                 "object or list. Check --endpoint and any proxy in between");
+  }
+  json_object_put(wrap);
   json_object_put(root);
   return rc;
 }
@@ -160,29 +211,21 @@ enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                  struct cluster_info *out, int *found,
                                  struct cp_errbuf *err)
 {
-  json_object *root = parse_json(json, len), *wrap = NULL, *clusters;
-  enum cp_err rc = CP_OK;
+  const struct wanted w = {&cluster_id, 1, out, found};
 
   *found = 0;
-  if (root && json_object_is_type(root, json_type_array)) {
-    rc = find_cluster(root, cluster_id, out, found, err); /* --query Clusters */
-  } else if (root && json_object_is_type(root, json_type_object) &&
-             json_object_object_get_ex(root, "ClusterId", NULL)) {
-    wrap = json_object_new_array(); /* --query 'Clusters[0]' */
-    json_object_array_add(wrap, json_object_get(root));
-    rc = find_cluster(wrap, cluster_id, out, found, err);
-  } else if (root && json_object_is_type(root, json_type_object)) {
-    if (json_object_object_get_ex(root, "Clusters", &clusters) &&
-        !json_object_is_type(clusters, json_type_null))
-      rc = find_cluster(clusters, cluster_id, out, found, err);
-  } else {
-    rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
-                 "malformed API answer (DescribeClusters): it is not a JSON "
-                 "object or list. Check --endpoint and any proxy in between");
-  }
-  json_object_put(wrap);
-  json_object_put(root);
-  return rc;
+  return parse_saved(json, len, &w, err);
+}
+
+enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
+                                      const char *const *ids, size_t n,
+                                      struct cluster_info *out, int *found,
+                                      struct cp_errbuf *err)
+{
+  const struct wanted w = {ids, n, out, found};
+
+  memset(found, 0, n * sizeof(*found));
+  return parse_saved(json, len, &w, err);
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -379,28 +422,33 @@ out:
   return rc;
 }
 
-enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
-                                      const char *cluster_id,
-                                      struct cluster_info *out,
-                                      struct cp_errbuf *err)
+/* One DescribeClusters call for up to CLUSTER_IDS_PER_CALL of the wanted
+ * ids, following NextToken until all of them are found or the pages end.
+ * *calls counts the pages asked for. */
+static enum cp_err describe_some(struct cloudhsm_client *c,
+                                 const struct wanted *w, int *calls,
+                                 struct cp_errbuf *err)
 {
   struct http_resp rs = HTTP_RESP_INIT;
   char *token = NULL;
   enum cp_err rc = CP_OK;
-  int found = 0, page;
+  size_t k, missing;
+  int page;
 
-  for (page = 0; page < MAX_PAGES && !found; page++) {
+  for (page = 0; page < MAX_PAGES; page++) {
     json_object *req = json_object_new_object(), *f = json_object_new_object(),
                 *ids = json_object_new_array();
     char *next = NULL;
-    json_object_array_add(ids, json_object_new_string(cluster_id));
+    for (k = 0; k < w->n; k++)
+      json_object_array_add(ids, json_object_new_string(w->ids[k]));
     json_object_object_add(f, "clusterIds", ids);
     json_object_object_add(req, "Filters", f);
     if (token)
       json_object_object_add(req, "NextToken", json_object_new_string(token));
+    (*calls)++;
     rc = call_page(c,
                    json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
-                   cluster_id, &rs, err);
+                   w->ids[0], &rs, err);
     json_object_put(req);
     if (rc != CP_OK)
       break;
@@ -412,19 +460,49 @@ enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                    c->endpoint);
       break;
     }
-    rc = cloudhsm_parse_describe(cp_buf_str(&rs.body), rs.body.len, cluster_id,
-                                 out, &found, &next, err);
+    rc = parse_page(cp_buf_str(&rs.body), rs.body.len, w, &next, err);
     free(token);
     token = next;
-    if (rc != CP_OK || !token)
+    for (k = 0, missing = 0; k < w->n; k++)
+      missing += !w->found[k];
+    if (rc != CP_OK || !token || !missing)
       break;
   }
+  free(token);
+  http_resp_release(&rs);
+  return rc;
+}
+
+enum cp_err cloudhsm_describe_clusters(struct cloudhsm_client *c,
+                                       const char *const *ids, size_t n,
+                                       struct cluster_info *out, int *found,
+                                       int *calls, struct cp_errbuf *err)
+{
+  enum cp_err rc = CP_OK;
+  size_t at;
+
+  memset(found, 0, n * sizeof(*found));
+  for (at = 0; at < n && rc == CP_OK; at += CLUSTER_IDS_PER_CALL) {
+    size_t k = n - at < CLUSTER_IDS_PER_CALL ? n - at : CLUSTER_IDS_PER_CALL;
+    const struct wanted w = {ids + at, k, out + at, found + at};
+    rc = describe_some(c, &w, calls, err);
+  }
+  return rc;
+}
+
+enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
+                                      const char *cluster_id,
+                                      struct cluster_info *out,
+                                      struct cp_errbuf *err)
+{
+  int found = 0, calls = 0;
+  enum cp_err rc;
+
+  rc = cloudhsm_describe_clusters(c, &cluster_id, 1, out, &found, &calls, err);
   if (rc == CP_OK && !found)
     rc = cp_fail(err, CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                  "cluster not found (%s): no such cluster in region %s. Check "
                  "--region: a wrong region is the usual cause",
                  cluster_id, c->region);
-  free(token);
-  http_resp_release(&rs);
   return rc;
 }

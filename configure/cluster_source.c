@@ -57,9 +57,10 @@ static const char *ca_bundle_of(const struct cluster_source *s)
 enum cp_err cluster_source_check(struct cluster_source *s,
                                  struct cp_errbuf *err)
 {
-  enum cp_err rc = cfg_cluster_id_check(s->cluster_id, err);
+  enum cp_err rc = CP_OK;
 
-  if (rc != CP_OK)
+  /* no cluster id: refresh-clusters, which checks its own ids */
+  if (s->cluster_id && (rc = cfg_cluster_id_check(s->cluster_id, err)) != CP_OK)
     return rc;
   if (s->from_describe) {
     const char *other = s->wait >= 0     ? "--wait"
@@ -330,31 +331,43 @@ static enum cp_err read_all_stdin(struct cp_buf *out, struct cp_errbuf *err)
   return CP_OK;
 }
 
+enum cp_err cluster_source_read_saved(const struct cluster_source *s,
+                                      struct cp_buf *raw,
+                                      struct cp_errbuf *err)
+{
+  if (!strcmp(s->from_describe, "-"))
+    return read_all_stdin(raw, err);
+  return plat_read_file(s->from_describe, DESCRIBE_MAX_BYTES, raw, NULL,
+                        CP_E_INVALID, err);
+}
+
+enum cp_err cluster_source_saved_invalid(const struct cluster_source *s,
+                                         enum cp_err rc, struct cp_errbuf *err)
+{
+  char why[160];
+  const char *d;
+
+  if (rc != CP_E_API) /* the parser's checks, but the fault is in the file */
+    return rc;
+  d = strstr(err->text, "): ");
+  d = d ? d + 3 : err->text;
+  snprintf(why, sizeof(why), "%.*s", (int)strcspn(d, "."), d);
+  return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
+                 "invalid saved answer (--from-describe %s): %s. Save it with "
+                 "aws cloudhsmv2 describe-clusters --output json",
+                 s->from_describe, why);
+}
+
 static enum cp_err from_saved(struct cluster_source *s, struct cp_errbuf *err)
 {
   struct cp_buf raw = CP_BUF_INIT;
   int found = 0;
   enum cp_err rc;
 
-  if (!strcmp(s->from_describe, "-"))
-    rc = read_all_stdin(&raw, err);
-  else
-    rc = plat_read_file(s->from_describe, DESCRIBE_MAX_BYTES, &raw, NULL,
-                        CP_E_INVALID, err);
-  if (rc != CP_OK)
-    goto out;
+  CP_TRY(rc, cluster_source_read_saved(s, &raw, err));
   rc = cloudhsm_parse_saved(cp_buf_str(&raw), raw.len, s->cluster_id, &s->ci,
                             &found, err);
-  if (rc == CP_E_API) { /* the same checks, but the fault is in the file */
-    char why[160];
-    const char *d = strstr(err->text, "): ");
-    d = d ? d + 3 : err->text;
-    snprintf(why, sizeof(why), "%.*s", (int)strcspn(d, "."), d);
-    rc = cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
-                 "invalid saved answer (--from-describe %s): %s. Save it with "
-                 "aws cloudhsmv2 describe-clusters --output json",
-                 s->from_describe, why);
-  }
+  rc = cluster_source_saved_invalid(s, rc, err);
   if (rc == CP_OK && !found)
     rc = cp_fail(err, CP_E_API_NOT_FOUND, __FILE__, __LINE__,
                  "cluster not found (%s): the saved answer (%s) does not "
@@ -448,6 +461,30 @@ out:
   return rc;
 }
 
+static enum cp_err need_certificate(const struct cluster_source *s,
+                                    struct cp_errbuf *err)
+{
+  if (s->ci.cluster_certificate)
+    return CP_OK;
+  return cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+                 "cluster has no certificate (%s): DescribeClusters returned "
+                 "no ClusterCertificate. Initialize the cluster first",
+                 s->cluster_id);
+}
+
+enum cp_err cluster_source_use(struct cluster_source *s,
+                               struct cluster_info *ci, struct cp_errbuf *err)
+{
+  enum cp_err rc;
+
+  cluster_info_release(&s->ci);
+  s->ci = *ci;
+  memset(ci, 0, sizeof(*ci));
+  rc = pick_servers(s, err);
+  warn_state(s);
+  return rc != CP_OK ? rc : need_certificate(s, err);
+}
+
 enum cp_err cluster_source_fetch(struct cluster_source *s,
                                  struct cp_errbuf *err)
 {
@@ -462,11 +499,7 @@ enum cp_err cluster_source_fetch(struct cluster_source *s,
   } else {
     CP_TRY(rc, from_api(s, err));
   }
-  if (!s->ci.cluster_certificate)
-    CP_FAIL(rc, CP_E_CLUSTER_STATE,
-            "cluster has no certificate (%s): DescribeClusters returned no "
-            "ClusterCertificate. Initialize the cluster first",
-            s->cluster_id);
+  rc = need_certificate(s, err);
 out:
   return rc;
 }

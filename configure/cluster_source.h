@@ -70,7 +70,8 @@ extern const char *const cluster_source_ip_families[];
 /* Sets the defaults (no wait, no timeouts) before parsing. */
 void cluster_source_init(struct cluster_source *s);
 
-/* Every local check, before any call: the cluster id, contradictions
+/* Every local check, before any call: the cluster id (when set),
+ * contradictions
  * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle.
  * Then sets s->http. */
 CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s,
@@ -94,6 +95,21 @@ cluster_source_target(struct cluster_source *s, struct aws_profiles **profiles,
  * unless waiting. A cluster without a certificate: CP_E_CLUSTER_STATE. */
 CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,
                                              struct cp_errbuf *err);
+
+/* The saved answer's bytes (--from-describe FILE or -). */
+CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_source *s,
+                                                  struct cp_buf *raw,
+                                                  struct cp_errbuf *err);
+/* A parse failure (CP_E_API) of the saved answer, said as the file's fault
+ * (CP_E_INVALID naming it); other codes pass through. */
+CP_MUST_USE enum cp_err cluster_source_saved_invalid(
+    const struct cluster_source *s, enum cp_err rc, struct cp_errbuf *err);
+
+/* Takes a cluster described elsewhere (refresh-clusters describes many in
+ * one call; *ci is left empty) and picks its servers as fetch does. */
+CP_MUST_USE enum cp_err cluster_source_use(struct cluster_source *s,
+                                           struct cluster_info *ci,
+                                           struct cp_errbuf *err);
 
 /* After fetch: a certificate of the CA file ca_path (a bundle counts) signed
  * the cluster's certificate (else CP_E_CA_MISMATCH naming both subjects), or

@@ -2,6 +2,7 @@
 /* cmd_top.c — the original tool's top-level options: edit the slot(s) and
  * the logging section of the config, offline. */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,10 +30,28 @@ static const char *const top_examples[] = {
     "--disable-key-availability-check",
     NULL};
 
-static const struct cli_cmd_doc top_doc = {
-    "configure-pkcs11 [<options>]\n"
-    "   or: configure-pkcs11 <command> [<options>]   (commands: add-cluster, "
-    "remove-cluster, list-clusters, check, show-endpoint, help)",
+/* "configure-pkcs11 [<options>]\n   or: ... (commands: a, b, ...)", from
+ * main's table, so the list cannot miss one. */
+static const char *top_synopsis(void)
+{
+  static char buf[512];
+  const struct cmd_entry *c;
+  size_t len;
+
+  len = (size_t)snprintf(buf, sizeof(buf),
+                         "configure-pkcs11 [<options>]\n   or: "
+                         "configure-pkcs11 <command> [<options>]   "
+                         "(commands: ");
+  for (c = commands; c->name && len < sizeof(buf); c++)
+    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+                            c == commands ? "" : ", ", c->name);
+  if (len < sizeof(buf))
+    snprintf(buf + len, sizeof(buf) - len, ")");
+  return buf;
+}
+
+static struct cli_cmd_doc top_doc = {
+    NULL,
     "Edit the AWS CloudHSM PKCS#11 library's config file. Cluster options "
     "(-a, --hsm-ca-cert, the client pair) apply to the slot of --cluster-id, "
     "else to the only slot; cluster.options rows to that slot, else to every "
@@ -338,6 +357,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   memset(&o, 0, sizeof(o));
   cluster_source_init(&o.src);
   o.slot = (struct slot_options)SLOT_OPTIONS_INIT;
+  top_doc.synopsis = top_synopsis();
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));
   if (ctx->help)
     goto out;

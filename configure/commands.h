@@ -13,6 +13,8 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
                             struct cp_errbuf *err);
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
                                struct cp_errbuf *err);
+enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
+                                 struct cp_errbuf *err);
 enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
                               struct cp_errbuf *err);
 enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,

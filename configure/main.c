@@ -13,6 +13,8 @@
 const struct cmd_entry commands[] = {
     {"add-cluster", cmd_add_cluster, "add or refresh a cluster's slot from the API"},
     {"remove-cluster", cmd_remove_cluster, "remove a cluster's slot"},
+    {"refresh-clusters", cmd_refresh_clusters,
+     "refresh every slot's servers with one API call per region"},
     {"list-clusters", cmd_list_clusters, "show the configured slots"},
     {"check", cmd_check, "test TLS connectivity to every configured server"},
     {"show-endpoint", cmd_show_endpoint, "show the API endpoint and where it came from"},

@@ -52,6 +52,22 @@ CP_MUST_USE enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                              struct cluster_info *out,
                                              int *found, struct cp_errbuf *err);
 
+/* The same for many clusters at once (refresh-clusters): found[i] (n
+ * entries, set here) says whether ids[i] is described in out[i]. */
+CP_MUST_USE enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
+                                                  const char *const *ids,
+                                                  size_t n,
+                                                  struct cluster_info *out,
+                                                  int *found,
+                                                  struct cp_errbuf *err);
+
+/* DescribeClusters for many clusters: up to 100 ids a call, NextToken
+ * followed until all are found. A cluster not found is found[i] = 0, not an
+ * error. *calls is increased by the calls made. */
+CP_MUST_USE enum cp_err cloudhsm_describe_clusters(
+    struct cloudhsm_client *c, const char *const *ids, size_t n,
+    struct cluster_info *out, int *found, int *calls, struct cp_errbuf *err);
+
 /* Calls DescribeClusters (following NextToken) for one cluster. A cluster
  * that does not exist is CP_E_API_NOT_FOUND naming the region. Updates
  * c->skew_seconds. */

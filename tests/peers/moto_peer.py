@@ -10,7 +10,9 @@ and writes a JSON description to --info (port, endpoint, keys, files):
   * a CA ("Customer CA"), a second CA that signed nothing ("Other CA");
   * clusters (ids in the real format), each with ACTIVE HSMs and a
     ClusterCertificate signed by Customer CA; one cluster UNINITIALIZED, one
-    with a single non-ACTIVE HSM, one dual-stack;
+    with a single non-ACTIVE HSM, one dual-stack, one in every other state;
+    one in eu-west-1 (cluster-euwestaaaaa); with --fleet N, N more one-HSM
+    clusters (cluster-fleetaaaaaa, cluster-fleetaaaaab, ...);
   * instance metadata answering with the first user's keys.
 
 Runs until stdin closes or it gets SIGTERM.
@@ -52,7 +54,16 @@ def pem(cert):
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def seed(region, outdir):
+def fleet_id(i):
+    """cluster-fleet and six letters (cluster ids have no 0, 1, 8 or 9)."""
+    letters = ""
+    for _ in range(6):
+        letters = chr(ord("a") + i % 26) + letters
+        i //= 26
+    return "cluster-fleet" + letters
+
+
+def seed(region, outdir, fleet=0, other_region="eu-west-1"):
     from moto.cloudhsmv2.models import cloudhsmv2_backends
     from moto.iam.models import iam_backends
 
@@ -82,7 +93,8 @@ def seed(region, outdir):
     backend = cloudhsmv2_backends[ACCOUNT][region]
     clusters = {}
 
-    def add(cid, state="ACTIVE", hsms=(), network="IPV4", hsm_type="hsm2m.medium", signed=True):
+    def add(cid, state="ACTIVE", hsms=(), network="IPV4", hsm_type="hsm2m.medium", signed=True,
+            backend=backend):
         c = backend.create_cluster(backup_retention_policy=None, hsm_type=hsm_type,
                                    source_backup_id=None, subnet_ids=["subnet-1"],
                                    network_type=network, tag_list=None, mode=None)
@@ -130,6 +142,12 @@ def seed(region, outdir):
         gone = state.startswith("DELETE")
         add(cid, state=state, signed=gone,
             hsms=[hsm("u" + cid[-3:], "10.5.0.5", f"{region}a")] if gone else [])
+    # a cluster in another region (refresh-clusters asks each region once)
+    add("cluster-euwestaaaaa", hsms=[hsm("e1", "10.6.1.5", f"{other_region}a")],
+        backend=cloudhsmv2_backends[ACCOUNT][other_region])
+    # a fleet of one-HSM clusters (scripts/bench: refresh-clusters at scale)
+    for i in range(fleet):
+        add(fleet_id(i), hsms=[hsm(f"f{i}", f"10.8.{i // 250}.{i % 250 + 1}", f"{region}a")])
     return {
         "access_key_id": good.access_key_id, "secret_access_key": good.secret_access_key,
         "denied_access_key_id": denied.access_key_id,
@@ -181,12 +199,13 @@ def main():
     ap.add_argument("--dir", required=True, help="where to write the CA files")
     ap.add_argument("--region", default="us-east-1")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--fleet", type=int, default=0, help="add N one-HSM clusters (ids from fleet_id)")
     args = ap.parse_args()
 
     from moto import settings
     from moto.server import ThreadedMotoServer
 
-    info = seed(args.region, args.dir)
+    info = seed(args.region, args.dir, fleet=args.fleet)
     patch_imds(info)
     patch_public_sts()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_refresh_clusters.c — refresh the servers of many slots at once: one
+ * DescribeClusters call per region (or one saved answer) for all of them,
+ * then every slot under one lock and one atomic write. A slot whose cluster
+ * is gone is reported, never removed. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_creds.h"
+#include "aws_profile.h"
+#include "aws_target.h"
+#include "cfg_file.h"
+#include "cluster_source.h"
+#include "commands.h"
+#include "cp_log.h"
+#include "cp_platform.h"
+#include "edit.h"
+#include "output.h"
+
+static const char *const refresh_examples[] = {
+    "sudo configure-pkcs11 refresh-clusters",
+    "sudo configure-pkcs11 refresh-clusters --region us-east-1 --region "
+    "eu-west-1 --output json",
+    "configure-pkcs11 refresh-clusters --cluster-id cluster-2ab3cd4ef5g "
+    "--from-describe clusters.json --dry-run",
+    NULL};
+
+static const struct cli_cmd_doc refresh_doc = {
+    "configure-pkcs11 refresh-clusters [--cluster-id <id>]... [--region "
+    "<region>]... [<options>]",
+    "Refresh the servers of every slot that has a cluster id (or of the "
+    "clusters named): one DescribeClusters call per region for all of them, "
+    "each slot checked against its own hsm_ca_file, one write. A slot whose "
+    "cluster is not found is reported and kept.",
+    refresh_examples};
+
+/* One slot to refresh. */
+struct target {
+  const char *cluster_id; /* points into the model */
+  size_t slot;
+  const char *ca;         /* the slot's hsm_ca_file, or NULL */
+  struct cluster_info ci; /* the description, until taken by src */
+  int found;
+  const char *region;     /* where it was found */
+  struct cluster_source src; /* its picked servers */
+  enum cfg_action action;
+  enum cp_err rc;         /* CP_OK, or why the slot was left as it was */
+  struct cp_errbuf problem;
+};
+
+struct refresh {
+  struct cluster_source opts; /* the API options, as given */
+  struct cli_list ids, regions;
+  struct target *t;
+  size_t n;
+  int calls;
+};
+
+/* The slots to refresh: every slot with a cluster id, or the ones named (a
+ * name with no slot is an error, before any call). */
+static enum cp_err collect_targets(struct refresh *r, const struct cfg_model *m,
+                                   const char *path, struct cp_errbuf *err)
+{
+  size_t i, n = cfg_model_slot_count(m);
+  int k;
+
+  for (k = 0; k < r->ids.n; k++)
+    if (cfg_model_find_slot(m, r->ids.items[k]) < 0)
+      return cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
+                     "cluster not configured (%s): no slot in %s has this id. "
+                     "Add it with configure-pkcs11 add-cluster",
+                     r->ids.items[k], path);
+  r->t = cp_xcalloc(n + 1, sizeof(*r->t));
+  for (i = 0; i < n; i++) {
+    struct cfg_slot_view v;
+    int wanted = !r->ids.n;
+    cfg_model_slot(m, i, &v);
+    if (!v.cluster_id)
+      continue;
+    for (k = 0; k < r->ids.n && !wanted; k++)
+      wanted = !strcmp(r->ids.items[k], v.cluster_id);
+    if (!wanted)
+      continue;
+    r->t[r->n].cluster_id = v.cluster_id;
+    r->t[r->n].slot = i;
+    r->t[r->n].ca = v.hsm_ca_file;
+    cluster_source_init(&r->t[r->n].src);
+    r->n++;
+  }
+  return CP_OK;
+}
+
+/* The not-yet-found targets' ids, and where to put their answers. */
+static size_t missing(const struct refresh *r, const char **ids,
+                      size_t *which)
+{
+  size_t i, m = 0;
+
+  for (i = 0; i < r->n; i++)
+    if (!r->t[i].found) {
+      ids[m] = r->t[i].cluster_id;
+      which[m++] = i;
+    }
+  return m;
+}
+
+/* Asks one region for every target not found yet. */
+static enum cp_err ask_region(struct refresh *r, struct aws_profiles *profiles,
+                              const struct aws_creds *creds,
+                              const char *region, struct cp_errbuf *err)
+{
+  const char **ids = cp_xcalloc(r->n + 1, sizeof(*ids));
+  size_t *which = cp_xcalloc(r->n + 1, sizeof(*which));
+  struct cluster_info *out = NULL;
+  int *found = NULL;
+  struct cloudhsm_client client;
+  char *endpoint = NULL;
+  const char *endpoint_src;
+  size_t i, m = missing(r, ids, which);
+  enum cp_err rc = CP_OK;
+
+  if (!m)
+    goto out;
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, r->opts.endpoint,
+                                  region, r->opts.fips ? 1 : -1,
+                                  r->opts.dualstack ? 1 : -1, profiles,
+                                  aws_profile_name(r->opts.profile), &endpoint,
+                                  &endpoint_src, err));
+  cp_log(CP_LOG_DEBUG, "region %s: %zu cluster(s) at %s (from %s)", region, m,
+         endpoint, endpoint_src);
+  memset(&client, 0, sizeof(client));
+  client.endpoint = endpoint;
+  client.region = region;
+  client.creds = creds;
+  client.http = &r->opts.http;
+  out = cp_xcalloc(m, sizeof(*out));
+  found = cp_xcalloc(m, sizeof(*found));
+  CP_TRY(rc, cloudhsm_describe_clusters(&client, ids, m, out, found, &r->calls,
+                                        err));
+  for (i = 0; i < m; i++)
+    if (found[i]) {
+      struct target *t = &r->t[which[i]];
+      t->found = 1;
+      t->ci = out[i];
+      memset(&out[i], 0, sizeof(out[i]));
+      t->region = region;
+    }
+out:
+  for (i = 0; out && i < m; i++)
+    cluster_info_release(&out[i]);
+  free(out);
+  free(found);
+  free(endpoint);
+  free(ids);
+  free(which);
+  return rc;
+}
+
+static enum cp_err describe_from_api(struct refresh *r, struct cp_errbuf *err)
+{
+  struct aws_profiles *profiles = NULL;
+  struct aws_creds creds = AWS_CREDS_INIT;
+  const char *profile = aws_profile_name(r->opts.profile), *src;
+  int k;
+  enum cp_err rc;
+
+  CP_TRY(rc, aws_profiles_load(&profiles, err));
+  if (!r->regions.n) { /* the one region the other commands would use */
+    CP_TRY(rc, aws_region_resolve(NULL, profiles, profile, &r->opts.http,
+                                  &r->opts.region_used, &src, err));
+    cp_log(CP_LOG_DEBUG, "region: %s (from %s)", r->opts.region_used, src);
+  }
+  CP_TRY(rc, aws_creds_resolve(profiles, profile,
+                               r->regions.n ? r->regions.items[0]
+                                            : r->opts.region_used,
+                               &r->opts.http, &creds, err));
+  if (!r->regions.n)
+    CP_TRY(rc, ask_region(r, profiles, &creds, r->opts.region_used, err));
+  for (k = 0; k < r->regions.n; k++)
+    CP_TRY(rc, ask_region(r, profiles, &creds, r->regions.items[k], err));
+out:
+  aws_creds_release(&creds);
+  aws_profiles_free(profiles);
+  return rc;
+}
+
+static enum cp_err describe_from_saved(struct refresh *r, struct cp_errbuf *err)
+{
+  struct cp_buf raw = CP_BUF_INIT;
+  const char **ids = cp_xcalloc(r->n + 1, sizeof(*ids));
+  size_t *which = cp_xcalloc(r->n + 1, sizeof(*which));
+  struct cluster_info *out = cp_xcalloc(r->n + 1, sizeof(*out));
+  int *found = cp_xcalloc(r->n + 1, sizeof(*found));
+  size_t i, m = missing(r, ids, which);
+  enum cp_err rc;
+
+  CP_TRY(rc, cluster_source_read_saved(&r->opts, &raw, err));
+  rc = cloudhsm_parse_saved_many(cp_buf_str(&raw), raw.len, ids, m, out, found,
+                                 err);
+  CP_TRY(rc, cluster_source_saved_invalid(&r->opts, rc, err));
+  for (i = 0; i < m; i++)
+    if (found[i]) {
+      r->t[which[i]].found = 1;
+      r->t[which[i]].ci = out[i];
+      memset(&out[i], 0, sizeof(out[i]));
+      r->t[which[i]].region = r->opts.region;
+    }
+out:
+  for (i = 0; i < m; i++)
+    cluster_info_release(&out[i]);
+  free(out);
+  free(found);
+  free(ids);
+  free(which);
+  cp_buf_release(&raw);
+  return rc;
+}
+
+/* 1 when the slot already has exactly these servers. */
+static int same_servers(const struct cfg_model *m, size_t slot,
+                        const struct cfg_server *s, size_t n)
+{
+  struct cfg_slot_view v;
+  size_t j;
+
+  cfg_model_slot(m, slot, &v);
+  if (v.nservers != n)
+    return 0;
+  for (j = 0; j < n; j++) {
+    struct cfg_server have;
+    cfg_model_slot_server(m, slot, j, &have);
+    if (strcmp(have.hostname, s[j].hostname) || have.port != s[j].port)
+      return 0;
+  }
+  return 1;
+}
+
+/* One found slot: its servers picked, checked against its own CA, set. A
+ * failure leaves the slot as it was and is reported on its row. */
+static void refresh_slot(struct refresh *r, struct target *t,
+                         struct cfg_model *m)
+{
+  t->src.cluster_id = t->cluster_id;
+  t->src.ip_family = r->opts.ip_family;
+  t->rc = cluster_source_use(&t->src, &t->ci, &t->problem);
+  if (t->rc == CP_OK)
+    t->rc = cluster_source_verify_ca(
+        &t->src, t->ca && plat_file_exists(t->ca) ? t->ca : NULL,
+        &t->problem);
+  if (t->rc != CP_OK)
+    return;
+  t->action = same_servers(m, t->slot, t->src.servers, t->src.nservers)
+                  ? CFG_UNCHANGED
+                  : CFG_UPDATED;
+  cfg_model_set_servers(m, (int)t->slot, t->src.servers, t->src.nservers);
+}
+
+static json_object *target_row(const struct target *t, struct cp_buf *text)
+{
+  json_object *row = json_object_new_object();
+  const char *action = !t->found          ? "not found"
+                       : t->rc != CP_OK   ? "failed"
+                                          : cfg_action_name(t->action);
+  size_t j;
+
+  json_object_object_add(row, "cluster_id",
+                         json_object_new_string(t->cluster_id));
+  json_object_object_add(row, "action", json_object_new_string(action));
+  if (t->region)
+    json_object_object_add(row, "region", json_object_new_string(t->region));
+  if (t->found && t->rc == CP_OK) {
+    json_object *arr = json_object_new_array();
+    for (j = 0; j < t->src.nservers; j++) {
+      json_object *s = json_object_new_object();
+      json_object_object_add(
+          s, "hostname", json_object_new_string(t->src.servers[j].hostname));
+      json_object_object_add(s, "port",
+                             json_object_new_int(t->src.servers[j].port));
+      json_object_array_add(arr, s);
+    }
+    json_object_object_add(row, "servers", arr);
+    cp_buf_printf(text, "%s %s (%zu server%s)\n", action, t->cluster_id,
+                  t->src.nservers, t->src.nservers == 1 ? "" : "s");
+  } else if (t->found) {
+    json_object *e = json_object_new_object();
+    json_object_object_add(e, "code", json_object_new_string(
+                                          cp_err_name(t->rc)));
+    json_object_object_add(e, "message", json_object_new_string(
+                                             cp_errbuf_text(&t->problem, t->rc)));
+    json_object_object_add(row, "error", e);
+    cp_buf_printf(text, "failed %s: %s\n", t->cluster_id,
+                  cp_errbuf_text(&t->problem, t->rc));
+  } else {
+    cp_buf_printf(text, "not found %s: kept as it is\n", t->cluster_id);
+  }
+  return row;
+}
+
+static void refresh_release(struct refresh *r)
+{
+  size_t i;
+
+  for (i = 0; i < r->n; i++) {
+    cluster_info_release(&r->t[i].ci);
+    cluster_source_release(&r->t[i].src);
+  }
+  free(r->t);
+  cli_list_release(&r->ids);
+  cli_list_release(&r->regions);
+  cluster_source_release(&r->opts);
+}
+
+enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
+                                 struct cp_errbuf *err)
+{
+  struct refresh r;
+  struct edit e = EDIT_INIT;
+  const struct cli_opt opts[] = {
+      CLI_LIST(0, "cluster-id", &r.ids, "<id>",
+               "refresh only these clusters' slots (repeatable)"),
+      CLI_LIST(0, "region", &r.regions, "<region>",
+               "ask these regions, in order, for the clusters not found yet "
+               "(repeatable; default: the one region of the environment, "
+               "profile or instance)"),
+      CLI_STR(0, "endpoint", &r.opts.endpoint, "<url>",
+              "the CloudHSMv2 API endpoint (e.g. a VPC endpoint)", 0),
+      CLI_STR(0, "endpoint-url", &r.opts.endpoint, "<url>",
+              "same as --endpoint", CLI_HIDDEN),
+      CLI_STR(0, "profile", &r.opts.profile, "<name>",
+              "the AWS profile to use", 0),
+      CLI_STR(0, "from-describe", &r.opts.from_describe, "<file|->",
+              "use a saved DescribeClusters answer instead of calling the API",
+              0),
+      CLI_CHOICE("ip-family", &r.opts.ip_family, "<ipv4|ipv6|both>",
+                 cluster_source_ip_families,
+                 "which HSM addresses to write (default ipv4)"),
+      CLI_STR(0, "ca-bundle", &r.opts.ca_bundle, "<file>",
+              "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),
+      CLI_INT("connect-timeout", &r.opts.connect_timeout, "<seconds>",
+              "API connect timeout (default 10)"),
+      CLI_INT("read-timeout", &r.opts.read_timeout, "<seconds>",
+              "API request timeout (default 60)"),
+      CLI_FLAG(0, "fips", &r.opts.fips, "use the FIPS endpoint", 0),
+      CLI_FLAG(0, "dualstack", &r.opts.dualstack, "use the dual-stack endpoint",
+               0),
+      CLI_EDIT_OPTS(&e),
+      CLI_COMMON_OPTS(ctx),
+      CLI_END()};
+  struct cfg_file f = CFG_FILE_INIT;
+  struct cp_buf text = CP_BUF_INIT;
+  json_object *root = NULL, *rows;
+  enum cp_err rc, first_failure = CP_OK;
+  size_t i;
+  int k, changed = 0;
+
+  memset(&r, 0, sizeof(r));
+  cluster_source_init(&r.opts);
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &refresh_doc, err));
+  if (ctx->help)
+    goto out;
+  for (k = 0; k < r.ids.n; k++)
+    CP_TRY(rc, cfg_cluster_id_check(r.ids.items[k], err));
+  for (k = 0; k < r.regions.n; k++)
+    if (!aws_region_valid(r.regions.items[k]))
+      CP_FAIL(rc, CP_E_INVALID,
+              "invalid region (--region): \"%s\" is not an AWS region name. "
+              "Give one like us-east-1",
+              r.regions.items[k]);
+  if (r.opts.from_describe && r.regions.n > 1)
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (--from-describe and more than one "
+            "--region): a saved answer calls no API. Give one region at most");
+  r.opts.region = r.regions.n == 1 ? r.regions.items[0] : NULL;
+  CP_TRY(rc, cluster_source_check(&r.opts, err));
+
+  CP_TRY(rc, edit_open(&e, ctx, &f, err));
+  CP_TRY(rc, collect_targets(&r, &f.model, f.path, err));
+  if (r.n) {
+    if (r.opts.from_describe)
+      CP_TRY(rc, describe_from_saved(&r, err));
+    else
+      CP_TRY(rc, describe_from_api(&r, err));
+  }
+  for (i = 0; i < r.n; i++) {
+    if (!r.t[i].found) {
+      cp_log(CP_LOG_WARN, "cluster %s was not found%s%s: its slot is kept "
+             "(remove it with configure-pkcs11 remove-cluster --cluster-id %s)",
+             r.t[i].cluster_id, r.opts.from_describe ? " in " : "",
+             r.opts.from_describe ? r.opts.from_describe : "",
+             r.t[i].cluster_id);
+      continue;
+    }
+    refresh_slot(&r, &r.t[i], &f.model);
+    if (r.t[i].rc != CP_OK && first_failure == CP_OK) {
+      first_failure = r.t[i].rc;
+      *err = r.t[i].problem;
+    }
+  }
+  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
+
+  root = json_object_new_object();
+  rows = json_object_new_array();
+  for (i = 0; i < r.n; i++)
+    json_object_array_add(rows, target_row(&r.t[i], &text));
+  if (!r.n)
+    cp_buf_printf(&text, "no slot with a cluster id in %s\n", f.path);
+  json_object_object_add(root, "changed", json_object_new_boolean(changed));
+  json_object_object_add(root, "config", json_object_new_string(f.path));
+  json_object_object_add(root, "api_calls", json_object_new_int(r.calls));
+  json_object_object_add(root, "clusters", rows);
+  edit_annotate(&e, root);
+  if (first_failure != CP_OK && ctx->output == CLI_OUT_JSON) {
+    ctx->json_result = root; /* printed with the error added */
+  } else {
+    output_result(ctx, root, e.dry_run ? NULL : cp_buf_str(&text));
+  }
+  root = NULL;
+  rc = first_failure;
+out:
+  json_object_put(root);
+  cp_buf_release(&text);
+  cfg_file_release(&f);
+  edit_release(&e);
+  refresh_release(&r);
+  return rc;
+}
