@@ -8,7 +8,9 @@ credentials, signing, request, config rewrite), curl --aws-sigv4 (the same
 signed request: the lower bound) and aws cloudhsmv2 describe-clusters, runs
 interleaved. Wall time and peak memory (ru_maxrss of the process tree, from
 wait4) for each run; medians are reported. Then add-cluster and remove-cluster
-on configs of 1 to 10,000 slots, and the time to the no-credentials error.
+on configs of 1 to 10,000 slots, the time to the no-credentials error,
+refresh-clusters on 100 slots (moto: API calls and time, against 100
+add-cluster runs), and check against 1 to 12 silent servers.
 Prints a table and writes it as Markdown to --out.
 """
 import argparse
@@ -71,6 +73,91 @@ def slots_config(path, n, ca):
         json.dump({"clusters": clusters, "logging": {
             "log_type": "file", "log_file": "/opt/cloudhsm/run/cloudhsm-pkcs11.log",
             "log_level": "info", "log_interval": "daily"}}, f, indent=2)
+
+
+def start_moto(tmp, fleet):
+    """moto (signatures checked) seeded with `fleet` one-HSM clusters."""
+    info = os.path.join(tmp, "moto.json")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/peers/moto_peer.py"),
+                             "--info", info, "--dir", tmp, "--fleet", str(fleet)],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if os.path.exists(info):
+            break
+        time.sleep(0.05)
+    return proc, json.load(open(info))
+
+
+def fleet_refresh(tmp, bin_, env, runs, n=100):
+    """refresh-clusters on n stale slots in one region (moto), against n
+    add-cluster runs: API calls and wall time."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "peers"))
+    from moto_peer import fleet_id  # noqa: E402
+    proc, info = start_moto(tmp, n)
+    try:
+        e = dict(env, AWS_ACCESS_KEY_ID=info["access_key_id"],
+                 AWS_SECRET_ACCESS_KEY=info["secret_access_key"])
+        cfg = os.path.join(tmp, "fleet.cfg")
+        stale = {"clusters": [{"type": "hsm2m", "cluster": {
+            "hsm_ca_file": info["ca"], "cluster_id": fleet_id(i),
+            "servers": [{"hostname": "10.255.0.1", "port": 2223, "enable": True}]}}
+            for i in range(n)]}
+        refresh = [bin_, "refresh-clusters", "--region", "us-east-1", "--endpoint",
+                   info["endpoint"], "--config", cfg, "--output", "json"]
+        ts, calls = [], None
+        for _ in range(runs):
+            with open(cfg, "w") as f:
+                json.dump(stale, f)
+            t0 = time.perf_counter()
+            out = subprocess.run(refresh, env=e, capture_output=True, text=True)
+            ts.append(time.perf_counter() - t0)
+            if out.returncode:
+                sys.exit("refresh-clusters failed: " + out.stderr)
+            res = json.loads(out.stdout)
+            calls = res["api_calls"]
+            if any(c["action"] != "updated" for c in res["clusters"]):
+                sys.exit("refresh-clusters left a slot stale: " + out.stdout[:400])
+        with open(cfg, "w") as f:
+            json.dump(stale, f)
+        t0 = time.perf_counter()
+        for i in range(n):
+            wall, _, code, err = run([bin_, "add-cluster", "--cluster-id", fleet_id(i),
+                                      "--region", "us-east-1", "--endpoint", info["endpoint"],
+                                      "--config", cfg, "--output", "off"], e)
+            if code:
+                sys.exit("add-cluster on the fleet failed: " + err)
+        one_by_one = time.perf_counter() - t0
+        return n, calls, median(ts) * 1000, one_by_one * 1000
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=20)
+
+
+def check_silent(tmp, bin_, env, ca, counts=(1, 2, 6, 12), timeout=2):
+    """check --timeout 2 against N servers that accept and never answer."""
+    rows = []
+    for n in counts:
+        socks = []
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen(16)
+            socks.append(s)
+        cfg = os.path.join(tmp, "silent-%d.cfg" % n)
+        with open(cfg, "w") as f:
+            json.dump({"clusters": [{"type": "hsm2m", "cluster": {
+                "hsm_ca_file": ca, "cluster_id": "cluster-silentbench",
+                "servers": [{"hostname": "127.0.0.1", "port": s.getsockname()[1],
+                             "enable": True} for s in socks]}}]}, f)
+        wall, _, code, err = run([bin_, "check", "--config", cfg, "--timeout", str(timeout),
+                                  "--output", "off"], env)
+        for s in socks:
+            s.close()
+        if code != 255:
+            sys.exit("check on silent servers gave exit %d: %s" % (code, err))
+        rows.append((n, wall * 1000))
+    return rows
 
 
 def closed_port():
@@ -207,6 +294,9 @@ def main():
                 ts.append(wall)
             nocreds[label] = median(ts) * 1000
         silent.close()
+
+        fleet = fleet_refresh(tmp, args.bin, env, max(3, args.scale_runs // 2))
+        silent_rows = check_silent(tmp, args.bin, env, cl_ca)
     finally:
         server.stdin.close()
         server.wait(timeout=10)
@@ -255,6 +345,27 @@ def main():
     for label, ms in nocreds.items():
         lines.append("| %s | %.0f ms |" % (label, ms))
     lines.append("")
+    lines.append("## Fleets\n")
+    n, calls, refresh_ms, one_by_one_ms = fleet
+    lines.append("refresh-clusters on %d stale slots in one region (moto, signatures checked), "
+                 "median of %d runs, against %d add-cluster runs one after another.\n"
+                 % (n, max(3, args.scale_runs // 2), n))
+    lines.append("| how | API calls | wall time |")
+    lines.append("|---|---:|---:|")
+    lines.append("| refresh-clusters | %d | %.0f ms |" % (calls, refresh_ms))
+    lines.append("| %d x add-cluster | %d | %.0f ms |" % (n, n, one_by_one_ms))
+    lines.append("")
+    lines.append("Goal: one API call for the region: **%d** (%s); %.0fx faster than one run a slot.\n"
+                 % (calls, "met" if calls == 1 else "missed", one_by_one_ms / refresh_ms))
+    lines.append("check against servers that accept and never answer, `--timeout 2`:\n")
+    lines.append("| silent servers | wall time | one after another would take |")
+    lines.append("|---:|---:|---:|")
+    for n, ms in silent_rows:
+        lines.append("| %d | %.0f ms | about %d ms |" % (n, ms, n * 2000))
+    six = dict(silent_rows).get(6)
+    lines.append("")
+    lines.append("Goal: 6 silent servers in under 3 s: **%.1f s** (%s).\n"
+                 % (six / 1000, "met" if six < 3000 else "missed"))
     text = "\n".join(lines)
     print(text)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
