@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_engines.sh — the cloud-init user data and the SSM Run Command document
+# shipped in packaging/ are what they claim: cloud-init's own schema check
+# accepts the user data (and refuses a broken copy), its runcmd adds the
+# slot against moto; the SSM document's parameters patterns accept and
+# refuse what they should, and its script, with the parameters filled in as
+# SSM does, adds the slot and prints the tool's JSON.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+PKG="$CP_TESTS/../packaging"
+if ! command -v cloud-init >/dev/null; then
+  echo "SKIP: cloud-init is not installed (scripts/install-deps installs it)"
+  exit 77
+fi
+start_peer
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_ENDPOINT_URL=$ENDPOINT AWS_REGION=us-east-1
+CFG=$CONFIGURE_PKCS11_CONFIG
+
+# ---- cloud-init ----
+if cloud-init schema --config-file "$PKG/cloud-init/user-data.yaml" >"$T/schema.out" 2>&1; then ok
+else bad "cloud-init schema refused the user data: $(cat "$T/schema.out")"; fi
+sed 's/^runcmd:/runcmd: not-a-list/; /^  - \[/,$d' "$PKG/cloud-init/user-data.yaml" > "$T/broken.yaml"
+printf 'write_files: 7\n' >> "$T/broken.yaml"
+if cloud-init schema --config-file "$T/broken.yaml" >"$T/schema.out" 2>&1; then
+  bad "cloud-init schema accepted a broken copy: $(cat "$T/schema.out")"
+else ok; fi
+# its runcmd, as cloud-init runs it (each entry an argv), against moto
+/usr/bin/python3 - "$PKG/cloud-init/user-data.yaml" "$CP_BIN" "$CA" > "$T/runcmd.sh" <<'PY'
+import shlex, sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+for cmd in doc["runcmd"]:
+    argv = [sys.argv[2] if a == "/opt/cloudhsm/bin/configure-pkcs11" else
+            sys.argv[3] if a == "/opt/cloudhsm/etc/customerCA.crt" else str(a) for a in cmd]
+    print(shlex.join(argv))
+PY
+grep -q -- "add-cluster --cluster-id cluster-2ab3cd4ef5g" "$T/runcmd.sh" && ok || bad "runcmd: $(cat "$T/runcmd.sh")"
+if bash -e "$T/runcmd.sh" >"$OUT" 2>"$ERR"; then ok; else bad "the user data's runcmd failed: $(cat "$ERR")"; fi
+expect_stdout "added cluster-2ab3cd4ef5g (2 servers)" # into cloud-init-output.log
+expect_cfg 'd["clusters"][0]["cluster"]["cluster_id"]' '"cluster-2ab3cd4ef5g"'
+
+# ---- SSM Run Command ----
+DOC="$PKG/ssm/configure-pkcs11.json"
+mkdir -p "$T/bin"
+ln -s "$CP_BIN" "$T/bin/configure-pkcs11"
+# ssm_run CLUSTER REGION CA: the document's script with its parameters
+# checked against their allowedPattern and filled in, run as SSM does
+ssm_run() {
+  python3 - "$DOC" "$@" > "$T/ssm.sh" <<'PY' || return 3
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["schemaVersion"] == "2.2"
+values = dict(zip(["ClusterId", "Region", "HsmCaCert"], sys.argv[2:5]))
+for name, spec in doc["parameters"].items():
+    if not re.fullmatch(spec["allowedPattern"], values[name]):
+        sys.exit("parameter %s refused: %r" % (name, values[name]))
+step = doc["mainSteps"][0]
+assert step["action"] == "aws:runShellScript"
+script = "\n".join(step["inputs"]["runCommand"])
+for name, value in values.items():
+    script = re.sub(r"\{\{ *%s *\}\}" % name, value, script)
+print(script)
+PY
+  PATH="$T/bin:$PATH" sh "$T/ssm.sh" >"$OUT" 2>"$ERR"
+}
+rm -f "$CFG"
+ssm_run cluster-6hij7klm2no us-east-1 "$CA"; RC=$?
+[ "$RC" = 0 ] && ok || bad "SSM document run: exit $RC: $(cat "$ERR")"
+expect_json 'd["action"], d["cluster_id"]' '["added", "cluster-6hij7klm2no"]'
+ssm_run cluster-6hij7klm2no "" "$CA"; RC=$? # the instance's region (here AWS_REGION)
+[ "$RC" = 0 ] && ok || bad "SSM document with no region: exit $RC: $(cat "$ERR")"
+expect_json 'd["action"]' '"unchanged"'
+# its failures are the tool's: a CA that did not sign the cluster
+ssm_run cluster-6hij7klm2no us-east-1 "$OTHER_CA"; RC=$?
+[ "$RC" = 252 ] && ok || bad "SSM document with the wrong CA: exit $RC"
+expect_json 'd["error"]["code"]' '"ca_mismatch"'
+# the patterns keep shell text out of the script
+for bad_args in "cluster-abc;reboot us-east-1 $CA" "cluster-2ab3cd4ef5g us-east-1;id $CA" \
+                "cluster-2ab3cd4ef5g us-east-1 \$(id)" "cluster-2ab3cd4ef5g us-east-1 relative.crt"; do
+  # shellcheck disable=SC2086
+  ssm_run $bad_args; RC=$?
+  [ "$RC" = 3 ] && ok || bad "SSM parameters accepted: $bad_args (exit $RC)"
+done
+done_
