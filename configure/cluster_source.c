@@ -295,8 +295,7 @@ static void not_ready_why(const struct cluster_source *s, char *buf, size_t n)
     snprintf(buf, n, "it has %zu HSM(s), none ACTIVE", s->ci.nhsms);
 }
 
-/* States that will not become usable by waiting. */
-static int hopeless(const char *state)
+int cluster_state_gone(const char *state)
 {
   return state && (!strcmp(state, "DELETED") ||
                    !strcmp(state, "DELETE_IN_PROGRESS"));
@@ -435,7 +434,8 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
     cluster_info_release(&s->ci);
     CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci, err));
     rc = pick_servers(s, err);
-    if (rc != CP_E_CLUSTER_STATE || s->wait < 0 || hopeless(s->ci.state))
+    if (rc != CP_E_CLUSTER_STATE || s->wait < 0 ||
+        cluster_state_gone(s->ci.state))
       break;
     not_ready_why(s, why, sizeof(why));
     cp_errbuf_clear(err); /* not a failure yet: we wait */

@@ -121,6 +121,9 @@ CP_MUST_USE enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
 
 void cluster_source_release(struct cluster_source *s);
 
+/* 1 for DELETE_IN_PROGRESS and DELETED: states waiting cannot fix. */
+int cluster_state_gone(const char *state);
+
 /* "hsm1.medium" -> "hsm1"; NULL when unknown. Caller frees. */
 char *cluster_source_slot_type(const struct cluster_source *s);
 

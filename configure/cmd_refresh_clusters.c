@@ -43,6 +43,7 @@ struct target {
   const char *ca;         /* the slot's hsm_ca_file, or NULL */
   struct cluster_info ci; /* the description, until taken by src */
   int found;
+  int gone;               /* found, but deleted (or being deleted) */
   const char *region;     /* where it was found */
   struct cluster_source src; /* its picked servers */
   enum cfg_action action;
@@ -242,6 +243,13 @@ static int same_servers(const struct cfg_model *m, size_t slot,
 static void refresh_slot(struct refresh *r, struct target *t,
                          struct cfg_model *m)
 {
+  if (cluster_state_gone(t->ci.state)) {
+    t->gone = 1;
+    cp_log(CP_LOG_WARN, "cluster %s is %s: its slot is kept (remove it with "
+           "configure-pkcs11 remove-cluster --cluster-id %s)", t->cluster_id,
+           t->ci.state, t->cluster_id);
+    return;
+  }
   t->src.cluster_id = t->cluster_id;
   t->src.ip_family = r->opts.ip_family;
   t->rc = cluster_source_use(&t->src, &t->ci, &t->problem);
@@ -261,6 +269,7 @@ static json_object *target_row(const struct target *t, struct cp_buf *text)
 {
   json_object *row = json_object_new_object();
   const char *action = !t->found          ? "not found"
+                       : t->gone          ? "deleted"
                        : t->rc != CP_OK   ? "failed"
                                           : cfg_action_name(t->action);
   size_t j;
@@ -270,7 +279,10 @@ static json_object *target_row(const struct target *t, struct cp_buf *text)
   json_object_object_add(row, "action", json_object_new_string(action));
   if (t->region)
     json_object_object_add(row, "region", json_object_new_string(t->region));
-  if (t->found && t->rc == CP_OK) {
+  if (t->gone) {
+    cp_buf_printf(text, "deleted %s (%s): kept as it is\n", t->cluster_id,
+                  t->ci.state);
+  } else if (t->found && t->rc == CP_OK) {
     json_object *arr = json_object_new_array();
     for (j = 0; j < t->src.nservers; j++) {
       json_object *s = json_object_new_object();

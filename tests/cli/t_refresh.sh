@@ -3,7 +3,8 @@
 # t_refresh.sh — refresh-clusters against moto (signatures checked): every
 # slot refreshed from one DescribeClusters call per region, two regions, a
 # slot whose cluster was deleted kept and reported, a slot whose CA does not
-# sign its cluster left as it was, --dry-run/--diff, a saved answer.
+# sign its cluster left as it was, a DELETED cluster's slot kept and
+# reported, --dry-run/--diff, a saved answer.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/peer.sh"
 start_peer
@@ -21,7 +22,8 @@ cat > "$CFG" <<JSON
  $(slot cluster-euwestaaaaa 10.6.1.99),
  $(slot cluster-gonegonegone 10.9.9.9),
  $(slot cluster-6hij7klm2no 10.1.1.5),
- $(CA_OF=$OTHER_CA slot cluster-dualstackaa 10.3.1.99)
+ $(CA_OF=$OTHER_CA slot cluster-dualstackaa 10.3.1.99),
+ $(slot cluster-stdeletedaaa 10.5.0.5)
 ]}
 JSON
 cp "$CFG" "$T/before.cfg"
@@ -30,7 +32,7 @@ cp "$CFG" "$T/before.cfg"
 expect_code 252 refresh-clusters --region us-east-1 --region eu-west-1 --dry-run --diff --output json
 expect_file_same "$CFG" "$T/before.cfg"
 expect_json '[(c["cluster_id"], c["action"], c.get("region")) for c in d["clusters"]]' \
-  '[["cluster-2ab3cd4ef5g", "updated", "us-east-1"], ["cluster-euwestaaaaa", "updated", "eu-west-1"], ["cluster-gonegonegone", "not found", null], ["cluster-6hij7klm2no", "unchanged", "us-east-1"], ["cluster-dualstackaa", "failed", "us-east-1"]]'
+  '[["cluster-2ab3cd4ef5g", "updated", "us-east-1"], ["cluster-euwestaaaaa", "updated", "eu-west-1"], ["cluster-gonegonegone", "not found", null], ["cluster-6hij7klm2no", "unchanged", "us-east-1"], ["cluster-dualstackaa", "failed", "us-east-1"], ["cluster-stdeletedaaa", "deleted", "us-east-1"]]'
 expect_json 'd["api_calls"], d["dry_run"], d["changed"]' '[2, true, true]'
 expect_json 'd["clusters"][4]["error"]["code"]' '"ca_mismatch"'
 expect_json 'd["error"]["code"]' '"ca_mismatch"'
@@ -45,11 +47,13 @@ expect_stdout "updated cluster-euwestaaaaa (1 server)"
 expect_stdout "not found cluster-gonegonegone: kept as it is"
 expect_stdout "unchanged cluster-6hij7klm2no (1 server)"
 expect_stdout "failed cluster-dualstackaa: wrong HSM CA"
+expect_stdout "deleted cluster-stdeletedaaa (DELETED): kept as it is"
+expect_stderr "warning: cluster cluster-stdeletedaaa is DELETED: its slot is kept"
 expect_stderr "warning: cluster cluster-gonegonegone was not found"
 expect_stderr "configure-pkcs11: error: wrong HSM CA for the cluster (cluster-dualstackaa)"
 expect_file_same "$CFG" "$T/patched.cfg"
 expect_cfg '[[s["hostname"] for s in c["cluster"]["servers"]] for c in d["clusters"]]' \
-  '[["10.0.1.12", "10.0.2.7"], ["10.6.1.5"], ["10.9.9.9"], ["10.1.1.5"], ["10.3.1.99"]]'
+  '[["10.0.1.12", "10.0.2.7"], ["10.6.1.5"], ["10.9.9.9"], ["10.1.1.5"], ["10.3.1.99"], ["10.5.0.5"]]'
 
 # with the slot's CA fixed, a second run has nothing left to change
 python3 - "$CFG" "$CA" <<'PY'
@@ -59,7 +63,7 @@ d["clusters"][4]["cluster"]["hsm_ca_file"] = sys.argv[2]
 json.dump(d, open(sys.argv[1], "w"), indent=4)
 PY
 expect_code 0 refresh-clusters --region us-east-1 --region eu-west-1 --output json
-expect_json '[c["action"] for c in d["clusters"]]' '["unchanged", "unchanged", "not found", "unchanged", "updated"]'
+expect_json '[c["action"] for c in d["clusters"]]' '["unchanged", "unchanged", "not found", "unchanged", "updated", "deleted"]'
 cp "$CFG" "$T/second.cfg"
 expect_code 0 refresh-clusters --region us-east-1 --region eu-west-1 --output json
 expect_json 'd["changed"]' 'false'
@@ -80,7 +84,7 @@ aws cloudhsmv2 describe-clusters --region us-east-1 --output json > "$T/saved.js
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 cp "$T/before.cfg" "$CFG"
 expect_code 252 refresh-clusters --from-describe "$T/saved.json" --output json
-expect_json '[c["action"] for c in d["clusters"]]' '["updated", "not found", "not found", "unchanged", "failed"]'
+expect_json '[c["action"] for c in d["clusters"]]' '["updated", "not found", "not found", "unchanged", "failed", "deleted"]'
 expect_json 'd["api_calls"]' '0'
 expect_code 2 refresh-clusters --from-describe "$T/saved.json" --region us-east-1 --region eu-west-1
 done_
