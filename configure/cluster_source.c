@@ -16,8 +16,6 @@
 #include "cp_platform.h"
 
 #define DESCRIBE_MAX_BYTES (16u << 20)
-#define WAIT_FIRST_MS 1000L
-#define WAIT_MAX_MS 15000L
 
 const char *const cluster_source_ip_families[] = {"ipv4", "ipv6", "both", NULL};
 
@@ -414,7 +412,7 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
   char *endpoint = NULL;
   const char *region_src, *endpoint_src;
   long long deadline = 0;
-  long interval = WAIT_FIRST_MS;
+  long interval = CLUSTER_WAIT_FIRST_MS;
   char why[128];
   enum cp_err rc;
 
@@ -450,7 +448,7 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
            s->cluster_id, why, interval / 1000);
     http_sleep_ms(&s->http, interval);
     CP_TRY(rc, plat_check_interrupt(err));
-    interval = interval * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : interval * 2;
+    interval = interval * 2 > CLUSTER_WAIT_MAX_MS ? CLUSTER_WAIT_MAX_MS : interval * 2;
   }
   if (rc == CP_OK || s->wait < 0)
     warn_state(s); /* once, for the answer used (or refused) */

@@ -29,6 +29,9 @@ struct cluster_source {
   char *region_used;          /* NULL with --from-describe and no --region */
 };
 #define CLUSTER_SOURCE_WAIT_DEFAULT 1800 /* --wait with no number: 30 min */
+/* --wait's pauses between questions: 1 s, doubling up to 15 s */
+#define CLUSTER_WAIT_FIRST_MS 1000L
+#define CLUSTER_WAIT_MAX_MS 15000L
 
 /* The rows the AWS CLI has as global options (they may come before the
  * command, as in `aws --region R cloudhsmv2 ...`). */

@@ -42,6 +42,7 @@ struct target {
   size_t slot;
   const char *ca;         /* the slot's hsm_ca_file, or NULL */
   struct cluster_info ci; /* the description, until taken by src */
+  int asked;              /* described (or looked for) in a finished round */
   int found;
   int gone;               /* found, but deleted (or being deleted) */
   const char *region;     /* where it was found */
@@ -93,14 +94,15 @@ static enum cp_err collect_targets(struct refresh *r, const struct cfg_model *m,
   return CP_OK;
 }
 
-/* The not-yet-found targets' ids, and where to put their answers. */
+/* The ids of this round's targets not found yet, and where to put their
+ * answers. */
 static size_t missing(const struct refresh *r, const char **ids,
                       size_t *which)
 {
   size_t i, m = 0;
 
   for (i = 0; i < r->n; i++)
-    if (!r->t[i].found) {
+    if (!r->t[i].asked && !r->t[i].found) {
       ids[m] = r->t[i].cluster_id;
       which[m++] = i;
     }
@@ -310,6 +312,30 @@ static json_object *target_row(const struct target *t, struct cp_buf *text)
   return row;
 }
 
+/* After a round: every target was asked for; with --wait, the ones not
+ * ready yet are asked again. 1 when some are. */
+static int settle_round(struct refresh *r)
+{
+  size_t i;
+  int again = 0;
+
+  for (i = 0; i < r->n; i++) {
+    struct target *t = &r->t[i];
+    t->asked = 1;
+    if (r->opts.wait < 0 || t->rc != CP_E_CLUSTER_STATE || t->gone)
+      continue;
+    cluster_info_release(&t->ci);
+    cluster_source_release(&t->src);
+    cluster_source_init(&t->src);
+    cp_errbuf_clear(&t->problem);
+    t->rc = CP_OK;
+    t->found = t->asked = 0;
+    t->region = NULL;
+    again = 1;
+  }
+  return again;
+}
+
 static void refresh_release(struct refresh *r)
 {
   size_t i;
@@ -354,6 +380,10 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
               "API connect timeout (default 10)"),
       CLI_INT("read-timeout", &r.opts.read_timeout, "<seconds>",
               "API request timeout (default 60)"),
+      CLI_OPTINT("wait", &r.opts.wait, "[<seconds>]",
+                 CLUSTER_SOURCE_WAIT_DEFAULT,
+                 "ask again for clusters without an ACTIVE HSM yet, until "
+                 "they have one (default 1800 s)"),
       CLI_FLAG(0, "fips", &r.opts.fips, "use the FIPS endpoint", 0),
       CLI_FLAG(0, "dualstack", &r.opts.dualstack, "use the dual-stack endpoint",
                0),
@@ -364,6 +394,8 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   struct cp_buf text = CP_BUF_INIT;
   json_object *root = NULL, *rows;
   enum cp_err rc, first_failure = CP_OK;
+  long long deadline = 0;
+  long interval = CLUSTER_WAIT_FIRST_MS;
   size_t i;
   int k, changed = 0;
 
@@ -389,11 +421,24 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
 
   CP_TRY(rc, edit_open(&e, ctx, &f, err));
   CP_TRY(rc, collect_targets(&r, &f.model, f.path, err));
-  if (r.n) {
+  if (r.opts.wait >= 0)
+    deadline = http_clock_ms(&r.opts.http) + r.opts.wait * 1000LL;
+  while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
       CP_TRY(rc, describe_from_saved(&r, err));
     else
       CP_TRY(rc, describe_from_api(&r, err));
+    for (i = 0; i < r.n; i++)
+      if (r.t[i].found && !r.t[i].asked)
+        refresh_slot(&r, &r.t[i], &f.model);
+    if (http_clock_ms(&r.opts.http) + interval > deadline || !settle_round(&r))
+      break;
+    cp_log(CP_LOG_INFO, "waiting for clusters without an ACTIVE HSM; next "
+           "check in %ld s", interval / 1000);
+    http_sleep_ms(&r.opts.http, interval);
+    CP_TRY(rc, plat_check_interrupt(err));
+    interval = interval * 2 > CLUSTER_WAIT_MAX_MS ? CLUSTER_WAIT_MAX_MS
+                                                  : interval * 2;
   }
   for (i = 0; i < r.n; i++) {
     if (!r.t[i].found) {
@@ -404,7 +449,6 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
              r.t[i].cluster_id);
       continue;
     }
-    refresh_slot(&r, &r.t[i], &f.model);
     if (r.t[i].rc != CP_OK && first_failure == CP_OK) {
       first_failure = r.t[i].rc;
       *err = r.t[i].problem;

@@ -140,6 +140,21 @@ AWS_WEB_IDENTITY_TOKEN_FILE="$T/wi-token" AWS_ROLE_ARN="$ROLE_ARN" AWS_ENDPOINT_
   expect_code 253 add-cluster $M
 expect_stderr "wi-token"
 
+# ---- refresh-clusters --wait: asks again for the clusters not ready ----
+printf '{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "10.9.9.9", "port": 2223, "enable": true}]}}]}\n' \
+  "$FAULT_CA" "$CID" > "$T/refresh.cfg"
+cp "$T/refresh.cfg" "$T/refresh.orig"
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 254 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw0/nohsm"
+expect_stdout "failed $CID: no ACTIVE HSM"
+expect_file_same "$T/refresh.cfg" "$T/refresh.orig"
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 0 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw1/creating,nohsm,ok" --wait 30
+expect_stdout "updated $CID (1 server)"
+[ "$(requests_to /rw1/creating,nohsm,ok)" = 3 ] && ok || bad "refresh --wait: $(requests_to /rw1/creating,nohsm,ok) requests, wanted 3"
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 2 refresh-clusters --config "$T/refresh.cfg" --from-describe "$T/refresh.orig" --wait 5
+
 # ---- STS takes the same HTTP settings as DescribeClusters ----
 # a silent STS: --read-timeout 1 bounds each try, and a timeout is retried
 # like any network failure (3 tries), where STS once waited 15 s, once
