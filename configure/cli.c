@@ -267,6 +267,11 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
   int i, k;
   enum cp_err rc = CP_OK;
 
+  if (ctx->options_out) { /* completions: the table, not a parse */
+    ctx->options_out->take(ctx->options_out, opts);
+    ctx->help = 1;
+    return CP_OK;
+  }
   /* Errors found while parsing honour --output json too. */
   for (i = 1; i < argc; i++)
     if ((!strcmp(argv[i], "--output") && i + 1 < argc &&

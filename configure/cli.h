@@ -27,6 +27,16 @@ struct cli_ctx {
   struct json_object *json_result; /* a result that must come out even on
                                       failure (check): cli_report prints it
                                       with "error" added, and frees it */
+  struct cli_opt_sink *options_out; /* set: cli_parse hands the command's
+                                       option table here and stops as for
+                                       --help (completions are made from
+                                       the tables) */
+};
+
+/* Where cli_parse hands an option table (see cli_ctx.options_out). */
+struct cli_opt;
+struct cli_opt_sink {
+  void (*take)(struct cli_opt_sink *sink, const struct cli_opt *opts);
 };
 
 /* The types are generic: what a value means (its unit, an example) is in

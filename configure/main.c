@@ -6,6 +6,7 @@
 
 #include "cluster_source.h"
 #include "commands.h"
+#include "completion.h"
 #include "cp_platform.h"
 #include "cp_version.h"
 #include "http.h"
@@ -94,6 +95,10 @@ int main(int argc, char **argv)
   if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
     printf("configure-pkcs11 %s\n", CP_VERSION);
     return close_stdout(0);
+  }
+  if (argc > 1 && !strcmp(argv[1], "--completion")) { /* for packagers */
+    rc = completion_print(argc > 2 ? argv[2] : NULL, &err);
+    return close_stdout(cli_report(&ctx, rc, &err));
   }
   http_global_init();
   c = argc > 1 ? find_command(argv[1]) : NULL;
