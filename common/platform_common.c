@@ -27,6 +27,14 @@ int plat_interrupted(void)
   return interrupted != 0;
 }
 
+size_t plat_parallel_extra(size_t n, unsigned max_workers, size_t cap)
+{
+  size_t want = n < max_workers ? n : max_workers;
+
+  want = want ? want - 1 : 0; /* the caller's thread is one of them */
+  return want > cap ? cap : want;
+}
+
 enum cp_err plat_check_interrupt(struct cp_errbuf *err)
 {
   if (!interrupted)

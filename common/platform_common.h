@@ -17,6 +17,10 @@
 /* Called by the platform's signal or console handler. */
 void plat_note_interrupt(void);
 
+/* plat_parallel(): how many threads to start besides the caller's for n
+ * items, at most max_workers in all and cap started. */
+size_t plat_parallel_extra(size_t n, unsigned max_workers, size_t cap);
+
 /* What the fault hook asks for at `step` (CP_TESTING builds only). */
 enum plat_fault_kind { PLAT_FAULT_NONE, PLAT_FAULT_FAIL, PLAT_FAULT_KILL };
 enum plat_fault_kind plat_fault_wanted(const char *step);

@@ -660,11 +660,9 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
 {
   struct parallel p = {n, 0, fn, ud, PTHREAD_MUTEX_INITIALIZER};
   pthread_t tids[64];
-  size_t started = 0, want = n < max_workers ? n : max_workers;
+  size_t started = 0,
+         want = plat_parallel_extra(n, max_workers, sizeof(tids) / sizeof(tids[0]));
 
-  want = want ? want - 1 : 0; /* this thread is one of them */
-  if (want > sizeof(tids) / sizeof(tids[0]))
-    want = sizeof(tids) / sizeof(tids[0]);
   while (started < want &&
          pthread_create(&tids[started], NULL, parallel_worker, &p) == 0)
     started++;

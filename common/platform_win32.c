@@ -710,11 +710,9 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
 {
   struct parallel p = {0, n, fn, ud};
   HANDLE threads[64];
-  size_t started = 0, want = n < max_workers ? n : max_workers;
+  size_t started = 0, want = plat_parallel_extra(
+                             n, max_workers, sizeof(threads) / sizeof(threads[0]));
 
-  want = want ? want - 1 : 0; /* this thread is one of them */
-  if (want > sizeof(threads) / sizeof(threads[0]))
-    want = sizeof(threads) / sizeof(threads[0]);
   while (started < want &&
          (threads[started] = CreateThread(NULL, 0, parallel_worker, &p, 0,
                                           NULL)) != NULL)

@@ -51,17 +51,22 @@ def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def start_server(tmp):
-    info = os.path.join(tmp, "fault.json")
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/peers/fault_server.py"),
-                             "--info", info, "--dir", tmp, "--tls"],
+def start_peer(tmp, script, *args):
+    """tests/peers/SCRIPT, until its --info file says it is up (30 s)."""
+    info = os.path.join(tmp, script + ".json")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/peers", script),
+                             "--info", info, "--dir", tmp, *args],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(600):
         if os.path.exists(info):
             break
         time.sleep(0.05)
     return proc, json.load(open(info))
+
+
+def start_server(tmp):
+    return start_peer(tmp, "fault_server.py", "--tls")
 
 
 def slots_config(path, n, ca):
@@ -77,16 +82,7 @@ def slots_config(path, n, ca):
 
 def start_moto(tmp, fleet):
     """moto (signatures checked) seeded with `fleet` one-HSM clusters."""
-    info = os.path.join(tmp, "moto.json")
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/peers/moto_peer.py"),
-                             "--info", info, "--dir", tmp, "--fleet", str(fleet)],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        if os.path.exists(info):
-            break
-        time.sleep(0.05)
-    return proc, json.load(open(info))
+    return start_peer(tmp, "moto_peer.py", "--fleet", str(fleet))
 
 
 def fleet_refresh(tmp, bin_, env, runs, n=100):
