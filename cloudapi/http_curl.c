@@ -83,7 +83,7 @@ static enum cp_err curl_perform(const struct http_settings *hs,
   char errbuf[CURL_ERROR_SIZE] = "", host[256];
   enum cp_err rc = CP_OK;
   CURLcode res;
-  const char *p;
+  const char *p, *ca;
 
   if (!c)
     return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__,
@@ -112,8 +112,9 @@ static enum cp_err curl_perform(const struct http_settings *hs,
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (hs->ca_bundle)
-    curl_easy_setopt(c, CURLOPT_CAINFO, hs->ca_bundle);
+  ca = hs->ca_bundle ? hs->ca_bundle : plat_system_ca_bundle();
+  if (ca)
+    curl_easy_setopt(c, CURLOPT_CAINFO, ca);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    rq->connect_ms   ? rq->connect_ms
                    : hs->connect_ms ? hs->connect_ms

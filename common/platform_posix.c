@@ -671,3 +671,24 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
     pthread_join(tids[--started], NULL);
   pthread_mutex_destroy(&p.lock);
 }
+
+/* ---- the system's CA bundle ---------------------------------------------- */
+
+const char *plat_system_ca_bundle(void)
+{
+  static const char *const places[] = {
+      "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu */
+      "/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL, AL2023 */
+      "/etc/ssl/ca-bundle.pem",                            /* SUSE */
+      "/etc/pki/tls/cacert.pem",                           /* OpenELEC */
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* RHEL 7+ */
+      "/etc/ssl/cert.pem",                                 /* Alpine */
+  };
+  size_t i;
+  struct stat st;
+
+  for (i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+    if (stat(places[i], &st) == 0 && S_ISREG(st.st_mode))
+      return places[i];
+  return NULL;
+}

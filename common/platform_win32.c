@@ -723,3 +723,10 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
     CloseHandle(threads[started]);
   }
 }
+
+/* The bundled libcurl and OpenSSL are told nothing: Windows builds get
+ * their CA from --ca-bundle / AWS_CA_BUNDLE. */
+const char *plat_system_ca_bundle(void)
+{
+  return NULL;
+}

@@ -115,6 +115,13 @@ void plat_gmtime(time_t t, struct tm *out);
 long long plat_now_ms(void);
 void plat_sleep_ms(int ms);
 
+/* The system's CA bundle for the API's TLS when neither --ca-bundle nor
+ * AWS_CA_BUNDLE names one: the first regular file of the places the
+ * distributions keep it (Debian, RHEL and Amazon Linux, SUSE, Alpine; Go's
+ * crypto/x509 list), so a binary built on one finds it on another. NULL:
+ * none found (the TLS library's own default applies; on Windows, always). */
+const char *plat_system_ca_bundle(void);
+
 /* Calls fn(i, ud) for every i in [0, n), on up to max_workers threads at
  * once (in order on one thread when threads cannot be made), and returns
  * when all are done. fn must only touch what belongs to its i. */

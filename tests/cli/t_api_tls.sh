@@ -28,6 +28,31 @@ expect_stderr "none.pem"
 # the host name is checked: "localhost" is not in the certificate (it names 127.0.0.1)
 expect_code 255 add-cluster $F --endpoint "${FAULT/127.0.0.1/localhost}/t6/ok" --ca-bundle "$FAULT_API_CA"
 
+# The system's CA bundle, wherever the distribution keeps it: in a mount
+# namespace where /etc/ssl is empty and only RHEL's path
+# (/etc/pki/tls/certs/ca-bundle.crt) holds the endpoint's CA, no --ca-bundle
+# is needed; without that file it is a TLS error again.
+in_distro() { # in_distro CA_OR_EMPTY ARGS...: the tool in such a namespace
+  local ca=$1; shift
+  rm -rf "$T/ov"; mkdir -p "$T/ov/u" "$T/ov/w"
+  unshare -m sh -c '
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/u,workdir=$1/w" /etc &&
+    mount -t tmpfs none /etc/ssl && mkdir -p /etc/pki/tls/certs &&
+    { [ -z "$2" ] || cp "$2" /etc/pki/tls/certs/ca-bundle.crt; } &&
+    shift 2 && exec env -u AWS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE "$@"' \
+    sh "$T/ov" "$ca" "$CP_BIN" "$@" >"$OUT" 2>"$ERR"
+  RC=$?
+}
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  in_distro "$FAULT_API_CA" add-cluster $F --endpoint "$FAULT/sys1/ok"
+  [ "$RC" = 0 ] && ok || bad "RHEL's CA bundle path: exit $RC: $(cat "$ERR")"
+  in_distro "" add-cluster $F --endpoint "$FAULT/sys2/ok"
+  [ "$RC" = 255 ] && ok || bad "no CA bundle anywhere: exit $RC, wanted 255"
+  expect_stderr "TLS"
+else
+  echo "note: no mount namespace here; the CA bundle lookup is not tested"
+fi
+
 # STS over HTTPS with the private CA: the same --ca-bundle / AWS_CA_BUNDLE
 # reach it (web identity), and the keys it returns sign the call moto checks
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
