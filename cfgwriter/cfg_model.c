@@ -518,11 +518,12 @@ static json_object *find_server(json_object *servers, const char *host,
   return NULL;
 }
 
-/* Replaces the servers unless they are the same data already. A server the
- * slot has already (same hostname and port) keeps its object: its unknown
- * keys, and an "enable" an admin set (false stays false). */
-static void put_servers(json_object *cluster, const struct cfg_server *s,
-                        size_t n)
+/* Replaces the servers unless they are the same data already (then 0, else
+ * 1). A server the slot has already (same hostname and port) keeps its
+ * object: its unknown keys, and an "enable" an admin set (false stays
+ * false). */
+static int put_servers(json_object *cluster, const struct cfg_server *s,
+                       size_t n)
 {
   json_object *fresh = new_servers(s, n), *old, *o;
   size_t i;
@@ -541,10 +542,11 @@ static void put_servers(json_object *cluster, const struct cfg_server *s,
     }
     if (json_object_equal(old, fresh)) {
       json_object_put(fresh);
-      return;
+      return 0;
     }
   }
   set_ordered(cluster, "servers", fresh, cluster_order);
+  return 1;
 }
 
 size_t cfg_servers_dedupe(struct cfg_server *s, size_t *n)
@@ -814,18 +816,23 @@ static void for_slots(struct cfg_model *m, int slot,
 struct servers_arg {
   const struct cfg_server *s;
   size_t n;
+  int *changed;
 };
 static void apply_servers(json_object *cluster, const void *arg)
 {
   const struct servers_arg *a = arg;
-  put_servers(cluster, a->s, a->n);
+  if (put_servers(cluster, a->s, a->n))
+    *a->changed = 1;
 }
 
-void cfg_model_set_servers(struct cfg_model *m, int slot,
-                           const struct cfg_server *servers, size_t n)
+int cfg_model_set_servers(struct cfg_model *m, int slot,
+                          const struct cfg_server *servers, size_t n)
 {
-  struct servers_arg a = {servers, n};
+  int changed = 0;
+  struct servers_arg a = {servers, n, &changed};
+
   for_slots(m, slot, apply_servers, &a);
+  return changed;
 }
 
 struct kv_arg {

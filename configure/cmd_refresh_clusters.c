@@ -221,25 +221,6 @@ out:
   return rc;
 }
 
-/* 1 when the slot already has exactly these servers. */
-static int same_servers(const struct cfg_model *m, size_t slot,
-                        const struct cfg_server *s, size_t n)
-{
-  struct cfg_slot_view v;
-  size_t j;
-
-  cfg_model_slot(m, slot, &v);
-  if (v.nservers != n)
-    return 0;
-  for (j = 0; j < n; j++) {
-    struct cfg_server have;
-    cfg_model_slot_server(m, slot, j, &have);
-    if (strcmp(have.hostname, s[j].hostname) || have.port != s[j].port)
-      return 0;
-  }
-  return 1;
-}
-
 /* One found slot: its servers picked, checked against its own CA, set. A
  * failure leaves the slot as it was and is reported on its row. */
 static void refresh_slot(struct refresh *r, struct target *t,
@@ -261,10 +242,10 @@ static void refresh_slot(struct refresh *r, struct target *t,
         &t->problem);
   if (t->rc != CP_OK)
     return;
-  t->action = same_servers(m, t->slot, t->src.servers, t->src.nservers)
-                  ? CFG_UNCHANGED
-                  : CFG_UPDATED;
-  cfg_model_set_servers(m, (int)t->slot, t->src.servers, t->src.nservers);
+  t->action = cfg_model_set_servers(m, (int)t->slot, t->src.servers,
+                                    t->src.nservers)
+                  ? CFG_UPDATED
+                  : CFG_UNCHANGED;
 }
 
 static json_object *target_row(const struct target *t, struct cp_buf *text)
@@ -274,7 +255,6 @@ static json_object *target_row(const struct target *t, struct cp_buf *text)
                        : t->gone          ? "deleted"
                        : t->rc != CP_OK   ? "failed"
                                           : cfg_action_name(t->action);
-  size_t j;
 
   json_object_object_add(row, "cluster_id",
                          json_object_new_string(t->cluster_id));
@@ -285,16 +265,8 @@ static json_object *target_row(const struct target *t, struct cp_buf *text)
     cp_buf_printf(text, "deleted %s (%s): kept as it is\n", t->cluster_id,
                   t->ci.state);
   } else if (t->found && t->rc == CP_OK) {
-    json_object *arr = json_object_new_array();
-    for (j = 0; j < t->src.nservers; j++) {
-      json_object *s = json_object_new_object();
-      json_object_object_add(
-          s, "hostname", json_object_new_string(t->src.servers[j].hostname));
-      json_object_object_add(s, "port",
-                             json_object_new_int(t->src.servers[j].port));
-      json_object_array_add(arr, s);
-    }
-    json_object_object_add(row, "servers", arr);
+    json_object_object_add(row, "servers",
+                           output_servers(t->src.servers, t->src.nservers));
     cp_buf_printf(text, "%s %s (%zu server%s)\n", action, t->cluster_id,
                   t->src.nservers, t->src.nservers == 1 ? "" : "s");
   } else if (t->found) {

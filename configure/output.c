@@ -18,6 +18,22 @@ void output_result(const struct cli_ctx *ctx, struct json_object *json,
   fflush(stdout);
 }
 
+struct json_object *output_servers(const struct cfg_server *servers,
+                                   size_t nservers)
+{
+  json_object *arr = json_object_new_array();
+  size_t i;
+
+  for (i = 0; i < nservers; i++) {
+    json_object *s = json_object_new_object();
+    json_object_object_add(s, "hostname",
+                           json_object_new_string(servers[i].hostname));
+    json_object_object_add(s, "port", json_object_new_int(servers[i].port));
+    json_object_array_add(arr, s);
+  }
+  return arr;
+}
+
 struct json_object *output_slot_result(enum cfg_action action, int changed,
                                        const char *cluster_id,
                                        const char *region, const char *type,
@@ -25,7 +41,6 @@ struct json_object *output_slot_result(enum cfg_action action, int changed,
                                        size_t nservers, const char *config)
 {
   json_object *o = json_object_new_object();
-  size_t i;
 
   json_object_object_add(o, "action",
                          json_object_new_string(cfg_action_name(action)));
@@ -36,17 +51,8 @@ struct json_object *output_slot_result(enum cfg_action action, int changed,
     json_object_object_add(o, "region", json_object_new_string(region));
   if (type)
     json_object_object_add(o, "type", json_object_new_string(type));
-  if (servers) {
-    json_object *arr = json_object_new_array();
-    for (i = 0; i < nservers; i++) {
-      json_object *s = json_object_new_object();
-      json_object_object_add(s, "hostname",
-                             json_object_new_string(servers[i].hostname));
-      json_object_object_add(s, "port", json_object_new_int(servers[i].port));
-      json_object_array_add(arr, s);
-    }
-    json_object_object_add(o, "servers", arr);
-  }
+  if (servers)
+    json_object_object_add(o, "servers", output_servers(servers, nservers));
   json_object_object_add(o, "config", json_object_new_string(config));
   return o;
 }

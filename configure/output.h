@@ -13,6 +13,10 @@ struct json_object;
 void output_result(const struct cli_ctx *ctx, struct json_object *json,
                    const char *text);
 
+/* [{"hostname","port"}, ...]: a slot's servers as results show them. */
+struct json_object *output_servers(const struct cfg_server *servers,
+                                   size_t nservers);
+
 /* The standard result of a slot edit (add-cluster, remove-cluster, top-level
  * options): {"action","changed","cluster_id","region","type","servers",
  * "config"}; NULL members are left out. */

@@ -118,8 +118,10 @@ void cfg_model_remove_slot_at(struct cfg_model *m, size_t i);
 /* Edits of the original tool's top-level options. `slot` is a slot index,
  * or -1 for every slot. A model with no slot gets one single-cluster slot
  * first (as the original tool's default config has). */
-void cfg_model_set_servers(struct cfg_model *m, int slot,
-                           const struct cfg_server *servers, size_t n);
+/* cfg_model_set_servers returns 1 when a slot's servers changed, 0 when
+ * they were these already. */
+int cfg_model_set_servers(struct cfg_model *m, int slot,
+                          const struct cfg_server *servers, size_t n);
 void cfg_model_set_cluster_string(struct cfg_model *m, int slot,
                                   const char *key, const char *value);
 void cfg_model_set_option_bool(struct cfg_model *m, int slot, const char *key,
