@@ -404,6 +404,31 @@ out:
   return rc;
 }
 
+#define WAIT_FIRST_MS 1000L
+#define WAIT_MAX_MS 15000L
+
+void cluster_wait_start(struct cluster_wait *w, const struct http_settings *hs,
+                        int wait)
+{
+  w->deadline_ms = wait >= 0 ? http_clock_ms(hs) + wait * 1000LL : 0;
+  w->pause_ms = WAIT_FIRST_MS;
+}
+
+int cluster_wait_more(const struct cluster_wait *w,
+                      const struct http_settings *hs)
+{
+  return http_clock_ms(hs) + w->pause_ms <= w->deadline_ms;
+}
+
+enum cp_err cluster_wait_pause(struct cluster_wait *w,
+                               const struct http_settings *hs,
+                               struct cp_errbuf *err)
+{
+  http_sleep_ms(hs, w->pause_ms);
+  w->pause_ms = w->pause_ms * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : w->pause_ms * 2;
+  return plat_check_interrupt(err);
+}
+
 static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
 {
   struct aws_profiles *profiles = NULL;
@@ -411,8 +436,7 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
   struct cloudhsm_client client;
   char *endpoint = NULL;
   const char *region_src, *endpoint_src;
-  long long deadline = 0;
-  long interval = CLUSTER_WAIT_FIRST_MS;
+  struct cluster_wait w;
   char why[128];
   enum cp_err rc;
 
@@ -426,8 +450,7 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
   client.region = s->region_used;
   client.creds = &creds;
   client.http = &s->http;
-  if (s->wait >= 0)
-    deadline = http_clock_ms(&s->http) + s->wait * 1000LL;
+  cluster_wait_start(&w, &s->http, s->wait);
   for (;;) {
     cluster_info_release(&s->ci);
     CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &s->ci, err));
@@ -437,7 +460,7 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
       break;
     not_ready_why(s, why, sizeof(why));
     cp_errbuf_clear(err); /* not a failure yet: we wait */
-    if (http_clock_ms(&s->http) + interval > deadline) {
+    if (!cluster_wait_more(&w, &s->http)) {
       rc = cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                    "cluster not ready after %d s (%s): %s. Wait longer "
                    "(--wait <seconds>) or check the cluster in the console",
@@ -445,10 +468,8 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
       break;
     }
     cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",
-           s->cluster_id, why, interval / 1000);
-    http_sleep_ms(&s->http, interval);
-    CP_TRY(rc, plat_check_interrupt(err));
-    interval = interval * 2 > CLUSTER_WAIT_MAX_MS ? CLUSTER_WAIT_MAX_MS : interval * 2;
+           s->cluster_id, why, w.pause_ms / 1000);
+    CP_TRY(rc, cluster_wait_pause(&w, &s->http, err));
   }
   if (rc == CP_OK || s->wait < 0)
     warn_state(s); /* once, for the answer used (or refused) */

@@ -29,9 +29,24 @@ struct cluster_source {
   char *region_used;          /* NULL with --from-describe and no --region */
 };
 #define CLUSTER_SOURCE_WAIT_DEFAULT 1800 /* --wait with no number: 30 min */
-/* --wait's pauses between questions: 1 s, doubling up to 15 s */
-#define CLUSTER_WAIT_FIRST_MS 1000L
-#define CLUSTER_WAIT_MAX_MS 15000L
+
+/* --wait's policy, shared by add-cluster and refresh-clusters: a deadline
+ * wait seconds away, and pauses of 1 s doubling up to 15 s between
+ * questions. wait < 0: no waiting (cluster_wait_more() is always 0). */
+struct cluster_wait {
+  long long deadline_ms; /* on the settings' monotonic clock */
+  long pause_ms;         /* the next pause */
+};
+void cluster_wait_start(struct cluster_wait *w, const struct http_settings *hs,
+                        int wait);
+/* 1 when the next pause still ends before the deadline. */
+int cluster_wait_more(const struct cluster_wait *w,
+                      const struct http_settings *hs);
+/* Makes the next pause (doubling the one after); CP_E_INTERRUPTED on
+ * Ctrl-C. */
+CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
+                                           const struct http_settings *hs,
+                                           struct cp_errbuf *err);
 
 /* The rows the AWS CLI has as global options (they may come before the
  * command, as in `aws --region R cloudhsmv2 ...`). */

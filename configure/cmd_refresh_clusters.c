@@ -94,19 +94,58 @@ static enum cp_err collect_targets(struct refresh *r, const struct cfg_model *m,
   return CP_OK;
 }
 
-/* The ids of this round's targets not found yet, and where to put their
- * answers. */
-static size_t missing(const struct refresh *r, const char **ids,
-                      size_t *which)
-{
-  size_t i, m = 0;
+/* One question about the targets not found yet this round: their ids, and
+ * where each answer goes. */
+struct question {
+  const char **ids;
+  size_t *which;             /* ids[k] is r->t[which[k]] */
+  struct cluster_info *out;  /* the answers, until taken */
+  int *found;
+  size_t m;
+};
 
+static void question_start(const struct refresh *r, struct question *q)
+{
+  size_t i;
+
+  q->ids = cp_xcalloc(r->n + 1, sizeof(*q->ids));
+  q->which = cp_xcalloc(r->n + 1, sizeof(*q->which));
+  q->out = cp_xcalloc(r->n + 1, sizeof(*q->out));
+  q->found = cp_xcalloc(r->n + 1, sizeof(*q->found));
+  q->m = 0;
   for (i = 0; i < r->n; i++)
     if (!r->t[i].asked && !r->t[i].found) {
-      ids[m] = r->t[i].cluster_id;
-      which[m++] = i;
+      q->ids[q->m] = r->t[i].cluster_id;
+      q->which[q->m++] = i;
     }
-  return m;
+}
+
+/* The answers found go to their targets. */
+static void question_take(struct refresh *r, struct question *q,
+                          const char *region)
+{
+  size_t k;
+
+  for (k = 0; k < q->m; k++)
+    if (q->found[k]) {
+      struct target *t = &r->t[q->which[k]];
+      t->found = 1;
+      t->ci = q->out[k];
+      memset(&q->out[k], 0, sizeof(q->out[k]));
+      t->region = region;
+    }
+}
+
+static void question_release(struct question *q)
+{
+  size_t k;
+
+  for (k = 0; k < q->m; k++)
+    cluster_info_release(&q->out[k]);
+  free(q->out);
+  free(q->found);
+  free(q->ids);
+  free(q->which);
 }
 
 /* Asks one region for every target not found yet. */
@@ -114,50 +153,33 @@ static enum cp_err ask_region(struct refresh *r, struct aws_profiles *profiles,
                               const struct aws_creds *creds,
                               const char *region, struct cp_errbuf *err)
 {
-  const char **ids = cp_xcalloc(r->n + 1, sizeof(*ids));
-  size_t *which = cp_xcalloc(r->n + 1, sizeof(*which));
-  struct cluster_info *out = NULL;
-  int *found = NULL;
+  struct question q;
   struct cloudhsm_client client;
   char *endpoint = NULL;
   const char *endpoint_src;
-  size_t i, m = missing(r, ids, which);
   enum cp_err rc = CP_OK;
 
-  if (!m)
+  question_start(r, &q);
+  if (!q.m)
     goto out;
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, r->opts.endpoint,
                                   region, r->opts.fips ? 1 : -1,
                                   r->opts.dualstack ? 1 : -1, profiles,
                                   aws_profile_name(r->opts.profile), &endpoint,
                                   &endpoint_src, err));
-  cp_log(CP_LOG_DEBUG, "region %s: %zu cluster(s) at %s (from %s)", region, m,
-         endpoint, endpoint_src);
+  cp_log(CP_LOG_DEBUG, "region %s: %zu cluster(s) at %s (from %s)", region,
+         q.m, endpoint, endpoint_src);
   memset(&client, 0, sizeof(client));
   client.endpoint = endpoint;
   client.region = region;
   client.creds = creds;
   client.http = &r->opts.http;
-  out = cp_xcalloc(m, sizeof(*out));
-  found = cp_xcalloc(m, sizeof(*found));
-  CP_TRY(rc, cloudhsm_describe_clusters(&client, ids, m, out, found, &r->calls,
-                                        err));
-  for (i = 0; i < m; i++)
-    if (found[i]) {
-      struct target *t = &r->t[which[i]];
-      t->found = 1;
-      t->ci = out[i];
-      memset(&out[i], 0, sizeof(out[i]));
-      t->region = region;
-    }
+  CP_TRY(rc, cloudhsm_describe_clusters(&client, q.ids, q.m, q.out, q.found,
+                                        &r->calls, err));
+  question_take(r, &q, region);
 out:
-  for (i = 0; out && i < m; i++)
-    cluster_info_release(&out[i]);
-  free(out);
-  free(found);
+  question_release(&q);
   free(endpoint);
-  free(ids);
-  free(which);
   return rc;
 }
 
@@ -192,31 +214,17 @@ out:
 static enum cp_err describe_from_saved(struct refresh *r, struct cp_errbuf *err)
 {
   struct cp_buf raw = CP_BUF_INIT;
-  const char **ids = cp_xcalloc(r->n + 1, sizeof(*ids));
-  size_t *which = cp_xcalloc(r->n + 1, sizeof(*which));
-  struct cluster_info *out = cp_xcalloc(r->n + 1, sizeof(*out));
-  int *found = cp_xcalloc(r->n + 1, sizeof(*found));
-  size_t i, m = missing(r, ids, which);
+  struct question q;
   enum cp_err rc;
 
+  question_start(r, &q);
   CP_TRY(rc, cluster_source_read_saved(&r->opts, &raw, err));
-  rc = cloudhsm_parse_saved_many(cp_buf_str(&raw), raw.len, ids, m, out, found,
-                                 err);
+  rc = cloudhsm_parse_saved_many(cp_buf_str(&raw), raw.len, q.ids, q.m, q.out,
+                                 q.found, err);
   CP_TRY(rc, cluster_source_saved_invalid(&r->opts, rc, err));
-  for (i = 0; i < m; i++)
-    if (found[i]) {
-      r->t[which[i]].found = 1;
-      r->t[which[i]].ci = out[i];
-      memset(&out[i], 0, sizeof(out[i]));
-      r->t[which[i]].region = r->opts.region;
-    }
+  question_take(r, &q, r->opts.region);
 out:
-  for (i = 0; i < m; i++)
-    cluster_info_release(&out[i]);
-  free(out);
-  free(found);
-  free(ids);
-  free(which);
+  question_release(&q);
   cp_buf_release(&raw);
   return rc;
 }
@@ -366,8 +374,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   struct cp_buf text = CP_BUF_INIT;
   json_object *root = NULL, *rows;
   enum cp_err rc, first_failure = CP_OK;
-  long long deadline = 0;
-  long interval = CLUSTER_WAIT_FIRST_MS;
+  struct cluster_wait w;
   size_t i;
   int k, changed = 0;
 
@@ -393,8 +400,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
 
   CP_TRY(rc, edit_open(&e, ctx, &f, err));
   CP_TRY(rc, collect_targets(&r, &f.model, f.path, err));
-  if (r.opts.wait >= 0)
-    deadline = http_clock_ms(&r.opts.http) + r.opts.wait * 1000LL;
+  cluster_wait_start(&w, &r.opts.http, r.opts.wait);
   while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
       CP_TRY(rc, describe_from_saved(&r, err));
@@ -403,14 +409,11 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
     for (i = 0; i < r.n; i++)
       if (r.t[i].found && !r.t[i].asked)
         refresh_slot(&r, &r.t[i], &f.model);
-    if (http_clock_ms(&r.opts.http) + interval > deadline || !settle_round(&r))
+    if (!cluster_wait_more(&w, &r.opts.http) || !settle_round(&r))
       break;
     cp_log(CP_LOG_INFO, "waiting for clusters without an ACTIVE HSM; next "
-           "check in %ld s", interval / 1000);
-    http_sleep_ms(&r.opts.http, interval);
-    CP_TRY(rc, plat_check_interrupt(err));
-    interval = interval * 2 > CLUSTER_WAIT_MAX_MS ? CLUSTER_WAIT_MAX_MS
-                                                  : interval * 2;
+           "check in %ld s", w.pause_ms / 1000);
+    CP_TRY(rc, cluster_wait_pause(&w, &r.opts.http, err));
   }
   for (i = 0; i < r.n; i++) {
     if (!r.t[i].found) {
