@@ -123,12 +123,24 @@ struct sts_call {
   const char *source; /* for --debug: "profile assume role", ... */
 };
 
-/* One try; *retry is set when the failure is worth another. */
-static enum cp_err sts_try(const struct chain *ch, const char *url,
-                           const struct sts_call *sc, const struct cp_buf *body,
-                           struct http_resp *rs, int *retry,
-                           struct cp_errbuf *err)
+/* What each try of an STS call needs (http_retry's ctx). */
+struct sts_try_ctx {
+  const struct chain *ch;
+  const char *url;
+  const struct sts_call *sc;
+  const struct cp_buf *body;
+  struct http_resp *rs;
+};
+
+/* One try, signed anew (an http_try_fn). */
+static enum cp_err sts_try(void *ctx, int *retry, struct cp_errbuf *err)
 {
+  const struct sts_try_ctx *t = ctx;
+  const struct chain *ch = t->ch;
+  const struct sts_call *sc = t->sc;
+  const struct cp_buf *body = t->body;
+  struct http_resp *rs = t->rs;
+  const char *url = t->url;
   static const struct sigv4_header form_type = {
       "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
   struct cp_buf hdrs = CP_BUF_INIT;
@@ -136,7 +148,7 @@ static enum cp_err sts_try(const struct chain *ch, const char *url,
   char *code = NULL, *msg = NULL;
   enum cp_err rc;
 
-  *retry = 0;
+  http_resp_reset(rs);
   if (sc->signer) {
     struct sigv4_creds k = {sc->signer->access_key_id,
                             sc->signer->secret_access_key,
@@ -183,7 +195,7 @@ static enum cp_err sts_assume(const struct chain *ch, const char *profile,
   struct http_resp rs = HTTP_RESP_INIT;
   char *url = NULL, *id = NULL, *sk = NULL, *tok = NULL;
   const char *url_source;
-  int attempt, retry = 0;
+  struct sts_try_ctx tc = {ch, NULL, sc, &body, &rs};
   enum cp_err rc;
 
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, ch->region, -1, -1,
@@ -195,16 +207,8 @@ static enum cp_err sts_assume(const struct chain *ch, const char *profile,
   form_add(&body, "RoleSessionName", sc->session);
   if (sc->web_token)
     form_add(&body, "WebIdentityToken", sc->web_token);
-  for (attempt = 1;; attempt++) {
-    http_resp_reset(&rs);
-    rc = sts_try(ch, url, sc, &body, &rs, &retry, err);
-    if (rc == CP_OK || !retry || attempt >= http_retry_attempts(ch->hs))
-      break;
-    cp_log(CP_LOG_DEBUG, "STS attempt %d failed; retrying", attempt);
-    CP_TRY(rc, http_retry_pause(ch->hs, attempt, err));
-  }
-  if (rc != CP_OK)
-    goto out;
+  tc.url = url;
+  CP_TRY(rc, http_retry(ch->hs, sts_try, &tc, err));
   id = http_xml_text(cp_buf_str(&rs.body), "AccessKeyId");
   sk = http_xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
   tok = http_xml_text(cp_buf_str(&rs.body), "SessionToken");

@@ -218,6 +218,40 @@ out:
   return rc;
 }
 
+/* What each try of GetRoleCredentials needs (http_retry's ctx). */
+struct portal_try {
+  const struct http_settings *hs;
+  const struct http_req *rq;
+  struct http_resp *rs;
+  const char *profile;
+  const struct sso_profile *sp;
+};
+
+/* One try (an http_try_fn): CP_OK with the role's answer in rs. */
+static enum cp_err portal_try(void *ctx, int *retry, struct cp_errbuf *err)
+{
+  const struct portal_try *t = ctx;
+  enum cp_err rc;
+
+  http_resp_reset(t->rs);
+  rc = http_perform(t->hs, t->rq, t->rs, err);
+  if (rc != CP_OK) {
+    *retry = http_retryable_failure(rc);
+    return rc;
+  }
+  if (t->rs->status == 200)
+    return CP_OK;
+  if (t->rs->status == 401)
+    return login_again(CP_HERE, t->profile,
+                       "the portal refused the cached token", err);
+  *retry = http_retryable_answer(t->rs->status, t->rs->error_type);
+  return cp_fail(err, CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
+                 "SSO role refused (%s in account %s): the portal said HTTP "
+                 "%ld. Check sso_role_name and sso_account_id of profile %s",
+                 t->sp->role_name, t->sp->account_id, t->rs->status,
+                 t->profile);
+}
+
 static void query_add(struct cp_buf *b, const char *k, const char *v)
 {
   cp_buf_printf(b, "%c%s=", strchr(cp_buf_str(b), '?') ? '&' : '?', k);
@@ -235,7 +269,7 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
   struct cp_buf url = CP_BUF_INIT, hdr = CP_BUF_INIT;
   char *base = NULL, *token = NULL;
   const char *base_src;
-  int attempt;
+  struct portal_try pt = {hs, &rq, &rs, profile, &sp};
   enum cp_err rc;
 
   CP_TRY(rc, sso_profile_read(p, profile, &sp, err));
@@ -254,26 +288,7 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
   rq.max_body = 64 * 1024;
   cp_log(CP_LOG_DEBUG, "SSO: role %s in account %s from %s (%s)", sp.role_name,
          sp.account_id, base, base_src);
-  for (attempt = 1;; attempt++) {
-    http_resp_reset(&rs);
-    rc = http_perform(hs, &rq, &rs, err);
-    if (rc == CP_OK ? !http_retryable_answer(rs.status, rs.error_type)
-                    : !http_retryable_failure(rc))
-      break;
-    if (attempt >= http_retry_attempts(hs))
-      break;
-    CP_TRY(rc, http_retry_pause(hs, attempt, err));
-  }
-  if (rc != CP_OK)
-    goto out;
-  if (rs.status == 401)
-    CP_TRY(rc, login_again(CP_HERE, profile,
-                           "the portal refused the cached token", err));
-  if (rs.status != 200)
-    CP_FAIL(rc, CP_E_NO_CREDENTIALS,
-            "SSO role refused (%s in account %s): the portal said HTTP %ld. "
-            "Check sso_role_name and sso_account_id of profile %s",
-            sp.role_name, sp.account_id, rs.status, profile);
+  CP_TRY(rc, http_retry(hs, portal_try, &pt, err));
   CP_TRY(rc, role_creds_from_json(cp_buf_str(&rs.body), base, out, err));
 out:
   cp_free_secret(token);

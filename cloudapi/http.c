@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cp_log.h"
 #include "cp_platform.h"
 
 #define RETRY_BASE_MS 100L
@@ -110,6 +111,23 @@ enum cp_err http_retry_pause(const struct http_settings *hs, int attempt,
 {
   ops_of(hs)->sleep_ms(http_retry_delay_ms(hs, attempt));
   return plat_check_interrupt(err);
+}
+
+enum cp_err http_retry(const struct http_settings *hs, http_try_fn try_once,
+                       void *ctx, struct cp_errbuf *err)
+{
+  enum cp_err rc;
+  int attempt, retry;
+
+  for (attempt = 1;; attempt++) {
+    retry = 0;
+    rc = try_once(ctx, &retry, err);
+    if (rc == CP_OK || !retry || attempt >= http_retry_attempts(hs))
+      return rc;
+    cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", attempt, err->text);
+    if ((rc = http_retry_pause(hs, attempt, err)) != CP_OK)
+      return rc;
+  }
 }
 
 /* ---- answers

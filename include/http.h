@@ -98,6 +98,18 @@ long http_retry_delay_ms(const struct http_settings *hs, int attempt);
 CP_MUST_USE enum cp_err http_retry_pause(const struct http_settings *hs,
                                          int attempt, struct cp_errbuf *err);
 
+/* One try of a request for http_retry(): CP_OK when done, or a failure
+ * with *retry set when another try may do better (a network failure, a
+ * throttling or 5xx answer). */
+typedef enum cp_err (*http_try_fn)(void *ctx, int *retry,
+                                   struct cp_errbuf *err);
+/* Tries until try_once succeeds, fails for good, or the tries run out,
+ * pausing between tries as the policy says. DescribeClusters keeps its own
+ * loop: its clock-skew re-signing is a try that does not count. */
+CP_MUST_USE enum cp_err http_retry(const struct http_settings *hs,
+                                   http_try_fn try_once, void *ctx,
+                                   struct cp_errbuf *err);
+
 /* ---- small helpers --------------------------------------------------------
  */
 
