@@ -56,6 +56,11 @@ const char *plat_default_config_path(void)
   return "/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg";
 }
 
+const char *plat_default_config_dir(void)
+{
+  return "/opt/cloudhsm/etc";
+}
+
 const char *plat_default_ca_path(void)
 {
   return "/opt/cloudhsm/etc/customerCA.crt";
@@ -277,9 +282,21 @@ static enum cp_err check_chain(const char *dir, struct cp_errbuf *err)
   return rc;
 }
 
-static char *join(const char *dir, const char *name)
+char *plat_path_join(const char *dir, const char *name)
 {
-  return cp_xasprintf("%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+  size_t n = strlen(dir);
+  return cp_xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+}
+
+int plat_same_path(const char *a, const char *b)
+{
+  return !strcmp(a, b);
+}
+
+char *plat_program_name(const char *argv0)
+{
+  const char *base = strrchr(argv0, '/');
+  return cp_xstrdup(base ? base + 1 : argv0);
 }
 
 /* Resolves every link of path, component by component (like realpath, but
@@ -324,7 +341,7 @@ static char *resolve_links(const char *path, int *via_link, enum cp_err *rc,
       free(comp);
       continue;
     }
-    cand = join(cur, comp);
+    cand = plat_path_join(cur, comp);
     free(comp);
     if (lstat(cand, &st) != 0) {
       if (errno == ENOENT && last) {

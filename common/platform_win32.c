@@ -113,6 +113,13 @@ const char *plat_default_config_path(void)
   return path;
 }
 
+const char *plat_default_config_dir(void)
+{
+  static char path[MAX_PATH * 2];
+  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\data", program_data());
+  return path;
+}
+
 const char *plat_default_ca_path(void)
 {
   static char path[MAX_PATH * 2];
@@ -176,6 +183,35 @@ char *plat_dirname(const char *path)
   if (end - path == 1 || (end - path == 3 && path[1] == ':'))
     return cp_xstrndup(path, (size_t)(end - path)); /* "\" or "C:\" */
   return cp_xstrndup(path, (size_t)(end - path - 1));
+}
+
+char *plat_path_join(const char *dir, const char *name)
+{
+  size_t n = strlen(dir);
+  return cp_xasprintf("%s%s%s", dir, n && is_sep(dir[n - 1]) ? "" : "\\", name);
+}
+
+int plat_same_path(const char *a, const char *b)
+{
+  return !_stricmp(a, b);
+}
+
+char *plat_program_name(const char *argv0)
+{
+  const char *base = argv0 + strlen(argv0);
+  char *out, *p;
+  size_t n;
+
+  while (base > argv0 && !is_sep(base[-1]) && base[-1] != ':')
+    base--;
+  out = cp_xstrdup(base);
+  for (p = out; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p - 'A' + 'a');
+  n = strlen(out);
+  if (n > 4 && !strcmp(out + n - 4, ".exe"))
+    out[n - 4] = '\0';
+  return out;
 }
 
 /* ---- processes and time -------------------------------------------------- */

@@ -106,8 +106,11 @@ void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
     for (ex = doc->examples; *ex; ex++)
       printf("  %s\n", *ex);
   }
-  printf("\nconfig file: --config, else $CONFIGURE_PKCS11_CONFIG, else %s\n",
-         plat_default_config_path());
+  printf("\nconfig file: --config, else $CONFIGURE_PKCS11_CONFIG, else %s.\n"
+         "--config-dir (default %s) with --component edits the files of "
+         "other SDK components; a link named configure-cli, configure-jce "
+         "or configure-dyn edits that component's file.\n",
+         plat_default_config_path(), plat_default_config_dir());
   printf("\nexit status: 0 success (also when nothing changed), 2 usage, "
          "252 invalid value, 253 invalid environment or config, 254 API "
          "error, 255 other (network, TLS, internal), 130 interrupted.\n");
@@ -470,15 +473,9 @@ enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs,
   return CP_OK;
 }
 
-const char *cli_config_path(const struct cli_ctx *ctx)
+int cli_is_default_config(const char *path)
 {
-  const char *env = getenv("CONFIGURE_PKCS11_CONFIG");
-
-  if (ctx->config_path)
-    return ctx->config_path;
-  if (env && *env)
-    return env;
-  return plat_default_config_path();
+  return !strcmp(path, plat_default_config_path());
 }
 
 /* The {"code","message","exit_status"} of an error. */

@@ -17,7 +17,11 @@ enum cli_output { CLI_OUT_TEXT, CLI_OUT_JSON, CLI_OUT_OFF };
 /* What every command shares: output mode, verbosity, config path. */
 struct cli_ctx {
   const char *cmd;          /* "add-cluster", or NULL for top level */
-  const char *config_path;  /* --config, else the environment, else default */
+  const char *program;      /* argv[0]: a link named configure-jce edits
+                               cloudhsm-jce.cfg (component.h) */
+  const char *config_path;  /* --config (component.h resolves the files) */
+  const char *config_dir;   /* --config-dir */
+  const char *component_arg; /* --component */
   const char *output_arg;   /* --output as given */
   enum cli_output output;
   int debug;
@@ -83,13 +87,20 @@ struct cli_list {
 };
 void cli_list_release(struct cli_list *l);
 
-/* The options every command takes (--config, --output, --debug, -q, -h). */
+/* The options every command takes (--config, --config-dir, --component,
+ * --output, --debug, -q, -h). */
 #define CLI_COMMON_OPTS(ctx)                                                   \
   CLI_STR(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
-          "the PKCS#11 config file to edit", 0),                               \
+          "the config file to edit", 0),                                       \
+  CLI_STR(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",                \
+          "the folder of the SDK components' config files (below)", 0),        \
+  CLI_STR(0, "component", (void *)&(ctx)->component_arg,                       \
+          "<name[,name...]|installed>",                                        \
+          "edit these components' files (pkcs11, cli, jce, dyn or ksp), or "   \
+          "every one installed in the config folder", 0),                      \
   CLI_CHOICE("output", (void *)&(ctx)->output_arg, "<text|json|off>",          \
              cli_output_choices, "what to print on stdout (default text)"),    \
-  CLI_FLAG(0, "debug", &(ctx)->debug, "print details of each step on stderr", \
+  CLI_FLAG(0, "debug", &(ctx)->debug, "print details of each step on stderr",  \
            0),                                                                 \
   CLI_FLAG('q', "quiet", &(ctx)->quiet, "print only errors on stderr", 0),     \
   CLI_FLAG('h', "help", &(ctx)->help, "show this help", 0)
@@ -125,18 +136,17 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc,
                const struct cp_errbuf *err);
 
 /* For hints that name another command: the two printf arguments of "%s%s"
- * that repeat the user's --config, so the hint edits the same file. */
-#define CLI_CONFIG_HINT(ctx)                                                   \
-  (ctx)->config_path ? " --config " : "",                                      \
-      (ctx)->config_path ? (ctx)->config_path : ""
+ * that name the file with --config unless it is the default, so the hint
+ * edits the same file. */
+#define CLI_FILE_HINT(path)                                                    \
+  cli_is_default_config(path) ? "" : " --config ",                             \
+      cli_is_default_config(path) ? "" : (path)
+int cli_is_default_config(const char *path);
 
 /* A path that goes into the config (--hsm-ca-cert, --log-file, the client
  * pair): valid UTF-8 (else CP_E_INVALID naming flag), stored absolute in
  * *abs (caller frees). */
 CP_MUST_USE enum cp_err cli_path_for_config(const char *flag, const char *path,
                                             char **abs, struct cp_errbuf *err);
-
-/* The config path: --config, then CONFIGURE_PKCS11_CONFIG, then default. */
-const char *cli_config_path(const struct cli_ctx *ctx);
 
 #endif

@@ -11,6 +11,7 @@
 #include "client_pair.h"
 #include "cluster_source.h"
 #include "commands.h"
+#include "component.h"
 #include "edit.h"
 #include "cp_buf.h"
 #include "cp_diff.h"
@@ -77,116 +78,158 @@ static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
   return cert_check_ca_file(*out, &ci, err);
 }
 
-enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
-                            struct cp_errbuf *err)
-{
+/* What add-cluster writes into every file it edits. */
+struct add_run {
   struct cluster_source src;
-  struct client_pair pair = CLIENT_PAIR_INIT;
-  struct slot_options so = SLOT_OPTIONS_INIT;
-  const char *ca_cert = NULL, *hsm_type = NULL;
-  struct edit e = EDIT_INIT;
-  const struct cli_opt opts[] = {
-      CLI_STR(0, "cluster-id", &src.cluster_id, "<id>", "the cluster to add",
-              CLI_REQUIRED),
-      CLI_STR(0, "hsm-ca-cert", &ca_cert, "<file>",
-              "the CA that signed the cluster (default: the slot's, else "
-              "customerCA.crt)", 0),
-      CLI_SLOT_SERVERS_OPT(&so),
-      CLI_CLIENT_PAIR_OPTS(&pair),
-      CLI_STR(0, "server-client-cert-file", &pair.cert, "<file>",
-              "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
-      CLI_STR(0, "server-client-key-file", &pair.key, "<file>",
-              "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
-      CLI_STR(0, "hsm-type", &hsm_type, "<type>",
-              "the slot's type (default: from the cluster's HsmType)", 0),
-      CLI_SLOT_OPTIONS(&so),
-      CLI_CLUSTER_SOURCE_OPTS(&src),
-      CLI_EDIT_OPTS(&e),
-      CLI_COMMON_OPTS(ctx),
-      CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
+  struct client_pair pair;
+  struct slot_options so;
+  const char *hsm_type;
+  char *ca_abs; /* --hsm-ca-cert, absolute (owned) */
+};
+
+/* The slot of one file, added or refreshed: its own CA checks the cluster
+ * (a local check: the one API answer serves every file). */
+static enum cp_err add_to_file(const struct add_run *a, struct edit_file *ef,
+                               enum cfg_action *action, int *idx,
+                               struct cp_errbuf *err)
+{
+  struct cfg_model *m = &ef->f.model;
   struct cfg_slot_spec spec;
-  struct cert_info cinfo;
-  char *type = NULL, *text = NULL, *ca_abs = NULL, *ca_used = NULL;
-  const struct cfg_server *servers;
-  size_t nservers;
-  enum cfg_action action = CFG_UNCHANGED;
-  int changed = 0, idx;
+  const struct cfg_server *servers = a->so.servers;
+  size_t nservers = a->so.nservers;
+  char *type = NULL, *ca_used = NULL;
   enum cp_err rc;
 
-  cluster_source_init(&src);
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &add_doc, err));
-  if (ctx->help)
-    goto out;
-  /* every local check before any call */
-  if (so.addrs.n)
-    CP_TRY(rc, check_by_hand(&src, err));
-  else
-    CP_TRY(rc, cluster_source_check(&src, err));
-  CP_TRY(rc, client_pair_check(&pair, err));
-  CP_TRY(rc, slot_options_check(&so, err));
-  if (ca_cert) {
-    CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
-    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &ca_abs, err));
+  CP_TRY(rc,
+         component_check_room(ef->comp, m, a->src.cluster_id, ef->f.path, err));
+  CP_TRY(rc, slot_ca(m, a->src.cluster_id, a->ca_abs, &ca_used, err));
+  if (a->hsm_type)
+    type = cp_xstrdup(a->hsm_type);
+  if (!a->so.addrs.n) {
+    CP_TRY(rc, cluster_source_verify_ca(&a->src, ca_used, err));
+    servers = a->src.servers;
+    nservers = a->src.nservers;
+    if (!a->hsm_type)
+      type = cluster_source_slot_type(&a->src);
   }
-  if (!so.addrs.n)
-    CP_TRY(rc, cluster_source_fetch(&src, err));
-
-  CP_TRY(rc, edit_open(&e, ctx, &f, err));
-  /* the CA of the slot this writes, checked against the cluster's
-   * certificate under the lock (a local check: no call is made here) */
-  CP_TRY(rc, slot_ca(&f.model, src.cluster_id, ca_abs, &ca_used, err));
-  if (so.addrs.n) {
-    servers = so.servers;
-    nservers = so.nservers;
-    type = hsm_type ? cp_xstrdup(hsm_type) : NULL;
-  } else {
-    CP_TRY(rc, cluster_source_verify_ca(&src, ca_used, err));
-    servers = src.servers;
-    nservers = src.nservers;
-    type = hsm_type ? cp_xstrdup(hsm_type) : cluster_source_slot_type(&src);
-  }
-  if (!hsm_type && cfg_model_find_slot(&f.model, src.cluster_id) >= 0) {
+  if (!a->hsm_type && cfg_model_find_slot(m, a->src.cluster_id) >= 0) {
     free(type); /* an existing slot keeps its type */
     type = NULL;
   }
   memset(&spec, 0, sizeof(spec));
-  spec.cluster_id = src.cluster_id;
+  spec.cluster_id = a->src.cluster_id;
   spec.type = type;
-  spec.hsm_ca_file = ca_abs;
-  spec.client_cert_path = pair.cert_abs;
-  spec.client_key_path = pair.key_abs;
+  spec.hsm_ca_file = a->ca_abs;
+  spec.client_cert_path = a->pair.cert_abs;
+  spec.client_key_path = a->pair.key_abs;
   spec.servers = servers;
   spec.nservers = nservers;
-  cfg_model_upsert_slot(&f.model, &spec, &action);
-  idx = cfg_model_find_slot(&f.model, src.cluster_id);
-  slot_options_apply(&so, &f.model, idx);
-  if (action == CFG_UNCHANGED && cfg_file_changed(&f))
-    action = CFG_UPDATED; /* only an option changed */
-  slot_warn_unconfigured(&f.model, ctx->config_path);
-  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
-  {
-    struct cfg_slot_view v;
-    cfg_model_slot(&f.model, (size_t)idx, &v);
-    text = cp_xasprintf("%s %s (%zu server%s) in %s\n", cfg_action_name(action),
-                        src.cluster_id, nservers, nservers == 1 ? "" : "s",
-                        f.path);
-    output_result(ctx,
-                  edit_annotate(&e, output_slot_result(
-                                        action, changed, src.cluster_id,
-                                        src.region_used, v.type, servers,
-                                        nservers, f.path)),
-                  e.dry_run ? NULL : text);
-  }
+  cfg_model_upsert_slot(m, &spec, action);
+  *idx = cfg_model_find_slot(m, a->src.cluster_id);
+  slot_options_apply(&a->so, m, *idx);
+  if (*action == CFG_UNCHANGED && cfg_file_changed(&ef->f))
+    *action = CFG_UPDATED; /* only an option changed */
+  slot_warn_unconfigured(m, ef->f.path);
 out:
-  free(text);
   free(type);
-  free(ca_abs);
   free(ca_used);
-  cfg_file_release(&f);
+  return rc;
+}
+
+static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
+                       enum cfg_action action, int idx)
+{
+  struct edit_file *ef = &s->v[i];
+  struct cfg_slot_view v;
+  const struct cfg_server *servers =
+      a->so.addrs.n ? a->so.servers : a->src.servers;
+  size_t nservers = a->so.addrs.n ? a->so.nservers : a->src.nservers;
+  char *text;
+
+  cfg_model_slot(&ef->f.model, (size_t)idx, &v);
+  text = cp_xasprintf("%s %s (%zu server%s) in %s\n", cfg_action_name(action),
+                      a->src.cluster_id, nservers, nservers == 1 ? "" : "s",
+                      ef->f.path);
+  edit_set_result(s, i,
+                  output_slot_result(action, ef->changed, a->src.cluster_id,
+                                     a->src.region_used, v.type, servers,
+                                     nservers, ef->f.path),
+                  text);
+  free(text);
+}
+
+enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
+                            struct cp_errbuf *err)
+{
+  struct add_run a = {.pair = CLIENT_PAIR_INIT, .so = SLOT_OPTIONS_INIT};
+  const char *ca_cert = NULL;
+  struct edit e = EDIT_INIT;
+  const struct cli_opt opts[] = {
+      CLI_STR(0, "cluster-id", &a.src.cluster_id, "<id>", "the cluster to add",
+              CLI_REQUIRED),
+      CLI_STR(0, "hsm-ca-cert", &ca_cert, "<file>",
+              "the CA that signed the cluster (default: the slot's, else "
+              "customerCA.crt)",
+              0),
+      CLI_SLOT_SERVERS_OPT(&a.so),
+      CLI_CLIENT_PAIR_OPTS(&a.pair),
+      CLI_STR(0, "server-client-cert-file", &a.pair.cert, "<file>",
+              "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
+      CLI_STR(0, "server-client-key-file", &a.pair.key, "<file>",
+              "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
+      CLI_STR(0, "hsm-type", &a.hsm_type, "<type>",
+              "the slot's type (default: from the cluster's HsmType)", 0),
+      CLI_SLOT_OPTIONS(&a.so),
+      CLI_CLUSTER_SOURCE_OPTS(&a.src),
+      CLI_EDIT_OPTS(&e),
+      CLI_COMMON_OPTS(ctx),
+      CLI_END()};
+  struct edit_set s = EDIT_SET_INIT;
+  struct cert_info cinfo;
+  enum cfg_action *actions = NULL;
+  int *idx = NULL;
+  enum cp_err rc;
+  size_t i;
+
+  cluster_source_init(&a.src);
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &add_doc, err));
+  if (ctx->help)
+    goto out;
+  /* every local check before any call */
+  if (a.so.addrs.n)
+    CP_TRY(rc, check_by_hand(&a.src, err));
+  else
+    CP_TRY(rc, cluster_source_check(&a.src, err));
+  CP_TRY(rc, client_pair_check(&a.pair, err));
+  CP_TRY(rc, slot_options_check(&a.so, err));
+  if (ca_cert) {
+    CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
+    CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &a.ca_abs, err));
+  }
+  /* one API call (or saved answer) for every file */
+  if (!a.so.addrs.n)
+    CP_TRY(rc, cluster_source_fetch(&a.src, err));
+
+  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  actions = cp_xcalloc(s.n, sizeof(*actions));
+  idx = cp_xcalloc(s.n, sizeof(*idx));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as &&
+        (rc = add_to_file(&a, &s.v[i], &actions[i], &idx[i], err)) != CP_OK)
+      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
+  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as)
+      add_result(&a, &s, i, actions[i], idx[i]);
+  edit_set_report(&s, ctx);
+out:
+  free(actions);
+  free(idx);
+  free(a.ca_abs);
+  edit_set_release(&s);
   edit_release(&e);
-  cluster_source_release(&src);
-  client_pair_release(&pair);
-  slot_options_release(&so);
+  cluster_source_release(&a.src);
+  client_pair_release(&a.pair);
+  slot_options_release(&a.so);
   return rc;
 }

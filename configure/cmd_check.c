@@ -10,6 +10,7 @@
 #include "cert.h"
 #include "cfg_file.h"
 #include "commands.h"
+#include "component.h"
 #include "cp_buf.h"
 #include "cp_platform.h"
 #include "output.h"
@@ -191,6 +192,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   struct probe_job *jobs = NULL;
   size_t i, j, n, njobs = 0;
   int matched = 0;
+  char *path = NULL;
   enum cp_err rc;
 
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
@@ -198,7 +200,8 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
     goto out;
   if (cluster_id)
     CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
-  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx), err));
+  CP_TRY(rc, config_target_one(ctx, &path, err));
+  CP_TRY(rc, cfg_file_read(&f, path, err));
   root = json_object_new_object();
   rows = json_object_new_array();
   json_object_object_add(root, "config", json_object_new_string(f.path));
@@ -249,7 +252,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
             "cluster not configured (%s): %s has no slot for it. See "
             "configure-pkcs11 list-clusters%s%s",
-            cluster_id, f.path, CLI_CONFIG_HINT(ctx));
+            cluster_id, f.path, CLI_FILE_HINT(f.path));
   if (!matched)
     CP_FAIL(rc, CP_E_CONFIG,
             "nothing to check (%s): the config has no slot. Add one with "
@@ -273,5 +276,6 @@ out:
   json_object_put(root);
   cp_buf_release(&text);
   cfg_file_release(&f);
+  free(path);
   return rc;
 }

@@ -7,6 +7,7 @@
 #include "cert.h"
 #include "cfg_file.h"
 #include "commands.h"
+#include "component.h"
 #include "cp_buf.h"
 #include "output.h"
 
@@ -101,12 +102,14 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
   struct cp_buf text = CP_BUF_INIT;
   json_object *root = NULL, *arr;
   size_t i, j, n;
+  char *path = NULL;
   enum cp_err rc;
 
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &list_doc, err));
   if (ctx->help)
     goto out;
-  CP_TRY(rc, cfg_file_read(&f, cli_config_path(ctx), err));
+  CP_TRY(rc, config_target_one(ctx, &path, err));
+  CP_TRY(rc, cfg_file_read(&f, path, err));
   root = json_object_new_object();
   arr = json_object_new_array();
   json_object_object_add(root, "config", json_object_new_string(f.path));
@@ -174,5 +177,6 @@ out:
   json_object_put(root);
   cp_buf_release(&text);
   cfg_file_release(&f);
+  free(path);
   return rc;
 }

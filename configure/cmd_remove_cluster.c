@@ -22,8 +22,7 @@ static const struct cli_cmd_doc remove_doc = {
 
 /* --slot N: a slot with no cluster_id (the placeholder slot of the config
  * the CloudHSM package installs), as list-clusters numbers them. */
-static enum cp_err remove_by_index(const struct cli_ctx *ctx,
-                                   struct cfg_file *f, int slot,
+static enum cp_err remove_by_index(struct cfg_file *f, int slot,
                                    enum cfg_action *action,
                                    struct cp_errbuf *err)
 {
@@ -34,24 +33,47 @@ static enum cp_err remove_by_index(const struct cli_ctx *ctx,
     return cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
                    "no such slot (--slot %d): %s has %zu slot%s, numbered from "
                    "0. See configure-pkcs11 list-clusters%s%s",
-                   slot, f->path, n, n == 1 ? "" : "s", CLI_CONFIG_HINT(ctx));
+                   slot, f->path, n, n == 1 ? "" : "s", CLI_FILE_HINT(f->path));
   cfg_model_slot(&f->model, (size_t)slot, &v);
   if (v.cluster_id)
     return cp_fail(
         err, CP_E_INVALID, __FILE__, __LINE__,
         "slot has a cluster id (--slot %d): it is %s's slot. Remove "
         "it with configure-pkcs11 remove-cluster --cluster-id %s%s%s",
-        slot, v.cluster_id, v.cluster_id, CLI_CONFIG_HINT(ctx));
+        slot, v.cluster_id, v.cluster_id, CLI_FILE_HINT(f->path));
   cfg_model_remove_slot_at(&f->model, (size_t)slot);
   *action = CFG_REMOVED;
   return CP_OK;
+}
+
+/* The removal from one file; *label names what was removed. */
+static enum cp_err remove_from_file(struct cfg_file *f, const char *cluster_id,
+                                    int slot, int ignore_missing,
+                                    enum cfg_action *action,
+                                    struct cp_errbuf *err)
+{
+  enum cp_err rc = CP_OK;
+
+  *action = CFG_ABSENT;
+  if (slot >= 0)
+    return remove_by_index(f, slot, action, err);
+  cfg_model_remove_slot(&f->model, cluster_id, action);
+  if (*action == CFG_ABSENT)
+    CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
+  if (*action == CFG_ABSENT && !ignore_missing)
+    CP_FAIL(rc, CP_E_NOT_CONFIGURED,
+            "cluster not configured (%s): no slot in %s has this id. Add "
+            "--ignore-missing to accept that",
+            cluster_id, f->path);
+out:
+  return rc;
 }
 
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
                                struct cp_errbuf *err)
 {
   const char *cluster_id = NULL;
-  int ignore_missing = 0, changed = 0, slot = -1;
+  int ignore_missing = 0, slot = -1;
   struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &cluster_id, "<id>", "the cluster to remove", 0),
@@ -62,10 +84,11 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
       CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
-  enum cfg_action action = CFG_ABSENT;
+  struct edit_set s = EDIT_SET_INIT;
+  enum cfg_action *actions = NULL;
   enum cp_err rc;
-  char *text = NULL, label[32];
+  char *text, label[32];
+  size_t i;
 
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &remove_doc, err));
   if (ctx->help)
@@ -75,32 +98,35 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
             "%s (--cluster-id or --slot): give one of them. See "
             "configure-pkcs11 list-clusters",
             cluster_id ? "contradictory options" : "missing option");
-  CP_TRY(rc, edit_open(&e, ctx, &f, err));
-  if (slot >= 0) {
-    CP_TRY(rc, remove_by_index(ctx, &f, slot, &action, err));
+  if (slot >= 0)
     snprintf(label, sizeof(label), "slot %d", slot);
-  } else {
-    cfg_model_remove_slot(&f.model, cluster_id, &action);
-    if (action == CFG_ABSENT)
-      CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
-    if (action == CFG_ABSENT && !ignore_missing)
-      CP_FAIL(rc, CP_E_NOT_CONFIGURED,
-              "cluster not configured (%s): no slot in %s has this id. Add "
-              "--ignore-missing to accept that",
-              cluster_id, f.path);
+  else
     snprintf(label, sizeof(label), "%s", cluster_id);
+  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  actions = cp_xcalloc(s.n, sizeof(*actions));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as &&
+        (rc = remove_from_file(&s.v[i].f, cluster_id, slot, ignore_missing,
+                               &actions[i], err)) != CP_OK)
+      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
+  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  for (i = 0; i < s.n; i++) {
+    struct edit_file *ef = &s.v[i];
+    if (ef->same_as)
+      continue;
+    text =
+        cp_xasprintf("%s %s %s %s\n", cfg_action_name(actions[i]), label,
+                     actions[i] == CFG_REMOVED ? "from" : "not in", ef->f.path);
+    edit_set_result(&s, i,
+                    output_slot_result(actions[i], ef->changed, cluster_id,
+                                       NULL, NULL, NULL, 0, ef->f.path),
+                    text);
+    free(text);
   }
-  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
-  text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(action), label,
-                      action == CFG_REMOVED ? "from" : "not in", f.path);
-  output_result(ctx,
-                edit_annotate(&e, output_slot_result(action, changed,
-                                                     cluster_id, NULL, NULL,
-                                                     NULL, 0, f.path)),
-                e.dry_run ? NULL : text);
+  edit_set_report(&s, ctx);
 out:
-  free(text);
-  cfg_file_release(&f);
+  free(actions);
+  edit_set_release(&s);
   edit_release(&e);
   return rc;
 }

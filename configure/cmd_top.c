@@ -66,6 +66,7 @@ struct top_opts {
   const char *log_type, *log_file, *log_level, *log_rotation;
   /* set by check_options(): the paths as the config stores them (owned) */
   char *ca_abs, *log_abs;
+  int fetched; /* the API answered: one call serves every file */
 };
 
 static int any_option(const struct top_opts *o)
@@ -245,7 +246,9 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
     return CP_OK;
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  CP_TRY(rc, cluster_source_fetch(&o->src, err));
+  if (!o->fetched)
+    CP_TRY(rc, cluster_source_fetch(&o->src, err));
+  o->fetched = 1;
   CP_TRY(rc, cluster_source_verify_ca(
                  &o->src, existing_ca(m, slot, o->ca_abs), err));
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
@@ -293,21 +296,38 @@ static void apply_logging(struct cfg_model *m, const struct top_opts *o)
     cfg_model_set_logging(m, "log_interval", o->log_rotation);
 }
 
-static void report(struct cli_ctx *ctx, const struct top_opts *o,
-                   const struct edit *e, const struct cfg_file *f,
-                   int changed)
+static void report(struct edit_set *s, size_t i, const struct top_opts *o)
 {
-  enum cfg_action action =
-      changed ? (f->meta.exists ? CFG_UPDATED : CFG_ADDED) : CFG_UNCHANGED;
-  char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), f->path);
+  const struct edit_file *ef = &s->v[i];
+  enum cfg_action action = ef->changed
+                               ? (ef->f.meta.exists ? CFG_UPDATED : CFG_ADDED)
+                               : CFG_UNCHANGED;
+  char *text = cp_xasprintf("%s %s\n", cfg_action_name(action), ef->f.path);
 
-  output_result(ctx,
-                edit_annotate(e, output_slot_result(
-                                     action, changed, o->src.cluster_id,
+  edit_set_result(s, i,
+                  output_slot_result(action, ef->changed, o->src.cluster_id,
                                      o->src.region_used, NULL, o->src.servers,
-                                     o->src.nservers, f->path)),
-                e->dry_run ? NULL : text);
+                                     o->src.nservers, ef->f.path),
+                  text);
   free(text);
+}
+
+/* Every change of the options to one file. */
+static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
+                                 int argc, char **argv, struct cp_errbuf *err)
+{
+  struct cfg_model *m = &ef->f.model;
+  int slot;
+  enum cp_err rc;
+
+  CP_TRY(rc, target_slot(m, o, argc, argv, &slot, err));
+  CP_TRY(rc, apply_servers(m, o, slot, err));
+  apply_ca(m, o, slot);
+  apply_client_pair(m, o, slot);
+  slot_options_apply(&o->slot, m, slot);
+  apply_logging(m, o);
+out:
+  return rc;
 }
 
 static void top_opts_release(struct top_opts *o)
@@ -350,9 +370,9 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
       CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
-  int changed = 0, slot;
+  struct edit_set s = EDIT_SET_INIT;
   enum cp_err rc;
+  size_t i;
 
   memset(&o, 0, sizeof(o));
   cluster_source_init(&o.src);
@@ -362,17 +382,18 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   if (ctx->help)
     goto out;
   CP_TRY(rc, check_options(&o, err));
-  CP_TRY(rc, edit_open(&e, ctx, &f, err));
-  CP_TRY(rc, target_slot(&f.model, &o, argc, argv, &slot, err));
-  CP_TRY(rc, apply_servers(&f.model, &o, slot, err));
-  apply_ca(&f.model, &o, slot);
-  apply_client_pair(&f.model, &o, slot);
-  slot_options_apply(&o.slot, &f.model, slot);
-  apply_logging(&f.model, &o);
-  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
-  report(ctx, &o, &e, &f, changed);
+  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as &&
+        (rc = apply_to_file(&o, &s.v[i], argc, argv, err)) != CP_OK)
+      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
+  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as)
+      report(&s, i, &o);
+  edit_set_report(&s, ctx);
 out:
-  cfg_file_release(&f);
+  edit_set_release(&s);
   edit_release(&e);
   top_opts_release(&o);
   return rc;

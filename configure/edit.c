@@ -6,18 +6,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "component.h"
 #include "cp_diff.h"
+#include "cp_platform.h"
+#include "output.h"
 
-enum cp_err edit_open(struct edit *e, const struct cli_ctx *ctx,
-                      struct cfg_file *f, struct cp_errbuf *err)
+static enum cp_err open_file(const struct edit *e, const struct cli_ctx *ctx,
+                             struct cfg_file *f, const char *path,
+                             struct cp_errbuf *err)
 {
   enum cp_err rc;
 
   if (e->dry_run)
-    return cfg_file_snapshot(f, cli_config_path(ctx), err);
-  CP_TRY(rc, cfg_file_lock(f, cli_config_path(ctx), ctx->lock_timeout_ms, err));
+    return cfg_file_snapshot(f, path, err);
+  CP_TRY(rc, cfg_file_lock(f, path, ctx->lock_timeout_ms, err));
   CP_TRY(rc, cfg_file_load(f, err));
 out:
+  return rc;
+}
+
+enum cp_err edit_open(struct edit *e, const struct cli_ctx *ctx,
+                      struct cfg_file *f, struct cp_errbuf *err)
+{
+  char *path = NULL;
+  enum cp_err rc;
+
+  CP_TRY(rc, config_target_one(ctx, &path, err));
+  rc = open_file(e, ctx, f, path, err);
+out:
+  free(path);
   return rc;
 }
 
@@ -39,15 +56,15 @@ static char *change_as_diff(const struct cli_ctx *ctx, struct cfg_file *f)
   return cp_buf_detach(&diff);
 }
 
-enum cp_err edit_finish(struct edit *e, const struct cli_ctx *ctx,
-                        struct cfg_file *f, int *changed,
-                        struct cp_errbuf *err)
+static enum cp_err finish_file(const struct edit *e, const struct cli_ctx *ctx,
+                               struct cfg_file *f, int *changed,
+                               char **diff_text, struct cp_errbuf *err)
 {
   if (e->dry_run || e->diff) {
-    free(e->diff_text);
-    e->diff_text = change_as_diff(ctx, f);
+    free(*diff_text);
+    *diff_text = change_as_diff(ctx, f);
     if (ctx->output == CLI_OUT_TEXT)
-      fputs(e->diff_text, stdout);
+      fputs(*diff_text, stdout);
   }
   if (e->dry_run) {
     *changed = cfg_file_changed(f);
@@ -56,20 +73,199 @@ enum cp_err edit_finish(struct edit *e, const struct cli_ctx *ctx,
   return cfg_file_commit(f, changed, err);
 }
 
-struct json_object *edit_annotate(const struct edit *e,
-                                  struct json_object *result)
+enum cp_err edit_finish(struct edit *e, const struct cli_ctx *ctx,
+                        struct cfg_file *f, int *changed, struct cp_errbuf *err)
+{
+  return finish_file(e, ctx, f, changed, &e->diff_text, err);
+}
+
+static struct json_object *annotate(const struct edit *e, const char *diff_text,
+                                    struct json_object *result)
 {
   json_object_object_add(result, "dry_run",
                          json_object_new_boolean(e->dry_run));
   if (e->diff)
     json_object_object_add(result, "diff",
-                           json_object_new_string(e->diff_text ? e->diff_text
-                                                               : ""));
+                           json_object_new_string(diff_text ? diff_text : ""));
   return result;
+}
+
+struct json_object *edit_annotate(const struct edit *e,
+                                  struct json_object *result)
+{
+  return annotate(e, e->diff_text, result);
 }
 
 void edit_release(struct edit *e)
 {
   free(e->diff_text);
   e->diff_text = NULL;
+}
+
+/* ---- several files --------------------------------------------------- */
+
+/* The component whose file, among v[0..i-1], is target too; NULL if none.
+ * A path that cannot be resolved yet compares as given. */
+static const char *earlier_same_file(const struct edit_set *s, size_t i,
+                                     char *const *targets)
+{
+  size_t j;
+
+  for (j = 0; j < i; j++)
+    if (plat_same_path(targets[j], targets[i]))
+      return s->v[j].comp ? s->v[j].comp->name : s->v[j].f.path;
+  return NULL;
+}
+
+enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
+                          const struct cli_ctx *ctx, struct cp_errbuf *err)
+{
+  struct config_targets t = CONFIG_TARGETS_INIT;
+  char **targets = NULL;
+  enum cp_err rc;
+  size_t i;
+
+  s->e = e;
+  CP_TRY(rc, config_targets_resolve(ctx, &t, err));
+  s->several = t.several;
+  s->v = cp_xcalloc(t.n, sizeof(*s->v));
+  targets = cp_xcalloc(t.n, sizeof(*targets));
+  for (i = 0; i < t.n; i++) {
+    struct edit_file *ef = &s->v[i];
+    ef->f = (struct cfg_file)CFG_FILE_INIT;
+    ef->comp = t.v[i].comp;
+    s->n = i + 1;
+    if (plat_resolve_config_path(t.v[i].path, &targets[i], NULL) != CP_OK)
+      targets[i] = cp_xstrdup(t.v[i].path);
+    if ((ef->same_as = earlier_same_file(s, i, targets))) {
+      ef->f.path = cp_xstrdup(t.v[i].path);
+      continue;
+    }
+    rc = open_file(e, ctx, &ef->f, t.v[i].path, err);
+    if (rc != CP_OK) {
+      if (s->several)
+        rc = edit_set_fail(s, i, rc, err);
+      goto out;
+    }
+  }
+out:
+  for (i = 0; targets && i < t.n; i++)
+    free(targets[i]);
+  free(targets);
+  config_targets_release(&t);
+  if (rc != CP_OK)
+    edit_set_release(s);
+  return rc;
+}
+
+enum cp_err edit_set_fail(struct edit_set *s, size_t i, enum cp_err rc,
+                          struct cp_errbuf *err)
+{
+  const struct edit_file *ef = &s->v[i];
+
+  if (!s->several || !err)
+    return rc;
+  return cp_fail(err, rc, err->file, err->line, "%s: %s. No file was changed",
+                 ef->comp ? ef->comp->name : "config", cp_errbuf_text(err, rc));
+}
+
+enum cp_err edit_set_finish(struct edit_set *s, const struct cli_ctx *ctx,
+                            struct cp_errbuf *err)
+{
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  for (i = 0; i < s->n; i++) {
+    struct edit_file *ef = &s->v[i];
+    if (ef->same_as)
+      continue;
+    CP_TRY(rc,
+           finish_file(s->e, ctx, &ef->f, &ef->changed, &ef->diff_text, err));
+  }
+out:
+  return rc;
+}
+
+void edit_set_result(struct edit_set *s, size_t i, struct json_object *row,
+                     const char *text)
+{
+  struct edit_file *ef = &s->v[i];
+
+  json_object_put(ef->row);
+  free(ef->text);
+  ef->row = row;
+  ef->text = text ? cp_xstrdup(text) : NULL;
+}
+
+/* A file that is another component's, through a link: its row. */
+static struct json_object *same_file_row(const struct edit_file *ef,
+                                         char **text)
+{
+  struct json_object *o = json_object_new_object();
+
+  json_object_object_add(o, "action", json_object_new_string("same_file"));
+  json_object_object_add(o, "changed", json_object_new_boolean(0));
+  json_object_object_add(o, "same_file_as",
+                         json_object_new_string(ef->same_as));
+  json_object_object_add(o, "config", json_object_new_string(ef->f.path));
+  *text = cp_xasprintf("same file %s as %s's: edited once, there\n", ef->f.path,
+                       ef->same_as);
+  return o;
+}
+
+void edit_set_report(struct edit_set *s, struct cli_ctx *ctx)
+{
+  struct json_object *root, *rows;
+  struct cp_buf text = CP_BUF_INIT;
+  int any = 0;
+  size_t i;
+
+  if (!s->several && s->n == 1) {
+    struct edit_file *ef = &s->v[0];
+    output_result(ctx, annotate(s->e, ef->diff_text, ef->row),
+                  s->e->dry_run ? NULL : ef->text);
+    ef->row = NULL;
+    return;
+  }
+  root = json_object_new_object();
+  rows = json_object_new_array();
+  for (i = 0; i < s->n; i++) {
+    struct edit_file *ef = &s->v[i];
+    char *line = NULL;
+    struct json_object *row = ef->same_as
+                                  ? same_file_row(ef, &line)
+                                  : annotate(s->e, ef->diff_text, ef->row);
+    ef->row = NULL;
+    json_object_object_add(
+        row, "component",
+        json_object_new_string(ef->comp ? ef->comp->name : "config"));
+    json_object_array_add(rows, row);
+    any |= ef->changed;
+    cp_buf_printf(&text, "%s: %s", ef->comp ? ef->comp->name : "config",
+                  line       ? line
+                  : ef->text ? ef->text
+                             : "\n");
+    free(line);
+  }
+  json_object_object_add(root, "changed", json_object_new_boolean(any));
+  json_object_object_add(root, "dry_run",
+                         json_object_new_boolean(s->e->dry_run));
+  json_object_object_add(root, "results", rows);
+  output_result(ctx, root, s->e->dry_run ? NULL : cp_buf_str(&text));
+  cp_buf_release(&text);
+}
+
+void edit_set_release(struct edit_set *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->n; i++) {
+    cfg_file_release(&s->v[i].f);
+    free(s->v[i].diff_text);
+    json_object_put(s->v[i].row);
+    free(s->v[i].text);
+  }
+  free(s->v);
+  s->v = NULL;
+  s->n = 0;
 }

@@ -3,12 +3,25 @@
  * (locked, or a lock-free snapshot with --dry-run), and finish (commit, or
  * only compute the change), with the result's "dry_run" and "diff".
  *
+ * One file (refresh-clusters):
  *   struct edit e = EDIT_INIT;          rows: CLI_EDIT_OPTS(&e)
  *   CP_TRY(rc, edit_open(&e, ctx, &f, err));
  *   ... change f.model ...
  *   CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
  *   output_result(ctx, edit_annotate(&e, json), e.dry_run ? NULL : text);
  *   edit_release(&e);
+ *
+ * Every file the run names (--component, component.h), each with its own
+ * lock, taken in a fixed order, and its own atomic write; nothing is
+ * written unless every file's change was made:
+ *   struct edit_set s = EDIT_SET_INIT;
+ *   CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+ *   for (i = 0; i < s.n; i++) if (!s.v[i].same_as) ... change s.v[i].f ...
+ *     (on failure: CP_TRY(rc, edit_set_fail(&s, i, rc, err)))
+ *   CP_TRY(rc, edit_set_finish(&s, ctx, err));
+ *   for (i = 0; i < s.n; i++) edit_set_result(&s, i, json, text);
+ *   edit_set_report(&s, ctx);
+ *   edit_set_release(&s);
  */
 #ifndef EDIT_H
 #define EDIT_H
@@ -45,5 +58,50 @@ CP_MUST_USE enum cp_err edit_finish(struct edit *e, const struct cli_ctx *ctx,
 struct json_object *edit_annotate(const struct edit *e,
                                   struct json_object *result);
 void edit_release(struct edit *e);
+
+struct component;
+/* One file of a set: its lock, model, change and result. */
+struct edit_file {
+  const struct component *comp; /* NULL: --config gave the file */
+  struct cfg_file f;
+  const char *same_as; /* the component whose file this one is (a link to
+                          it): edited there, left alone here */
+  int changed;
+  char *diff_text;         /* owned, with --dry-run or --diff */
+  struct json_object *row; /* owned: the command's result for the file */
+  char *text;              /* owned: its text line */
+};
+struct edit_set {
+  struct edit *e;
+  struct edit_file *v; /* owned, in lock order */
+  size_t n;
+  int several; /* --component: the result is {"results":[one per file]} */
+};
+#define EDIT_SET_INIT                                                          \
+  {                                                                            \
+    NULL, NULL, 0, 0                                                           \
+  }
+
+/* Resolves the files (component.h) and opens each as edit_open() does, in
+ * order; a file that is another's (the same target through a link) is
+ * marked same_as and not opened twice. On failure every lock is dropped. */
+CP_MUST_USE enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
+                                      const struct cli_ctx *ctx,
+                                      struct cp_errbuf *err);
+/* Names the file a change to v[i] failed for (with several files): rc
+ * returned, err's text prefixed with the component ("jce: ..."). */
+CP_MUST_USE enum cp_err edit_set_fail(struct edit_set *s, size_t i,
+                                      enum cp_err rc, struct cp_errbuf *err);
+/* edit_finish() for each file, in order. */
+CP_MUST_USE enum cp_err edit_set_finish(struct edit_set *s,
+                                        const struct cli_ctx *ctx,
+                                        struct cp_errbuf *err);
+/* Hands file i's result (owned from here) and text line (copied). */
+void edit_set_result(struct edit_set *s, size_t i, struct json_object *row,
+                     const char *text);
+/* Prints the results: one file as before, several as {"changed",
+ * "dry_run", "results": [each with "component"]} and a line per file. */
+void edit_set_report(struct edit_set *s, struct cli_ctx *ctx);
+void edit_set_release(struct edit_set *s);
 
 #endif

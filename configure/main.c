@@ -92,6 +92,7 @@ int main(int argc, char **argv)
   enum cp_err rc;
 
   plat_process_init();
+  ctx.program = argv[0];
   if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
     printf("configure-pkcs11 %s\n", CP_VERSION);
     return close_stdout(0);

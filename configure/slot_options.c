@@ -68,7 +68,7 @@ void slot_options_release(struct slot_options *o)
   o->addr_store = NULL;
 }
 
-void slot_warn_unconfigured(const struct cfg_model *m, const char *config_flag)
+void slot_warn_unconfigured(const struct cfg_model *m, const char *path)
 {
   size_t i, n = cfg_model_slot_count(m);
 
@@ -76,9 +76,11 @@ void slot_warn_unconfigured(const struct cfg_model *m, const char *config_flag)
     struct cfg_slot_view v;
     cfg_model_slot(m, i, &v);
     if (v.unconfigured && n > 1)
-      cp_log(CP_LOG_WARN, "slot %zu is not configured (%s): the library "
+      cp_log(CP_LOG_WARN,
+             "slot %zu is not configured (%s): the library "
              "cannot use it; remove it with configure-pkcs11 remove-cluster "
-             "--slot %zu%s%s", i, v.placeholder ? "placeholder" : "no servers",
-             i, config_flag ? " --config " : "", config_flag ? config_flag : "");
+             "--slot %zu%s%s",
+             i, v.placeholder ? "placeholder" : "no servers", i,
+             CLI_FILE_HINT(path));
   }
 }

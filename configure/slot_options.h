@@ -69,8 +69,7 @@ void slot_options_apply(const struct slot_options *o, struct cfg_model *m,
 void slot_options_release(struct slot_options *o);
 
 /* Warns about every unconfigured slot left in m (the library cannot use
- * it), naming the command that removes it; config_flag is the --config the
- * user gave, or NULL. */
-void slot_warn_unconfigured(const struct cfg_model *m, const char *config_flag);
+ * it), naming the command that removes it from the file at path. */
+void slot_warn_unconfigured(const struct cfg_model *m, const char *path);
 
 #endif

@@ -20,6 +20,8 @@ void plat_process_init(void);
 
 /* Default locations of the PKCS#11 config and the cluster CA. */
 const char *plat_default_config_path(void);
+/* The folder of the Client SDK 5 components' config files. */
+const char *plat_default_config_dir(void);
 const char *plat_default_ca_path(void);
 const char *plat_default_log_path(void); /* the library's log file */
 
@@ -94,6 +96,14 @@ char *plat_abs_path(const char *path);
 
 /* Folder part of a path ("." when none). Caller frees. */
 char *plat_dirname(const char *path);
+/* 1 when two paths name the same file as the file system compares names
+ * (case-insensitively on Windows); no link is followed. */
+int plat_same_path(const char *a, const char *b);
+/* dir and name joined with the platform's separator. Caller frees. */
+char *plat_path_join(const char *dir, const char *name);
+/* The program's name as a command would be typed: argv[0]'s last part,
+ * without ".exe" and in lower case on Windows. Caller frees. */
+char *plat_program_name(const char *argv0);
 
 /* 4 or 6 when text is a valid IPv4 / IPv6 address (inet_pton), else 0. */
 int plat_ip_family(const char *text);

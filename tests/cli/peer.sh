@@ -39,13 +39,16 @@ PY
 }
 
 # start_peer: moto (moto_peer.py) with signature checking, seeded. Exports
-# $ENDPOINT $KEY $SECRET $DENIED_KEY $DENIED_SECRET $ROLE_ARN $CA $OTHER_CA.
+# $ENDPOINT $KEY $SECRET $DENIED_KEY $DENIED_SECRET $ROLE_ARN $CA $OTHER_CA
+# $CALLS_LOG (a line per DescribeClusters moto answered; see peer_calls).
 start_peer() {
   start_server peer moto_peer.py
   export_json "$T/peer.json" ENDPOINT=endpoint KEY=access_key_id SECRET=secret_access_key \
     DENIED_KEY=denied_access_key_id DENIED_SECRET=denied_secret_access_key \
-    ROLE_ARN=role_arn CA=ca OTHER_CA=other_ca
+    ROLE_ARN=role_arn CA=ca OTHER_CA=other_ca CALLS_LOG=calls_log
 }
+# peer_calls: how many DescribeClusters calls moto has answered so far
+peer_calls() { local n; n=$(grep -c "^DescribeClusters " "$CALLS_LOG" 2>/dev/null); echo "${n:-0}"; }
 
 # start_fault [--tls] [--creds K:S]: fault_server.py. Exports $FAULT (its base
 # URL), $FAULT_CA (its cluster certificate's CA), $FAULT_API_CA (with --tls,

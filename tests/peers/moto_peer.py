@@ -13,7 +13,8 @@ and writes a JSON description to --info (port, endpoint, keys, files):
     with a single non-ACTIVE HSM, one dual-stack, one in every other state;
     one in eu-west-1 (cluster-euwestaaaaa); with --fleet N, N more one-HSM
     clusters (cluster-fleetaaaaaa, cluster-fleetaaaaab, ...);
-  * instance metadata answering with the first user's keys.
+  * instance metadata answering with the first user's keys;
+  * calls.log in --dir: a line for each DescribeClusters it answers.
 
 Runs until stdin closes or it gets SIGTERM.
 """
@@ -193,6 +194,23 @@ def patch_public_sts():
     ActionAuthenticatorMixin._authenticate_and_authorize_action = check
 
 
+def patch_count_calls(path):
+    """Every DescribeClusters moto answers adds a line "DescribeClusters
+    <region>" to path, so a test counts the calls the peer saw (not the
+    tool's own count)."""
+    from moto.cloudhsmv2.models import CloudHSMV2Backend
+
+    orig = CloudHSMV2Backend.describe_clusters
+    lock = threading.Lock()
+
+    def describe_clusters(self, *a, **kw):
+        with lock, open(path, "a") as f:
+            f.write(f"DescribeClusters {self.region_name}\n")
+        return orig(self, *a, **kw)
+
+    CloudHSMV2Backend.describe_clusters = describe_clusters
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--info", required=True, help="where to write the JSON description")
@@ -208,6 +226,8 @@ def main():
     info = seed(args.region, args.dir, fleet=args.fleet)
     patch_imds(info)
     patch_public_sts()
+    info["calls_log"] = os.path.join(args.dir, "calls.log")
+    patch_count_calls(info["calls_log"])
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     port = server._server.server_port  # the port the OS gave

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* component.c — the Client SDK 5 components and the config files a run
+ * edits (see component.h). */
+#include "component.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_model.h"
+#include "cp_buf.h"
+#include "cp_platform.h"
+
+/* AWS's configure tools and the files they edit. The order is the order
+ * of the locks: every run takes them in this order, so two runs never wait
+ * on each other in a circle. The OpenSSL Provider (configure-openssl-
+ * provider, SDK 5.17) is not here: its file's name is not documented. */
+static const struct component table[] = {
+    {"pkcs11", "configure-pkcs11", "cloudhsm-pkcs11.cfg", "the PKCS#11 library",
+     0},
+    {"cli", "configure-cli", "cloudhsm-cli.cfg", "CloudHSM CLI", 0},
+    {"jce", "configure-jce", "cloudhsm-jce.cfg", "the JCE provider", 0},
+#ifdef _WIN32
+    {"ksp", "configure-ksp", "cloudhsm-ksp.cfg", "the Key Storage Provider", 1},
+#else
+    {"dyn", "configure-dyn", "cloudhsm-dyn.cfg", "the OpenSSL Dynamic Engine",
+     1},
+#endif
+};
+#define NCOMP (sizeof(table) / sizeof(table[0]))
+
+const struct component *component_by_name(const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < NCOMP; i++)
+    if (!strcmp(name, table[i].name))
+      return &table[i];
+  return NULL;
+}
+
+const struct component *component_by_program(const char *argv0)
+{
+  char *name;
+  const struct component *found = NULL;
+  size_t i;
+
+  if (!argv0)
+    return NULL;
+  name = plat_program_name(argv0);
+  for (i = 0; i < NCOMP && !found; i++)
+    if (!strcmp(name, table[i].tool))
+      found = &table[i];
+  free(name);
+  return found;
+}
+
+const char *component_names(void)
+{
+  static char buf[64];
+  size_t i, len = 0;
+
+  for (i = 0; i < NCOMP && len < sizeof(buf); i++)
+    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? ", " : "",
+                            table[i].name);
+  return buf;
+}
+
+static void add_target(struct config_targets *t, const struct component *c,
+                       const char *path)
+{
+  t->v = cp_xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+  t->v[t->n].comp = c;
+  t->v[t->n].path = cp_xstrdup(path);
+  t->n++;
+}
+
+static char *path_in(const char *dir, const struct component *c)
+{
+  return plat_path_join(dir, c->file);
+}
+
+/* --component a,b,installed: the chosen set, as flags in table order. */
+static enum cp_err parse_components(const char *arg, const char *dir,
+                                    int chosen[NCOMP], struct cp_errbuf *err)
+{
+  char *copy = cp_xstrdup(arg), *name, *next, *path;
+  const struct component *c;
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  memset(chosen, 0, NCOMP * sizeof(*chosen));
+  for (name = copy; name; name = next) {
+    if ((next = strchr(name, ',')))
+      *next++ = '\0';
+    if (!*name)
+      continue; /* "pkcs11,,jce", a trailing comma */
+    if (!strcmp(name, "installed")) {
+      for (i = 0; i < NCOMP; i++) {
+        path = path_in(dir, &table[i]);
+        chosen[i] |= plat_file_exists(path);
+        free(path);
+      }
+      continue;
+    }
+    if (!(c = component_by_name(name)))
+      CP_FAIL(rc, CP_E_INVALID,
+              "unknown component (--component %s): it is none of %s. Give "
+              "those names, or installed",
+              name, component_names());
+    chosen[c - table] = 1;
+  }
+  for (i = 0; i < NCOMP && !chosen[i]; i++)
+    ;
+  if (i == NCOMP)
+    CP_FAIL(rc, strstr(arg, "installed") ? CP_E_NOT_CONFIGURED : CP_E_USAGE,
+            "no component installed (--component %s): none of the config "
+            "files of %s is in %s. Install a Client SDK 5 component, or give "
+            "--config-dir",
+            arg, component_names(), dir);
+out:
+  free(copy);
+  return rc;
+}
+
+enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
+                                   struct config_targets *t,
+                                   struct cp_errbuf *err)
+{
+  const char *env = getenv("CONFIGURE_PKCS11_CONFIG");
+  const char *dir =
+      ctx->config_dir ? ctx->config_dir : plat_default_config_dir();
+  const struct component *invoked = component_by_program(ctx->program);
+  int chosen[NCOMP];
+  enum cp_err rc = CP_OK;
+  char *path;
+  size_t i;
+
+  config_targets_release(t);
+  if (ctx->config_path && (ctx->config_dir || ctx->component_arg))
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (--config and %s): --config names one "
+            "file. Give --config, or --config-dir and --component",
+            ctx->config_dir ? "--config-dir" : "--component");
+  if (ctx->config_path) {
+    add_target(t, NULL, ctx->config_path);
+    goto out;
+  }
+  if (ctx->component_arg) {
+    CP_TRY(rc, parse_components(ctx->component_arg, dir, chosen, err));
+    t->several = 1;
+    for (i = 0; i < NCOMP; i++)
+      if (chosen[i]) {
+        path = path_in(dir, &table[i]);
+        add_target(t, &table[i], path);
+        free(path);
+      }
+    goto out;
+  }
+  if (!invoked)
+    invoked = &table[0];
+  if (invoked == &table[0] && !ctx->config_dir && env && *env) {
+    add_target(t, NULL, env);
+    goto out;
+  }
+  path = path_in(dir, invoked);
+  add_target(t, invoked, path);
+  free(path);
+out:
+  return rc;
+}
+
+enum cp_err config_target_one(const struct cli_ctx *ctx, char **path,
+                              struct cp_errbuf *err)
+{
+  struct config_targets t = CONFIG_TARGETS_INIT;
+  enum cp_err rc;
+
+  *path = NULL;
+  CP_TRY(rc, config_targets_resolve(ctx, &t, err));
+  if (t.n > 1)
+    CP_FAIL(rc, CP_E_USAGE,
+            "too many components (--component %s): %s reads one file at a "
+            "time. Name one component",
+            ctx->component_arg, ctx->cmd ? ctx->cmd : "configure-pkcs11");
+  *path = t.v[0].path;
+  t.v[0].path = NULL;
+out:
+  config_targets_release(&t);
+  return rc;
+}
+
+void config_targets_release(struct config_targets *t)
+{
+  size_t i;
+
+  for (i = 0; i < t->n; i++)
+    free(t->v[i].path);
+  free(t->v);
+  t->v = NULL;
+  t->n = 0;
+  t->several = 0;
+}
+
+enum cp_err component_check_room(const struct component *c,
+                                 const struct cfg_model *m,
+                                 const char *cluster_id, const char *path,
+                                 struct cp_errbuf *err)
+{
+  struct cfg_slot_view v;
+
+  if (!c || !c->one_cluster || cfg_model_slot_count(m) == 0 ||
+      cfg_model_slot_for(m, cluster_id) >= 0)
+    return CP_OK;
+  cfg_model_slot(m, 0, &v);
+  return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
+                 "one cluster only (%s): %s reads one cluster and %s holds %s "
+                 "already. Remove it first: configure-pkcs11 remove-cluster "
+                 "--component %s %s %s",
+                 c->name, c->library, path,
+                 v.cluster_id ? v.cluster_id : "servers given with -a", c->name,
+                 v.cluster_id ? "--cluster-id" : "--slot",
+                 v.cluster_id ? v.cluster_id : "0");
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_components.sh — every Client SDK 5 component's file from one tool:
+# --component NAME[,NAME]|installed with --config-dir, one DescribeClusters
+# call (moto counts them) or one saved answer for every file, a row per
+# file, nothing written unless every file's change is made, the files of a
+# link named configure-jce or configure-dyn, and the one-cluster dyn file.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+start_peer
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_ENDPOINT_URL=$ENDPOINT
+unset CONFIGURE_PKCS11_CONFIG
+D=$T/etc
+mkdir -p "$D"
+# the files AWS's packages install: the placeholder slot, as in SDK 5
+for c in pkcs11 cli jce; do
+  printf '{"clusters": [{"type": "hsm1", "cluster": {"hsm_ca_file": "%s", "servers": [{"hostname": "%%%%HSM_IP_ADDRESS%%%%", "port": 2223, "enable": true}]}}]}\n' \
+    "$CA" > "$D/cloudhsm-$c.cfg"
+done
+snapshot() { (cd "$D" && md5sum cloudhsm-*.cfg); }
+slots() { # slots FILE: the cluster ids of its slots, as JSON
+  python3 -c 'import json,sys; print(json.dumps([c["cluster"].get("cluster_id") for c in json.load(open(sys.argv[1]))["clusters"]]))' "$1"
+}
+A="--cluster-id cluster-2ab3cd4ef5g --region us-east-1 --hsm-ca-cert $CA"
+
+# installed: pkcs11, cli and jce are there (no dyn): one API call for all three
+calls=$(peer_calls)
+expect_code 0 add-cluster $A --component installed --config-dir "$D" --output json
+[ "$(( $(peer_calls) - calls ))" = 1 ] && ok || bad "installed: moto answered $(( $(peer_calls) - calls )) DescribeClusters calls, wanted 1"
+expect_json '[(r["component"], r["action"], r["changed"]) for r in d["results"]]' \
+  '[["pkcs11", "added", true], ["cli", "added", true], ["jce", "added", true]]'
+expect_json 'd["changed"], d["dry_run"]' '[true, false]'
+expect_json '[r["config"] for r in d["results"]]' \
+  "[\"$D/cloudhsm-pkcs11.cfg\", \"$D/cloudhsm-cli.cfg\", \"$D/cloudhsm-jce.cfg\"]"
+for c in pkcs11 cli jce; do
+  [ "$(slots "$D/cloudhsm-$c.cfg")" = '["cluster-2ab3cd4ef5g"]' ] && ok ||
+    bad "cloudhsm-$c.cfg: slots $(slots "$D/cloudhsm-$c.cfg"), wanted the placeholder filled"
+done
+[ ! -e "$D/cloudhsm-dyn.cfg" ] && ok || bad "installed made a dyn file that was not there"
+# again: nothing to change in any file, still one call
+calls=$(peer_calls)
+expect_code 0 add-cluster $A --component installed --config-dir "$D" --output json
+expect_json 'd["changed"], [r["action"] for r in d["results"]]' '[false, ["unchanged", "unchanged", "unchanged"]]'
+[ "$(( $(peer_calls) - calls ))" = 1 ] && ok || bad "second run: $(( $(peer_calls) - calls )) calls, wanted 1"
+# text: a line per file, naming the component
+expect_code 0 add-cluster $A --component pkcs11,jce --config-dir "$D"
+expect_stdout "pkcs11: unchanged cluster-2ab3cd4ef5g (2 servers) in $D/cloudhsm-pkcs11.cfg"
+expect_stdout "jce: unchanged cluster-2ab3cd4ef5g (2 servers) in $D/cloudhsm-jce.cfg"
+
+# one saved answer serves every file too, with no credentials and no call
+aws_saved=$T/describe.json
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET aws --endpoint-url "$ENDPOINT" --region us-east-1 \
+  cloudhsmv2 describe-clusters --output json > "$aws_saved" && ok || bad "aws describe-clusters failed"
+calls=$(peer_calls)
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$CP_BIN" add-cluster --cluster-id cluster-6hij7klm2no \
+  --hsm-ca-cert "$CA" --from-describe "$aws_saved" --component installed --config-dir "$D" \
+  --output json >"$OUT" 2>"$ERR"; RC=$?
+[ "$RC" = 0 ] && ok || bad "saved answer: exit $RC: $(cat "$ERR")"
+expect_json '[r["action"] for r in d["results"]]' '["added", "added", "added"]'
+[ "$(peer_calls)" = "$calls" ] && ok || bad "a saved answer made $(( $(peer_calls) - calls )) API calls"
+[ "$(slots "$D/cloudhsm-cli.cfg")" = '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]' ] && ok ||
+  bad "cli file after the saved answer: $(slots "$D/cloudhsm-cli.cfg")"
+
+# the original tool's options, for each component at once: key availability
+expect_code 0 --disable-key-availability-check --component pkcs11,jce --config-dir "$D" --output json
+expect_json '[(r["component"], r["changed"]) for r in d["results"]]' '[["pkcs11", true], ["jce", true]]'
+kac() { python3 -c 'import json,sys; print(json.dumps([c["cluster"].get("options", {}).get("disable_key_availability_check") for c in json.load(open(sys.argv[1]))["clusters"]]))' "$1"; }
+[ "$(kac "$D/cloudhsm-jce.cfg")" = '[true, true]' ] && ok || bad "jce key availability: $(kac "$D/cloudhsm-jce.cfg")"
+[ "$(kac "$D/cloudhsm-cli.cfg")" = '[null, null]' ] && ok || bad "cli was not named but changed: $(kac "$D/cloudhsm-cli.cfg")"
+
+# nothing is written unless every file's change is made: jce's slot names a
+# CA that did not sign the cluster, so pkcs11 and cli stay as they were too
+python3 - "$D/cloudhsm-jce.cfg" "$OTHER_CA" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["clusters"][0]["cluster"]["hsm_ca_file"] = sys.argv[2]
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+before=$(snapshot)
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --region us-east-1 --component installed \
+  --config-dir "$D" --output json
+expect_stderr "error: jce: wrong HSM CA"
+expect_stderr "No file was changed"
+expect_json 'd["error"]["code"], d["changed"]' '["ca_mismatch", false]'
+[ "$(snapshot)" = "$before" ] && ok || bad "a failure in jce's file changed another file"
+
+# --dry-run: a diff per file, nothing written, no lock
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component pkcs11,cli --config-dir "$D" \
+  --dry-run --output json
+expect_json '[(r["component"], r["action"], r["dry_run"]) for r in d["results"]]' \
+  '[["pkcs11", "removed", true], ["cli", "removed", true]]'
+[ "$(snapshot)" = "$before" ] && ok || bad "--dry-run changed a file"
+# remove from every installed file; a file without the slot needs --ignore-missing
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component jce --config-dir "$D"
+before=$(snapshot)
+expect_code 252 remove-cluster --cluster-id cluster-6hij7klm2no --component installed --config-dir "$D"
+expect_stderr "--ignore-missing"
+[ "$(snapshot)" = "$before" ] && ok || bad "a refused removal changed a file"
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component pkcs11,cli,jce --config-dir "$D" --ignore-missing --output json
+expect_json '[r["action"] for r in d["results"]]' '["removed", "removed", "absent"]'
+
+# a file that is a link to another of the set is edited once
+rm "$D/cloudhsm-cli.cfg"; ln -s cloudhsm-pkcs11.cfg "$D/cloudhsm-cli.cfg"
+expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no --hsm-ca-cert "$CA" --region us-east-1 \
+  --component pkcs11,cli --config-dir "$D" --output json
+expect_json '[(r["component"], r["action"]) for r in d["results"]]' '[["pkcs11", "added"], ["cli", "same_file"]]'
+expect_json 'd["results"][1]["same_file_as"]' '"pkcs11"'
+[ "$(slots "$D/cloudhsm-pkcs11.cfg")" = '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]' ] && ok ||
+  bad "the linked file: $(slots "$D/cloudhsm-pkcs11.cfg")"
+[ -L "$D/cloudhsm-cli.cfg" ] && ok || bad "the link was replaced by a file"
+
+# invoked by AWS's tools' names (links): that component's file
+mkdir -p "$T/bin"
+ln -s "$CP_BIN" "$T/bin/configure-jce"; ln -s "$CP_BIN" "$T/bin/configure-dyn"
+jce_before=$(md5sum < "$D/cloudhsm-jce.cfg")
+"$T/bin/configure-dyn" add-cluster $A --config-dir "$D" --output json >"$OUT" 2>"$ERR" && ok ||
+  bad "configure-dyn add-cluster: $(cat "$ERR")"
+expect_json 'd["config"], d["action"]' "[\"$D/cloudhsm-dyn.cfg\", \"added\"]"
+[ "$(md5sum < "$D/cloudhsm-jce.cfg")" = "$jce_before" ] && ok || bad "configure-dyn changed the jce file"
+"$T/bin/configure-jce" list-clusters --config-dir "$D" --output json >"$OUT" 2>"$ERR" && ok ||
+  bad "configure-jce list-clusters: $(cat "$ERR")"
+expect_json 'd["config"]' "\"$D/cloudhsm-jce.cfg\""
+# the dyn engine reads one cluster: a second is refused, the file kept
+dyn_before=$(md5sum < "$D/cloudhsm-dyn.cfg")
+"$T/bin/configure-dyn" add-cluster --cluster-id cluster-6hij7klm2no --region us-east-1 \
+  --hsm-ca-cert "$CA" --config-dir "$D" >"$OUT" 2>"$ERR"; RC=$?
+[ "$RC" = 252 ] && ok || bad "a second cluster in the dyn file: exit $RC, wanted 252"
+expect_stderr "one cluster only (dyn)"
+[ "$(md5sum < "$D/cloudhsm-dyn.cfg")" = "$dyn_before" ] && ok || bad "the refused dyn edit changed the file"
+# and now installed includes dyn, which keeps its one cluster
+expect_code 0 --disable-key-availability-check --component installed --config-dir "$D" --output json
+expect_json '[r["component"] for r in d["results"]]' '["pkcs11", "cli", "jce", "dyn"]'
+
+# concurrent runs over the same files (locks always in one order) all land
+pids=()
+for id in cluster-cncrntaaaaa cluster-cncrntbbbbb cluster-cncrntccccc cluster-cncrntddddd; do
+  "$CP_BIN" add-cluster --cluster-id "$id" -a 10.0.9.9 --hsm-ca-cert "$CA" --component pkcs11,jce --config-dir "$D" \
+    -q >/dev/null 2>"$T/$id.err" & pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" && ok || bad "a concurrent run failed: $(cat "$T"/cluster-cncrnt*.err)"; done
+for c in pkcs11 jce; do
+  n=$(slots "$D/cloudhsm-$c.cfg" | grep -o cncrnt | wc -l)
+  [ "$n" = 4 ] && ok || bad "cloudhsm-$c.cfg has $n of the 4 concurrent slots"
+done
+
+# wrong combinations, named
+expect_code 2 add-cluster $A --component pkcs11 --config "$D/cloudhsm-pkcs11.cfg"
+expect_stderr "contradictory options (--config and --component)"
+expect_code 252 add-cluster $A --component pkcs11,nosuch --config-dir "$D"
+expect_stderr "unknown component (--component nosuch)"
+mkdir -p "$T/empty"
+expect_code 252 add-cluster $A --component installed --config-dir "$T/empty" --output json
+expect_json 'd["error"]["code"]' '"not_configured"'
+expect_code 2 list-clusters --component pkcs11,jce --config-dir "$D"
+expect_stderr "list-clusters reads one file at a time"
+expect_code 0 list-clusters --component jce --config-dir "$D" --output json
+expect_json 'd["config"]' "\"$D/cloudhsm-jce.cfg\""
+done_
