@@ -22,6 +22,15 @@ expect_code 0 add-cluster $F --endpoint "$FAULT/t3/ok" --ca-bundle "$FAULT_API_C
 expect_stdout "added cluster-fau7tsrvrab (1 server)"
 AWS_CA_BUNDLE=$FAULT_API_CA expect_code 0 add-cluster $F --endpoint "$FAULT/t4/ok" --output json
 expect_json 'd["action"]' '"unchanged"'
+# the static binary of the .rpm (scripts/package sets CP_STATIC_BINARY)
+# reads no openssl.cnf: its OpenSSL is not the system's, whose config may
+# name modules and settings it does not have
+if [ "${CP_STATIC_BINARY:-0}" = 1 ]; then
+  strace -f -e trace=%file -o "$T/trace" "$CP_BIN" add-cluster $F --endpoint "$FAULT/st/ok" \
+    --ca-bundle "$FAULT_API_CA" >/dev/null 2>&1 && ok || bad "the static binary under strace failed"
+  grep -qF "$FAULT_API_CA" "$T/trace" && ok || bad "strace saw no file opened: the trace is empty"
+  if grep -E 'openssl\.cnf|/usr/lib/ssl' "$T/trace"; then bad "the static binary read OpenSSL's config"; else ok; fi
+fi
 # a missing bundle file is named
 expect_code 252 add-cluster $F --endpoint "$FAULT/t5/ok" --ca-bundle "$T/none.pem"
 expect_stderr "none.pem"
