@@ -112,12 +112,18 @@ static enum cp_err parse_components(const char *arg, const char *dir,
   }
   for (i = 0; i < NCOMP && !chosen[i]; i++)
     ;
-  if (i == NCOMP)
-    CP_FAIL(rc, strstr(arg, "installed") ? CP_E_NOT_CONFIGURED : CP_E_USAGE,
-            "no component installed (--component %s): none of the config "
-            "files of %s is in %s. Install a Client SDK 5 component, or give "
-            "--config-dir",
-            arg, component_names(), dir);
+  if (i < NCOMP)
+    goto out;
+  if (!strstr(arg, "installed"))
+    CP_FAIL(rc, CP_E_USAGE,
+            "missing component (--component %s): no name is given. Give "
+            "one or more of %s, or installed",
+            arg, component_names());
+  CP_FAIL(rc, CP_E_NOT_CONFIGURED,
+          "no component installed (--component %s): none of the config "
+          "files of %s is in %s. Install a Client SDK 5 component, or give "
+          "--config-dir",
+          arg, component_names(), dir);
 out:
   free(copy);
   return rc;
@@ -180,7 +186,7 @@ enum cp_err config_target_one(const struct cli_ctx *ctx, char **path,
   CP_TRY(rc, config_targets_resolve(ctx, &t, err));
   if (t.n > 1)
     CP_FAIL(rc, CP_E_USAGE,
-            "too many components (--component %s): %s reads one file at a "
+            "too many components (--component %s): %s takes one file at a "
             "time. Name one component",
             ctx->component_arg, ctx->cmd ? ctx->cmd : "configure-pkcs11");
   *path = t.v[0].path;

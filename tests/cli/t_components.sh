@@ -152,7 +152,7 @@ mkdir -p "$T/empty"
 expect_code 252 add-cluster $A --component installed --config-dir "$T/empty" --output json
 expect_json 'd["error"]["code"]' '"not_configured"'
 expect_code 2 list-clusters --component pkcs11,jce --config-dir "$D"
-expect_stderr "list-clusters reads one file at a time"
+expect_stderr "list-clusters takes one file at a time"
 expect_code 0 list-clusters --component jce --config-dir "$D" --output json
 expect_json 'd["config"]' "\"$D/cloudhsm-jce.cfg\""
 done_
