@@ -3,6 +3,7 @@
  * commands' own option tables (each command hands its table over instead of
  * parsing), so they cannot drift from --help. */
 #include "completion.h"
+#include "component.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +49,14 @@ static void add_opt(struct ctable *t, const struct cli_opt *o, int use_short)
   c->takes_value = o->type == CLI_T_STR || o->type == CLI_T_CHOICE ||
                    o->type == CLI_T_LIST || o->type == CLI_T_INT;
   c->file = c->takes_value && !o->choices && o->argh &&
-            strstr(o->argh, "<file");
+            (strstr(o->argh, "<file") || strstr(o->argh, "<dir"));
   c->cluster_id = o->long_name && !strcmp(o->long_name, "cluster-id");
   for (ch = o->choices; ch && *ch; ch++)
     snprintf(c->choices + strlen(c->choices),
              sizeof(c->choices) - strlen(c->choices), "%s%s",
              ch == o->choices ? "" : " ", *ch);
+  if (o->long_name && !strcmp(o->long_name, "component"))
+    component_choices(c->choices, sizeof(c->choices));
 }
 
 static void take_table(struct cli_opt_sink *sink, const struct cli_opt *opts)

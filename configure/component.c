@@ -66,6 +66,17 @@ const char *component_names(void)
   return buf;
 }
 
+void component_choices(char *out, size_t size)
+{
+  size_t i, len = 0;
+
+  out[0] = '\0';
+  for (i = 0; i < NCOMP && len < size; i++)
+    len += (size_t)snprintf(out + len, size - len, "%s ", table[i].name);
+  if (len < size)
+    snprintf(out + len, size - len, "installed");
+}
+
 static void add_target(struct config_targets *t, const struct component *c,
                        const char *path)
 {

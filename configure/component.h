@@ -30,8 +30,11 @@ struct component {
 const struct component *component_by_program(const char *argv0);
 const struct component *component_by_name(const char *name);
 
-/* The components' names, for --help: "pkcs11, cli, jce, dyn". */
+/* The components' names, for messages: "pkcs11, cli, jce, dyn". */
 const char *component_names(void);
+/* The values --component takes, for completions: "pkcs11 cli jce dyn
+ * installed". */
+void component_choices(char *out, size_t size);
 
 struct config_target {
   const struct component *comp; /* NULL: --config or the environment gave

@@ -85,6 +85,11 @@ for sh in bash zsh fish; do
   [ "$got" = "cluster-2ab3cd4ef5g cluster-6hij7klm2no " ] && ok || bad "$sh: --cluster-id values: $got"
   got=$(${sh}_complete configure-pkcs11 add-cluster --hsm-ca-cert "$T/cust")
   grep -q "customerCA.crt" <<<"$got" && ok || bad "$sh: --hsm-ca-cert offers no file: $got"
+  # --component: the SDK components and installed; --config-dir: a path
+  got=$(${sh}_complete configure-pkcs11 add-cluster --component "" | sort | tr '\n' ' ')
+  [ "$got" = "cli dyn installed jce pkcs11 " ] && ok || bad "$sh: --component values: $got"
+  got=$(${sh}_complete configure-pkcs11 list-clusters --config-dir "$T/cust")
+  grep -q "customerCA.crt" <<<"$got" && ok || bad "$sh: --config-dir offers no path: $got"
 done
 bash_complete configure-pkcs11 "" | grep -q "NOT REGISTERED" && bad "bash: complete -F did not register" || ok
 done_
