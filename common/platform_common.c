@@ -47,12 +47,21 @@ enum cp_err plat_check_interrupt(struct cp_errbuf *err)
 enum plat_fault_kind plat_fault_wanted(const char *step)
 {
 #ifdef CP_TESTING
-  const char *f = getenv("CONFIGURE_PKCS11_FAULT");
+  /* "STEP": fail it; "kill@STEP": die there; "STEP#N": fail its Nth time
+   * (the second file of a --component run) */
+  static int seen;
+  const char *f = getenv("CONFIGURE_PKCS11_FAULT"), *hash;
+  size_t n;
   if (!f)
     return PLAT_FAULT_NONE;
   if (!strncmp(f, "kill@", 5) && !strcmp(f + 5, step))
     return PLAT_FAULT_KILL;
   if (!strcmp(f, step))
+    return PLAT_FAULT_FAIL;
+  hash = strchr(f, '#');
+  n = hash ? (size_t)(hash - f) : 0;
+  if (hash && n == strlen(step) && !strncmp(f, step, n) &&
+      ++seen == atoi(hash + 1))
     return PLAT_FAULT_FAIL;
 #else
   (void)step;

@@ -169,6 +169,25 @@ enum cp_err edit_set_fail(struct edit_set *s, size_t i, enum cp_err rc,
                  ef->comp ? ef->comp->name : "config", cp_errbuf_text(err, rc));
 }
 
+/* A write that failed after others succeeded: the message says which
+ * files were written (each is whole: its own atomic write). */
+static enum cp_err written_before(const struct edit_set *s, size_t i,
+                                  enum cp_err rc, struct cp_errbuf *err)
+{
+  struct cp_buf done = CP_BUF_INIT;
+  size_t j;
+
+  for (j = 0; j < i; j++)
+    if (!s->v[j].same_as)
+      cp_buf_printf(&done, "%s%s", done.len ? ", " : "",
+                    s->v[j].comp ? s->v[j].comp->name : s->v[j].f.path);
+  rc = cp_fail(err, rc, err->file, err->line, "%s: %s. Written before it: %s",
+               s->v[i].comp ? s->v[i].comp->name : "config",
+               cp_errbuf_text(err, rc), done.len ? cp_buf_str(&done) : "none");
+  cp_buf_release(&done);
+  return rc;
+}
+
 enum cp_err edit_set_finish(struct edit_set *s, const struct cli_ctx *ctx,
                             struct cp_errbuf *err)
 {
@@ -179,10 +198,10 @@ enum cp_err edit_set_finish(struct edit_set *s, const struct cli_ctx *ctx,
     struct edit_file *ef = &s->v[i];
     if (ef->same_as)
       continue;
-    CP_TRY(rc,
-           finish_file(s->e, ctx, &ef->f, &ef->changed, &ef->diff_text, err));
+    rc = finish_file(s->e, ctx, &ef->f, &ef->changed, &ef->diff_text, err);
+    if (rc != CP_OK)
+      return s->several ? written_before(s, i, rc, err) : rc;
   }
-out:
   return rc;
 }
 

@@ -92,7 +92,8 @@ CP_MUST_USE enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
  * returned, err's text prefixed with the component ("jce: ..."). */
 CP_MUST_USE enum cp_err edit_set_fail(struct edit_set *s, size_t i,
                                       enum cp_err rc, struct cp_errbuf *err);
-/* edit_finish() for each file, in order. */
+/* edit_finish() for each file, in order. A failed write (a full disk)
+ * names the files already written, each whole. */
 CP_MUST_USE enum cp_err edit_set_finish(struct edit_set *s,
                                         const struct cli_ctx *ctx,
                                         struct cp_errbuf *err);

@@ -143,6 +143,22 @@ for c in pkcs11 jce; do
   [ "$n" = 4 ] && ok || bad "cloudhsm-$c.cfg has $n of the 4 concurrent slots"
 done
 
+# a write that fails after another file was written (a full disk): each
+# file is whole, and the message says which were written
+if faults_available; then
+  b_pk=$(md5sum < "$D/cloudhsm-pkcs11.cfg") b_jce=$(md5sum < "$D/cloudhsm-jce.cfg")
+  CONFIGURE_PKCS11_FAULT='rename#2' expect_code 253 add-cluster --cluster-id cluster-stfaultaaaa \
+    -a 10.0.9.8 --hsm-ca-cert "$CA" --component pkcs11,jce --config-dir "$D"
+  expect_stderr "error: jce: "
+  expect_stderr "Written before it: pkcs11"
+  [ "$(md5sum < "$D/cloudhsm-pkcs11.cfg")" != "$b_pk" ] && ok || bad "pkcs11 was not written before the failure"
+  [ "$(md5sum < "$D/cloudhsm-jce.cfg")" = "$b_jce" ] && ok || bad "the failed jce write changed the file"
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$D/cloudhsm-jce.cfg" && ok || bad "jce is not whole JSON"
+  expect_no_temp "$D/cloudhsm-jce.cfg"
+else
+  echo "skipped: a failed second write (the binary has no CP_TESTING fault hooks)"
+fi
+
 # wrong combinations, named
 expect_code 2 add-cluster $A --component pkcs11 --config "$D/cloudhsm-pkcs11.cfg"
 expect_stderr "contradictory options (--config and --component)"
