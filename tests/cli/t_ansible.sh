@@ -23,7 +23,7 @@ M=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster
 
 # the documentation block parses and names every option
 if ansible-doc -t module "$M" >"$T/doc.txt" 2>&1; then ok; else bad "ansible-doc: $(cat "$T/doc.txt")"; fi
-for o in cluster_id state hsm_ca_cert region endpoint profile config from_describe servers wait executable; do
+for o in cluster_id state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait executable; do
   grep -q -- "$o" "$T/doc.txt" && ok || bad "ansible-doc lacks $o"
 done
 
@@ -129,4 +129,25 @@ EOF
 play "$T/offline.yml"
 [ "$RC" = 0 ] && ok || { bad "offline playbook: exit $RC"; tail -30 "$OUT" >&2; }
 expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-6hij7klm2no", "cluster-2ab3cd4ef5g", "cluster-handmadeaaaa"]'
+# every installed component from one task (and one saved answer): a result
+# per file; check mode and diff mode cover each file
+D=$T/etc; mkdir -p "$D"
+for c in pkcs11 cli jce; do printf '{"clusters": []}\n' > "$D/cloudhsm-$c.cfg"; done
+cat > "$T/components.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_id: cluster-2ab3cd4ef5g, from_describe: "$T/saved.json", hsm_ca_cert: "$CA", components: [installed], config_dir: "$D", executable: "$CP_BIN"}
+      register: all
+    - assert: {that: [all.changed, "all.results | map(attribute='component') | list == ['pkcs11', 'cli', 'jce']", "all.results | map(attribute='action') | unique | list == ['added']"]}
+EOF
+play "$T/components.yml" --check --diff
+[ "$RC" = 0 ] && ok || { bad "components playbook (check): exit $RC"; tail -30 "$OUT" >&2; }
+[ "$(grep -c '^+.*"cluster_id": "cluster-2ab3cd4ef5g"' "$OUT")" = 3 ] && ok || bad "--check --diff shows not 3 added slots: $(cat "$OUT")"
+[ "$(cat "$D"/*.cfg | tr -d ' \n')" = '{"clusters":[]}{"clusters":[]}{"clusters":[]}' ] && ok || bad "check mode wrote a component's file"
+play "$T/components.yml"
+[ "$RC" = 0 ] && ok || { bad "components playbook: exit $RC"; tail -30 "$OUT" >&2; }
+for c in pkcs11 cli jce; do
+  grep -q cluster-2ab3cd4ef5g "$D/cloudhsm-$c.cfg" && ok || bad "the $c file has no slot after the play"
+done
 done_

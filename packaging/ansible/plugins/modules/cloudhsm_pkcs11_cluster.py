@@ -50,6 +50,16 @@ options:
   config:
     description: The config file to edit (default the tool's, C(/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg)).
     type: path
+  components:
+    description:
+      - The Client SDK 5 components whose config files to edit (C(pkcs11), C(cli), C(jce), C(dyn)), or
+        C([installed]) for every one whose file is in I(config_dir). One API call serves them all, and
+        nothing is written unless every file's change can be made.
+    type: list
+    elements: str
+  config_dir:
+    description: The folder of the components' config files (default C(/opt/cloudhsm/etc)).
+    type: path
   from_describe:
     description: A saved DescribeClusters answer (C(aws cloudhsmv2 describe-clusters --output json)) to use instead of calling the API.
     type: path
@@ -122,6 +132,11 @@ dry_run:
   description: Whether the tool ran with C(--dry-run) (check mode).
   returned: success
   type: bool
+results:
+  description: With I(components), one result per file (C(component), C(action), C(config), C(changed), ...).
+  returned: when components is given
+  type: list
+  elements: dict
 cmd:
   description: The command run.
   returned: always
@@ -174,6 +189,10 @@ def build_command(module, exe):
             cmd += ["-a"] + list(p["servers"])
     if p["config"] is not None:
         cmd += ["--config", p["config"]]
+    if p["components"]:
+        cmd += ["--component", ",".join(p["components"])]
+    if p["config_dir"] is not None:
+        cmd += ["--config-dir", p["config_dir"]]
     cmd += ["--output", "json"]
     if module.check_mode:
         cmd.append("--dry-run")
@@ -192,12 +211,15 @@ def main():
             endpoint=dict(type="str"),
             profile=dict(type="str"),
             config=dict(type="path"),
+            components=dict(type="list", elements="str"),
+            config_dir=dict(type="path"),
             from_describe=dict(type="path"),
             servers=dict(type="list", elements="str"),
             wait=dict(type="int"),
             executable=dict(type="path"),
         ),
-        mutually_exclusive=[("servers", "from_describe"), ("servers", "wait")],
+        mutually_exclusive=[("servers", "from_describe"), ("servers", "wait"),
+                            ("config", "components"), ("config", "config_dir")],
         supports_check_mode=True,
     )
     cmd = build_command(module, find_executable(module))
@@ -218,7 +240,12 @@ def main():
         module.fail_json(msg="configure-pkcs11 gave no JSON result", rc=rc, cmd=cmd,
                          stdout=out, stderr=err)
     ret = dict(changed=bool(result.pop("changed")), cmd=cmd)
-    diff = result.pop("diff", None)
+    rows = result.get("results")
+    if rows is not None:  # components: a diff and a result per file
+        diff = "".join(r.get("diff", "") for r in rows)
+        ret["results"] = [{k: v for k, v in r.items() if k != "diff"} for r in rows]
+    else:
+        diff = result.pop("diff", None)
     if module._diff and diff:
         ret["diff"] = dict(prepared=diff)
     for key in ("action", "config", "servers", "region", "type", "dry_run", "cluster_id"):
