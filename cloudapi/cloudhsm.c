@@ -51,6 +51,34 @@ void cluster_info_release(struct cluster_info *c)
   memset(c, 0, sizeof(*c));
 }
 
+static char *copy_or_null(const char *s)
+{
+  return s ? cp_xstrdup(s) : NULL;
+}
+
+void cluster_info_copy(struct cluster_info *dst, const struct cluster_info *src)
+{
+  size_t i;
+
+  memset(dst, 0, sizeof(*dst));
+  dst->cluster_id = copy_or_null(src->cluster_id);
+  dst->state = copy_or_null(src->state);
+  dst->state_message = copy_or_null(src->state_message);
+  dst->hsm_type = copy_or_null(src->hsm_type);
+  dst->network_type = copy_or_null(src->network_type);
+  dst->cluster_certificate = copy_or_null(src->cluster_certificate);
+  dst->hsms = cp_xcalloc(src->nhsms + 1, sizeof(*dst->hsms));
+  dst->nhsms = src->nhsms;
+  for (i = 0; i < src->nhsms; i++) {
+    dst->hsms[i] = src->hsms[i]; /* then every owned string anew */
+    dst->hsms[i].hsm_id = copy_or_null(src->hsms[i].hsm_id);
+    dst->hsms[i].state = copy_or_null(src->hsms[i].state);
+    dst->hsms[i].eni_ip = copy_or_null(src->hsms[i].eni_ip);
+    dst->hsms[i].eni_ip_v6 = copy_or_null(src->hsms[i].eni_ip_v6);
+    dst->hsms[i].az = copy_or_null(src->hsms[i].az);
+  }
+}
+
 static enum cp_err bad_answer(const char *file, int line, const char *what,
                               struct cp_errbuf *err)
 {

@@ -14,6 +14,7 @@
 #include "cfg_file.h"
 #include "cluster_source.h"
 #include "commands.h"
+#include "component.h"
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "edit.h"
@@ -39,6 +40,7 @@ static const struct cli_cmd_doc refresh_doc = {
 /* One slot to refresh. */
 struct target {
   const char *cluster_id; /* points into the model */
+  struct edit_file *file; /* the file the slot is in */
   size_t slot;
   const char *ca;         /* the slot's hsm_ca_file, or NULL */
   struct cluster_info ci; /* the description, until taken by src */
@@ -56,25 +58,41 @@ struct refresh {
   struct cluster_source opts; /* the API options, as given */
   struct cli_list ids, regions;
   struct target *t;
-  size_t n;
+  size_t n, cap;
   int calls;
 };
 
-/* The slots to refresh: every slot with a cluster id, or the ones named (a
- * name with no slot is an error, before any call). */
-static enum cp_err collect_targets(struct refresh *r, const struct cfg_model *m,
-                                   const char *path, struct cp_errbuf *err)
+/* A cluster named with --cluster-id that no slot has: an error, before any
+ * call. With several files, a slot in any of them will do. */
+static enum cp_err check_named(const struct refresh *r, const char *where,
+                               struct cp_errbuf *err)
 {
-  size_t i, n = cfg_model_slot_count(m);
+  size_t i;
   int k;
 
-  for (k = 0; k < r->ids.n; k++)
-    if (cfg_model_find_slot(m, r->ids.items[k]) < 0)
+  for (k = 0; k < r->ids.n; k++) {
+    for (i = 0; i < r->n && strcmp(r->t[i].cluster_id, r->ids.items[k]); i++)
+      ;
+    if (i == r->n)
       return cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
                      "cluster not configured (%s): no slot in %s has this id. "
                      "Add it with configure-pkcs11 add-cluster",
-                     r->ids.items[k], path);
-  r->t = cp_xcalloc(n + 1, sizeof(*r->t));
+                     r->ids.items[k], where);
+  }
+  return CP_OK;
+}
+
+/* The slots of one file to refresh: every slot with a cluster id, or the
+ * ones named. */
+static void collect_targets(struct refresh *r, struct edit_file *ef)
+{
+  const struct cfg_model *m = &ef->f.model;
+  size_t i, n = cfg_model_slot_count(m);
+  int k;
+
+  r->cap += n + 1;
+  r->t = cp_xrealloc(r->t, r->cap * sizeof(*r->t));
+  memset(r->t + r->n, 0, (r->cap - r->n) * sizeof(*r->t));
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
     int wanted = !r->ids.n;
@@ -86,54 +104,66 @@ static enum cp_err collect_targets(struct refresh *r, const struct cfg_model *m,
     if (!wanted)
       continue;
     r->t[r->n].cluster_id = v.cluster_id;
+    r->t[r->n].file = ef;
     r->t[r->n].slot = i;
     r->t[r->n].ca = v.hsm_ca_file;
     cluster_source_init(&r->t[r->n].src);
     r->n++;
   }
-  return CP_OK;
 }
 
-/* One question about the targets not found yet this round: their ids, and
- * where each answer goes. */
+/* One question about the targets not found yet this round: their ids,
+ * each once (a cluster in several components' files is asked for once). */
 struct question {
   const char **ids;
-  size_t *which;             /* ids[k] is r->t[which[k]] */
-  struct cluster_info *out;  /* the answers, until taken */
+  struct cluster_info *out; /* the answers */
   int *found;
   size_t m;
 };
+
+static int unsettled(const struct target *t)
+{
+  return !t->asked && !t->found;
+}
+
+/* The index of id in the question, or q->m. */
+static size_t question_find(const struct question *q, const char *id)
+{
+  size_t k;
+
+  for (k = 0; k < q->m && strcmp(q->ids[k], id); k++)
+    ;
+  return k;
+}
 
 static void question_start(const struct refresh *r, struct question *q)
 {
   size_t i;
 
   q->ids = cp_xcalloc(r->n + 1, sizeof(*q->ids));
-  q->which = cp_xcalloc(r->n + 1, sizeof(*q->which));
   q->out = cp_xcalloc(r->n + 1, sizeof(*q->out));
   q->found = cp_xcalloc(r->n + 1, sizeof(*q->found));
   q->m = 0;
   for (i = 0; i < r->n; i++)
-    if (!r->t[i].asked && !r->t[i].found) {
-      q->ids[q->m] = r->t[i].cluster_id;
-      q->which[q->m++] = i;
-    }
+    if (unsettled(&r->t[i]) && question_find(q, r->t[i].cluster_id) == q->m)
+      q->ids[q->m++] = r->t[i].cluster_id;
 }
 
-/* The answers found go to their targets. */
+/* Each answer found goes to every target of its cluster. */
 static void question_take(struct refresh *r, struct question *q,
                           const char *region)
 {
-  size_t k;
+  size_t i, k;
 
-  for (k = 0; k < q->m; k++)
-    if (q->found[k]) {
-      struct target *t = &r->t[q->which[k]];
-      t->found = 1;
-      t->ci = q->out[k];
-      memset(&q->out[k], 0, sizeof(q->out[k]));
-      t->region = region;
-    }
+  for (i = 0; i < r->n; i++) {
+    struct target *t = &r->t[i];
+    if (!unsettled(t) || (k = question_find(q, t->cluster_id)) == q->m ||
+        !q->found[k])
+      continue;
+    t->found = 1;
+    cluster_info_copy(&t->ci, &q->out[k]);
+    t->region = region;
+  }
 }
 
 static void question_release(struct question *q)
@@ -145,7 +175,6 @@ static void question_release(struct question *q)
   free(q->out);
   free(q->found);
   free(q->ids);
-  free(q->which);
 }
 
 /* Asks one region for every target not found yet. */
@@ -231,9 +260,10 @@ out:
 
 /* One found slot: its servers picked, checked against its own CA, set. A
  * failure leaves the slot as it was and is reported on its row. */
-static void refresh_slot(struct refresh *r, struct target *t,
-                         struct cfg_model *m)
+static void refresh_slot(struct refresh *r, struct target *t)
 {
+  struct cfg_model *m = &t->file->f.model;
+
   if (cluster_state_gone(t->ci.state)) {
     t->gone = 1;
     cp_log(CP_LOG_WARN, "cluster %s is %s: its slot is kept (remove it with "
@@ -256,9 +286,18 @@ static void refresh_slot(struct refresh *r, struct target *t,
                   : CFG_UNCHANGED;
 }
 
-static json_object *target_row(const struct target *t, struct cp_buf *text)
+static json_object *target_row(const struct target *t, int several,
+                               struct cp_buf *text)
 {
   json_object *row = json_object_new_object();
+
+  if (several) { /* which file: a row for each slot of each file */
+    json_object_object_add(row, "component",
+                           json_object_new_string(t->file->comp->name));
+    json_object_object_add(row, "config",
+                           json_object_new_string(t->file->f.path));
+    cp_buf_printf(text, "%s: ", t->file->comp->name);
+  }
   const char *action = !t->found          ? "not found"
                        : t->gone          ? "deleted"
                        : t->rc != CP_OK   ? "failed"
@@ -370,8 +409,8 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
-  struct cp_buf text = CP_BUF_INIT;
+  struct edit_set s = EDIT_SET_INIT;
+  struct cp_buf text = CP_BUF_INIT, diff = CP_BUF_INIT;
   json_object *root = NULL, *rows;
   enum cp_err rc, first_failure = CP_OK;
   struct cluster_wait w;
@@ -398,8 +437,13 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   r.opts.region = r.regions.n == 1 ? r.regions.items[0] : NULL;
   CP_TRY(rc, cluster_source_check(&r.opts, err));
 
-  CP_TRY(rc, edit_open(&e, ctx, &f, err));
-  CP_TRY(rc, collect_targets(&r, &f.model, f.path, err));
+  /* every file's slots, asked for together: one call per region */
+  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as)
+      collect_targets(&r, &s.v[i]);
+  CP_TRY(rc,
+         check_named(&r, s.several ? "any of the files" : s.v[0].f.path, err));
   cluster_wait_start(&w, &r.opts.http, r.opts.wait);
   while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
@@ -408,7 +452,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       CP_TRY(rc, describe_from_api(&r, err));
     for (i = 0; i < r.n; i++)
       if (r.t[i].found && !r.t[i].asked)
-        refresh_slot(&r, &r.t[i], &f.model);
+        refresh_slot(&r, &r.t[i]);
     if (!cluster_wait_more(&w, &r.opts.http) || !settle_round(&r))
       break;
     cp_log(CP_LOG_INFO, "waiting for clusters without an ACTIVE HSM; next "
@@ -429,19 +473,30 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       *err = r.t[i].problem;
     }
   }
-  CP_TRY(rc, edit_finish(&e, ctx, &f, &changed, err));
+  CP_TRY(rc, edit_set_finish(&s, ctx, err));
 
   root = json_object_new_object();
   rows = json_object_new_array();
   for (i = 0; i < r.n; i++)
-    json_object_array_add(rows, target_row(&r.t[i], &text));
+    json_object_array_add(rows, target_row(&r.t[i], s.several, &text));
+  for (i = 0; i < s.n; i++) {
+    changed |= s.v[i].changed;
+    if (s.v[i].diff_text)
+      cp_buf_puts(&diff, s.v[i].diff_text);
+  }
   if (!r.n)
-    cp_buf_printf(&text, "no slot with a cluster id in %s\n", f.path);
+    cp_buf_printf(&text, "no slot with a cluster id in %s%s\n", s.v[0].f.path,
+                  s.n > 1 ? " or the other files" : "");
   json_object_object_add(root, "changed", json_object_new_boolean(changed));
-  json_object_object_add(root, "config", json_object_new_string(f.path));
+  if (!s.several)
+    json_object_object_add(root, "config",
+                           json_object_new_string(s.v[0].f.path));
   json_object_object_add(root, "api_calls", json_object_new_int(r.calls));
   json_object_object_add(root, "clusters", rows);
-  edit_annotate(&e, root);
+  json_object_object_add(root, "dry_run", json_object_new_boolean(e.dry_run));
+  if (e.diff)
+    json_object_object_add(root, "diff",
+                           json_object_new_string(cp_buf_str(&diff)));
   if (first_failure != CP_OK && ctx->output == CLI_OUT_JSON) {
     ctx->json_result = root; /* printed with the error added */
   } else {
@@ -452,7 +507,8 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
 out:
   json_object_put(root);
   cp_buf_release(&text);
-  cfg_file_release(&f);
+  cp_buf_release(&diff);
+  edit_set_release(&s);
   edit_release(&e);
   refresh_release(&r);
   return rc;

@@ -24,6 +24,9 @@ struct cluster_info {
   size_t nhsms;
 };
 void cluster_info_release(struct cluster_info *c);
+/* A deep copy of src into dst (released with cluster_info_release). */
+void cluster_info_copy(struct cluster_info *dst,
+                       const struct cluster_info *src);
 
 struct cloudhsm_client {
   const char *endpoint;       /* "https://cloudhsmv2.us-east-1.amazonaws.com" */

@@ -159,6 +159,27 @@ else
   echo "skipped: a failed second write (the binary has no CP_TESTING fault hooks)"
 fi
 
+# refresh-clusters over several files: each cluster asked for once (one
+# call for the region), every file's stale slots refreshed, a row per slot
+D2=$T/etc2; mkdir -p "$D2"
+stale() { printf '{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "10.9.9.9", "port": 2223, "enable": true}]}}' "$CA" "$1"; }
+printf '{"clusters": [%s]}\n' "$(stale cluster-2ab3cd4ef5g)" > "$D2/cloudhsm-pkcs11.cfg"
+printf '{"clusters": [%s, %s]}\n' "$(stale cluster-2ab3cd4ef5g)" "$(stale cluster-6hij7klm2no)" > "$D2/cloudhsm-jce.cfg"
+calls=$(peer_calls)
+expect_code 0 refresh-clusters --region us-east-1 --component installed --config-dir "$D2" --output json
+[ "$(( $(peer_calls) - calls ))" = 1 ] && ok || bad "refresh of two files: $(( $(peer_calls) - calls )) calls, wanted 1"
+expect_json '[(c["component"], c["cluster_id"], c["action"]) for c in d["clusters"]]' \
+  '[["pkcs11", "cluster-2ab3cd4ef5g", "updated"], ["jce", "cluster-2ab3cd4ef5g", "updated"], ["jce", "cluster-6hij7klm2no", "updated"]]'
+expect_json 'd["api_calls"], d["changed"]' '[1, true]'
+grep -q 10.9.9.9 "$D2"/*.cfg && bad "a stale server is left after refresh" || ok
+# a cluster named with --cluster-id needs a slot in one of the files only
+expect_code 0 refresh-clusters --region us-east-1 --cluster-id cluster-6hij7klm2no --component pkcs11,jce \
+  --config-dir "$D2" --output json
+expect_json '[(c["component"], c["action"]) for c in d["clusters"]]' '[["jce", "unchanged"]]'
+expect_code 252 refresh-clusters --region us-east-1 --cluster-id cluster-stdeletedaaa --component pkcs11,jce \
+  --config-dir "$D2"
+expect_stderr "no slot in any of the files"
+
 # wrong combinations, named
 expect_code 2 add-cluster $A --component pkcs11 --config "$D/cloudhsm-pkcs11.cfg"
 expect_stderr "contradictory options (--config and --component)"

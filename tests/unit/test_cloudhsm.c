@@ -63,6 +63,32 @@ static enum cp_err describe(const struct fake_answer *a, size_t n)
   return describe_tries(0, a, n);
 }
 
+/* A copy owns all its strings: the original released, the copy reads the
+ * same (ASan and valgrind catch a shared pointer). */
+static void test_cluster_info_copy(void **state)
+{
+  struct cluster_info orig, copy;
+  int found = 0;
+  char *next = NULL;
+  (void)state;
+
+  memset(&orig, 0, sizeof(orig));
+  assert_int_equal(cloudhsm_parse_describe(OK_BODY, strlen(OK_BODY), CID, &orig,
+                                           &found, &next, err),
+                   CP_OK);
+  assert_true(found);
+  cluster_info_copy(&copy, &orig);
+  cluster_info_release(&orig);
+  assert_string_equal(copy.cluster_id, CID);
+  assert_string_equal(copy.state, "ACTIVE");
+  assert_null(copy.cluster_certificate);
+  assert_int_equal(copy.nhsms, 1);
+  assert_string_equal(copy.hsms[0].eni_ip, "10.0.0.9");
+  assert_null(copy.hsms[0].eni_ip_v6);
+  cluster_info_release(&copy);
+  free(next);
+}
+
 static void test_ok_first_try(void **state)
 {
   const struct fake_answer a[] = {OK};
@@ -248,6 +274,7 @@ static int teardown(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_cluster_info_copy),
       cmocka_unit_test_teardown(test_ok_first_try, teardown),
       cmocka_unit_test_teardown(test_throttling_retried_with_backoff, teardown),
       cmocka_unit_test_teardown(test_throttling_gives_up_after_three, teardown),
