@@ -227,7 +227,6 @@ out:
   free(idx);
   free(a.ca_abs);
   edit_set_release(&s);
-  edit_release(&e);
   cluster_source_release(&a.src);
   client_pair_release(&a.pair);
   slot_options_release(&a.so);

@@ -42,6 +42,7 @@ struct tally {
 enum job_kind { JOB_SERVER, JOB_UNCONFIGURED, JOB_NO_SERVERS };
 struct probe_job {
   enum job_kind kind;
+  const char *component;       /* several files: the slot's component */
   size_t slot;                 /* JOB_UNCONFIGURED */
   const char *placeholder;     /* JOB_UNCONFIGURED: the %%...%% host */
   char label[64];
@@ -66,6 +67,19 @@ static void probe_one(size_t i, void *ud)
               j->client_key, j->timeout_ms, &j->r);
 }
 
+/* With several files: the line starts with the component, the row has
+ * it. */
+static void name_component(const struct probe_job *j, struct cp_buf *text,
+                           json_object *row)
+{
+  if (!j->component)
+    return;
+  cp_buf_printf(text, "%s: ", j->component);
+  if (row)
+    json_object_object_add(row, "component",
+                           json_object_new_string(j->component));
+}
+
 /* One server: a text line, a JSON row, the tally. */
 static void report_server(const struct probe_job *j, struct cp_buf *text,
                           json_object *rows, struct tally *t)
@@ -79,6 +93,7 @@ static void report_server(const struct probe_job *j, struct cp_buf *text,
 
   snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", srv->hostname,
            v6 ? "]" : "", srv->port);
+  name_component(j, text, row);
   if (!srv->enable) {
     status = "disabled";
     cp_buf_printf(text, "%s %s disabled (enable: false), skipped\n", j->label,
@@ -132,6 +147,7 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
   json_object *row;
   char label[32];
 
+  name_component(j, text, NULL);
   if (j->kind == JOB_NO_SERVERS) {
     cp_buf_printf(text, "%s has no servers\n", j->label);
     if (!t->failed++)
@@ -140,6 +156,9 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
     return;
   }
   row = json_object_new_object();
+  if (j->component)
+    json_object_object_add(row, "component",
+                           json_object_new_string(j->component));
   snprintf(label, sizeof(label), "slot %zu", j->slot);
   cp_buf_printf(text, "%s not configured (%s): run configure-pkcs11 "
                 "add-cluster to fill it\n", label,
@@ -174,45 +193,23 @@ static void slot_ca_problem(const struct cfg_slot_view *v, char *out,
     snprintf(out, outlen, "%s", cp_errbuf_text(&ca_err, rc));
 }
 
-enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
-                      struct cp_errbuf *err)
+/* The report's lines for the slots of one file (of cluster_id, or all):
+ * appended to *jobs; *matched counts the slots. */
+static void collect_jobs(const struct cfg_file *f, const char *component,
+                         const char *cluster_id, int timeout,
+                         struct probe_job **jobs_out, size_t *njobs_out,
+                         int *matched_out)
 {
-  const char *cluster_id = NULL;
-  int timeout = 5;
-  const struct cli_opt opts[] = {
-      CLI_STR(0, "cluster-id", &cluster_id, "<id>", "check only this cluster's slot", 0),
-      CLI_INT("timeout", &timeout, "<seconds>",
-              "connect and handshake timeout per server (default 5)"),
-      CLI_COMMON_OPTS(ctx),
-      CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
-  struct cp_buf text = CP_BUF_INIT;
-  struct tally t = {0, 0, ""};
-  json_object *root = NULL, *rows;
-  struct probe_job *jobs = NULL;
-  size_t i, j, n, njobs = 0;
-  int matched = 0;
-  char *path = NULL;
-  enum cp_err rc;
+  struct probe_job *jobs = *jobs_out;
+  size_t i, n, njobs = *njobs_out;
+  int matched = *matched_out;
 
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
-  if (ctx->help)
-    goto out;
-  if (cluster_id)
-    CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
-  CP_TRY(rc, config_target_one(ctx, &path, err));
-  CP_TRY(rc, cfg_file_read(&f, path, err));
-  root = json_object_new_object();
-  rows = json_object_new_array();
-  json_object_object_add(root, "config", json_object_new_string(f.path));
-  json_object_object_add(root, "servers", rows); /* root owns rows */
-  /* every line of the report, in the config's order */
-  n = cfg_model_slot_count(&f.model);
+  n = cfg_model_slot_count(&f->model);
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
     char problem[256] = "";
     size_t k, lines;
-    cfg_model_slot(&f.model, i, &v);
+    cfg_model_slot(&f->model, i, &v);
     if (cluster_id && (!v.cluster_id || strcmp(v.cluster_id, cluster_id)))
       continue;
     matched++;
@@ -223,6 +220,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
     for (k = 0; k < lines; k++) {
       struct probe_job *job = &jobs[njobs++];
       memset(job, 0, sizeof(*job));
+      job->component = component;
       snprintf(job->label, sizeof(job->label), "%s",
                v.cluster_id ? v.cluster_id : "slot");
       job->kind = v.unconfigured   ? JOB_UNCONFIGURED
@@ -232,7 +230,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
       job->placeholder = v.placeholder;
       if (job->kind != JOB_SERVER)
         break;
-      cfg_model_slot_server(&f.model, i, k, &job->srv);
+      cfg_model_slot_server(&f->model, i, k, &job->srv);
       job->ca = v.hsm_ca_file;
       job->client_cert = v.client_cert_path;
       job->client_key = v.client_key_path;
@@ -240,42 +238,97 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
       job->timeout_ms = timeout * 1000L;
     }
   }
+  *jobs_out = jobs;
+  *njobs_out = njobs;
+  *matched_out = matched;
+}
+
+enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
+                      struct cp_errbuf *err)
+{
+  const char *cluster_id = NULL;
+  int timeout = 5;
+  const struct cli_opt opts[] = {
+      CLI_STR(0, "cluster-id", &cluster_id, "<id>",
+              "check only this cluster's slot", 0),
+      CLI_INT("timeout", &timeout, "<seconds>",
+              "connect and handshake timeout per server (default 5)"),
+      CLI_COMMON_OPTS(ctx), CLI_END()};
+  struct config_targets t = CONFIG_TARGETS_INIT;
+  struct cfg_file *files = NULL;
+  struct cp_buf text = CP_BUF_INIT;
+  struct tally tl = {0, 0, ""};
+  json_object *root = NULL, *rows;
+  struct probe_job *jobs = NULL;
+  size_t j, k, njobs = 0;
+  int matched = 0;
+  enum cp_err rc;
+
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
+  if (ctx->help)
+    goto out;
+  if (cluster_id)
+    CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
+  CP_TRY(rc, config_targets_resolve(ctx, &t, err));
+  files = cp_xcalloc(t.n, sizeof(*files));
+  for (k = 0; k < t.n; k++)
+    files[k] = (struct cfg_file)CFG_FILE_INIT;
+  root = json_object_new_object();
+  rows = json_object_new_array();
+  if (!t.several)
+    json_object_object_add(root, "config", json_object_new_string(t.v[0].path));
+  json_object_object_add(root, "servers", rows); /* root owns rows */
+  /* every line of the report, in the config's order */
+  for (k = 0; k < t.n; k++) {
+    CP_TRY(rc, cfg_file_read(&files[k], t.v[k].path, err));
+    collect_jobs(&files[k], t.several ? t.v[k].comp->name : NULL, cluster_id,
+                 timeout, &jobs, &njobs, &matched);
+  }
   /* all at once: the run takes about the slowest server's time */
   plat_parallel(njobs, probe_one, jobs, MAX_PROBES_AT_ONCE);
   for (j = 0; j < njobs; j++) {
     if (jobs[j].kind == JOB_SERVER)
-      report_server(&jobs[j], &text, rows, &t);
+      report_server(&jobs[j], &text, rows, &tl);
     else
-      report_slot(&jobs[j], &text, rows, &t);
+      report_slot(&jobs[j], &text, rows, &tl);
   }
+  if (cluster_id && !matched && t.several)
+    CP_FAIL(rc, CP_E_NOT_CONFIGURED,
+            "cluster not configured (%s): no file of --component %s has a "
+            "slot for it. See configure-pkcs11 list-clusters --component %s",
+            cluster_id, ctx->component_arg, ctx->component_arg);
   if (cluster_id && !matched)
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
             "cluster not configured (%s): %s has no slot for it. See "
             "configure-pkcs11 list-clusters%s%s",
-            cluster_id, f.path, CLI_FILE_HINT(f.path));
+            cluster_id, t.v[0].path, CLI_FILE_HINT(t.v[0].path));
   if (!matched)
     CP_FAIL(rc, CP_E_CONFIG,
             "nothing to check (%s): the config has no slot. Add one with "
             "add-cluster and the cluster's id",
-            f.path);
-  json_object_object_add(root, "passed", json_object_new_int64((int64_t)t.passed));
-  json_object_object_add(root, "failed", json_object_new_int64((int64_t)t.failed));
+            t.several ? ctx->component_arg : t.v[0].path);
+  json_object_object_add(root, "passed",
+                         json_object_new_int64((int64_t)tl.passed));
+  json_object_object_add(root, "failed",
+                         json_object_new_int64((int64_t)tl.failed));
   if (ctx->output == CLI_OUT_TEXT)
     fputs(cp_buf_str(&text), stdout);
   if (ctx->output == CLI_OUT_JSON) {
     ctx->json_result = root;
     root = NULL;
   }
-  if (t.failed)
+  if (tl.failed)
     CP_FAIL(rc, CP_E_NETWORK,
             "check failed (%zu of %zu servers): first %s. Check security "
             "groups, the HSMs' state and the slot's hsm_ca_file",
-            t.failed, t.failed + t.passed, t.first_failure);
+            tl.failed, tl.failed + tl.passed, tl.first_failure);
 out:
   free(jobs);
   json_object_put(root);
   cp_buf_release(&text);
-  cfg_file_release(&f);
-  free(path);
+  for (k = 0; files && k < t.n; k++)
+    cfg_file_release(&files[k]);
+  free(files);
+  config_targets_release(&t);
   return rc;
 }

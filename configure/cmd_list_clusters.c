@@ -94,41 +94,35 @@ static json_object *client_status(const char *cert, const char *key,
   return o;
 }
 
-enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
-                              struct cp_errbuf *err)
+/* The rows of one file's slots; comp names the file's component when the
+ * run lists several. */
+static void list_file(const struct cfg_file *f, const char *comp,
+                      json_object *arr, struct cp_buf *text)
 {
-  const struct cli_opt opts[] = {CLI_COMMON_OPTS(ctx), CLI_END()};
-  struct cfg_file f = CFG_FILE_INIT;
-  struct cp_buf text = CP_BUF_INIT;
-  json_object *root = NULL, *arr;
   size_t i, j, n;
-  char *path = NULL;
-  enum cp_err rc;
 
-  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &list_doc, err));
-  if (ctx->help)
-    goto out;
-  CP_TRY(rc, config_target_one(ctx, &path, err));
-  CP_TRY(rc, cfg_file_read(&f, path, err));
-  root = json_object_new_object();
-  arr = json_object_new_array();
-  json_object_object_add(root, "config", json_object_new_string(f.path));
-  json_object_object_add(root, "clusters", arr);
-  n = cfg_model_slot_count(&f.model);
+  if (comp)
+    cp_buf_printf(text, "%s: %s\n", comp, f->path);
+  n = cfg_model_slot_count(&f->model);
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
     json_object *s = json_object_new_object(), *servers;
 
-    cfg_model_slot(&f.model, i, &v);
+    cfg_model_slot(&f->model, i, &v);
     if (v.unconfigured)
-      cp_buf_printf(&text, "slot %zu: not configured (%s%s): the library cannot "
-                    "use it until add-cluster or -a fills it\n", i,
-                    v.placeholder ? "placeholder " : "no servers",
+      cp_buf_printf(text,
+                    "slot %zu: not configured (%s%s): the library cannot "
+                    "use it until add-cluster or -a fills it\n",
+                    i, v.placeholder ? "placeholder " : "no servers",
                     v.placeholder ? v.placeholder : "");
     else
-      cp_buf_printf(&text, "slot %zu: %s (%s)\n", i,
+      cp_buf_printf(text, "slot %zu: %s (%s)\n", i,
                     v.cluster_id ? v.cluster_id : "(no cluster_id)",
                     v.type ? v.type : "no type");
+    if (comp) { /* several files: each row says which */
+      json_object_object_add(s, "component", json_object_new_string(comp));
+      json_object_object_add(s, "config", json_object_new_string(f->path));
+    }
     json_object_object_add(s, "index", json_object_new_int((int)i));
     json_object_object_add(s, "cluster_id",
                            v.cluster_id ? json_object_new_string(v.cluster_id)
@@ -141,14 +135,14 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
       json_object_object_add(s, "placeholder",
                              json_object_new_string(v.placeholder));
     servers = json_object_new_array();
-    cp_buf_puts(&text, "  servers:");
+    cp_buf_puts(text, "  servers:");
     for (j = 0; j < v.nservers; j++) {
       struct cfg_server srv;
       json_object *so = json_object_new_object();
       int v6;
-      cfg_model_slot_server(&f.model, i, j, &srv);
+      cfg_model_slot_server(&f->model, i, j, &srv);
       v6 = srv.hostname && strchr(srv.hostname, ':') != NULL;
-      cp_buf_printf(&text, "%s %s%s%s:%d%s", j ? "," : "", v6 ? "[" : "",
+      cp_buf_printf(text, "%s %s%s%s:%d%s", j ? "," : "", v6 ? "[" : "",
                     srv.hostname, v6 ? "]" : "", srv.port,
                     srv.enable ? "" : " (disabled)");
       json_object_object_add(so, "hostname",
@@ -157,26 +151,55 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
       json_object_object_add(so, "enable", json_object_new_boolean(srv.enable));
       json_object_array_add(servers, so);
     }
-    cp_buf_puts(&text, v.nservers ? "\n" : " none\n");
+    cp_buf_puts(text, v.nservers ? "\n" : " none\n");
     json_object_object_add(s, "servers", servers);
     json_object_object_add(s, "hsm_ca_file",
-                           v.hsm_ca_file ? ca_status(v.hsm_ca_file, &text)
+                           v.hsm_ca_file ? ca_status(v.hsm_ca_file, text)
                                          : NULL);
     if (!v.hsm_ca_file)
-      cp_buf_puts(&text, "  hsm_ca_file: not set\n");
+      cp_buf_puts(text, "  hsm_ca_file: not set\n");
     json_object_object_add(
         s, "client_certificate",
-        client_status(v.client_cert_path, v.client_key_path, &text));
+        client_status(v.client_cert_path, v.client_key_path, text));
     json_object_array_add(arr, s);
   }
   if (n == 0)
-    cp_buf_printf(&text, "no clusters configured in %s\n", f.path);
+    cp_buf_printf(text, "no clusters configured in %s\n", f->path);
+}
+
+enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
+                              struct cp_errbuf *err)
+{
+  const struct cli_opt opts[] = {CLI_COMMON_OPTS(ctx), CLI_END()};
+  struct config_targets t = CONFIG_TARGETS_INIT;
+  struct cp_buf text = CP_BUF_INIT;
+  json_object *root = NULL, *arr;
+  enum cp_err rc;
+  size_t k;
+
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &list_doc, err));
+  if (ctx->help)
+    goto out;
+  CP_TRY(rc, config_targets_resolve(ctx, &t, err));
+  root = json_object_new_object();
+  arr = json_object_new_array();
+  if (!t.several)
+    json_object_object_add(root, "config", json_object_new_string(t.v[0].path));
+  json_object_object_add(root, "clusters", arr);
+  for (k = 0; k < t.n; k++) {
+    struct cfg_file f = CFG_FILE_INIT;
+    rc = cfg_file_read(&f, t.v[k].path, err);
+    if (rc == CP_OK)
+      list_file(&f, t.several ? t.v[k].comp->name : NULL, arr, &text);
+    cfg_file_release(&f);
+    if (rc != CP_OK)
+      goto out;
+  }
   output_result(ctx, root, cp_buf_str(&text));
   root = NULL;
 out:
   json_object_put(root);
   cp_buf_release(&text);
-  cfg_file_release(&f);
-  free(path);
+  config_targets_release(&t);
   return rc;
 }

@@ -509,7 +509,6 @@ out:
   cp_buf_release(&text);
   cp_buf_release(&diff);
   edit_set_release(&s);
-  edit_release(&e);
   refresh_release(&r);
   return rc;
 }

@@ -127,6 +127,5 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
 out:
   free(actions);
   edit_set_release(&s);
-  edit_release(&e);
   return rc;
 }

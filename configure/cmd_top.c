@@ -394,7 +394,6 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   edit_set_report(&s, ctx);
 out:
   edit_set_release(&s);
-  edit_release(&e);
   top_opts_release(&o);
   return rc;
 }

@@ -187,26 +187,6 @@ out:
   return rc;
 }
 
-enum cp_err config_target_one(const struct cli_ctx *ctx, char **path,
-                              struct cp_errbuf *err)
-{
-  struct config_targets t = CONFIG_TARGETS_INIT;
-  enum cp_err rc;
-
-  *path = NULL;
-  CP_TRY(rc, config_targets_resolve(ctx, &t, err));
-  if (t.n > 1)
-    CP_FAIL(rc, CP_E_USAGE,
-            "too many components (--component %s): %s takes one file at a "
-            "time. Name one component",
-            ctx->component_arg, ctx->cmd ? ctx->cmd : "configure-pkcs11");
-  *path = t.v[0].path;
-  t.v[0].path = NULL;
-out:
-  config_targets_release(&t);
-  return rc;
-}
-
 void config_targets_release(struct config_targets *t)
 {
   size_t i;

@@ -61,11 +61,6 @@ struct config_targets {
 CP_MUST_USE enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
                                                struct config_targets *t,
                                                struct cp_errbuf *err);
-/* The one file of a command that reads or edits one (check,
- * list-clusters, refresh-clusters): CP_E_USAGE when several were named.
- * *path is owned by the caller. */
-CP_MUST_USE enum cp_err config_target_one(const struct cli_ctx *ctx,
-                                          char **path, struct cp_errbuf *err);
 void config_targets_release(struct config_targets *t);
 
 struct cfg_model;

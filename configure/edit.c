@@ -25,19 +25,6 @@ out:
   return rc;
 }
 
-enum cp_err edit_open(struct edit *e, const struct cli_ctx *ctx,
-                      struct cfg_file *f, struct cp_errbuf *err)
-{
-  char *path = NULL;
-  enum cp_err rc;
-
-  CP_TRY(rc, config_target_one(ctx, &path, err));
-  rc = open_file(e, ctx, f, path, err);
-out:
-  free(path);
-  return rc;
-}
-
 /* A unified diff from the file's bytes on disk to what would be written,
  * so patch(1) applies it to the real file; "" when nothing changes. */
 static char *change_as_diff(const struct cli_ctx *ctx, struct cfg_file *f)
@@ -73,12 +60,6 @@ static enum cp_err finish_file(const struct edit *e, const struct cli_ctx *ctx,
   return cfg_file_commit(f, changed, err);
 }
 
-enum cp_err edit_finish(struct edit *e, const struct cli_ctx *ctx,
-                        struct cfg_file *f, int *changed, struct cp_errbuf *err)
-{
-  return finish_file(e, ctx, f, changed, &e->diff_text, err);
-}
-
 static struct json_object *annotate(const struct edit *e, const char *diff_text,
                                     struct json_object *result)
 {
@@ -88,18 +69,6 @@ static struct json_object *annotate(const struct edit *e, const char *diff_text,
     json_object_object_add(result, "diff",
                            json_object_new_string(diff_text ? diff_text : ""));
   return result;
-}
-
-struct json_object *edit_annotate(const struct edit *e,
-                                  struct json_object *result)
-{
-  return annotate(e, e->diff_text, result);
-}
-
-void edit_release(struct edit *e)
-{
-  free(e->diff_text);
-  e->diff_text = NULL;
 }
 
 /* ---- several files --------------------------------------------------- */

@@ -180,6 +180,31 @@ expect_code 252 refresh-clusters --region us-east-1 --cluster-id cluster-stdelet
   --config-dir "$D2"
 expect_stderr "no slot in any of the files"
 
+# list-clusters and check over several files: a row per slot (or server)
+# naming its component; check connects only to loopback stand-in HSMs
+start_tls_servers
+D3=$T/etc3; mkdir -p "$D3"
+local_slot() { printf '{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "127.0.0.1", "port": %s, "enable": true}]}}]}\n' "$HSM_CA" "$1" "$2"; }
+local_slot cluster-2ab3cd4ef5g "$P_GOOD" > "$D3/cloudhsm-pkcs11.cfg"
+local_slot cluster-6hij7klm2no "$P_OTHER" > "$D3/cloudhsm-cli.cfg"
+expect_code 0 list-clusters --component installed --config-dir "$D3" --output json
+expect_json '[(c["component"], c["cluster_id"], c["index"]) for c in d["clusters"]]' \
+  '[["pkcs11", "cluster-2ab3cd4ef5g", 0], ["cli", "cluster-6hij7klm2no", 0]]'
+expect_json '"config" in d' 'false'
+expect_code 0 list-clusters --component installed --config-dir "$D3"
+expect_stdout "cli: $D3/cloudhsm-cli.cfg"
+expect_code 0 check --component pkcs11 --config-dir "$D3" --timeout 5 --output json
+expect_json 'd["passed"], d["failed"], d["servers"][0]["component"]' '[1, 0, "pkcs11"]'
+expect_code 0 check --config-dir "$D3" --timeout 5 --output json   # no --component: pkcs11's file
+expect_json 'd["passed"], d["config"]' "[1, \"$D3/cloudhsm-pkcs11.cfg\"]"
+expect_code 255 check --component installed --config-dir "$D3" --timeout 5 --output json
+expect_json '[(r["component"], r["slot"], r["status"]) for r in d["servers"]]' \
+  '[["pkcs11", "cluster-2ab3cd4ef5g", "ok"], ["cli", "cluster-6hij7klm2no", "not trusted"]]'
+expect_code 0 check --component installed --config-dir "$D3" --cluster-id cluster-2ab3cd4ef5g --timeout 5
+expect_stdout "pkcs11: cluster-2ab3cd4ef5g 127.0.0.1:$P_GOOD ok"
+expect_code 252 check --component installed --config-dir "$D3" --cluster-id cluster-stdeletedaaa
+expect_stderr "no file of --component installed has a slot for it"
+
 # wrong combinations, named
 expect_code 2 add-cluster $A --component pkcs11 --config "$D/cloudhsm-pkcs11.cfg"
 expect_stderr "contradictory options (--config and --component)"
@@ -188,8 +213,6 @@ expect_stderr "unknown component (--component nosuch)"
 mkdir -p "$T/empty"
 expect_code 252 add-cluster $A --component installed --config-dir "$T/empty" --output json
 expect_json 'd["error"]["code"]' '"not_configured"'
-expect_code 2 list-clusters --component pkcs11,jce --config-dir "$D"
-expect_stderr "list-clusters takes one file at a time"
 expect_code 0 list-clusters --component jce --config-dir "$D" --output json
-expect_json 'd["config"]' "\"$D/cloudhsm-jce.cfg\""
+expect_json 'sorted(set(c["config"] for c in d["clusters"]))' "[\"$D/cloudhsm-jce.cfg\"]"
 done_
