@@ -51,19 +51,21 @@ void plat_process_init(void)
     close(fd);
 }
 
+#define CONFIG_DIR "/opt/cloudhsm/etc"
+
 const char *plat_default_config_path(void)
 {
-  return "/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg";
+  return CONFIG_DIR "/cloudhsm-pkcs11.cfg";
 }
 
 const char *plat_default_config_dir(void)
 {
-  return "/opt/cloudhsm/etc";
+  return CONFIG_DIR;
 }
 
 const char *plat_default_ca_path(void)
 {
-  return "/opt/cloudhsm/etc/customerCA.crt";
+  return CONFIG_DIR "/customerCA.crt";
 }
 
 const char *plat_default_log_path(void)

@@ -108,8 +108,8 @@ static const char *program_data(void)
 const char *plat_default_config_path(void)
 {
   static char path[MAX_PATH * 2];
-  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\data\\cloudhsm-pkcs11.cfg",
-           program_data());
+  snprintf(path, sizeof(path), "%s\\cloudhsm-pkcs11.cfg",
+           plat_default_config_dir());
   return path;
 }
 

@@ -475,7 +475,7 @@ enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs,
 
 int cli_is_default_config(const char *path)
 {
-  return !strcmp(path, plat_default_config_path());
+  return plat_same_path(path, plat_default_config_path());
 }
 
 /* The {"code","message","exit_status"} of an error. */

@@ -67,14 +67,15 @@ static void probe_one(size_t i, void *ud)
               j->client_key, j->timeout_ms, &j->r);
 }
 
-/* With several files: the line starts with the component, the row has
- * it. */
+/* With several files: the line starts with the component (text), the
+ * row has it (row); either may be NULL. */
 static void name_component(const struct probe_job *j, struct cp_buf *text,
                            json_object *row)
 {
   if (!j->component)
     return;
-  cp_buf_printf(text, "%s: ", j->component);
+  if (text)
+    cp_buf_printf(text, "%s: ", j->component);
   if (row)
     json_object_object_add(row, "component",
                            json_object_new_string(j->component));
@@ -156,9 +157,7 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
     return;
   }
   row = json_object_new_object();
-  if (j->component)
-    json_object_object_add(row, "component",
-                           json_object_new_string(j->component));
+  name_component(j, NULL, row);
   snprintf(label, sizeof(label), "slot %zu", j->slot);
   cp_buf_printf(text, "%s not configured (%s): run configure-pkcs11 "
                 "add-cluster to fill it\n", label,

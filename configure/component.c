@@ -55,26 +55,32 @@ const struct component *component_by_program(const char *argv0)
   return found;
 }
 
-const char *component_names(void)
-{
-  static char buf[64];
-  size_t i, len = 0;
-
-  for (i = 0; i < NCOMP && len < sizeof(buf); i++)
-    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? ", " : "",
-                            table[i].name);
-  return buf;
-}
-
-void component_choices(char *out, size_t size)
+/* The names joined by sep into out; the length written. */
+static size_t join_names(const char *sep, char *out, size_t size)
 {
   size_t i, len = 0;
 
   out[0] = '\0';
   for (i = 0; i < NCOMP && len < size; i++)
-    len += (size_t)snprintf(out + len, size - len, "%s ", table[i].name);
+    len += (size_t)snprintf(out + len, size - len, "%s%s", i ? sep : "",
+                            table[i].name);
+  return len;
+}
+
+const char *component_names(void)
+{
+  static char buf[64];
+
+  join_names(", ", buf, sizeof(buf));
+  return buf;
+}
+
+void component_choices(char *out, size_t size)
+{
+  size_t len = join_names(" ", out, size);
+
   if (len < size)
-    snprintf(out + len, size - len, "installed");
+    snprintf(out + len, size - len, " installed");
 }
 
 static void add_target(struct config_targets *t, const struct component *c,

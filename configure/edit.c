@@ -74,7 +74,8 @@ static struct json_object *annotate(const struct edit *e, const char *diff_text,
 /* ---- several files --------------------------------------------------- */
 
 /* The component whose file, among v[0..i-1], is target too; NULL if none.
- * A path that cannot be resolved yet compares as given. */
+ * A path that cannot be resolved yet compares as given. (Only for several
+ * files: one file is resolved once, by cfg_file_lock.) */
 static const char *earlier_same_file(const struct edit_set *s, size_t i,
                                      char *const *targets)
 {
@@ -104,9 +105,10 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
     ef->f = (struct cfg_file)CFG_FILE_INIT;
     ef->comp = t.v[i].comp;
     s->n = i + 1;
-    if (plat_resolve_config_path(t.v[i].path, &targets[i], NULL) != CP_OK)
+    if (t.n > 1 &&
+        plat_resolve_config_path(t.v[i].path, &targets[i], NULL) != CP_OK)
       targets[i] = cp_xstrdup(t.v[i].path);
-    if ((ef->same_as = earlier_same_file(s, i, targets))) {
+    if (t.n > 1 && (ef->same_as = earlier_same_file(s, i, targets))) {
       ef->f.path = cp_xstrdup(t.v[i].path);
       continue;
     }
