@@ -38,7 +38,17 @@ static void fill_info(X509 *x, struct cert_info *info)
   struct tm tm;
   int days = 0, secs = 0;
 
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0, i;
+  size_t at = 0;
+
   name_line(X509_get_subject_name(x), info->subject, sizeof(info->subject));
+  name_line(X509_get_issuer_name(x), info->issuer, sizeof(info->issuer));
+  info->sha256[0] = '\0';
+  if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1)
+    for (i = 0; i < mdlen && at + 4 <= sizeof(info->sha256); i++)
+      at += (size_t)snprintf(info->sha256 + at, sizeof(info->sha256) - at,
+                             "%s%02X", i ? ":" : "", md[i]);
   info->not_after[0] = '\0';
   if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm))
     strftime(info->not_after, sizeof(info->not_after), "%Y-%m-%dT%H:%M:%SZ",
@@ -48,9 +58,11 @@ static void fill_info(X509 *x, struct cert_info *info)
 }
 
 /* Every PEM certificate in a file of up to max bytes (a CA file may be a
- * bundle); none is CP_E_CERT naming the file and its role. */
-static enum cp_err load_certs(const char *path, const char *role, size_t max,
-                              STACK_OF(X509) **out, struct cp_errbuf *err)
+ * bundle), and the file's size when bytes is not NULL; none is CP_E_CERT
+ * naming the file and its role. */
+static enum cp_err load_certs_sized(const char *path, const char *role,
+                                    size_t max, STACK_OF(X509) **out,
+                                    size_t *bytes, struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   struct cp_buf raw = CP_BUF_INIT;
@@ -61,6 +73,8 @@ static enum cp_err load_certs(const char *path, const char *role, size_t max,
   if (!*out)
     return cp_fail(err, CP_E_INTERNAL, __FILE__, __LINE__, "out of memory");
   CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT, err));
+  if (bytes)
+    *bytes = raw.len;
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
     if (!sk_X509_push(*out, x)) {
@@ -79,6 +93,12 @@ out:
   return rc;
 }
 
+static enum cp_err load_certs(const char *path, const char *role, size_t max,
+                              STACK_OF(X509) **out, struct cp_errbuf *err)
+{
+  return load_certs_sized(path, role, max, out, NULL, err);
+}
+
 /* The first certificate of a file of up to max bytes. */
 static enum cp_err load_first_cert(const char *path, const char *role,
                                    size_t max, X509 **out,
@@ -92,10 +112,31 @@ static enum cp_err load_first_cert(const char *path, const char *role,
   return rc;
 }
 
-static enum cp_err load_cert(const char *path, const char *role, X509 **out,
-                             struct cp_errbuf *err)
+/* A client certificate file: its leaf (*leaf, owned by the caller) and,
+ * in info, the leaf's description, the file's size and whether the chain
+ * after the leaf is in order. */
+static enum cp_err load_chain(const char *path, X509 **leaf,
+                              struct cert_info *info, struct cp_errbuf *err)
 {
-  return load_first_cert(path, role, CERT_MAX_BYTES, out, err);
+  STACK_OF(X509) *certs = NULL;
+  enum cp_err rc;
+  int i;
+
+  *leaf = NULL;
+  CP_TRY(rc, load_certs_sized(path, "client certificate", CERT_MAX_BYTES,
+                              &certs, &info->file_bytes, err));
+  info->count = sk_X509_num(certs);
+  info->chain_in_order = 1;
+  for (i = 0; i + 1 < info->count; i++)
+    if (X509_check_issued(sk_X509_value(certs, i + 1),
+                          sk_X509_value(certs, i)) != X509_V_OK)
+      info->chain_in_order = 0;
+  *leaf = sk_X509_shift(certs);
+  fill_info(*leaf, info);
+out:
+  ERR_clear_error();
+  sk_X509_pop_free(certs, X509_free);
+  return rc;
 }
 
 static enum cp_err check_dates(X509 *x, const char *role, const char *path,
@@ -152,6 +193,26 @@ out:
   return rc;
 }
 
+enum cp_err cert_describe_der(const unsigned char *der, size_t len,
+                              struct cert_info *info, struct cp_errbuf *err)
+{
+  const unsigned char *p = der;
+  X509 *x = d2i_X509(NULL, &p, (long)len);
+
+  memset(info, 0, sizeof(*info));
+  ERR_clear_error();
+  if (!x)
+    return cp_fail(err, CP_E_CERT, __FILE__, __LINE__,
+                   "peer certificate is not readable (%zu bytes of DER): it "
+                   "does not parse as X.509. Check what listens on the port",
+                   len);
+  fill_info(x, info);
+  info->is_ca = X509_check_ca(x) >= 1;
+  ERR_clear_error();
+  X509_free(x);
+  return CP_OK;
+}
+
 enum cp_err cert_check_bundle(const char *path, struct cp_errbuf *err)
 {
   enum cp_err rc;
@@ -172,8 +233,8 @@ enum cp_err cert_check_client_pair(const char *cert_path, const char *key_path,
   struct cp_buf raw = CP_BUF_INIT;
   BIO *bio = NULL;
 
-  CP_TRY(rc, load_cert(cert_path, "client certificate", &x, err));
-  fill_info(x, info);
+  memset(info, 0, sizeof(*info));
+  CP_TRY(rc, load_chain(cert_path, &x, info, err));
   CP_TRY(rc, check_dates(x, "client certificate", cert_path, info, err));
   CP_TRY(rc,
          plat_read_file(key_path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT, err));

@@ -13,9 +13,17 @@
 /* Key orders the original configure tool writes; unknown keys follow. */
 static const char *const top_order[] = {"clusters", "logging", NULL};
 static const char *const slot_order[] = {"type", "cluster", NULL};
+/* The HSM-TLS pair has no published file: it follows the other pair. */
 static const char *const cluster_order[] = {
-    "client_cert_path", "client_key_path", "hsm_ca_file", "cluster_id",
-    "servers",          "options",         NULL};
+    "client_cert_path",         "client_key_path",
+    "client_cert_hsm_tls_path", "client_key_hsm_tls_path",
+    "hsm_ca_file",              "cluster_id",
+    "servers",                  "options",
+    NULL};
+
+const struct cfg_pair_keys cfg_pair_keys[CFG_NPAIRS] = {
+    {"client_cert_path", "client_key_path"},
+    {"client_cert_hsm_tls_path", "client_key_hsm_tls_path"}};
 static const char *const server_order[] = {"hostname", "port", "enable", NULL};
 static const char *const logging_order[] = {"log_type", "log_file",
                                             "log_level", "log_interval", NULL};
@@ -119,9 +127,11 @@ static enum cp_err check_string_member(json_object *obj, const char *key,
 static enum cp_err check_slot(json_object *slot, const char *path, size_t i,
                               struct cp_errbuf *err)
 {
-  static const char *const strings[] = {"cluster_id", "hsm_ca_file",
-                                        "client_cert_path", "client_key_path",
-                                        NULL};
+  static const char *const strings[] = {
+      "cluster_id",       "hsm_ca_file",
+      "client_cert_path", "client_key_path",
+      "client_cert_hsm_tls_path", "client_key_hsm_tls_path",
+      NULL};
   enum cp_err rc;
   char where[64];
   json_object *cluster, *servers, *v;
@@ -604,14 +614,16 @@ static void ensure_one_slot(struct cfg_model *m)
 void cfg_model_init_default(struct cfg_model *m)
 {
   json_object *logging;
+  char *log_file;
 
   cfg_model_release(m);
   m->root = json_object_new_object();
   json_object_object_add(m->root, "clusters", json_object_new_array());
   logging = json_object_new_object();
   json_object_object_add(logging, "log_type", json_object_new_string("file"));
-  json_object_object_add(logging, "log_file",
-                         json_object_new_string(plat_default_log_path()));
+  log_file = plat_path_join(plat_default_log_dir(), "cloudhsm-pkcs11.log");
+  json_object_object_add(logging, "log_file", json_object_new_string(log_file));
+  free(log_file);
   json_object_object_add(logging, "log_level", json_object_new_string("info"));
   json_object_object_add(logging, "log_interval",
                          json_object_new_string("daily"));
@@ -677,8 +689,10 @@ void cfg_model_slot(const struct cfg_model *m, size_t i,
   out->type = get_str(slot, "type");
   out->cluster_id = get_str(cluster, "cluster_id");
   out->hsm_ca_file = get_str(cluster, "hsm_ca_file");
-  out->client_cert_path = get_str(cluster, "client_cert_path");
-  out->client_key_path = get_str(cluster, "client_key_path");
+  for (j = 0; j < CFG_NPAIRS; j++) {
+    out->pair_cert[j] = get_str(cluster, cfg_pair_keys[j].cert);
+    out->pair_key[j] = get_str(cluster, cfg_pair_keys[j].key);
+  }
   if (cluster && json_object_object_get_ex(cluster, "servers", &servers))
     out->nservers = json_object_array_length(servers);
   for (j = 0; j < out->nservers; j++) {
@@ -762,10 +776,6 @@ void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,
   if (s->type)
     put_string(slot, "type", s->type, slot_order);
   cluster = slot_cluster(slot);
-  if (s->client_cert_path)
-    put_string(cluster, "client_cert_path", s->client_cert_path, cluster_order);
-  if (s->client_key_path)
-    put_string(cluster, "client_key_path", s->client_key_path, cluster_order);
   if (s->hsm_ca_file || !get_str(cluster, "hsm_ca_file"))
     put_string(cluster, "hsm_ca_file",
                s->hsm_ca_file ? s->hsm_ca_file : plat_default_ca_path(),
@@ -853,6 +863,30 @@ void cfg_model_set_cluster_string(struct cfg_model *m, int slot,
   for_slots(m, slot, apply_string, &a);
 }
 
+struct pair_arg {
+  const struct cfg_pair_keys *keys;
+  const char *cert, *key;
+};
+static void apply_pair(json_object *cluster, const void *arg)
+{
+  const struct pair_arg *a = arg;
+
+  if (!a->cert) {
+    json_object_object_del(cluster, a->keys->cert);
+    json_object_object_del(cluster, a->keys->key);
+    return;
+  }
+  put_string(cluster, a->keys->cert, a->cert, cluster_order);
+  put_string(cluster, a->keys->key, a->key, cluster_order);
+}
+
+void cfg_model_set_pair(struct cfg_model *m, int slot, enum cfg_pair which,
+                        const char *cert, const char *key)
+{
+  struct pair_arg a = {&cfg_pair_keys[which], cert, key};
+  for_slots(m, slot, apply_pair, &a);
+}
+
 static void apply_option(json_object *cluster, const void *arg)
 {
   static const char *const no_order[] = {NULL};
@@ -887,6 +921,13 @@ void cfg_model_set_option_string(struct cfg_model *m, int slot,
 void cfg_model_set_logging(struct cfg_model *m, const char *key,
                            const char *value)
 {
+  json_object *logging = get_obj(m->root, "logging");
+
+  if (!value) {
+    if (logging)
+      json_object_object_del(logging, key);
+    return;
+  }
   put_string(child_object(m->root, "logging", top_order), key, value,
              logging_order);
 }

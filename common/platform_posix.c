@@ -68,9 +68,9 @@ const char *plat_default_ca_path(void)
   return CONFIG_DIR "/customerCA.crt";
 }
 
-const char *plat_default_log_path(void)
+const char *plat_default_log_dir(void)
 {
-  return "/opt/cloudhsm/run/cloudhsm-pkcs11.log";
+  return "/opt/cloudhsm/run";
 }
 
 char *plat_home_dir(void)
@@ -237,6 +237,12 @@ int plat_file_exists(const char *path)
 {
   struct stat st;
   return stat(path, &st) == 0;
+}
+
+int plat_others_can_read(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
 }
 
 /* ---- the config path: links followed only where nobody else can re-point

@@ -127,11 +127,13 @@ const char *plat_default_ca_path(void)
   return path;
 }
 
-const char *plat_default_log_path(void)
+/* AWS's "client SDK logs" page: C:\Program Files\Amazon\CloudHSM\ */
+const char *plat_default_log_dir(void)
 {
   static char path[MAX_PATH * 2];
-  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\cloudhsm-pkcs11.log",
-           program_data());
+  const char *p = getenv("ProgramFiles");
+  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM",
+           p && *p ? p : "C:\\Program Files");
   return path;
 }
 
@@ -362,7 +364,8 @@ int plat_file_exists(const char *path)
   return attr != INVALID_FILE_ATTRIBUTES;
 }
 
-/* 1 when the folder's DACL grants Everyone one of the rights in `mask`. */
+/* 1 when the file's or folder's DACL grants Everyone one of the rights in
+ * `mask`. */
 static int world_may(const wchar_t *dir, DWORD mask)
 {
   PACL dacl = NULL;
@@ -393,6 +396,14 @@ static int world_may(const wchar_t *dir, DWORD mask)
     FreeSid(everyone);
   }
   LocalFree(sd);
+  return open;
+}
+
+int plat_others_can_read(const char *path)
+{
+  wchar_t *w = wide(path);
+  int open = world_may(w, FILE_READ_DATA | GENERIC_READ | GENERIC_ALL);
+  free(w);
   return open;
 }
 

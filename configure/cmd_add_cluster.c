@@ -81,7 +81,7 @@ static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
 /* What add-cluster writes into every file it edits. */
 struct add_run {
   struct cluster_source src;
-  struct client_pair pair;
+  struct client_pairs pairs;
   struct slot_options so;
   const char *hsm_type;
   char *ca_abs; /* --hsm-ca-cert, absolute (owned) */
@@ -120,13 +120,12 @@ static enum cp_err add_to_file(const struct add_run *a, struct edit_file *ef,
   spec.cluster_id = a->src.cluster_id;
   spec.type = type;
   spec.hsm_ca_file = a->ca_abs;
-  spec.client_cert_path = a->pair.cert_abs;
-  spec.client_key_path = a->pair.key_abs;
   spec.servers = servers;
   spec.nservers = nservers;
   cfg_model_upsert_slot(m, &spec, action);
   *idx = cfg_model_find_slot(m, a->src.cluster_id);
   slot_options_apply(&a->so, m, *idx);
+  client_pairs_apply(&a->pairs, m, *idx);
   if (*action == CFG_UNCHANGED && cfg_file_changed(&ef->f))
     *action = CFG_UPDATED; /* only an option changed */
   slot_warn_unconfigured(m, ef->f.path);
@@ -161,7 +160,7 @@ static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
 enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
                             struct cp_errbuf *err)
 {
-  struct add_run a = {.pair = CLIENT_PAIR_INIT, .so = SLOT_OPTIONS_INIT};
+  struct add_run a = {.pairs = CLIENT_PAIRS_INIT, .so = SLOT_OPTIONS_INIT};
   const char *ca_cert = NULL;
   struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
@@ -172,11 +171,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
               "customerCA.crt)",
               0),
       CLI_SLOT_SERVERS_OPT(&a.so),
-      CLI_CLIENT_PAIR_OPTS(&a.pair),
-      CLI_STR(0, "server-client-cert-file", &a.pair.cert, "<file>",
-              "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
-      CLI_STR(0, "server-client-key-file", &a.pair.key, "<file>",
-              "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
+      CLI_CLIENT_PAIR_OPTS(&a.pairs),
       CLI_STR(0, "hsm-type", &a.hsm_type, "<type>",
               "the slot's type (default: from the cluster's HsmType)", 0),
       CLI_SLOT_OPTIONS(&a.so),
@@ -200,7 +195,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
     CP_TRY(rc, check_by_hand(&a.src, err));
   else
     CP_TRY(rc, cluster_source_check(&a.src, err));
-  CP_TRY(rc, client_pair_check(&a.pair, err));
+  CP_TRY(rc, client_pairs_check(&a.pairs, err));
   CP_TRY(rc, slot_options_check(&a.so, err));
   if (ca_cert) {
     CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
@@ -228,7 +223,7 @@ out:
   free(a.ca_abs);
   edit_set_release(&s);
   cluster_source_release(&a.src);
-  client_pair_release(&a.pair);
+  client_pairs_release(&a.pairs);
   slot_options_release(&a.so);
   return rc;
 }

@@ -19,7 +19,7 @@ static const char *const list_examples[] = {
 static const struct cli_cmd_doc list_doc = {
     "configure-pkcs11 list-clusters [<options>]",
     "Show each slot of the config: index, cluster id, servers, the CA file "
-    "with its subject and expiry, and the client certificate.",
+    "with its subject and expiry, and both client certificate pairs.",
     list_examples};
 
 /* {"path","status","subject","not_after"} of a CA file; status is "ok" or
@@ -53,9 +53,13 @@ static json_object *ca_status(const char *path, struct cp_buf *text)
   return o;
 }
 
-static json_object *client_status(const char *cert, const char *key,
-                                  struct cp_buf *text)
+/* One client pair of a slot: its JSON object and a text line. */
+static json_object *client_status(const struct cfg_slot_view *v,
+                                  enum cfg_pair which, struct cp_buf *text)
 {
+  static const char *const labels[CFG_NPAIRS] = {
+      "server-client certificate", "HSM-TLS client certificate"};
+  const char *cert = v->pair_cert[which], *key = v->pair_key[which];
   json_object *o = json_object_new_object();
   struct cp_errbuf problem = CP_ERRBUF_INIT;
   struct cert_info ci;
@@ -63,16 +67,19 @@ static json_object *client_status(const char *cert, const char *key,
 
   if (!cert && !key) {
     json_object_object_add(o, "status", json_object_new_string("none"));
-    cp_buf_puts(text, "  client certificate: none\n");
+    cp_buf_printf(text, "  %s: none\n", labels[which]);
     return o;
   }
   json_object_object_add(o, "cert_path",
                          cert ? json_object_new_string(cert) : NULL);
   json_object_object_add(o, "key_path", key ? json_object_new_string(key) : NULL);
-  if (!cert || !key) {
+  if (!cert || !key || !*cert || !*key) {
     json_object_object_add(o, "status", json_object_new_string("incomplete"));
-    cp_buf_printf(text, "  client certificate: incomplete (only %s is set)\n",
-                  cert ? "client_cert_path" : "client_key_path");
+    cp_buf_printf(text, "  %s: incomplete (%s is %s): the library fails to "
+                  "start; set both or remove both\n", labels[which],
+                  !cert || !*cert ? cfg_pair_keys[which].cert
+                                  : cfg_pair_keys[which].key,
+                  (!cert || !key) ? "missing" : "empty");
     return o;
   }
   memset(&ci, 0, sizeof(ci));
@@ -83,12 +90,12 @@ static json_object *client_status(const char *cert, const char *key,
     json_object_object_add(o, "subject", json_object_new_string(ci.subject));
     json_object_object_add(o, "not_after",
                            json_object_new_string(ci.not_after));
-    cp_buf_printf(text, "  client certificate: %s (%s, expires %s)\n", cert,
+    cp_buf_printf(text, "  %s: %s (%s, expires %s)\n", labels[which], cert,
                   ci.subject, ci.not_after);
   } else {
     json_object_object_add(
         o, "error", json_object_new_string(cp_errbuf_text(&problem, rc)));
-    cp_buf_printf(text, "  client certificate: %s (problem: %s)\n", cert,
+    cp_buf_printf(text, "  %s: %s (problem: %s)\n", labels[which], cert,
                   cp_errbuf_text(&problem, rc));
   }
   return o;
@@ -158,9 +165,10 @@ static void list_file(const struct cfg_file *f, const char *comp,
                                          : NULL);
     if (!v.hsm_ca_file)
       cp_buf_puts(text, "  hsm_ca_file: not set\n");
-    json_object_object_add(
-        s, "client_certificate",
-        client_status(v.client_cert_path, v.client_key_path, text));
+    json_object_object_add(s, "client_certificate",
+                           client_status(&v, CFG_PAIR_SERVER_CLIENT, text));
+    json_object_object_add(s, "hsm_tls_client_certificate",
+                           client_status(&v, CFG_PAIR_HSM_TLS, text));
     json_object_array_add(arr, s);
   }
   if (n == 0)

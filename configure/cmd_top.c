@@ -53,7 +53,7 @@ static const char *top_synopsis(void)
 static struct cli_cmd_doc top_doc = {
     NULL,
     "Edit the AWS CloudHSM PKCS#11 library's config file. Cluster options "
-    "(-a, --hsm-ca-cert, the client pair) apply to the slot of --cluster-id, "
+    "(-a, --hsm-ca-cert, the client pairs) apply to the slot of --cluster-id, "
     "else to the only slot; cluster.options rows to that slot, else to every "
     "slot; logging to the file.",
     top_examples};
@@ -62,7 +62,7 @@ struct top_opts {
   struct cluster_source src; /* --cluster-id: the servers from the API */
   struct slot_options slot;  /* -a and the cluster.options rows */
   const char *ca_cert;
-  struct client_pair pair;
+  struct client_pairs pairs;
   const char *log_type, *log_file, *log_level, *log_rotation;
   /* set by check_options(): the paths as the config stores them (owned) */
   char *ca_abs, *log_abs;
@@ -72,7 +72,7 @@ struct top_opts {
 static int any_option(const struct top_opts *o)
 {
   return o->src.cluster_id || o->slot.addrs.n || slot_options_any(&o->slot) ||
-         o->ca_cert || o->pair.cert || o->pair.key || o->log_type ||
+         o->ca_cert || client_pairs_any(&o->pairs) || o->log_type ||
          o->log_file || o->log_level || o->log_rotation;
 }
 
@@ -124,7 +124,8 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
                                struct cp_errbuf *err)
 {
   size_t n = cfg_model_slot_count(m);
-  int cluster_opts = o->slot.addrs.n || o->ca_cert || o->pair.cert;
+  int cluster_opts =
+      o->slot.addrs.n || o->ca_cert || client_pairs_any(&o->pairs);
   char *hint;
   enum cp_err rc;
   struct cfg_slot_view v;
@@ -164,7 +165,7 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
                "one. Name the slot's cluster: %s",
                o->slot.addrs.n ? "-a"
                : o->ca_cert    ? "--hsm-ca-cert"
-                               : "--client-cert-hsm-tls-file",
+                               : client_pairs_option(&o->pairs),
                n, hint);
   free(hint);
   return rc;
@@ -185,7 +186,7 @@ static enum cp_err check_options(struct top_opts *o, struct cp_errbuf *err)
     CP_FAIL(rc, CP_E_USAGE,
             "no option given (configure-pkcs11): nothing to change. Give an "
             "option or a command; see configure-pkcs11 --help");
-  CP_TRY(rc, client_pair_check(&o->pair, err));
+  CP_TRY(rc, client_pairs_check(&o->pairs, err));
   CP_TRY(rc, slot_options_check(&o->slot, err));
   if (o->ca_cert) {
     CP_TRY(rc, cert_check_ca_file(o->ca_cert, &ci, err));
@@ -275,15 +276,6 @@ static void apply_ca(struct cfg_model *m, const struct top_opts *o, int slot)
                                  plat_default_ca_path());
 }
 
-static void apply_client_pair(struct cfg_model *m, const struct top_opts *o,
-                              int slot)
-{
-  if (!o->pair.cert_abs)
-    return;
-  cfg_model_set_cluster_string(m, slot, "client_cert_path", o->pair.cert_abs);
-  cfg_model_set_cluster_string(m, slot, "client_key_path", o->pair.key_abs);
-}
-
 static void apply_logging(struct cfg_model *m, const struct top_opts *o)
 {
   if (o->log_type)
@@ -323,7 +315,7 @@ static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
   CP_TRY(rc, target_slot(m, o, argc, argv, &slot, err));
   CP_TRY(rc, apply_servers(m, o, slot, err));
   apply_ca(m, o, slot);
-  apply_client_pair(m, o, slot);
+  client_pairs_apply(&o->pairs, m, slot);
   slot_options_apply(&o->slot, m, slot);
   apply_logging(m, o);
 out:
@@ -334,7 +326,7 @@ static void top_opts_release(struct top_opts *o)
 {
   cluster_source_release(&o->src);
   slot_options_release(&o->slot);
-  client_pair_release(&o->pair);
+  client_pairs_release(&o->pairs);
   free(o->ca_abs);
   free(o->log_abs);
 }
@@ -352,11 +344,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
       CLI_SLOT_SERVERS_OPT(&o.slot),
       CLI_STR(0, "hsm-ca-cert", &o.ca_cert, "<file>",
               "the CA certificate that issued the cluster's certificate", 0),
-      CLI_CLIENT_PAIR_OPTS(&o.pair),
-      CLI_STR(0, "server-client-cert-file", &o.pair.cert, "<file>",
-              "old name of --client-cert-hsm-tls-file", CLI_HIDDEN),
-      CLI_STR(0, "server-client-key-file", &o.pair.key, "<file>",
-              "old name of --client-key-hsm-tls-file", CLI_HIDDEN),
+      CLI_CLIENT_PAIR_OPTS(&o.pairs),
       CLI_CHOICE("log-type", &o.log_type, "<term|file>", log_types,
                  "where the library logs"),
       CLI_STR(0, "log-file", &o.log_file, "<file>", "the library's log file",
@@ -376,6 +364,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
 
   memset(&o, 0, sizeof(o));
   cluster_source_init(&o.src);
+  o.pairs = (struct client_pairs)CLIENT_PAIRS_INIT;
   o.slot = (struct slot_options)SLOT_OPTIONS_INIT;
   top_doc.synopsis = top_synopsis();
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));

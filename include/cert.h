@@ -11,10 +11,15 @@
 
 struct cert_info {
   char subject[256];   /* one-line RFC 2253 subject */
+  char issuer[256];    /* the same of its issuer */
+  char sha256[96];     /* "AB:CD:..." of its DER */
   char not_after[32];  /* "2031-05-01T12:00:00Z" */
   long days_left;      /* negative when expired */
   int is_ca;           /* cert_check_ca_file: the certificate is a CA */
-  int count;           /* cert_check_ca_file: certificates in the file */
+  int count;           /* certificates in the file */
+  size_t file_bytes;   /* cert_check_client_pair: the certificate file's size */
+  int chain_in_order;  /* cert_check_client_pair: each certificate after the
+                          first issued the one before it (1 for one) */
 };
 
 /* A readable PEM file of one or more X.509 certificates (a bundle). info
@@ -25,10 +30,17 @@ struct cert_info {
 CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
                                            struct cert_info *info,
                                            struct cp_errbuf *err);
+/* Describes a DER certificate a peer presented (info's subject, issuer,
+ * sha256, not_after, days_left, is_ca); CP_E_CERT when it does not parse. */
+CP_MUST_USE enum cp_err cert_describe_der(const unsigned char *der, size_t len,
+                                          struct cert_info *info,
+                                          struct cp_errbuf *err);
 /* A readable PEM file with at least one certificate (a TLS CA bundle). */
 CP_MUST_USE enum cp_err cert_check_bundle(const char *path,
                                           struct cp_errbuf *err);
-/* A readable PEM certificate and a PEM private key that belong together. */
+/* A readable PEM certificate file (the leaf first, optionally its chain)
+ * whose first certificate is valid now, and a PEM private key that belongs
+ * to that leaf. */
 CP_MUST_USE enum cp_err cert_check_client_pair(const char *cert_path,
                                                const char *key_path,
                                                struct cert_info *info,

@@ -61,7 +61,8 @@ CP_MUST_USE enum cp_err cfg_cluster_id_check(const char *id,
 CP_MUST_USE enum cp_err cfg_model_parse(struct cfg_model *m, const char *text,
                                         size_t len, const char *path,
                                         struct cp_errbuf *err);
-/* A new config: no slots and the default logging section. */
+/* A new config: no slots and the PKCS#11 library's default logging section
+ * (component.c adjusts it for the other components). */
 void cfg_model_init_default(struct cfg_model *m);
 /* Deterministic text: 2-space indent, stable key order, trailing newline. */
 void cfg_model_serialize(const struct cfg_model *m, struct cp_buf *out);
@@ -70,13 +71,24 @@ void cfg_model_release(struct cfg_model *m);
 int cfg_model_equal(const struct cfg_model *a, const struct cfg_model *b);
 void cfg_model_copy(const struct cfg_model *src, struct cfg_model *dst);
 
+/* The two client certificate pairs a slot may name, one for each TLS layer
+ * of a connection: the server-client pair for the TLS session to the HSM's
+ * host (the SDK's bundled default when absent), and the HSM-TLS pair the
+ * client shows the HSM inside it (mutual TLS, hsm2m). */
+enum cfg_pair { CFG_PAIR_SERVER_CLIENT, CFG_PAIR_HSM_TLS, CFG_NPAIRS };
+struct cfg_pair_keys {
+  const char *cert, *key; /* the cluster members that hold the paths */
+};
+/* client_cert_path/client_key_path, client_cert_hsm_tls_path/... */
+extern const struct cfg_pair_keys cfg_pair_keys[CFG_NPAIRS];
+
 /* Reading slots. Pointers stay valid until the next edit of the model. */
 struct cfg_slot_view {
   const char *type;        /* NULL when absent */
   const char *cluster_id;  /* NULL in the single-cluster form */
   const char *hsm_ca_file;
-  const char *client_cert_path;
-  const char *client_key_path;
+  const char *pair_cert[CFG_NPAIRS]; /* NULL when absent */
+  const char *pair_key[CFG_NPAIRS];
   size_t nservers;
   /* No cluster_id, and no server or only placeholder hostnames such as the
    * "%%HSM_IP_ADDRESS%%" of the config the CloudHSM package installs: the
@@ -102,8 +114,6 @@ struct cfg_slot_spec {
   const char *cluster_id; /* required */
   const char *type;
   const char *hsm_ca_file;
-  const char *client_cert_path;
-  const char *client_key_path;
   const struct cfg_server *servers;
   size_t nservers;
 };
@@ -124,10 +134,15 @@ int cfg_model_set_servers(struct cfg_model *m, int slot,
                           const struct cfg_server *servers, size_t n);
 void cfg_model_set_cluster_string(struct cfg_model *m, int slot,
                                   const char *key, const char *value);
+/* Sets slot `slot`'s pair (both paths), or deletes both of its keys when
+ * cert is NULL: a path is never written empty. */
+void cfg_model_set_pair(struct cfg_model *m, int slot, enum cfg_pair which,
+                        const char *cert, const char *key);
 void cfg_model_set_option_bool(struct cfg_model *m, int slot, const char *key,
                                int value);
 void cfg_model_set_option_string(struct cfg_model *m, int slot,
                                  const char *key, const char *value);
+/* Sets logging.<key>; value NULL deletes it. */
 void cfg_model_set_logging(struct cfg_model *m, const char *key,
                            const char *value);
 

@@ -23,7 +23,9 @@ const char *plat_default_config_path(void);
 /* The folder of the Client SDK 5 components' config files. */
 const char *plat_default_config_dir(void);
 const char *plat_default_ca_path(void);
-const char *plat_default_log_path(void); /* the library's log file */
+/* The folder the SDK's libraries log to by default (/opt/cloudhsm/run;
+ * Windows: %ProgramFiles%\Amazon\CloudHSM). */
+const char *plat_default_log_dir(void);
 
 /* The user's home folder (HOME, then the passwd entry / USERPROFILE); NULL
  * when there is none. Caller frees. */
@@ -47,6 +49,10 @@ CP_MUST_USE enum cp_err plat_read_file(const char *path, size_t max,
 
 /* 1 when something exists at path (links followed). */
 int plat_file_exists(const char *path);
+/* 1 when users other than the owner may read the file at path: group or
+ * other read bits (POSIX), or Everyone in its DACL (Windows); 0 when not,
+ * or when it cannot be told. For warnings about private keys. */
+int plat_others_can_read(const char *path);
 
 /* The file a write of the config at `path` must replace (*out, caller
  * frees). Without links: path itself, and its folder must pass

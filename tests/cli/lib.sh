@@ -57,6 +57,7 @@ check_error_format() {
 
 expect_stderr() { if grep -qF -- "$1" "$ERR"; then ok; else bad "stderr lacks '$1': $(cat "$ERR")"; fi; }
 expect_stdout() { if grep -qF -- "$1" "$OUT"; then ok; else bad "stdout lacks '$1': $(cat "$OUT")"; fi; }
+expect_stderr_lacks() { if grep -qF -- "$1" "$ERR"; then bad "stderr has '$1': $(cat "$ERR")"; else ok; fi; }
 expect_stdout_empty() { if [ ! -s "$OUT" ]; then ok; else bad "stdout not empty: $(cat "$OUT")"; fi; }
 # expect_json JQ_FILTER EXPECTED: evaluates a jq-like python expression on stdout
 expect_json() {

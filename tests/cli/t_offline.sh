@@ -32,17 +32,20 @@ expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["port"]' '2300'
 expect_code 0 --hsm-ca-cert "$T/customerCA.crt" --log-type term --log-file "$T/p11.log" \
   --log-level trace --log-rotation hourly --default-retry-mode off \
   --disable-key-availability-check --enable-validate-key-at-init --enable-certificate-storage \
-  --client-cert-hsm-tls-file "$T/client.crt" --client-key-hsm-tls-file "$T/client.key"
+  --client-cert-hsm-tls-file "$T/client.crt" --client-key-hsm-tls-file "$T/client.key" \
+  --server-client-cert-file "$T/other.crt" --server-client-key-file "$T/other.key"
 expect_cfg 'd["clusters"][0]["cluster"]["hsm_ca_file"]' "\"$T/customerCA.crt\""
-expect_cfg 'd["clusters"][0]["cluster"]["client_cert_path"]' "\"$T/client.crt\""
-expect_cfg 'd["clusters"][0]["cluster"]["client_key_path"]' "\"$T/client.key\""
-expect_cfg 'list(d["clusters"][0]["cluster"].keys())' '["client_cert_path", "client_key_path", "hsm_ca_file", "servers", "options"]'
+expect_cfg 'd["clusters"][0]["cluster"]["client_cert_hsm_tls_path"]' "\"$T/client.crt\""
+expect_cfg 'd["clusters"][0]["cluster"]["client_key_hsm_tls_path"]' "\"$T/client.key\""
+expect_cfg 'd["clusters"][0]["cluster"]["client_cert_path"]' "\"$T/other.crt\""
+expect_cfg 'd["clusters"][0]["cluster"]["client_key_path"]' "\"$T/other.key\""
+expect_cfg 'list(d["clusters"][0]["cluster"].keys())' '["client_cert_path", "client_key_path", "client_cert_hsm_tls_path", "client_key_hsm_tls_path", "hsm_ca_file", "servers", "options"]'
 expect_cfg 'd["clusters"][0]["cluster"]["options"]' '{"disable_key_availability_check": true, "validate_key_at_init": true, "certificate_storage": true, "default_retry_mode": "off"}'
 expect_cfg 'd["logging"]' "{\"log_type\": \"term\", \"log_file\": \"$T/p11.log\", \"log_level\": \"trace\", \"log_interval\": \"hourly\"}"
 expect_code 0 --enable-key-availability-check --disable-validate-key-at-init --disable-certificate-storage --default-retry-mode standard
 expect_cfg 'd["clusters"][0]["cluster"]["options"]' '{"disable_key_availability_check": false, "validate_key_at_init": false, "certificate_storage": false, "default_retry_mode": "standard"}'
-# relative paths are stored absolute; old option names are accepted
-(cd "$T" && "$CP_BIN" --server-client-cert-file client.crt --server-client-key-file ./client.key >/dev/null) && ok || bad "old client option names"
+# relative paths are stored absolute
+(cd "$T" && "$CP_BIN" --server-client-cert-file client.crt --server-client-key-file ./client.key >/dev/null) && ok || bad "relative client pair paths"
 expect_cfg 'd["clusters"][0]["cluster"]["client_key_path"]' "\"$T/client.key\""
 
 # usage errors: 2, file untouched

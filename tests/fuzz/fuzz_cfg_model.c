@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct cp_buf out = CP_BUF_INIT, out2 = CP_BUF_INIT;
   static const struct cfg_server srv = {"10.0.0.1", 2223, 1};
   struct cfg_slot_spec spec = {"cluster-2ab3cd4ef5g", "hsm2m", "/ca.crt",
-                               NULL, NULL, &srv, 1};
+                               &srv, 1};
   enum cfg_action action;
 
   memset(&m, 0, sizeof(m));

@@ -64,7 +64,7 @@ static enum cp_err add_cluster(const char *id, int *changed)
 {
   struct cfg_file f = CFG_FILE_INIT;
   struct cfg_server s[] = {{"10.1.1.1", 2223, 1}};
-  struct cfg_slot_spec spec = {id, NULL, "/ca.crt", NULL, NULL, s, 1};
+  struct cfg_slot_spec spec = {id, NULL, "/ca.crt", s, 1};
   enum cfg_action a;
   enum cp_err rc;
 

@@ -57,7 +57,9 @@ static void test_original_file_round_trips(void **state)
   cfg_model_slot(&m, 0, &v);
   assert_string_equal(v.cluster_id, "cluster-RANDOMNUMBERS");
   assert_string_equal(v.type, "hsm1");
-  assert_string_equal(v.client_key_path, "/opt/cloudhsm/etc/ssl-client.key");
+  assert_string_equal(v.pair_key[CFG_PAIR_SERVER_CLIENT],
+                      "/opt/cloudhsm/etc/ssl-client.key");
+  assert_null(v.pair_cert[CFG_PAIR_HSM_TLS]);
   assert_int_equal(v.nservers, 2);
   cfg_model_slot_server(&m, 0, 1, &s);
   assert_string_equal(s.hostname, "172.31.1.43");
@@ -93,8 +95,7 @@ static void test_unknown_keys_kept_in_place(void **state)
 {
   struct cfg_model m = CFG_MODEL_INIT;
   struct cfg_server srv[] = {{"10.0.0.9", 2223, 1}};
-  struct cfg_slot_spec spec = {"cluster-abcdefghijk", NULL, NULL, NULL,
-                               NULL, srv, 1};
+  struct cfg_slot_spec spec = {"cluster-abcdefghijk", NULL, NULL, srv, 1};
   enum cfg_action a;
   char *out;
   (void)state;
@@ -198,13 +199,17 @@ static void test_new_slot_key_order(void **state)
   struct cfg_model m = CFG_MODEL_INIT;
   struct cfg_server srv[] = {{"10.0.1.12", 2223, 1}, {"fd00::5", 2223, 1}};
   struct cfg_slot_spec spec = {"cluster-abcdefghijk", "hsm2m", "/ca.crt",
-                               "/c.crt", "/c.key", srv, 2};
+                               srv, 2};
   enum cfg_action a;
   char *out;
+  /* each pair under its own keys, the server-client pair where AWS's tool
+   * writes it; set in the opposite order, written in the file's */
   const char *expect =
       "{\n  \"clusters\": [\n    {\n      \"type\": \"hsm2m\",\n"
       "      \"cluster\": {\n        \"client_cert_path\": \"/c.crt\",\n"
       "        \"client_key_path\": \"/c.key\",\n"
+      "        \"client_cert_hsm_tls_path\": \"/m.crt\",\n"
+      "        \"client_key_hsm_tls_path\": \"/m.key\",\n"
       "        \"hsm_ca_file\": \"/ca.crt\",\n"
       "        \"cluster_id\": \"cluster-abcdefghijk\",\n"
       "        \"servers\": [\n          {\n"
@@ -218,8 +223,16 @@ static void test_new_slot_key_order(void **state)
   cfg_model_init_default(&m);
   cfg_model_upsert_slot(&m, &spec, &a);
   assert_int_equal(a, CFG_ADDED);
+  cfg_model_set_pair(&m, 0, CFG_PAIR_HSM_TLS, "/m.crt", "/m.key");
+  cfg_model_set_pair(&m, 0, CFG_PAIR_SERVER_CLIENT, "/c.crt", "/c.key");
   out = print(&m);
   assert_memory_equal(out, expect, strlen(expect));
+  free(out);
+  /* cleared: both keys gone, never written empty */
+  cfg_model_set_pair(&m, 0, CFG_PAIR_HSM_TLS, NULL, NULL);
+  out = print(&m);
+  assert_null(strstr(out, "hsm_tls"));
+  assert_non_null(strstr(out, "\"client_key_path\": \"/c.key\""));
   free(out);
   cfg_model_release(&m);
 }
@@ -229,8 +242,8 @@ static void test_upsert_update_remove(void **state)
   struct cfg_model m = CFG_MODEL_INIT;
   struct cfg_server s1[] = {{"10.0.0.1", 2223, 1}};
   struct cfg_server s2[] = {{"10.0.0.1", 2223, 1}, {"10.0.0.2", 2223, 1}};
-  struct cfg_slot_spec a = {"cluster-aaaaaaaaaaa", NULL, NULL, NULL, NULL, s1, 1};
-  struct cfg_slot_spec b = {"cluster-bbbbbbbbbbb", NULL, NULL, NULL, NULL, s1, 1};
+  struct cfg_slot_spec a = {"cluster-aaaaaaaaaaa", NULL, NULL, s1, 1};
+  struct cfg_slot_spec b = {"cluster-bbbbbbbbbbb", NULL, NULL, s1, 1};
   enum cfg_action act;
   struct cfg_slot_view v;
   (void)state;
@@ -268,7 +281,7 @@ static void test_single_to_multi(void **state)
   size_t len;
   char *text = slurp(TEST_DATA_DIR "/real-configs/single-server.cfg", &len);
   struct cfg_server s1[] = {{"10.9.9.9", 2223, 1}};
-  struct cfg_slot_spec a = {"cluster-aaaaaaaaaaa", NULL, NULL, NULL, NULL, s1, 1};
+  struct cfg_slot_spec a = {"cluster-aaaaaaaaaaa", NULL, NULL, s1, 1};
   struct cfg_slot_view v;
   enum cfg_action act;
   (void)state;
