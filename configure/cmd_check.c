@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_check.c — the connectivity test: for each slot's servers, a TCP
- * connect and a TLS handshake that verifies the server against the slot's
- * hsm_ca_file, with the slot's client certificate when it has one. */
+ * connect and the server TLS handshake with the HSM's host (tls_probe.h),
+ * presenting the slot's server-client pair when it has one; and the slot's
+ * hsm_ca_file checked locally. The inner HSM session is the library's. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "commands.h"
 #include "component.h"
 #include "cp_buf.h"
+#include "cp_log.h"
 #include "cp_platform.h"
 #include "output.h"
 #include "tls_probe.h"
@@ -25,8 +27,14 @@ static const char *const check_examples[] = {
 static const struct cli_cmd_doc check_doc = {
     "configure-pkcs11 check [--cluster-id <id>] [--timeout <seconds>] [<options>]",
     "Connect to every server of every slot (or of one cluster) and complete "
-    "a TLS handshake verified against the slot's hsm_ca_file. Exit 0 only "
-    "when every server passed.",
+    "the server TLS handshake with the HSM's host, which shows AWS's CloudHSM "
+    "certificate (reported, not verified: the library holds its trust "
+    "anchor) and asks for a client certificate: the slot's server-client "
+    "pair must be accepted; without one the library presents its default. "
+    "Each slot's hsm_ca_file is checked here (it exists, is a CA, is valid). "
+    "Not proved: the HSM session inside (the cluster certificate against "
+    "hsm_ca_file, the HSM-TLS pair), which only the library reaches. Exit 0 "
+    "only when every server and CA file passed.",
     check_examples};
 
 #define MAX_PROBES_AT_ONCE 32
@@ -39,7 +47,7 @@ struct tally {
 /* One line of the report, in the config's order: a server, probed (all at
  * once) unless it is disabled or its slot's CA is unusable; or a slot with
  * nothing to connect to. */
-enum job_kind { JOB_SERVER, JOB_UNCONFIGURED, JOB_NO_SERVERS };
+enum job_kind { JOB_SERVER, JOB_BAD_CA, JOB_UNCONFIGURED, JOB_NO_SERVERS };
 struct probe_job {
   enum job_kind kind;
   const char *component;       /* several files: the slot's component */
@@ -47,15 +55,16 @@ struct probe_job {
   const char *placeholder;     /* JOB_UNCONFIGURED: the %%...%% host */
   char label[64];
   struct cfg_server srv;
-  const char *ca, *client_cert, *client_key; /* point into the model */
-  char ca_problem[256];                        /* "" when the CA is fine */
+  const char *ca;                       /* points into the model */
+  const char *client_cert, *client_key; /* the server-client pair, or NULL */
+  char ca_problem[640];                 /* JOB_BAD_CA: why */
   long timeout_ms;
   struct tls_probe_result r;
 };
 
 static int needs_probe(const struct probe_job *j)
 {
-  return j->kind == JOB_SERVER && j->srv.enable && !j->ca_problem[0];
+  return j->kind == JOB_SERVER && j->srv.enable;
 }
 
 static void probe_one(size_t i, void *ud)
@@ -63,8 +72,8 @@ static void probe_one(size_t i, void *ud)
   struct probe_job *j = (struct probe_job *)ud + i;
 
   if (needs_probe(j))
-    tls_probe(j->srv.hostname, j->srv.port, j->ca, j->client_cert,
-              j->client_key, j->timeout_ms, &j->r);
+    tls_probe(j->srv.hostname, j->srv.port, j->client_cert, j->client_key,
+              j->timeout_ms, &j->r);
 }
 
 /* With several files: the line starts with the component (text), the
@@ -81,16 +90,89 @@ static void name_component(const struct probe_job *j, struct cp_buf *text,
                            json_object_new_string(j->component));
 }
 
+/* One check's outcome; the first failure's words are kept. */
+static void count(struct tally *t, int passed, const char *subject,
+                  const char *what)
+{
+  if (passed) {
+    t->passed++;
+    return;
+  }
+  if (!t->failed++)
+    snprintf(t->first_failure, sizeof(t->first_failure), "%s %s", subject,
+             what);
+}
+
+/* The host's certificate: a JSON object and a few words; warns when it is
+ * not AWS's host certificate (a proxy, a relay such as socat) or expired. */
+static json_object *host_certificate(const struct probe_job *j,
+                                     const char *where, struct cp_buf *text)
+{
+  json_object *o;
+  struct cp_errbuf cerr = CP_ERRBUF_INIT; /* this server's, not the run's */
+  struct cert_info ci;
+  int aws;
+
+  if (!j->r.host_der_len ||
+      cert_describe_der(j->r.host_der, j->r.host_der_len, &ci, &cerr) != CP_OK)
+    return NULL;
+  aws = !strcmp(ci.subject, TLS_PROBE_AWS_HOST_SUBJECT);
+  o = json_object_new_object();
+  json_object_object_add(o, "subject", json_object_new_string(ci.subject));
+  json_object_object_add(o, "issuer", json_object_new_string(ci.issuer));
+  json_object_object_add(o, "sha256", json_object_new_string(ci.sha256));
+  json_object_object_add(o, "not_after", json_object_new_string(ci.not_after));
+  json_object_object_add(o, "aws_host", json_object_new_boolean(aws));
+  cp_buf_printf(text, "; host %s (sha256 %.17s..., expires %s)",
+                aws ? "CloudHSM certificate" : ci.subject, ci.sha256,
+                ci.not_after);
+  if (!aws)
+    cp_log(CP_LOG_WARN, "%s presents a certificate for %s, not AWS's CloudHSM "
+           "host certificate (%s): a proxy or a relay (such as socat) answers "
+           "there, and the library will not trust it unless it passes the "
+           "session through", where, ci.subject, TLS_PROBE_AWS_HOST_SUBJECT);
+  if (ci.days_left < 0)
+    cp_log(CP_LOG_WARN, "%s presents a certificate that expired on %s", where,
+           ci.not_after);
+  return o;
+}
+
+/* What happened to the client certificate: a JSON object and words. */
+static json_object *client_certificate(const struct probe_job *j,
+                                       struct cp_buf *text)
+{
+  json_object *o = json_object_new_object();
+  const struct tls_probe_result *r = &j->r;
+
+  json_object_object_add(o, "requested",
+                         json_object_new_boolean(r->cert_requested));
+  json_object_object_add(o, "presented",
+                         j->client_cert ? json_object_new_string(j->client_cert)
+                                        : NULL);
+  if (j->client_cert)
+    json_object_object_add(
+        o, "accepted",
+        json_object_new_boolean(r->status == TLS_PROBE_OK && r->presented));
+  if (!r->cert_requested)
+    cp_buf_puts(text, "; the host asked for no client certificate");
+  else if (!j->client_cert)
+    cp_buf_puts(text, "; the host asks for a client certificate (the library "
+                      "presents the SDK's default)");
+  else if (r->status == TLS_PROBE_OK)
+    cp_buf_printf(text, "; client certificate %s accepted", j->client_cert);
+  return o;
+}
+
 /* One server: a text line, a JSON row, the tally. */
 static void report_server(const struct probe_job *j, struct cp_buf *text,
                           json_object *rows, struct tally *t)
 {
-  json_object *row = json_object_new_object();
+  json_object *row = json_object_new_object(), *host = NULL, *client = NULL;
   const struct cfg_server *srv = &j->srv;
   const struct tls_probe_result *r = &j->r;
   int v6 = strchr(srv->hostname, ':') != NULL;
   char where[160];
-  const char *status, *detail = r->detail;
+  const char *status;
 
   snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", srv->hostname,
            v6 ? "]" : "", srv->port);
@@ -99,32 +181,36 @@ static void report_server(const struct probe_job *j, struct cp_buf *text,
     status = "disabled";
     cp_buf_printf(text, "%s %s disabled (enable: false), skipped\n", j->label,
                   where);
-  } else if (j->ca_problem[0]) {
-    status = "bad CA file";
-    detail = j->ca_problem;
-    cp_buf_printf(text, "%s %s not checked: %s\n", j->label, where,
-                  j->ca_problem);
   } else {
     status = tls_probe_status_name(r->status);
-    if (r->status == TLS_PROBE_OK)
-      cp_buf_printf(text, "%s %s ok %s %ld ms\n", j->label, where,
-                    r->tls_version, r->ms);
-    else if (r->status == TLS_PROBE_UNTRUSTED)
-      cp_buf_printf(text, "%s %s certificate not signed by %s\n", j->label,
-                    where, j->ca);
-    else
+    if (r->status == TLS_PROBE_OK) {
+      cp_buf_printf(text, "%s %s ok %s %ld ms", j->label, where,
+                    r->tls_version[0] ? r->tls_version : "TLS", r->ms);
+      host = host_certificate(j, where, text);
+      client = client_certificate(j, text);
+      cp_buf_puts(text, "\n");
+      if (j->client_cert && !r->cert_requested)
+        cp_log(CP_LOG_WARN, "%s asked for no client certificate, so the "
+               "slot's server-client pair (%s) was not tried: a CloudHSM host "
+               "asks for one", where, j->client_cert);
+    } else if (r->status == TLS_PROBE_CLIENT_REFUSED) {
+      struct cp_errbuf cerr = CP_ERRBUF_INIT;
+      struct cert_info ci;
+      int known = cert_check_client_pair(j->client_cert, j->client_key, &ci,
+                                         &cerr) == CP_OK;
+      cp_buf_printf(text, "%s %s client certificate refused: the host did not "
+                    "accept %s (issued by %s): %s\n", j->label, where,
+                    j->client_cert, known ? ci.issuer : "unreadable",
+                    r->detail);
+      host = host_certificate(j, where, text);
+      client = client_certificate(j, text);
+    } else {
       cp_buf_printf(text, "%s %s %s (%s)\n", j->label, where, status,
                     r->detail);
+    }
   }
-  if (srv->enable && (j->ca_problem[0] || r->status != TLS_PROBE_OK)) {
-    if (!t->failed++)
-      snprintf(t->first_failure, sizeof(t->first_failure), "%s %s", where,
-               r->status == TLS_PROBE_UNTRUSTED && !j->ca_problem[0]
-                   ? "certificate not signed by the CA"
-                   : status);
-  } else if (srv->enable) {
-    t->passed++;
-  }
+  if (srv->enable)
+    count(t, r->status == TLS_PROBE_OK, where, status);
   json_object_object_add(row, "slot", json_object_new_string(j->label));
   json_object_object_add(row, "hostname",
                          json_object_new_string(srv->hostname));
@@ -134,10 +220,31 @@ static void report_server(const struct probe_job *j, struct cp_buf *text,
     json_object_object_add(row, "tls_version",
                            json_object_new_string(r->tls_version));
     json_object_object_add(row, "ms", json_object_new_int64(r->ms));
-  } else if (detail[0]) {
-    json_object_object_add(row, "detail", json_object_new_string(detail));
+  } else if (needs_probe(j)) {
+    json_object_object_add(row, "detail", json_object_new_string(r->detail));
   }
+  if (host)
+    json_object_object_add(row, "host_certificate", host);
+  if (client)
+    json_object_object_add(row, "client_certificate", client);
   json_object_array_add(rows, row);
+}
+
+/* A slot whose hsm_ca_file cannot be used: its own line and row. */
+static void report_ca(const struct probe_job *j, struct cp_buf *text,
+                      json_object *rows, struct tally *t)
+{
+  json_object *row = json_object_new_object();
+
+  name_component(j, text, row);
+  cp_buf_printf(text, "%s hsm_ca_file %s\n", j->label, j->ca_problem);
+  json_object_object_add(row, "slot", json_object_new_string(j->label));
+  json_object_object_add(row, "status", json_object_new_string("bad CA file"));
+  json_object_object_add(row, "hsm_ca_file",
+                         j->ca ? json_object_new_string(j->ca) : NULL);
+  json_object_object_add(row, "detail", json_object_new_string(j->ca_problem));
+  json_object_array_add(rows, row);
+  count(t, 0, j->label, "hsm_ca_file is not usable");
 }
 
 /* A slot with nothing to connect to: a line (and for a placeholder slot a
@@ -174,7 +281,9 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
              "%s is not configured", label);
 }
 
-/* Why the slot's CA file cannot be used, or "". */
+/* Why the slot's CA file cannot be used (it is missing, not a CA, not
+ * valid now), or "". The library verifies the cluster's certificate with
+ * it in the HSM session. */
 static void slot_ca_problem(const struct cfg_slot_view *v, char *out,
                             size_t outlen)
 {
@@ -184,12 +293,17 @@ static void slot_ca_problem(const struct cfg_slot_view *v, char *out,
 
   out[0] = '\0';
   if (!v->hsm_ca_file) {
-    snprintf(out, outlen, "the slot has no hsm_ca_file");
+    snprintf(out, outlen, "is not set: the library cannot verify the "
+             "cluster. Set it with --hsm-ca-cert");
     return;
   }
   rc = cert_check_ca_file(v->hsm_ca_file, &ci, &ca_err);
   if (rc != CP_OK)
     snprintf(out, outlen, "%s", cp_errbuf_text(&ca_err, rc));
+  else if (!ci.is_ca)
+    snprintf(out, outlen, "%.256s is not a CA (%.256s has no CA basic constraint): "
+             "give the CA that issued the cluster's certificate",
+             v->hsm_ca_file, ci.subject);
 }
 
 /* The report's lines for the slots of one file (of cluster_id, or all):
@@ -206,7 +320,7 @@ static void collect_jobs(const struct cfg_file *f, const char *component,
   n = cfg_model_slot_count(&f->model);
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
-    char problem[256] = "";
+    char problem[640] = "";
     size_t k, lines;
     cfg_model_slot(&f->model, i, &v);
     if (cluster_id && (!v.cluster_id || strcmp(v.cluster_id, cluster_id)))
@@ -215,8 +329,8 @@ static void collect_jobs(const struct cfg_file *f, const char *component,
     lines = v.unconfigured || v.nservers == 0 ? 1 : v.nservers;
     if (lines == v.nservers)
       slot_ca_problem(&v, problem, sizeof(problem));
-    jobs = cp_xrealloc(jobs, (njobs + lines) * sizeof(*jobs));
-    for (k = 0; k < lines; k++) {
+    jobs = cp_xrealloc(jobs, (njobs + lines + 1) * sizeof(*jobs));
+    for (k = 0; k < lines + (problem[0] != '\0'); k++) {
       struct probe_job *job = &jobs[njobs++];
       memset(job, 0, sizeof(*job));
       job->component = component;
@@ -224,16 +338,19 @@ static void collect_jobs(const struct cfg_file *f, const char *component,
                v.cluster_id ? v.cluster_id : "slot");
       job->kind = v.unconfigured   ? JOB_UNCONFIGURED
                   : v.nservers == 0 ? JOB_NO_SERVERS
+                  : k == lines      ? JOB_BAD_CA
                                     : JOB_SERVER;
       job->slot = i;
       job->placeholder = v.placeholder;
-      if (job->kind != JOB_SERVER)
-        break;
-      cfg_model_slot_server(&f->model, i, k, &job->srv);
       job->ca = v.hsm_ca_file;
-      job->client_cert = v.client_cert_path;
-      job->client_key = v.client_key_path;
       snprintf(job->ca_problem, sizeof(job->ca_problem), "%s", problem);
+      if (job->kind != JOB_SERVER && job->kind != JOB_BAD_CA)
+        break;
+      if (job->kind == JOB_BAD_CA)
+        continue;
+      cfg_model_slot_server(&f->model, i, k, &job->srv);
+      job->client_cert = v.pair_cert[CFG_PAIR_SERVER_CLIENT];
+      job->client_key = v.pair_key[CFG_PAIR_SERVER_CLIENT];
       job->timeout_ms = timeout * 1000L;
     }
   }
@@ -288,6 +405,8 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   for (j = 0; j < njobs; j++) {
     if (jobs[j].kind == JOB_SERVER)
       report_server(&jobs[j], &text, rows, &tl);
+    else if (jobs[j].kind == JOB_BAD_CA)
+      report_ca(&jobs[j], &text, rows, &tl);
     else
       report_slot(&jobs[j], &text, rows, &tl);
   }
@@ -318,8 +437,9 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   }
   if (tl.failed)
     CP_FAIL(rc, CP_E_NETWORK,
-            "check failed (%zu of %zu servers): first %s. Check security "
-            "groups, the HSMs' state and the slot's hsm_ca_file",
+            "check failed (%zu of %zu checks): first %s. Check the security "
+            "groups (port 2223), the HSMs' state, the slot's client "
+            "certificates and hsm_ca_file",
             tl.failed, tl.failed + tl.passed, tl.first_failure);
 out:
   free(jobs);

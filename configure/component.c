@@ -14,17 +14,25 @@
 /* AWS's configure tools and the files they edit. The order is the order
  * of the locks: every run takes them in this order, so two runs never wait
  * on each other in a circle. The OpenSSL Provider (configure-openssl-
- * provider, SDK 5.17) is not here: its file's name is not documented. */
+ * provider, SDK 5.17) is not here: its file's name is not documented.
+ * One cluster: a JCE CloudHsmProvider built from the file is one cluster
+ * (AWS's "Connecting to multiple clusters with the JCE provider": more
+ * clusters are more providers, configured in code). Log files: AWS's
+ * "client SDK logs" page; the KSP's follows its pattern (the KSP pages name
+ * none). */
 static const struct component table[] = {
     {"pkcs11", "configure-pkcs11", "cloudhsm-pkcs11.cfg", "the PKCS#11 library",
-     0},
-    {"cli", "configure-cli", "cloudhsm-cli.cfg", "CloudHSM CLI", 0},
-    {"jce", "configure-jce", "cloudhsm-jce.cfg", "the JCE provider", 0},
+     0, "cloudhsm-pkcs11.log"},
+    {"cli", "configure-cli", "cloudhsm-cli.cfg", "CloudHSM CLI", 0,
+     "cloudhsm-cli.log"},
+    {"jce", "configure-jce", "cloudhsm-jce.cfg", "the JCE provider", 1,
+     "cloudhsm-jce.log"},
 #ifdef _WIN32
-    {"ksp", "configure-ksp", "cloudhsm-ksp.cfg", "the Key Storage Provider", 1},
+    {"ksp", "configure-ksp", "cloudhsm-ksp.cfg", "the Key Storage Provider", 1,
+     "cloudhsm-ksp.log"},
 #else
     {"dyn", "configure-dyn", "cloudhsm-dyn.cfg", "the OpenSSL Dynamic Engine",
-     1},
+     1, NULL},
 #endif
 };
 #define NCOMP (sizeof(table) / sizeof(table[0]))
@@ -224,4 +232,21 @@ enum cp_err component_check_room(const struct component *c,
                  v.cluster_id ? v.cluster_id : "servers given with -a", c->name,
                  v.cluster_id ? "--cluster-id" : "--slot",
                  v.cluster_id ? v.cluster_id : "0");
+}
+
+void component_new_file_defaults(const struct component *c,
+                                 struct cfg_model *m)
+{
+  char *log_file;
+
+  if (!c)
+    return; /* cfg_model_init_default() is the PKCS#11 library's */
+  if (!c->log_name) {
+    cfg_model_set_logging(m, "log_type", "term");
+    cfg_model_set_logging(m, "log_file", NULL);
+    return;
+  }
+  log_file = plat_path_join(plat_default_log_dir(), c->log_name);
+  cfg_model_set_logging(m, "log_file", log_file);
+  free(log_file);
 }

@@ -22,7 +22,9 @@ struct component {
   const char *tool;    /* AWS's configure tool: "configure-jce" */
   const char *file;    /* in the config folder: "cloudhsm-jce.cfg" */
   const char *library; /* for messages: "the JCE provider" */
-  int one_cluster;     /* the library reads one cluster (dyn, ksp) */
+  int one_cluster;     /* the library reads one cluster (jce, dyn, ksp) */
+  const char *log_name; /* its default log file in plat_default_log_dir();
+                           NULL: it logs to the terminal (dyn) */
 };
 
 /* The component a program name stands for ("/x/configure-jce",
@@ -64,8 +66,13 @@ CP_MUST_USE enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
 void config_targets_release(struct config_targets *t);
 
 struct cfg_model;
+/* Gives a config file the component makes (c NULL: the PKCS#11 library's)
+ * that component's default logging, from AWS's "client SDK logs" page. */
+void component_new_file_defaults(const struct component *c,
+                                 struct cfg_model *m);
+
 /* CP_E_INVALID when adding cluster_id to a one-cluster component's file
- * (dyn, ksp) would make a second slot; CP_OK for every other case. */
+ * (jce, dyn, ksp) would make a second slot; CP_OK for every other case. */
 CP_MUST_USE enum cp_err component_check_room(const struct component *c,
                                              const struct cfg_model *m,
                                              const char *cluster_id,

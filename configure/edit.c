@@ -11,16 +11,21 @@
 #include "cp_platform.h"
 #include "output.h"
 
+/* Opens one file; a new one gets its component's defaults. */
 static enum cp_err open_file(const struct edit *e, const struct cli_ctx *ctx,
-                             struct cfg_file *f, const char *path,
-                             struct cp_errbuf *err)
+                             const struct component *comp, struct cfg_file *f,
+                             const char *path, struct cp_errbuf *err)
 {
   enum cp_err rc;
 
-  if (e->dry_run)
-    return cfg_file_snapshot(f, path, err);
-  CP_TRY(rc, cfg_file_lock(f, path, ctx->lock_timeout_ms, err));
-  CP_TRY(rc, cfg_file_load(f, err));
+  if (e->dry_run) {
+    CP_TRY(rc, cfg_file_snapshot(f, path, err));
+  } else {
+    CP_TRY(rc, cfg_file_lock(f, path, ctx->lock_timeout_ms, err));
+    CP_TRY(rc, cfg_file_load(f, err));
+  }
+  if (!f->meta.exists)
+    component_new_file_defaults(comp, &f->model);
 out:
   return rc;
 }
@@ -112,7 +117,7 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
       ef->f.path = cp_xstrdup(t.v[i].path);
       continue;
     }
-    rc = open_file(e, ctx, &ef->f, t.v[i].path, err);
+    rc = open_file(e, ctx, ef->comp, &ef->f, t.v[i].path, err);
     if (rc != CP_OK) {
       if (s->several)
         rc = edit_set_fail(s, i, rc, err);

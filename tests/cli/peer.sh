@@ -62,11 +62,14 @@ start_fault() {
 # requests_to PATH: how many requests the fault server got for PATH
 requests_to() { local n; n=$(grep -c "^$1 " "$FAULT_LOG" 2>/dev/null); echo "${n:-0}"; }
 
-# start_tls_servers: stand-in HSM servers (tls_servers.py). Exports $HSM_CA
-# $HSM_OTHER_CA $CLIENT_CERT $CLIENT_KEY and the ports $P_GOOD $P_OTHER
-# $P_MTLS $P_CLOSED $P_SILENT.
+# start_tls_servers: HSM hosts as AWS documents them (tls_servers.py).
+# Exports $HSM_CA (the customer CA), $OTHER_CA, $CLIENT_CERT $CLIENT_KEY (a
+# server-client pair the customer CA issued), $OTHER_CLIENT_CERT
+# $OTHER_CLIENT_KEY (one another CA issued) and the ports $P_HOST $P_HOST12
+# $P_PROXY $P_CLOSED $P_SILENT.
 start_tls_servers() {
   start_server tls tls_servers.py
-  export_json "$T/tls.json" HSM_CA=ca HSM_OTHER_CA=other_ca CLIENT_CERT=client_cert \
-    CLIENT_KEY=client_key P_GOOD=good P_OTHER=other P_MTLS=mtls P_CLOSED=closed P_SILENT=silent
+  export_json "$T/tls.json" HSM_CA=customer_ca OTHER_CA=other_ca CLIENT_CERT=client_cert \
+    CLIENT_KEY=client_key OTHER_CLIENT_CERT=other_client_cert OTHER_CLIENT_KEY=other_client_key \
+    P_HOST=host P_HOST12=host12 P_PROXY=proxy P_CLOSED=closed P_SILENT=silent
 }

@@ -4,7 +4,8 @@
 # --component NAME[,NAME]|installed with --config-dir, one DescribeClusters
 # call (moto counts them) or one saved answer for every file, a row per
 # file, nothing written unless every file's change is made, the files of a
-# link named configure-jce or configure-dyn, and the one-cluster dyn file.
+# link named configure-jce or configure-dyn, the one-cluster jce and dyn
+# files, and each component's own logging in a file the tool makes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/peer.sh"
 start_peer
@@ -53,19 +54,29 @@ AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET aws --endpoint-url "$ENDPOI
   cloudhsmv2 describe-clusters --output json > "$aws_saved" && ok || bad "aws describe-clusters failed"
 calls=$(peer_calls)
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$CP_BIN" add-cluster --cluster-id cluster-6hij7klm2no \
-  --hsm-ca-cert "$CA" --from-describe "$aws_saved" --component installed --config-dir "$D" \
+  --hsm-ca-cert "$CA" --from-describe "$aws_saved" --component pkcs11,cli --config-dir "$D" \
   --output json >"$OUT" 2>"$ERR"; RC=$?
 [ "$RC" = 0 ] && ok || bad "saved answer: exit $RC: $(cat "$ERR")"
-expect_json '[r["action"] for r in d["results"]]' '["added", "added", "added"]'
+expect_json '[r["action"] for r in d["results"]]' '["added", "added"]'
 [ "$(peer_calls)" = "$calls" ] && ok || bad "a saved answer made $(( $(peer_calls) - calls )) API calls"
 [ "$(slots "$D/cloudhsm-cli.cfg")" = '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]' ] && ok ||
   bad "cli file after the saved answer: $(slots "$D/cloudhsm-cli.cfg")"
+# a JCE provider built from its file is one cluster (AWS: more clusters are
+# more providers, in code): a second cluster in the jce file is refused,
+# and with it every file of the run
+before=$(snapshot)
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$CP_BIN" add-cluster --cluster-id cluster-6hij7klm2no \
+  --hsm-ca-cert "$CA" --from-describe "$aws_saved" --component installed --config-dir "$D" \
+  >"$OUT" 2>"$ERR"; RC=$?
+[ "$RC" = 252 ] && ok || bad "a second cluster in the jce file: exit $RC, wanted 252"
+expect_stderr "jce: one cluster only (jce): the JCE provider reads one cluster"
+[ "$(snapshot)" = "$before" ] && ok || bad "the refused jce edit changed a file"
 
 # the original tool's options, for each component at once: key availability
 expect_code 0 --disable-key-availability-check --component pkcs11,jce --config-dir "$D" --output json
 expect_json '[(r["component"], r["changed"]) for r in d["results"]]' '[["pkcs11", true], ["jce", true]]'
 kac() { python3 -c 'import json,sys; print(json.dumps([c["cluster"].get("options", {}).get("disable_key_availability_check") for c in json.load(open(sys.argv[1]))["clusters"]]))' "$1"; }
-[ "$(kac "$D/cloudhsm-jce.cfg")" = '[true, true]' ] && ok || bad "jce key availability: $(kac "$D/cloudhsm-jce.cfg")"
+[ "$(kac "$D/cloudhsm-jce.cfg")" = '[true]' ] && ok || bad "jce key availability: $(kac "$D/cloudhsm-jce.cfg")"
 [ "$(kac "$D/cloudhsm-cli.cfg")" = '[null, null]' ] && ok || bad "cli was not named but changed: $(kac "$D/cloudhsm-cli.cfg")"
 
 # nothing is written unless every file's change is made: jce's slot names a
@@ -91,13 +102,13 @@ expect_json '[(r["component"], r["action"], r["dry_run"]) for r in d["results"]]
   '[["pkcs11", "removed", true], ["cli", "removed", true]]'
 [ "$(snapshot)" = "$before" ] && ok || bad "--dry-run changed a file"
 # remove from every installed file; a file without the slot needs --ignore-missing
-expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component jce --config-dir "$D"
+expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component cli --config-dir "$D"
 before=$(snapshot)
 expect_code 252 remove-cluster --cluster-id cluster-6hij7klm2no --component installed --config-dir "$D"
 expect_stderr "--ignore-missing"
 [ "$(snapshot)" = "$before" ] && ok || bad "a refused removal changed a file"
 expect_code 0 remove-cluster --cluster-id cluster-6hij7klm2no --component pkcs11,cli,jce --config-dir "$D" --ignore-missing --output json
-expect_json '[r["action"] for r in d["results"]]' '["removed", "removed", "absent"]'
+expect_json '[r["action"] for r in d["results"]]' '["removed", "absent", "absent"]'
 
 # a file that is a link to another of the set is edited once
 rm "$D/cloudhsm-cli.cfg"; ln -s cloudhsm-pkcs11.cfg "$D/cloudhsm-cli.cfg"
@@ -108,6 +119,7 @@ expect_json 'd["results"][1]["same_file_as"]' '"pkcs11"'
 [ "$(slots "$D/cloudhsm-pkcs11.cfg")" = '["cluster-2ab3cd4ef5g", "cluster-6hij7klm2no"]' ] && ok ||
   bad "the linked file: $(slots "$D/cloudhsm-pkcs11.cfg")"
 [ -L "$D/cloudhsm-cli.cfg" ] && ok || bad "the link was replaced by a file"
+rm "$D/cloudhsm-cli.cfg"; cp "$D/cloudhsm-pkcs11.cfg" "$D/cloudhsm-cli.cfg"
 
 # invoked by AWS's tools' names (links): that component's file
 mkdir -p "$T/bin"
@@ -127,6 +139,18 @@ dyn_before=$(md5sum < "$D/cloudhsm-dyn.cfg")
 [ "$RC" = 252 ] && ok || bad "a second cluster in the dyn file: exit $RC, wanted 252"
 expect_stderr "one cluster only (dyn)"
 [ "$(md5sum < "$D/cloudhsm-dyn.cfg")" = "$dyn_before" ] && ok || bad "the refused dyn edit changed the file"
+# a file the tool makes gets its component's logging (AWS's "client SDK
+# logs" page): the dyn engine logs to stderr, the others to their own file
+logging() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["logging"], sort_keys=True))' "$1"; }
+[ "$(logging "$D/cloudhsm-dyn.cfg")" = '{"log_interval": "daily", "log_level": "info", "log_type": "term"}' ] && ok ||
+  bad "new dyn file's logging: $(logging "$D/cloudhsm-dyn.cfg")"
+D4=$T/etc4; mkdir -p "$D4"
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g -a 10.0.9.7 --hsm-ca-cert "$CA" \
+  --component pkcs11,cli,jce --config-dir "$D4"
+for c in pkcs11 cli jce; do
+  want="{\"log_file\": \"/opt/cloudhsm/run/cloudhsm-$c.log\", \"log_interval\": \"daily\", \"log_level\": \"info\", \"log_type\": \"file\"}"
+  [ "$(logging "$D4/cloudhsm-$c.cfg")" = "$want" ] && ok || bad "new $c file's logging: $(logging "$D4/cloudhsm-$c.cfg")"
+done
 # and now installed includes dyn, which keeps its one cluster
 expect_code 0 --disable-key-availability-check --component installed --config-dir "$D" --output json
 expect_json '[r["component"] for r in d["results"]]' '["pkcs11", "cli", "jce", "dyn"]'
@@ -134,11 +158,11 @@ expect_json '[r["component"] for r in d["results"]]' '["pkcs11", "cli", "jce", "
 # concurrent runs over the same files (locks always in one order) all land
 pids=()
 for id in cluster-cncrntaaaaa cluster-cncrntbbbbb cluster-cncrntccccc cluster-cncrntddddd; do
-  "$CP_BIN" add-cluster --cluster-id "$id" -a 10.0.9.9 --hsm-ca-cert "$CA" --component pkcs11,jce --config-dir "$D" \
+  "$CP_BIN" add-cluster --cluster-id "$id" -a 10.0.9.9 --hsm-ca-cert "$CA" --component pkcs11,cli --config-dir "$D" \
     -q >/dev/null 2>"$T/$id.err" & pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" && ok || bad "a concurrent run failed: $(cat "$T"/cluster-cncrnt*.err)"; done
-for c in pkcs11 jce; do
+for c in pkcs11 cli; do
   n=$(slots "$D/cloudhsm-$c.cfg" | grep -o cncrnt | wc -l)
   [ "$n" = 4 ] && ok || bad "cloudhsm-$c.cfg has $n of the 4 concurrent slots"
 done
@@ -146,15 +170,15 @@ done
 # a write that fails after another file was written (a full disk): each
 # file is whole, and the message says which were written
 if faults_available; then
-  b_pk=$(md5sum < "$D/cloudhsm-pkcs11.cfg") b_jce=$(md5sum < "$D/cloudhsm-jce.cfg")
+  b_pk=$(md5sum < "$D/cloudhsm-pkcs11.cfg") b_cli=$(md5sum < "$D/cloudhsm-cli.cfg")
   CONFIGURE_PKCS11_FAULT='rename#2' expect_code 253 add-cluster --cluster-id cluster-stfaultaaaa \
-    -a 10.0.9.8 --hsm-ca-cert "$CA" --component pkcs11,jce --config-dir "$D"
-  expect_stderr "error: jce: "
+    -a 10.0.9.8 --hsm-ca-cert "$CA" --component pkcs11,cli --config-dir "$D"
+  expect_stderr "error: cli: "
   expect_stderr "Written before it: pkcs11"
   [ "$(md5sum < "$D/cloudhsm-pkcs11.cfg")" != "$b_pk" ] && ok || bad "pkcs11 was not written before the failure"
-  [ "$(md5sum < "$D/cloudhsm-jce.cfg")" = "$b_jce" ] && ok || bad "the failed jce write changed the file"
-  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$D/cloudhsm-jce.cfg" && ok || bad "jce is not whole JSON"
-  expect_no_temp "$D/cloudhsm-jce.cfg"
+  [ "$(md5sum < "$D/cloudhsm-cli.cfg")" = "$b_cli" ] && ok || bad "the failed cli write changed the file"
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$D/cloudhsm-cli.cfg" && ok || bad "cli is not whole JSON"
+  expect_no_temp "$D/cloudhsm-cli.cfg"
 else
   echo "skipped: a failed second write (the binary has no CP_TESTING fault hooks)"
 fi
@@ -164,18 +188,18 @@ fi
 D2=$T/etc2; mkdir -p "$D2"
 stale() { printf '{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "10.9.9.9", "port": 2223, "enable": true}]}}' "$CA" "$1"; }
 printf '{"clusters": [%s]}\n' "$(stale cluster-2ab3cd4ef5g)" > "$D2/cloudhsm-pkcs11.cfg"
-printf '{"clusters": [%s, %s]}\n' "$(stale cluster-2ab3cd4ef5g)" "$(stale cluster-6hij7klm2no)" > "$D2/cloudhsm-jce.cfg"
+printf '{"clusters": [%s, %s]}\n' "$(stale cluster-2ab3cd4ef5g)" "$(stale cluster-6hij7klm2no)" > "$D2/cloudhsm-cli.cfg"
 calls=$(peer_calls)
 expect_code 0 refresh-clusters --region us-east-1 --component installed --config-dir "$D2" --output json
 [ "$(( $(peer_calls) - calls ))" = 1 ] && ok || bad "refresh of two files: $(( $(peer_calls) - calls )) calls, wanted 1"
 expect_json '[(c["component"], c["cluster_id"], c["action"]) for c in d["clusters"]]' \
-  '[["pkcs11", "cluster-2ab3cd4ef5g", "updated"], ["jce", "cluster-2ab3cd4ef5g", "updated"], ["jce", "cluster-6hij7klm2no", "updated"]]'
+  '[["pkcs11", "cluster-2ab3cd4ef5g", "updated"], ["cli", "cluster-2ab3cd4ef5g", "updated"], ["cli", "cluster-6hij7klm2no", "updated"]]'
 expect_json 'd["api_calls"], d["changed"]' '[1, true]'
 grep -q 10.9.9.9 "$D2"/*.cfg && bad "a stale server is left after refresh" || ok
 # a cluster named with --cluster-id needs a slot in one of the files only
-expect_code 0 refresh-clusters --region us-east-1 --cluster-id cluster-6hij7klm2no --component pkcs11,jce \
+expect_code 0 refresh-clusters --region us-east-1 --cluster-id cluster-6hij7klm2no --component pkcs11,cli \
   --config-dir "$D2" --output json
-expect_json '[(c["component"], c["action"]) for c in d["clusters"]]' '[["jce", "unchanged"]]'
+expect_json '[(c["component"], c["action"]) for c in d["clusters"]]' '[["cli", "unchanged"]]'
 expect_code 252 refresh-clusters --region us-east-1 --cluster-id cluster-stdeletedaaa --component pkcs11,jce \
   --config-dir "$D2"
 expect_stderr "no slot in any of the files"
@@ -184,9 +208,12 @@ expect_stderr "no slot in any of the files"
 # naming its component; check connects only to loopback stand-in HSMs
 start_tls_servers
 D3=$T/etc3; mkdir -p "$D3"
-local_slot() { printf '{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "127.0.0.1", "port": %s, "enable": true}]}}]}\n' "$HSM_CA" "$1" "$2"; }
-local_slot cluster-2ab3cd4ef5g "$P_GOOD" > "$D3/cloudhsm-pkcs11.cfg"
-local_slot cluster-6hij7klm2no "$P_OTHER" > "$D3/cloudhsm-cli.cfg"
+local_slot() { printf '{"clusters": [{"type": "hsm2m", "cluster": {%s"hsm_ca_file": "%s", "cluster_id": "%s", "servers": [{"hostname": "127.0.0.1", "port": %s, "enable": true}]}}]}\n' "${3:-}" "$HSM_CA" "$1" "$2"; }
+local_slot cluster-2ab3cd4ef5g "$P_HOST" > "$D3/cloudhsm-pkcs11.cfg"
+# the cli file's server-client pair was issued by a CA the host does not take
+local_slot cluster-6hij7klm2no "$P_HOST" \
+  "\"client_cert_path\": \"$OTHER_CLIENT_CERT\", \"client_key_path\": \"$OTHER_CLIENT_KEY\", " \
+  > "$D3/cloudhsm-cli.cfg"
 expect_code 0 list-clusters --component installed --config-dir "$D3" --output json
 expect_json '[(c["component"], c["cluster_id"], c["index"]) for c in d["clusters"]]' \
   '[["pkcs11", "cluster-2ab3cd4ef5g", 0], ["cli", "cluster-6hij7klm2no", 0]]'
@@ -199,9 +226,9 @@ expect_code 0 check --config-dir "$D3" --timeout 5 --output json   # no --compon
 expect_json 'd["passed"], d["config"]' "[1, \"$D3/cloudhsm-pkcs11.cfg\"]"
 expect_code 255 check --component installed --config-dir "$D3" --timeout 5 --output json
 expect_json '[(r["component"], r["slot"], r["status"]) for r in d["servers"]]' \
-  '[["pkcs11", "cluster-2ab3cd4ef5g", "ok"], ["cli", "cluster-6hij7klm2no", "not trusted"]]'
+  '[["pkcs11", "cluster-2ab3cd4ef5g", "ok"], ["cli", "cluster-6hij7klm2no", "client certificate refused"]]'
 expect_code 0 check --component installed --config-dir "$D3" --cluster-id cluster-2ab3cd4ef5g --timeout 5
-expect_stdout "pkcs11: cluster-2ab3cd4ef5g 127.0.0.1:$P_GOOD ok"
+expect_stdout "pkcs11: cluster-2ab3cd4ef5g 127.0.0.1:$P_HOST ok"
 expect_code 252 check --component installed --config-dir "$D3" --cluster-id cluster-stdeletedaaa
 expect_stderr "no file of --component installed has a slot for it"
 

@@ -1,21 +1,48 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""tls_servers.py — stand-ins for HSM servers, for `configure-pkcs11 check`:
-TLS listeners on loopback that complete a handshake and close.
+"""tls_servers.py — stand-ins for the outer layer of a CloudHSM connection,
+for `configure-pkcs11 check`: TLS listeners on loopback that behave like the
+host of an HSM on port 2223, as AWS documents it.
 
-  good    a certificate signed by the test CA (ca.crt)
-  other   a certificate signed by another CA
-  mtls    signed by the test CA, and requires a client certificate the test
-          CA signed (client.crt / client.key are written for it)
-  closed  a port nothing listens on
-  silent  a port that accepts connections and never answers (a timeout)
-  watched six ports that accept connections, read the ClientHello and never
-          answer; the most connections open at once across the six is kept
-          in the file watched_max (to prove probes overlap)
+What a real host does, and where that is said:
+  * It presents AWS's self-signed certificate with the subject
+    C=US, ST=Virginia, L=Herndon, O=AWS, OU=AWS Cryptography, CN=CloudHSM,
+    which the client library trusts through a CA bundled inside it (AWS
+    knowledge-center article "cloudhsm-certificate-encrypted"; the user
+    guide's "client end-to-end encryption").
+  * It asks for a client certificate, and accepts the SDK's bundled default
+    or one the cluster's customer CA issued: the server-client pair,
+    client_cert_path/client_key_path (the user guide's "Set up mutual TLS
+    between client and AWS CloudHSM" and a public measurement on an hsm2m
+    cluster).
 
-Writes --info JSON with the ports and file paths; runs until stdin closes.
+What this peer cannot do, and does not pretend to:
+  * We do not have the SDK's default client certificate, so a client that
+    presents none is refused; in TLS 1.3 that refusal comes as an alert
+    after the client's side of the handshake is done.
+  * The HSM session inside (the cluster certificate that hsm_ca_file
+    verifies, the HSM-TLS pair) has no public protocol: no listener here
+    speaks it.
+
+Listeners (ports in --info JSON, with the files the tests use):
+  host     the real-like host above, TLS 1.3 (OpenSSL's default)
+  host12   the same, at most TLS 1.2 (a refusal comes inside the handshake)
+  proxy    a TLS server with a certificate of another subject that asks for
+           no client certificate (a TLS-terminating proxy in the way)
+  closed   a port nothing listens on
+  silent   a port that accepts connections and never answers (a timeout)
+  watched  six ports that accept connections, read the ClientHello and never
+           answer; the most connections open at once across the six is kept
+           in the file watched_max (to prove probes overlap)
+Files: customer_ca (the cluster's customer CA: hsm_ca_file, and the issuer
+the host accepts), other_ca (another CA), client_cert/client_key (a pair the
+customer CA issued), other_client_cert/other_client_key (a pair the other CA
+issued).
+
+Runs until stdin closes.
 """
 import argparse
+import datetime
 import json
 import os
 import selectors
@@ -27,7 +54,30 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from moto_peer import make_cert, pem  # noqa: E402
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import NameOID  # noqa: E402
+
+AWS_HOST_SUBJECT = [(NameOID.COUNTRY_NAME, "US"),
+                    (NameOID.STATE_OR_PROVINCE_NAME, "Virginia"),
+                    (NameOID.LOCALITY_NAME, "Herndon"),
+                    (NameOID.ORGANIZATION_NAME, "AWS"),
+                    (NameOID.ORGANIZATIONAL_UNIT_NAME, "AWS Cryptography"),
+                    (NameOID.COMMON_NAME, "CloudHSM")]
+
+
+def self_signed(subject):
+    """A self-signed leaf with the given subject (a list of (oid, value))."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(o, v) for o, v in subject])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .sign(key, hashes.SHA256()))
+    return cert, key
 
 
 def key_pem(key):
@@ -35,9 +85,10 @@ def key_pem(key):
                              serialization.NoEncryption()).decode()
 
 
-def write(path, text):
+def write(path, text, mode=0o644):
     with open(path, "w") as f:
         f.write(text)
+    os.chmod(path, mode)
     return path
 
 
@@ -47,17 +98,20 @@ def serve(ctx):
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
 
+    def one(conn):
+        try:
+            conn.settimeout(5)
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1)  # until the client closes
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            conn.close()
+
     def loop():
         while True:
             conn, _ = sock.accept()
-            try:
-                conn.settimeout(5)
-                with ctx.wrap_socket(conn, server_side=True) as tls:
-                    tls.recv(1)  # until the client closes
-            except (OSError, ssl.SSLError):
-                pass
-            finally:
-                conn.close()
+            threading.Thread(target=one, args=(conn,), daemon=True).start()
 
     threading.Thread(target=loop, daemon=True).start()
     return sock.getsockname()[1]
@@ -111,28 +165,31 @@ def main():
     args = ap.parse_args()
     d = args.dir
 
-    ca = make_cert("HSM Test CA", is_ca=True)
-    other = make_cert("Other HSM CA", is_ca=True)
-    info = {"ca": write(os.path.join(d, "hsm-ca.crt"), pem(ca[0])),
-            "other_ca": write(os.path.join(d, "hsm-other-ca.crt"), pem(other[0]))}
-    client = make_cert("HSM client", issuer=ca)
-    info["client_cert"] = write(os.path.join(d, "client.crt"), pem(client[0]))
-    info["client_key"] = write(os.path.join(d, "client.key"), key_pem(client[1]))
+    customer = make_cert("Customer CA", is_ca=True)
+    other = make_cert("Other CA", is_ca=True)
+    info = {"customer_ca": write(os.path.join(d, "customerCA.crt"), pem(customer[0])),
+            "other_ca": write(os.path.join(d, "otherCA.crt"), pem(other[0]))}
+    for name, issuer in (("client", customer), ("other_client", other)):
+        leaf = make_cert(name.replace("_", " "), issuer=issuer)
+        info[name + "_cert"] = write(os.path.join(d, name + ".crt"), pem(leaf[0]))
+        info[name + "_key"] = write(os.path.join(d, name + ".key"), key_pem(leaf[1]), 0o600)
 
-    def context(issuer, name, require_client=False):
-        leaf = make_cert(name, issuer=issuer)
-        path = write(os.path.join(d, name.replace(" ", "-") + ".pem"),
-                     pem(leaf[0]) + key_pem(leaf[1]))
+    def context(subject, ask_client, max_version=None):
+        cert, key = self_signed(subject)
+        path = write(os.path.join(d, "host-%d.pem" % len(os.listdir(d))),
+                     pem(cert) + key_pem(key), 0o600)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(path)
-        if require_client:
+        if max_version:
+            ctx.maximum_version = max_version
+        if ask_client:
             ctx.verify_mode = ssl.CERT_REQUIRED
-            ctx.load_verify_locations(info["ca"])
+            ctx.load_verify_locations(info["customer_ca"])
         return ctx
 
-    info["good"] = serve(context(ca, "hsm good"))
-    info["other"] = serve(context(other, "hsm other"))
-    info["mtls"] = serve(context(ca, "hsm mtls", require_client=True))
+    info["host"] = serve(context(AWS_HOST_SUBJECT, True))
+    info["host12"] = serve(context(AWS_HOST_SUBJECT, True, ssl.TLSVersion.TLSv1_2))
+    info["proxy"] = serve(context([(NameOID.COMMON_NAME, "proxy.example")], False))
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     info["closed"] = s.getsockname()[1]
