@@ -706,6 +706,19 @@ void cfg_model_slot(const struct cfg_model *m, size_t i,
   out->unconfigured = !out->cluster_id && placeholders == out->nservers;
 }
 
+size_t cfg_model_slot_servers(const struct cfg_model *m, size_t i,
+                              struct cfg_server **out)
+{
+  struct cfg_slot_view v;
+  size_t j;
+
+  cfg_model_slot(m, i, &v);
+  *out = v.nservers ? cp_xcalloc(v.nservers, sizeof(**out)) : NULL;
+  for (j = 0; j < v.nservers; j++)
+    cfg_model_slot_server(m, i, j, &(*out)[j]);
+  return v.nservers;
+}
+
 int cfg_model_slot_for(const struct cfg_model *m, const char *cluster_id)
 {
   size_t i, n = cfg_model_slot_count(m);

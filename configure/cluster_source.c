@@ -210,6 +210,40 @@ static enum cp_err check_answer(const struct cluster_source *s,
   return CP_OK;
 }
 
+/* s->servers: the ACTIVE HSMs' addresses of the families asked for (an
+ * HSM with only an IPv6 address gives it unless only IPv4 is asked for). */
+static void select_servers(struct cluster_source *s, int v4, int v6)
+{
+  const struct cluster_info *ci = &s->ci;
+  size_t i;
+
+  free(s->servers);
+  s->servers = cp_xcalloc(ci->nhsms * 2 + 1, sizeof(*s->servers));
+  s->nservers = 0;
+  for (i = 0; i < ci->nhsms; i++) {
+    const struct hsm_info *h = &ci->hsms[i];
+    int has4 = h->eni_ip && *h->eni_ip, has6 = h->eni_ip_v6 && *h->eni_ip_v6;
+    if (!h->state || strcmp(h->state, "ACTIVE"))
+      continue;
+    if (has4 && v4)
+      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip, CFG_DEFAULT_PORT, 1};
+    if (has6 && (v6 || !has4))
+      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip_v6, CFG_DEFAULT_PORT, 1};
+  }
+}
+
+/* Which families a list of servers holds: bit 4 and bit 6. */
+static int families(const struct cfg_server *srv, size_t n)
+{
+  int f = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (srv[i].hostname)
+      f |= 1 << plat_ip_family(srv[i].hostname);
+  return f & ((1 << 4) | (1 << 6));
+}
+
 /* A usable cluster with at least one ACTIVE HSM: its servers. */
 static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
 {
@@ -217,7 +251,6 @@ static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
   const struct state_rule *rule = state_rule(ci->state);
   const char *family = s->ip_family;
   int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
-  size_t i;
   enum cp_err rc = check_answer(s, err);
 
   if (rc != CP_OK)
@@ -232,19 +265,7 @@ static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
         ci->state_message ? ci->state_message : "",
         rule ? rule->text
              : "Run again with --wait to wait until it can be reached");
-  free(s->servers);
-  s->servers = cp_xcalloc(ci->nhsms * 2 + 1, sizeof(*s->servers));
-  s->nservers = 0;
-  for (i = 0; i < ci->nhsms; i++) {
-    const struct hsm_info *h = &ci->hsms[i];
-    int has4 = h->eni_ip && *h->eni_ip, has6 = h->eni_ip_v6 && *h->eni_ip_v6;
-    if (!h->state || strcmp(h->state, "ACTIVE"))
-      continue;
-    if (has4 && v4)
-      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip, CFG_DEFAULT_PORT, 1};
-    if (has6 && (v6 || !has4))
-      s->servers[s->nservers++] = (struct cfg_server){h->eni_ip_v6, CFG_DEFAULT_PORT, 1};
-  }
+  select_servers(s, v4, v6);
   if (cfg_servers_dedupe(s->servers, &s->nservers))
     cp_log(CP_LOG_WARN, "cluster %s lists an HSM address more than once: "
            "each is written once", s->cluster_id);
@@ -291,6 +312,93 @@ static void not_ready_why(const struct cluster_source *s, char *buf, size_t n)
     snprintf(buf, n, "it is %s", s->ci.state ? s->ci.state : "in no state");
   else
     snprintf(buf, n, "it has %zu HSM(s), none ACTIVE", s->ci.nhsms);
+}
+
+/* 1 when every IPv6 server of a slot is one the default (IPv4) choice
+ * writes too: the address of an HSM that has no IPv4 address. A slot
+ * written with --ip-family both or ipv6 holds an IPv6 address of an HSM
+ * that has both, or one the answer does not know (the HSM was replaced). */
+static int v6_by_default(const struct cluster_info *ci,
+                         const struct cfg_server *srv, size_t n)
+{
+  size_t i, k;
+
+  for (i = 0; i < n; i++) {
+    if (!srv[i].hostname || plat_ip_family(srv[i].hostname) != 6)
+      continue;
+    for (k = 0; k < ci->nhsms; k++) {
+      const struct hsm_info *h = &ci->hsms[k];
+      if (h->eni_ip_v6 && !strcmp(h->eni_ip_v6, srv[i].hostname) &&
+          !(h->eni_ip && *h->eni_ip))
+        break;
+    }
+    if (k == ci->nhsms)
+      return 0;
+  }
+  return 1;
+}
+
+/* Names the slot's servers that an ACTIVE HSM still has but the family
+ * chosen leaves out (an HSM replaced is not a drop: its address is gone). */
+static void warn_family_drops(const struct cluster_source *s,
+                              const struct cfg_server *old, size_t nold)
+{
+  struct cp_buf names = CP_BUF_INIT;
+  size_t i, k, n = 0;
+
+  for (i = 0; i < nold; i++) {
+    const char *h = old[i].hostname;
+    int active = 0, kept = 0;
+    for (k = 0; h && k < s->ci.nhsms; k++) {
+      const struct hsm_info *hsm = &s->ci.hsms[k];
+      if (hsm->state && !strcmp(hsm->state, "ACTIVE") &&
+          ((hsm->eni_ip && !strcmp(hsm->eni_ip, h)) ||
+           (hsm->eni_ip_v6 && !strcmp(hsm->eni_ip_v6, h))))
+        active = 1;
+    }
+    for (k = 0; h && k < s->nservers; k++)
+      kept |= !strcmp(s->servers[k].hostname, h);
+    if (active && !kept)
+      cp_buf_printf(&names, "%s%s", n++ ? ", " : "", h);
+  }
+  if (n && s->ip_family) /* a family chosen by the slot keeps its servers */
+    cp_log(CP_LOG_WARN, "cluster %s: %s %s left out of the slot: --ip-family "
+           "%s writes %s addresses only (--ip-family both keeps every one)",
+           s->cluster_id, cp_buf_str(&names), n == 1 ? "is" : "are",
+           s->ip_family, !strcmp(s->ip_family, "ipv4") ? "IPv4" : "IPv6");
+  cp_buf_release(&names);
+}
+
+void cluster_source_pick_for_slot(struct cluster_source *s,
+                                  const struct cfg_model *m, int slot)
+{
+  struct cfg_server *old = NULL;
+  size_t nold = 0;
+  int had = 0, now, v4 = 1, v6 = 0;
+
+  if (slot >= 0 && (size_t)slot < cfg_model_slot_count(m))
+    nold = cfg_model_slot_servers(m, (size_t)slot, &old);
+  had = families(old, nold);
+  if (s->ip_family) {
+    v4 = strcmp(s->ip_family, "ipv6") != 0;
+    v6 = strcmp(s->ip_family, "ipv4") != 0;
+  } else if (!v6_by_default(&s->ci, old, nold)) { /* it keeps its family */
+    v6 = 1;
+    v4 = (had & (1 << 4)) != 0;
+  }
+  select_servers(s, v4, v6);
+  cfg_servers_dedupe(s->servers, &s->nservers);
+  now = families(s->servers, s->nservers);
+  warn_family_drops(s, old, nold);
+  if ((had & (1 << 6)) && !(now & (1 << 6)))
+    cp_log(CP_LOG_WARN, "cluster %s: the slot's IPv6 servers are dropped: %s",
+           s->cluster_id, s->ip_family ? "--ip-family ipv4 writes IPv4 "
+           "addresses only" : "no ACTIVE HSM has an EniIpV6 now");
+  if ((had & (1 << 4)) && !(now & (1 << 4)))
+    cp_log(CP_LOG_WARN, "cluster %s: the slot's IPv4 servers are dropped: %s",
+           s->cluster_id, s->ip_family ? "--ip-family ipv6 writes IPv6 "
+           "addresses only" : "no ACTIVE HSM has an EniIp now");
+  free(old);
 }
 
 int cluster_state_gone(const char *state)

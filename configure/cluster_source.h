@@ -75,7 +75,7 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
              "(default 1800 s)"),                                              \
   CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
              cluster_source_ip_families,                                       \
-             "which HSM addresses to write (default ipv4)"),                   \
+             "which HSM addresses to write (default: the slot's, else ipv4)"), \
   CLI_INT("connect-timeout", &(s)->connect_timeout, "<seconds>",               \
           "API connect timeout (default 10)"),                                 \
   CLI_INT("read-timeout", &(s)->read_timeout, "<seconds>",                     \
@@ -136,6 +136,17 @@ CP_MUST_USE enum cp_err cluster_source_use(struct cluster_source *s,
 CP_MUST_USE enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
                                                  const char *ca_path,
                                                  struct cp_errbuf *err);
+
+/* After fetch or use: s->servers for the slot `slot` of m about to be
+ * written (-1: a new slot). --ip-family when given; else the slot keeps its
+ * family: one holding the IPv6 address of an HSM that also has an IPv4
+ * one, or an IPv6 address the answer does not know (a replaced HSM), keeps
+ * IPv6 (and IPv4 if it has that too); any other slot gets the default,
+ * IPv4 (an HSM with only an IPv6 address gives it). Warns when the slot
+ * would lose every server of a family it has, or an ACTIVE HSM's address
+ * that --ip-family leaves out. */
+void cluster_source_pick_for_slot(struct cluster_source *s,
+                                  const struct cfg_model *m, int slot);
 
 void cluster_source_release(struct cluster_source *s);
 

@@ -89,7 +89,7 @@ struct add_run {
 
 /* The slot of one file, added or refreshed: its own CA checks the cluster
  * (a local check: the one API answer serves every file). */
-static enum cp_err add_to_file(const struct add_run *a, struct edit_file *ef,
+static enum cp_err add_to_file(struct add_run *a, struct edit_file *ef,
                                enum cfg_action *action, int *idx,
                                struct cp_errbuf *err)
 {
@@ -102,11 +102,14 @@ static enum cp_err add_to_file(const struct add_run *a, struct edit_file *ef,
 
   CP_TRY(rc,
          component_check_room(ef->comp, m, a->src.cluster_id, ef->f.path, err));
+  CP_TRY(rc, slot_options_check_file(&a->so, ef->comp, ef->f.path, err));
   CP_TRY(rc, slot_ca(m, a->src.cluster_id, a->ca_abs, &ca_used, err));
   if (a->hsm_type)
     type = cp_xstrdup(a->hsm_type);
   if (!a->so.addrs.n) {
     CP_TRY(rc, cluster_source_verify_ca(&a->src, ca_used, err));
+    cluster_source_pick_for_slot(&a->src, m,
+                                 cfg_model_slot_for(m, a->src.cluster_id));
     servers = a->src.servers;
     nservers = a->src.nservers;
     if (!a->hsm_type)
@@ -140,9 +143,8 @@ static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
 {
   struct edit_file *ef = &s->v[i];
   struct cfg_slot_view v;
-  const struct cfg_server *servers =
-      a->so.addrs.n ? a->so.servers : a->src.servers;
-  size_t nservers = a->so.addrs.n ? a->so.nservers : a->src.nservers;
+  struct cfg_server *servers = NULL; /* as written into this file */
+  size_t nservers = cfg_model_slot_servers(&ef->f.model, (size_t)idx, &servers);
   char *text;
 
   cfg_model_slot(&ef->f.model, (size_t)idx, &v);
@@ -155,6 +157,7 @@ static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
                                      nservers, ef->f.path),
                   text);
   free(text);
+  free(servers);
 }
 
 enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,

@@ -280,6 +280,7 @@ static void refresh_slot(struct refresh *r, struct target *t)
         &t->problem);
   if (t->rc != CP_OK)
     return;
+  cluster_source_pick_for_slot(&t->src, m, (int)t->slot);
   t->action = cfg_model_set_servers(m, (int)t->slot, t->src.servers,
                                     t->src.nservers)
                   ? CFG_UPDATED

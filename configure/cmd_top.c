@@ -252,6 +252,7 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
   o->fetched = 1;
   CP_TRY(rc, cluster_source_verify_ca(
                  &o->src, existing_ca(m, slot, o->ca_abs), err));
+  cluster_source_pick_for_slot(&o->src, m, slot);
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
 out:
@@ -312,6 +313,7 @@ static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
   int slot;
   enum cp_err rc;
 
+  CP_TRY(rc, slot_options_check_file(&o->slot, ef->comp, ef->f.path, err));
   CP_TRY(rc, target_slot(m, o, argc, argv, &slot, err));
   CP_TRY(rc, apply_servers(m, o, slot, err));
   apply_ca(m, o, slot);

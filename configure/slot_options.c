@@ -3,8 +3,10 @@
 #include "slot_options.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "addr.h"
+#include "component.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 
@@ -13,7 +15,7 @@ const char *const slot_retry_modes[] = {"off", "standard", NULL};
 int slot_options_any(const struct slot_options *o)
 {
   return o->key_check >= 0 || o->validate_key >= 0 || o->cert_storage >= 0 ||
-         o->ecdh_without_kdf >= 0 || o->retry_mode;
+         o->ecdh_without_kdf >= 0 || o->sdk3_compat >= 0 || o->retry_mode;
 }
 
 enum cp_err slot_options_check(struct slot_options *o, struct cp_errbuf *err)
@@ -55,8 +57,26 @@ void slot_options_apply(const struct slot_options *o, struct cfg_model *m,
   if (o->ecdh_without_kdf >= 0)
     cfg_model_set_option_bool(m, slot, "enable_ecdh_without_kdf",
                               o->ecdh_without_kdf);
+  if (o->sdk3_compat >= 0)
+    cfg_model_set_option_bool(m, slot, "enable_sdk3_compatibility_mode",
+                              o->sdk3_compat);
   if (o->retry_mode)
     cfg_model_set_option_string(m, slot, "default_retry_mode", o->retry_mode);
+}
+
+enum cp_err slot_options_check_file(const struct slot_options *o,
+                                    const struct component *c,
+                                    const char *path, struct cp_errbuf *err)
+{
+  if (o->sdk3_compat < 0 || !c || !strcmp(c->name, "ksp"))
+    return CP_OK;
+  return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
+                 "option of another component (--%s-sdk3-compatibility-mode, "
+                 "%s): only the Key Storage Provider (configure-ksp) reads "
+                 "it, and %s is the file of %s. Give --component ksp, or the "
+                 "KSP's file with --config",
+                 o->sdk3_compat ? "enable" : "disable", c->name, path,
+                 c->library);
 }
 
 void slot_options_release(struct slot_options *o)

@@ -2,7 +2,8 @@
 /* slot_options.h — the per-slot settings of the original tool, given the
  * same way to the top level and to add-cluster: servers by hand (-a), and
  * the cluster.options members (key availability check, validate-key-at-init,
- * certificate storage, ECDH without KDF, default retry mode). */
+ * certificate storage, ECDH without KDF, default retry mode, and the Key
+ * Storage Provider's SDK3 compatibility mode). */
 #ifndef SLOT_OPTIONS_H
 #define SLOT_OPTIONS_H
 
@@ -15,6 +16,7 @@ struct slot_options {
   struct cli_list addrs;                     /* -a, as given */
   int key_check, validate_key, cert_storage; /* -1 unset, 0 off, 1 on */
   int ecdh_without_kdf;
+  int sdk3_compat;                           /* KSP only */
   const char *retry_mode;
   /* after slot_options_check(): the servers of -a; owned */
   struct cfg_server *servers;
@@ -23,7 +25,7 @@ struct slot_options {
 };
 #define SLOT_OPTIONS_INIT                                                      \
   {                                                                            \
-    {NULL, 0}, -1, -1, -1, -1, NULL, NULL, 0, NULL                             \
+    {NULL, 0}, -1, -1, -1, -1, -1, NULL, NULL, 0, NULL                         \
   }
 
 extern const char *const slot_retry_modes[];
@@ -52,7 +54,11 @@ extern const char *const slot_retry_modes[];
   CLI_SET("enable-ecdh-without-kdf", &(o)->ecdh_without_kdf, 1,                \
           "allow ECDH key derivation without a KDF (CKD_NULL)"),               \
   CLI_SET("disable-ecdh-without-kdf", &(o)->ecdh_without_kdf, 0,               \
-          "require a KDF for ECDH key derivation (the default)")
+          "require a KDF for ECDH key derivation (the default)"),              \
+  CLI_SET("enable-sdk3-compatibility-mode", &(o)->sdk3_compat, 1,              \
+          "KSP: use the key reference files of Client SDK 3"),                 \
+  CLI_SET("disable-sdk3-compatibility-mode", &(o)->sdk3_compat, 0,             \
+          "KSP: no SDK 3 key reference files (the default)")
 
 /* 1 when any cluster.options row was given (not -a). */
 int slot_options_any(const struct slot_options *o);
@@ -61,6 +67,15 @@ int slot_options_any(const struct slot_options *o);
  * repeated address is kept once, with a warning. */
 CP_MUST_USE enum cp_err slot_options_check(struct slot_options *o,
                                            struct cp_errbuf *err);
+
+struct component;
+/* CP_E_INVALID when an option is for another component than the file's
+ * (the SDK3 compatibility mode is the KSP's; c NULL, a file given with
+ * --config, takes every option). */
+CP_MUST_USE enum cp_err slot_options_check_file(const struct slot_options *o,
+                                                const struct component *c,
+                                                const char *path,
+                                                struct cp_errbuf *err);
 
 /* Sets the given cluster.options members on slot `slot` (-1: every slot). */
 void slot_options_apply(const struct slot_options *o, struct cfg_model *m,

@@ -105,6 +105,10 @@ void cfg_model_slot(const struct cfg_model *m, size_t i,
                     struct cfg_slot_view *out);
 void cfg_model_slot_server(const struct cfg_model *m, size_t i, size_t j,
                            struct cfg_server *out);
+/* Every server of slot i into *out (caller frees the array; the hostnames
+ * point into the model); returns how many. */
+size_t cfg_model_slot_servers(const struct cfg_model *m, size_t i,
+                              struct cfg_server **out);
 
 /* One slot to add, or to refresh when a slot has that cluster_id already; an
  * unconfigured slot (see cfg_slot_view) is filled in place, keeping its other

@@ -4,7 +4,8 @@
 # slot refreshed from one DescribeClusters call per region, two regions, a
 # slot whose cluster was deleted kept and reported, a slot whose CA does not
 # sign its cluster left as it was, a DELETED cluster's slot kept and
-# reported, --dry-run/--diff, a saved answer.
+# reported, --dry-run/--diff, a saved answer; a slot keeps its address
+# family.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/peer.sh"
 start_peer
@@ -87,4 +88,41 @@ expect_code 252 refresh-clusters --from-describe "$T/saved.json" --output json
 expect_json '[c["action"] for c in d["clusters"]]' '["updated", "not found", "not found", "unchanged", "failed", "deleted"]'
 expect_json 'd["api_calls"]' '0'
 expect_code 2 refresh-clusters --from-describe "$T/saved.json" --region us-east-1 --region eu-west-1
+
+# a slot keeps its address family: after --ip-family both, a refresh and a
+# plain re-add keep the IPv6 servers; a default slot (IPv4, and the IPv6
+# address of an HSM that has no IPv4 one) stays as it is too
+export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
+F=$T/family.cfg
+hosts() { CONFIGURE_PKCS11_CONFIG=$F cfg_get '[s["hostname"] for s in d["clusters"][0]["cluster"]["servers"]]'; }
+expect_code 0 add-cluster --cluster-id cluster-dualstackaa --region us-east-1 --hsm-ca-cert "$CA" \
+  --ip-family both --config "$F"
+both='["10.3.1.5", "fd00:ec2::31", "fd00:ec2::32"]'
+[ "$(hosts)" = "$both" ] && ok || bad "--ip-family both wrote $(hosts)"
+expect_code 0 refresh-clusters --region us-east-1 --config "$F" --output json
+expect_json '[c["action"] for c in d["clusters"]]' '["unchanged"]'
+[ "$(hosts)" = "$both" ] && ok || bad "refresh dropped servers of the dual-stack slot: $(hosts)"
+expect_code 0 add-cluster --cluster-id cluster-dualstackaa --region us-east-1 --hsm-ca-cert "$CA" --config "$F" --output json
+expect_json 'd["action"]' '"unchanged"'
+# replaced HSMs: the slot's IPv6 addresses are unknown to the answer, kept as a family
+python3 - "$F" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["clusters"][0]["cluster"]["servers"] = [{"hostname": "10.3.9.9", "port": 2223, "enable": True},
+                                          {"hostname": "fd00:ec2::99", "port": 2223, "enable": True}]
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+expect_code 0 refresh-clusters --region us-east-1 --config "$F"
+[ "$(hosts)" = "$both" ] && ok || bad "refresh after a replacement: $(hosts)"
+# --ip-family ipv4 on a dual-stack slot: done, with a warning naming the drop
+expect_code 0 refresh-clusters --region us-east-1 --config "$F" --ip-family ipv4
+expect_stderr "cluster cluster-dualstackaa: fd00:ec2::31 is left out of the slot: --ip-family ipv4 writes IPv4 addresses only"
+[ "$(hosts)" = '["10.3.1.5", "fd00:ec2::32"]' ] && ok || bad "--ip-family ipv4 wrote $(hosts)"
+# the default choice: 10.3.1.5 and the IPv6-only HSM's address; kept as it is
+rm -f "$F"
+expect_code 0 add-cluster --cluster-id cluster-dualstackaa --region us-east-1 --hsm-ca-cert "$CA" --config "$F"
+[ "$(hosts)" = '["10.3.1.5", "fd00:ec2::32"]' ] && ok || bad "default add wrote $(hosts)"
+expect_code 0 refresh-clusters --region us-east-1 --config "$F" --output json
+expect_json '[c["action"] for c in d["clusters"]]' '["unchanged"]'
+expect_stderr_lacks "dropped"
 done_
