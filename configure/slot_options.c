@@ -72,9 +72,8 @@ enum cp_err slot_options_check_file(const struct slot_options *o,
     return CP_OK;
   return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "option of another component (--%s-sdk3-compatibility-mode, "
-                 "%s): only the Key Storage Provider (configure-ksp) reads "
-                 "it, and %s is the file of %s. Give --component ksp, or the "
-                 "KSP's file with --config",
+                 "%s): only the KSP reads it. Give --component ksp, or the "
+                 "KSP's file with --config (%s is %s's)",
                  o->sdk3_compat ? "enable" : "disable", c->name, path,
                  c->library);
 }

@@ -23,7 +23,9 @@ M=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster
 
 # the documentation block parses and names every option
 if ansible-doc -t module "$M" >"$T/doc.txt" 2>&1; then ok; else bad "ansible-doc: $(cat "$T/doc.txt")"; fi
-for o in cluster_id state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait executable; do
+for o in cluster_id state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait \
+    ip_family server_client_cert server_client_key clear_server_client_cert client_cert_hsm_tls client_key_hsm_tls \
+    clear_client_cert_hsm_tls executable; do
   grep -q -- "$o" "$T/doc.txt" && ok || bad "ansible-doc lacks $o"
 done
 
@@ -150,4 +152,38 @@ play "$T/components.yml"
 for c in pkcs11 cli jce; do
   grep -q cluster-2ab3cd4ef5g "$D/cloudhsm-$c.cfg" && ok || bad "the $c file has no slot after the play"
 done
+# both client pairs, each under its own keys, then one cleared; a pair
+# given halfway is the module's own error, naming its parameters
+make_ca pairCA
+make_leaf sc pairCA
+make_leaf mtls pairCA
+cat > "$T/pairs.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_id: cluster-handmadeaaaa, servers: [10.7.0.1], hsm_ca_cert: "$CA", config: "$CFG", executable: "$CP_BIN",
+           server_client_cert: "$T/sc.crt", server_client_key: "$T/sc.key",
+           client_cert_hsm_tls: "$T/mtls.crt", client_key_hsm_tls: "$T/mtls.key"}
+      register: set
+    - assert: {that: [set.changed]}
+    - $M: {cluster_id: cluster-handmadeaaaa, servers: [10.7.0.1], hsm_ca_cert: "$CA", config: "$CFG", executable: "$CP_BIN",
+           clear_client_cert_hsm_tls: true}
+      register: cleared
+    - assert: {that: [cleared.changed]}
+EOF
+play "$T/pairs.yml"
+[ "$RC" = 0 ] && ok || { bad "pairs playbook: exit $RC"; tail -30 "$OUT" >&2; }
+expect_cfg '[sorted(k for k in c["cluster"] if "client" in k) for c in d["clusters"] if c["cluster"]["cluster_id"] == "cluster-handmadeaaaa"]' \
+  '[["client_cert_path", "client_key_path"]]'
+expect_cfg '[c["cluster"]["client_cert_path"] for c in d["clusters"] if c["cluster"]["cluster_id"] == "cluster-handmadeaaaa"]' "[\"$T/sc.crt\"]"
+cat > "$T/half.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_id: cluster-handmadeaaaa, servers: [10.7.0.1], config: "$CFG", executable: "$CP_BIN",
+           client_cert_hsm_tls: "$T/mtls.crt"}
+EOF
+play "$T/half.yml"
+[ "$RC" != 0 ] && grep -q "client_cert_hsm_tls" "$OUT" && grep -q "client_key_hsm_tls" "$OUT" && ok ||
+  bad "a half pair: exit $RC: $(grep -i 'fatal\|msg' "$OUT" | head -3)"
 done_

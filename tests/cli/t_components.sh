@@ -242,4 +242,16 @@ expect_code 252 add-cluster $A --component installed --config-dir "$T/empty" --o
 expect_json 'd["error"]["code"]' '"not_configured"'
 expect_code 0 list-clusters --component jce --config-dir "$D" --output json
 expect_json 'sorted(set(c["config"] for c in d["clusters"]))' "[\"$D/cloudhsm-jce.cfg\"]"
+
+# the KSP's SDK3 compatibility mode: for the KSP's file (a file given with
+# --config is taken as the user says), refused for another component's
+before=$(snapshot)
+expect_code 252 --enable-sdk3-compatibility-mode --component pkcs11,cli --config-dir "$D"
+expect_stderr "option of another component (--enable-sdk3-compatibility-mode, pkcs11): only the KSP reads it. Give --component ksp"
+[ "$(snapshot)" = "$before" ] && ok || bad "a refused KSP option changed a file"
+cp "$D/cloudhsm-jce.cfg" "$T/ksp.cfg"
+expect_code 0 --enable-sdk3-compatibility-mode --config "$T/ksp.cfg"
+CONFIGURE_PKCS11_CONFIG=$T/ksp.cfg expect_cfg 'd["clusters"][0]["cluster"]["options"]["enable_sdk3_compatibility_mode"]' 'true'
+expect_code 0 --disable-sdk3-compatibility-mode --config "$T/ksp.cfg"
+CONFIGURE_PKCS11_CONFIG=$T/ksp.cfg expect_cfg 'd["clusters"][0]["cluster"]["options"]["enable_sdk3_compatibility_mode"]' 'false'
 done_

@@ -55,7 +55,7 @@ expect_json 'd["clusters"][0]["configured"], d["clusters"][0]["placeholder"]' '[
 # check says so, instead of a CA or TLS failure, and connects to nothing
 expect_code 255 check --timeout 1
 expect_stdout "slot 0 not configured (placeholder)"
-expect_stderr "check failed (1 of 1 servers): first slot 0 is not configured"
+expect_stderr "check failed (1 of 1 checks): first slot 0 is not configured"
 expect_code 255 check --output json
 expect_json '[(r["slot"], r["status"]) for r in d["servers"]]' '[["slot 0", "not configured"]]'
 # add-cluster replaces that slot: the cluster becomes slot 0, logging kept

@@ -70,6 +70,38 @@ options:
   wait:
     description: Seconds to wait until the cluster has an ACTIVE HSM (right after create-cluster).
     type: int
+  ip_family:
+    description:
+      - Which HSM addresses to write. Without it the slot keeps the family it has (a dual-stack slot
+        keeps its IPv6 servers); a new slot gets C(ipv4).
+    type: str
+    choices: [ipv4, ipv6, both]
+  server_client_cert:
+    description:
+      - The server-client certificate, issued by the cluster's customer CA, that the client presents to the
+        HSM's host (C(client_cert_path)). Without it the library presents the SDK's default.
+      - Goes with I(server_client_key).
+    type: path
+  server_client_key:
+    description: The private key of I(server_client_cert) (C(client_key_path)).
+    type: path
+  clear_server_client_cert:
+    description: Remove the server-client pair from the slot (both keys deleted).
+    type: bool
+    default: false
+  client_cert_hsm_tls:
+    description:
+      - The HSM-TLS client certificate (and chain, at most 6,980 bytes) for mutual TLS with the HSMs of an
+        hsm2m cluster (C(client_cert_hsm_tls_path)).
+      - Goes with I(client_key_hsm_tls).
+    type: path
+  client_key_hsm_tls:
+    description: The private key of I(client_cert_hsm_tls) (C(client_key_hsm_tls_path)).
+    type: path
+  clear_client_cert_hsm_tls:
+    description: Remove the HSM-TLS pair from the slot (both keys deleted).
+    type: bool
+    default: false
   executable:
     description: The tool (default C(configure-pkcs11) on PATH, else C(/opt/cloudhsm/bin/configure-pkcs11)).
     type: path
@@ -158,6 +190,14 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 DEFAULT_EXECUTABLE = "/opt/cloudhsm/bin/configure-pkcs11"
+# module option -> the tool's option, for state=present
+PATH_OPTIONS = (("ip_family", "--ip-family"),
+                ("server_client_cert", "--server-client-cert-file"),
+                ("server_client_key", "--server-client-key-file"),
+                ("client_cert_hsm_tls", "--client-cert-hsm-tls-file"),
+                ("client_key_hsm_tls", "--client-key-hsm-tls-file"))
+FLAG_OPTIONS = (("clear_server_client_cert", "--clear-server-client-cert"),
+                ("clear_client_cert_hsm_tls", "--clear-client-cert-hsm-tls"))
 
 
 def find_executable(module):
@@ -187,6 +227,12 @@ def build_command(module, exe):
             cmd += ["--wait", str(p["wait"])]
         if p["servers"]:
             cmd += ["-a"] + list(p["servers"])
+        for key, flag in PATH_OPTIONS:
+            if p[key] is not None:
+                cmd += [flag, p[key]]
+        for key, flag in FLAG_OPTIONS:
+            if p[key]:
+                cmd.append(flag)
     if p["config"] is not None:
         cmd += ["--config", p["config"]]
     if p["components"]:
@@ -216,10 +262,22 @@ def main():
             from_describe=dict(type="path"),
             servers=dict(type="list", elements="str"),
             wait=dict(type="int"),
+            ip_family=dict(type="str", choices=["ipv4", "ipv6", "both"]),
+            server_client_cert=dict(type="path"),
+            server_client_key=dict(type="path"),
+            clear_server_client_cert=dict(type="bool", default=False),
+            client_cert_hsm_tls=dict(type="path"),
+            client_key_hsm_tls=dict(type="path"),
+            clear_client_cert_hsm_tls=dict(type="bool", default=False),
             executable=dict(type="path"),
         ),
         mutually_exclusive=[("servers", "from_describe"), ("servers", "wait"),
-                            ("config", "components"), ("config", "config_dir")],
+                            ("servers", "ip_family"),
+                            ("config", "components"), ("config", "config_dir"),
+                            ("clear_server_client_cert", "server_client_cert"),
+                            ("clear_client_cert_hsm_tls", "client_cert_hsm_tls")],
+        required_together=[("server_client_cert", "server_client_key"),
+                           ("client_cert_hsm_tls", "client_key_hsm_tls")],
         supports_check_mode=True,
     )
     cmd = build_command(module, find_executable(module))
