@@ -108,6 +108,80 @@ static void test_client_pair(void **state)
 }
 
 /* cat a b > out */
+static void concat(const char *a, const char *b, const char *out);
+
+/* A certificate file with its chain, leaf first: the size, the count and
+ * whether each certificate issued the one before; the issuer and the
+ * fingerprint are described. */
+static void test_client_chain(void **state)
+{
+  struct tc_cert root, inter, leaf;
+  struct cert_info ci;
+  long size;
+  FILE *f;
+  (void)state;
+
+  tc_make(&root, "Root CA", NULL, 1, -1, 3650);
+  tc_make(&inter, "Intermediate CA", &root, 1, -1, 3650);
+  tc_make(&leaf, "hsm tls client", &inter, 0, -1, 365);
+  tc_write_cert(&leaf, p(0, "leaf.crt"));
+  tc_write_cert(&inter, p(1, "inter.crt"));
+  tc_write_cert(&root, p(2, "root.crt"));
+  tc_write_key(&leaf, p(3, "leaf.key"));
+  concat(p(0, "leaf.crt"), p(1, "inter.crt"), p(4, "chain.crt"));
+  expect(cert_check_client_pair(p(4, "chain.crt"), p(3, "leaf.key"), &ci, err),
+         CP_OK, NULL);
+  f = fopen(p(4, "chain.crt"), "rb");
+  assert_non_null(f);
+  fseek(f, 0, SEEK_END);
+  size = ftell(f);
+  fclose(f);
+  assert_int_equal(ci.file_bytes, (size_t)size);
+  assert_int_equal(ci.count, 2);
+  assert_true(ci.chain_in_order);
+  assert_string_equal(ci.subject, "CN=hsm tls client,O=Test");
+  assert_string_equal(ci.issuer, "CN=Intermediate CA,O=Test");
+  assert_int_equal(strlen(ci.sha256), 32 * 3 - 1);
+  /* the root after the leaf did not issue it */
+  concat(p(0, "leaf.crt"), p(2, "root.crt"), p(5, "gap.crt"));
+  expect(cert_check_client_pair(p(5, "gap.crt"), p(3, "leaf.key"), &ci, err),
+         CP_OK, NULL);
+  assert_false(ci.chain_in_order);
+  tc_free(&root);
+  tc_free(&inter);
+  tc_free(&leaf);
+}
+
+/* A peer's DER certificate is described: subject, issuer, SHA-256. */
+static void test_describe_der(void **state)
+{
+  struct tc_cert host;
+  struct cert_info ci;
+  unsigned char *der = NULL, md[32];
+  unsigned int mdlen = 0;
+  char hex[4];
+  int len;
+  (void)state;
+
+  tc_make(&host, "CloudHSM", NULL, 0, -1, 365);
+  len = i2d_X509(host.cert, &der);
+  assert_true(len > 0);
+  expect(cert_describe_der(der, (size_t)len, &ci, err), CP_OK, NULL);
+  assert_string_equal(ci.subject, "CN=CloudHSM,O=Test");
+  assert_string_equal(ci.issuer, "CN=CloudHSM,O=Test");
+  assert_int_equal(X509_digest(host.cert, EVP_sha256(), md, &mdlen), 1);
+  snprintf(hex, sizeof(hex), "%02X", md[0]);
+  assert_memory_equal(ci.sha256, hex, 2);
+  snprintf(hex, sizeof(hex), "%02X", md[31]);
+  assert_string_equal(ci.sha256 + 93, hex);
+  assert_false(ci.is_ca);
+  expect(cert_describe_der(der, (size_t)len / 2, &ci, err), CP_E_CERT,
+         "does not parse as X.509");
+  OPENSSL_free(der);
+  tc_free(&host);
+}
+
+/* cat a b > out */
 static void concat(const char *a, const char *b, const char *out)
 {
   char cmd[2000];
@@ -198,6 +272,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ca_file_checks),
       cmocka_unit_test(test_client_pair),
+      cmocka_unit_test(test_client_chain),
+      cmocka_unit_test(test_describe_der),
       cmocka_unit_test(test_cluster_verification),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
