@@ -76,7 +76,9 @@ enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path,
 
 int cfg_file_changed(const struct cfg_file *f)
 {
-  return !f->meta.exists || !cfg_model_equal(&f->model, &f->loaded);
+  /* a missing file loaded the default model: it is made only when the edit
+   * put something into it (remove-cluster --ignore-missing makes nothing) */
+  return !cfg_model_equal(&f->model, &f->loaded);
 }
 
 void cfg_file_render(struct cfg_file *f)
@@ -97,14 +99,14 @@ enum cp_err cfg_file_commit(struct cfg_file *f, int *changed,
   cfg_file_render(f);
   CP_TRY(rc,
          plat_replace_file(f->target, f->text.ptr, f->text.len, &f->meta, err));
-  *changed = 1;
+  *changed = f->written = 1;
 out:
   return rc;
 }
 
 void cfg_file_release(struct cfg_file *f)
 {
-  plat_lock_release(f->lock);
+  plat_lock_release(f->lock, !f->written);
   f->lock = NULL;
   cfg_model_release(&f->model);
   cfg_model_release(&f->loaded);

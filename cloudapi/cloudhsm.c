@@ -461,7 +461,7 @@ static enum cp_err describe_some(struct cloudhsm_client *c,
   char *token = NULL;
   enum cp_err rc = CP_OK;
   size_t k, missing;
-  int page;
+  int page, repeated;
 
   for (page = 0; page < MAX_PAGES; page++) {
     json_object *req = json_object_new_object(), *f = json_object_new_object(),
@@ -489,12 +489,22 @@ static enum cp_err describe_some(struct cloudhsm_client *c,
       break;
     }
     rc = parse_page(cp_buf_str(&rs.body), rs.body.len, w, &next, err);
+    repeated = next && token && !strcmp(next, token);
     free(token);
     token = next;
     for (k = 0, missing = 0; k < w->n; k++)
       missing += !w->found[k];
     if (rc != CP_OK || !token || !missing)
       break;
+    if (repeated || page + 1 == MAX_PAGES) {
+      rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
+                   "pagination did not end (%s): after %d pages the API %s. "
+                   "Check --endpoint points at the CloudHSMv2 API",
+                   c->endpoint, page + 1,
+                   repeated ? "sent the same NextToken again"
+                            : "still sent a NextToken");
+      break;
+    }
   }
   free(token);
   http_resp_release(&rs);

@@ -13,8 +13,20 @@
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000L
 
+/* What this run learnt of the endpoint imds_for: asked once per run. */
+static char imds_for[512];
 static char imds_token[256];
 static int imds_unreachable;
+static int imds_tokenless; /* the token request was refused: IMDSv1 */
+
+static void learnt_for(const char *base)
+{
+  if (!strcmp(imds_for, base))
+    return;
+  snprintf(imds_for, sizeof(imds_for), "%s", base);
+  imds_token[0] = '\0';
+  imds_unreachable = imds_tokenless = 0;
+}
 
 static const char *imds_base(void)
 {
@@ -44,9 +56,15 @@ static enum cp_err fetch_token(const struct http_settings *hs, int *reachable,
   rq.max_body = 4096;
   rc = http_perform(hs, &rq, &rs, err);
   *reachable = rc == CP_OK;
-  if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token))
+  if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token)) {
     snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
-  else if (rc == CP_OK)
+  } else if (rc == CP_OK &&
+             (rs.status == 403 || rs.status == 404 || rs.status == 405)) {
+    /* botocore's rule: no token to be had here; ask without one (IMDSv1) */
+    imds_tokenless = 1;
+    cp_log(CP_LOG_DEBUG, "instance metadata at %s gave no token (HTTP %ld): "
+           "asking without one (IMDSv1)", imds_base(), rs.status);
+  } else if (rc == CP_OK)
     rc = cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                  "instance metadata refused a token (%s): HTTP %ld. Allow "
                  "IMDSv2 (hop limit 2 in containers)",
@@ -65,7 +83,10 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   enum cp_err rc = CP_OK;
 
   *reachable = 0;
-  if (imds_disabled() || imds_unreachable)
+  if (imds_disabled())
+    return CP_OK;
+  learnt_for(imds_base());
+  if (imds_unreachable)
     return CP_OK;
   {
     struct aws_url u;
@@ -77,7 +98,7 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
                      "the variable",
                      imds_base());
   }
-  if (!imds_token[0]) {
+  if (!imds_token[0] && !imds_tokenless) {
     rc = fetch_token(hs, reachable, err);
     if (!*reachable) {
       imds_unreachable = 1; /* ask once per run */
@@ -90,7 +111,9 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   }
   *reachable = 1;
   url = cp_xasprintf("%s/latest/meta-data/%s", imds_base(), path);
-  hdr = cp_xasprintf("X-aws-ec2-metadata-token: %s\n", imds_token);
+  hdr = imds_tokenless
+            ? cp_xstrdup("")
+            : cp_xasprintf("X-aws-ec2-metadata-token: %s\n", imds_token);
   rq.method = "GET";
   rq.url = url;
   rq.headers = hdr;

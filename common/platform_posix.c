@@ -451,6 +451,8 @@ enum cp_err plat_check_dir_safe(const char *dir, struct cp_errbuf *err)
 
 struct plat_lock {
   int fd;
+  int created; /* this run made the lock file */
+  char *path;
 };
 
 static int try_flock(void *ctx, const char **why)
@@ -463,35 +465,62 @@ static int try_flock(void *ctx, const char **why)
   return -1;
 }
 
+/* 1 when fd is still the file at path (a run that removes its lock file
+ * may have deleted the one we waited on). */
+static int still_there(int fd, const char *path)
+{
+  struct stat a, b;
+  return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
 enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
                               struct plat_lock **out, struct cp_errbuf *err)
 {
+  const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
   enum cp_err rc;
-  int fd;
+  int fd, created, tries;
 
   *out = NULL;
-  fd = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-            0600);
-  if (fd < 0) {
-    int e = errno;
-    return plat_err_lock_create(CP_HERE, lock_path, strerror(e),
-                                e == EROFS || e == EACCES || e == EPERM, err);
-  }
-  if ((rc = plat_wait_lock(lock_path, timeout_ms, try_flock, &fd, err)) !=
-      CP_OK) {
-    close(fd);
-    return rc;
+  for (tries = 0;; tries++) {
+    created = 1;
+    fd = open(lock_path, flags | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 && errno == EEXIST) {
+      created = 0;
+      fd = open(lock_path, flags);
+    }
+    if (fd < 0) {
+      int e = errno;
+      if (e == ENOENT && tries < 100)
+        continue; /* removed between the two opens */
+      return plat_err_lock_create(CP_HERE, lock_path, strerror(e),
+                                  e == EROFS || e == EACCES || e == EPERM,
+                                  err);
+    }
+    if ((rc = plat_wait_lock(lock_path, timeout_ms, try_flock, &fd, err)) !=
+        CP_OK) {
+      close(fd); /* never removed here: we do not hold it */
+      return rc;
+    }
+    if (still_there(fd, lock_path) || tries >= 100)
+      break;
+    close(fd); /* its run removed it: take the one there now */
   }
   *out = cp_xmalloc(sizeof(**out));
   (*out)->fd = fd;
+  (*out)->created = created;
+  (*out)->path = cp_xstrdup(lock_path);
   return CP_OK;
 }
 
-void plat_lock_release(struct plat_lock *lk)
+void plat_lock_release(struct plat_lock *lk, int remove)
 {
   if (!lk)
     return;
+  if (remove && lk->created)
+    unlink(lk->path); /* still held: a waiter sees it gone */
   close(lk->fd); /* closing drops the flock */
+  free(lk->path);
   free(lk);
 }
 

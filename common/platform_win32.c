@@ -590,8 +590,9 @@ enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
   return CP_OK;
 }
 
-void plat_lock_release(struct plat_lock *lk)
+void plat_lock_release(struct plat_lock *lk, int remove)
 {
+  (void)remove; /* a waiter's handle would keep a deleted file: kept */
   if (!lk)
     return;
   CloseHandle(lk->h); /* closing the handle drops the lock */

@@ -518,21 +518,31 @@ out:
 void cluster_wait_start(struct cluster_wait *w, const struct http_settings *hs,
                         int wait)
 {
-  w->deadline_ms = wait >= 0 ? http_clock_ms(hs) + wait * 1000LL : 0;
+  w->start_ms = http_clock_ms(hs);
+  w->deadline_ms = wait >= 0 ? w->start_ms + wait * 1000LL : 0;
   w->pause_ms = WAIT_FIRST_MS;
 }
 
 int cluster_wait_more(const struct cluster_wait *w,
                       const struct http_settings *hs)
 {
-  return http_clock_ms(hs) + w->pause_ms <= w->deadline_ms;
+  return http_clock_ms(hs) < w->deadline_ms;
+}
+
+long cluster_wait_waited_s(const struct cluster_wait *w,
+                           const struct http_settings *hs)
+{
+  return (long)((http_clock_ms(hs) - w->start_ms + 500) / 1000);
 }
 
 enum cp_err cluster_wait_pause(struct cluster_wait *w,
                                const struct http_settings *hs,
                                struct cp_errbuf *err)
 {
-  http_sleep_ms(hs, w->pause_ms);
+  long long left = w->deadline_ms - http_clock_ms(hs);
+
+  http_sleep_ms(hs, left < w->pause_ms ? (long)(left > 0 ? left : 0)
+                                       : w->pause_ms);
   w->pause_ms = w->pause_ms * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : w->pause_ms * 2;
   return plat_check_interrupt(err);
 }
@@ -570,9 +580,9 @@ static enum cp_err from_api(struct cluster_source *s, struct cp_errbuf *err)
     cp_errbuf_clear(err); /* not a failure yet: we wait */
     if (!cluster_wait_more(&w, &s->http)) {
       rc = cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
-                   "cluster not ready after %d s (%s): %s. Wait longer "
+                   "cluster not ready after %ld s (%s): %s. Wait longer "
                    "(--wait <seconds>) or check the cluster in the console",
-                   s->wait, s->cluster_id, why);
+                   cluster_wait_waited_s(&w, &s->http), s->cluster_id, why);
       break;
     }
     cp_log(CP_LOG_INFO, "waiting for %s: %s; next check in %ld s",

@@ -34,16 +34,20 @@ struct cluster_source {
  * wait seconds away, and pauses of 1 s doubling up to 15 s between
  * questions. wait < 0: no waiting (cluster_wait_more() is always 0). */
 struct cluster_wait {
-  long long deadline_ms; /* on the settings' monotonic clock */
+  long long start_ms;    /* on the settings' monotonic clock */
+  long long deadline_ms;
   long pause_ms;         /* the next pause */
 };
 void cluster_wait_start(struct cluster_wait *w, const struct http_settings *hs,
                         int wait);
-/* 1 when the next pause still ends before the deadline. */
+/* 1 while the deadline is still ahead: one more pause, then a look. */
 int cluster_wait_more(const struct cluster_wait *w,
                       const struct http_settings *hs);
-/* Makes the next pause (doubling the one after); CP_E_INTERRUPTED on
- * Ctrl-C. */
+/* Seconds waited so far (rounded), for messages. */
+long cluster_wait_waited_s(const struct cluster_wait *w,
+                           const struct http_settings *hs);
+/* Makes the next pause (doubling the one after), cut to end at the
+ * deadline; CP_E_INTERRUPTED on Ctrl-C. */
 CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
                                            const struct http_settings *hs,
                                            struct cp_errbuf *err);

@@ -383,6 +383,11 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
   if (ctx->help)
     goto out;
+  if (timeout < 1)
+    CP_FAIL(rc, CP_E_USAGE,
+            "invalid timeout (--timeout %d): each server needs at least 1 "
+            "second. Give --timeout 1 or more",
+            timeout);
   if (cluster_id)
     CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
   CP_TRY(rc, config_targets_resolve(ctx, &t, err));

@@ -24,8 +24,10 @@ static enum cp_err open_file(const struct edit *e, const struct cli_ctx *ctx,
     CP_TRY(rc, cfg_file_lock(f, path, ctx->lock_timeout_ms, err));
     CP_TRY(rc, cfg_file_load(f, err));
   }
-  if (!f->meta.exists)
+  if (!f->meta.exists) { /* both: the defaults alone are no change */
     component_new_file_defaults(comp, &f->model);
+    component_new_file_defaults(comp, &f->loaded);
+  }
 out:
   return rc;
 }

@@ -32,10 +32,11 @@ struct cfg_file {
   struct cfg_model loaded;    /* as read, to tell whether anything changed */
   struct cp_buf original;     /* the file's bytes as read ("" when new) */
   struct cp_buf text;         /* the new text, after commit() or render() */
+  int written;                /* commit() replaced the file */
 };
 #define CFG_FILE_INIT                                                          \
-  {NULL, NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT,            \
-   CP_BUF_INIT, CP_BUF_INIT}
+  {NULL, NULL, NULL, PLAT_FILE_META_INIT, CFG_MODEL_INIT, CFG_MODEL_INIT,      \
+   CP_BUF_INIT, CP_BUF_INIT, 0}
 
 /* Resolves the path (a linked config is edited at its target, the link
  * kept, when plat_resolve_config_path() finds the way safe), takes the lock
@@ -56,7 +57,8 @@ CP_MUST_USE enum cp_err cfg_file_read(struct cfg_file *f, const char *path,
  * after it. */
 CP_MUST_USE enum cp_err cfg_file_snapshot(struct cfg_file *f, const char *path,
                                           struct cp_errbuf *err);
-/* 1 when the model differs from what was loaded (or the file is new). */
+/* 1 when the model differs from what was loaded (for a missing file, the
+ * default model: a new file is written only when the edit changed it). */
 int cfg_file_changed(const struct cfg_file *f);
 /* Renders the new text into f->text (for --dry-run diffs against
  * f->original). */
@@ -64,6 +66,8 @@ void cfg_file_render(struct cfg_file *f);
 /* Writes the model if it changed; *changed says whether it did. */
 CP_MUST_USE enum cp_err cfg_file_commit(struct cfg_file *f, int *changed,
                                         struct cp_errbuf *err);
+/* Drops the lock; a lock file this run made beside a file it did not
+ * write is removed, so a refused run leaves nothing there. */
 void cfg_file_release(struct cfg_file *f);
 
 #endif

@@ -77,7 +77,11 @@ struct plat_lock;
 CP_MUST_USE enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
                                           struct plat_lock **out,
                                           struct cp_errbuf *err);
-void plat_lock_release(struct plat_lock *lk); /* NULL is fine */
+/* Drops the lock (NULL is fine). With remove, a lock file this run created
+ * is deleted first, while still held (POSIX: a run that then takes the
+ * deleted file's lock sees it is gone and takes the new one; Windows keeps
+ * the file). */
+void plat_lock_release(struct plat_lock *lk, int remove);
 
 /* Atomically replaces path with data: a temporary file beside it (O_EXCL,
  * never a symlink), written, flushed, mode and owner taken from `old` (0644

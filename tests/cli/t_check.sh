@@ -95,6 +95,10 @@ sed "s#$HSM_CA#$CLIENT_CERT#" "$T/before" > "$T/notca.cfg"
 expect_code 255 check --config "$T/notca.cfg" --cluster-id cluster-goodpairaaaa
 expect_stdout "is not a CA (CN=client,O=Test has no CA basic constraint)"
 
+# a timeout of 0 would mean none at all (libcurl's): refused before connecting
+expect_code 2 check --timeout 0
+expect_stderr "invalid timeout (--timeout 0)"
+expect_code 2 check --timeout -3
 # not configured, invalid id, no slot
 expect_code 252 check --cluster-id cluster-zzzzzzzzzzzz
 expect_stderr "cluster not configured (cluster-zzzzzzzzzzzz)"

@@ -179,9 +179,23 @@ if unshare -m true 2>/dev/null; then
   [ "$(cat "$T/full.rc" 2>/dev/null)" = 253 ] && ok || bad "disk full: exit $(cat "$T/full.rc" 2>/dev/null), wanted 253: $(cat "$T/full.err" 2>/dev/null)"
   grep -q "No space left on device" "$T/full.err" && ok || bad "disk full: no ENOSPC message: $(cat "$T/full.err")"
   [ "$(cat "$T/full.cmp" 2>/dev/null)" = same ] && ok || bad "disk full: the old config changed"
-  [ "$(tr '\n' ' ' < "$T/full.ls")" = "filler p.cfg p.cfg.lock " ] && ok || bad "disk full: left behind: $(cat "$T/full.ls")"
+  [ "$(tr '\n' ' ' < "$T/full.ls")" = "filler p.cfg " ] && ok || bad "disk full: left behind: $(cat "$T/full.ls")"
   ERR=$T/full.err RC=253 check_error_format
 else
   echo "skipped: disk-full test (no mount namespace here)"
 fi
+# a file that is not a config (an /etc/passwd given as --config) is refused
+# with nothing left beside it: no lock, no temporary file
+mkdir -p "$T/etc"; printf 'root:x:0:0:root:/root:/bin/bash\n' > "$T/etc/passwd"
+cp "$T/etc/passwd" "$T/passwd.before"
+expect_code 253 --config "$T/etc/passwd" -a 10.0.0.1
+expect_file_same "$T/etc/passwd" "$T/passwd.before"
+[ "$(ls -A "$T/etc")" = passwd ] && ok || bad "left beside a refused file: $(ls -A "$T/etc")"
+# remove-cluster --ignore-missing on a config that is not there makes none
+expect_code 0 remove-cluster --cluster-id cluster-2ab3cd4ef5g --ignore-missing --config "$T/etc/none.cfg" --output json
+expect_json 'd["action"], d["changed"]' '["absent", false]'
+[ "$(ls -A "$T/etc")" = passwd ] && ok || bad "--ignore-missing made: $(ls -A "$T/etc")"
+# a refused edit of a new config leaves no lock either
+expect_code 252 --config "$T/etc/new.cfg" -a 10.0.0.256
+[ "$(ls -A "$T/etc")" = passwd ] && ok || bad "a refused new config left: $(ls -A "$T/etc")"
 done_

@@ -306,6 +306,26 @@ static void test_instance_metadata(void **state)
   assert_string_equal(fake.method[0], "GET");
 }
 
+/* A token request refused with 403, 404 or 405: no token to be had (as
+ * botocore has it), so the metadata is asked without one (IMDSv1). Another
+ * endpoint than the other tests', so nothing learnt there is reused. */
+static void test_instance_metadata_v1(void **state)
+{
+  const struct fake_answer a[] = {{403, "", NULL, CP_OK},
+                                  {200, "hsm-instance-role\n", NULL, CP_OK},
+                                  {200, CONTAINER_OK, NULL, CP_OK}};
+  (void)state;
+  unsetenv("AWS_EC2_METADATA_DISABLED");
+  setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.2:9", 1);
+  assert_int_equal(resolve(NULL, NULL, "default", a, FAKE_N(a)), CP_OK);
+  assert_string_equal(out.source, "instance metadata");
+  assert_string_equal(fake.method[0], "PUT");
+  assert_string_equal(fake.method[1], "GET");
+  assert_null(strstr(fake.headers[1], "X-aws-ec2-metadata-token"));
+  assert_null(strstr(fake.headers[2], "X-aws-ec2-metadata-token"));
+  setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9", 1);
+}
+
 /* ---- IAM Identity Center --------------------------------------------------
  */
 
@@ -418,6 +438,7 @@ int main(void)
       T(test_assume_role_signed_by_source),
       T(test_container),
       T(test_instance_metadata),
+      T(test_instance_metadata_v1),
       T(test_sso),
       T(test_sso_profile_checks),
   };

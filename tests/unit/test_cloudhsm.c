@@ -259,9 +259,30 @@ static void test_pages_followed(void **state)
   assert_int_equal(describe(a, FAKE_N(a)), CP_OK);
   assert_int_equal(fake.calls, 2);
   assert_string_equal(ci.cluster_id, CID);
-  /* a NextToken that never ends is bounded */
-  assert_int_equal(describe(endless, 1), CP_E_API_NOT_FOUND);
-  assert_true(fake.calls <= 100);
+  /* the same NextToken again is an API fault of its own, not "not found" */
+  assert_int_equal(describe(endless, 1), CP_E_API);
+  assert_non_null(strstr(err->text, "pagination did not end"));
+  assert_non_null(strstr(err->text, "sent the same NextToken again"));
+  assert_int_equal(fake.calls, 2);
+}
+
+/* A NextToken that changes and never ends: bounded, and said so. */
+static void test_pages_endless(void **state)
+{
+  static struct fake_answer pages[100];
+  static char bodies[100][64];
+  size_t i;
+  (void)state;
+
+  for (i = 0; i < 100; i++) {
+    snprintf(bodies[i], sizeof(bodies[i]),
+             "{\"Clusters\":[],\"NextToken\":\"t%zu\"}", i);
+    pages[i] = (struct fake_answer){200, bodies[i], NULL, CP_OK};
+  }
+  assert_int_equal(describe(pages, 100), CP_E_API);
+  assert_non_null(strstr(err->text, "after 100 pages the API still sent a "
+                                    "NextToken"));
+  assert_int_equal(fake.calls, 100);
 }
 
 static int teardown(void **state)
@@ -284,6 +305,7 @@ int main(void)
       cmocka_unit_test_teardown(test_small_skew_not_resigned, teardown),
       cmocka_unit_test_teardown(test_error_mapping, teardown),
       cmocka_unit_test_teardown(test_pages_followed, teardown),
+      cmocka_unit_test_teardown(test_pages_endless, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -114,18 +114,21 @@ static void test_pauses_capped_and_deadline_kept(void **state)
     total += fake.slept[i];
   }
   assert_int_equal(fake.slept[4], 15000);
-  assert_true(total <= 100000);        /* never past the deadline */
-  assert_true(total + 15000 > 100000); /* and no earlier than needed */
-  assert_int_equal(fake.calls, fake.nslept + 1);
+  assert_int_equal(total, 100000); /* the last pause ends at the deadline */
+  assert_int_equal(fake.calls, fake.nslept + 1); /* and a last look there */
 }
 
-static void test_short_wait_stops_before_overshooting(void **state)
+/* --wait 10: pauses of 1, 2, 4 s, then 3 s (not 8) to the deadline and a
+ * last look at 10 s; the message says the time really waited. */
+static void test_short_wait_looks_at_the_deadline(void **state)
 {
   const struct fake_answer a[] = {CREATING};
   (void)state;
-  assert_int_equal(fetch(2, a, 1), CP_E_CLUSTER_STATE);
-  assert_int_equal(fake.calls, 2); /* at 0 s and 1 s; 3 s would be late */
-  assert_int_equal(fake.nslept, 1);
+  assert_int_equal(fetch(10, a, 1), CP_E_CLUSTER_STATE);
+  assert_int_equal(fake.nslept, 4);
+  assert_int_equal(fake.slept[3], 3000);
+  assert_int_equal(fake.calls, 5); /* at 0, 1, 3, 7 and 10 s */
+  assert_non_null(strstr(err->text, "not ready after 10 s"));
 }
 
 static void test_hopeless_state_not_waited_for(void **state)
@@ -143,7 +146,7 @@ int main(void)
       cmocka_unit_test(test_no_wait_refuses_at_once),
       cmocka_unit_test(test_waits_with_doubling_pauses),
       cmocka_unit_test(test_pauses_capped_and_deadline_kept),
-      cmocka_unit_test(test_short_wait_stops_before_overshooting),
+      cmocka_unit_test(test_short_wait_looks_at_the_deadline),
       cmocka_unit_test(test_hopeless_state_not_waited_for),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
