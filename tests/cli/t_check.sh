@@ -98,7 +98,7 @@ expect_stdout "is not a CA (CN=client,O=Test has no CA basic constraint)"
 # a timeout of 0 would mean none at all (libcurl's): refused before connecting
 expect_code 2 check --timeout 0
 expect_stderr "invalid timeout (--timeout 0)"
-expect_code 2 check --timeout -3
+expect_code 252 check --timeout -3   # not a count of seconds at all
 # not configured, invalid id, no slot
 expect_code 252 check --cluster-id cluster-zzzzzzzzzzzz
 expect_stderr "cluster not configured (cluster-zzzzzzzzzzzz)"
