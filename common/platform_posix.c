@@ -301,6 +301,13 @@ int plat_same_path(const char *a, const char *b)
   return !strcmp(a, b);
 }
 
+int plat_same_file(const char *a, const char *b)
+{
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
 char *plat_program_name(const char *argv0)
 {
   const char *base = strrchr(argv0, '/');

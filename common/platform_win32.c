@@ -399,6 +399,31 @@ static int world_may(const wchar_t *dir, DWORD mask)
   return open;
 }
 
+/* The volume and file index of an existing file; 0 when it cannot be
+ * opened. */
+static int file_id(const char *path, BY_HANDLE_FILE_INFORMATION *out)
+{
+  wchar_t *w = wide(path);
+  HANDLE h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                                   FILE_SHARE_DELETE,
+                         NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+  int ok = h != INVALID_HANDLE_VALUE && GetFileInformationByHandle(h, out);
+
+  if (h != INVALID_HANDLE_VALUE)
+    CloseHandle(h);
+  free(w);
+  return ok;
+}
+
+int plat_same_file(const char *a, const char *b)
+{
+  BY_HANDLE_FILE_INFORMATION ia, ib;
+  return file_id(a, &ia) && file_id(b, &ib) &&
+         ia.dwVolumeSerialNumber == ib.dwVolumeSerialNumber &&
+         ia.nFileIndexHigh == ib.nFileIndexHigh &&
+         ia.nFileIndexLow == ib.nFileIndexLow;
+}
+
 int plat_others_can_read(const char *path)
 {
   wchar_t *w = wide(path);

@@ -101,7 +101,7 @@ static enum cp_err add_to_file(struct add_run *a, struct edit_file *ef,
   enum cp_err rc;
 
   CP_TRY(rc,
-         component_check_room(ef->comp, m, a->src.cluster_id, ef->f.path, err));
+         component_check_room(ef->rules, m, a->src.cluster_id, ef->f.path, err));
   CP_TRY(rc, slot_options_check_file(&a->so, ef->comp, ef->f.path, err));
   CP_TRY(rc, slot_ca(m, a->src.cluster_id, a->ca_abs, &ca_used, err));
   if (a->hsm_type)

@@ -234,6 +234,28 @@ enum cp_err component_check_room(const struct component *c,
                  v.cluster_id ? v.cluster_id : "0");
 }
 
+const struct component *component_file_rules(const struct component *c,
+                                             const char *path,
+                                             const char *dir)
+{
+  size_t i;
+  char *other;
+  int same;
+
+  if (c && c->one_cluster)
+    return c;
+  for (i = 0; i < NCOMP; i++) {
+    if (!table[i].one_cluster)
+      continue;
+    other = path_in(dir, &table[i]);
+    same = plat_same_file(path, other);
+    free(other);
+    if (same)
+      return &table[i];
+  }
+  return c;
+}
+
 void component_new_file_defaults(const struct component *c,
                                  struct cfg_model *m)
 {

@@ -65,6 +65,13 @@ CP_MUST_USE enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
                                                struct cp_errbuf *err);
 void config_targets_release(struct config_targets *t);
 
+/* The rules a file obeys: c's, or those of a one-cluster component (jce,
+ * dyn, ksp) whose file in dir is the same file (a link or a hard link to
+ * it), so that file keeps one cluster whichever name edits it. */
+const struct component *component_file_rules(const struct component *c,
+                                             const char *path,
+                                             const char *dir);
+
 struct cfg_model;
 /* Gives a config file the component makes (c NULL: the PKCS#11 library's)
  * that component's default logging, from AWS's "client SDK logs" page. */

@@ -80,17 +80,18 @@ static struct json_object *annotate(const struct edit *e, const char *diff_text,
 
 /* ---- several files --------------------------------------------------- */
 
-/* The component whose file, among v[0..i-1], is target too; NULL if none.
- * A path that cannot be resolved yet compares as given. (Only for several
- * files: one file is resolved once, by cfg_file_lock.) */
-static const char *earlier_same_file(const struct edit_set *s, size_t i,
-                                     char *const *targets)
+/* The file among v[0..i-1] that is target too; NULL if none. A path that
+ * cannot be resolved yet compares as given. (Only for several files: one
+ * file is resolved once, by cfg_file_lock.) */
+static struct edit_file *earlier_same_file(struct edit_set *s, size_t i,
+                                           char *const *targets)
 {
   size_t j;
 
   for (j = 0; j < i; j++)
-    if (plat_same_path(targets[j], targets[i]))
-      return s->v[j].comp ? s->v[j].comp->name : s->v[j].f.path;
+    if (plat_same_path(targets[j], targets[i]) ||
+        plat_same_file(targets[j], targets[i]))
+      return &s->v[j];
   return NULL;
 }
 
@@ -98,6 +99,7 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
                           const struct cli_ctx *ctx, struct cp_errbuf *err)
 {
   struct config_targets t = CONFIG_TARGETS_INIT;
+  struct edit_file *same;
   char **targets = NULL;
   enum cp_err rc;
   size_t i;
@@ -110,15 +112,19 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
   for (i = 0; i < t.n; i++) {
     struct edit_file *ef = &s->v[i];
     ef->f = (struct cfg_file)CFG_FILE_INIT;
-    ef->comp = t.v[i].comp;
+    ef->comp = ef->rules = t.v[i].comp;
     s->n = i + 1;
     if (t.n > 1 &&
         plat_resolve_config_path(t.v[i].path, &targets[i], NULL) != CP_OK)
       targets[i] = cp_xstrdup(t.v[i].path);
-    if (t.n > 1 && (ef->same_as = earlier_same_file(s, i, targets))) {
+    if (t.n > 1 && (same = earlier_same_file(s, i, targets))) {
+      ef->same_as = same->comp ? same->comp->name : same->f.path;
       ef->f.path = cp_xstrdup(t.v[i].path);
       continue;
     }
+    ef->rules = component_file_rules(ef->comp, t.v[i].path,
+                                     ctx->config_dir ? ctx->config_dir
+                                                     : plat_default_config_dir());
     rc = open_file(e, ctx, ef->comp, &ef->f, t.v[i].path, err);
     if (rc != CP_OK) {
       if (s->several)

@@ -44,6 +44,9 @@ struct component;
 /* One file of a set: its lock, model, change and result. */
 struct edit_file {
   const struct component *comp; /* NULL: --config gave the file */
+  const struct component *rules; /* whose rules the file obeys: comp, or a
+                                    one-cluster component whose file it is
+                                    too (component_file_rules) */
   struct cfg_file f;
   const char *same_as; /* the component whose file this one is (a link to
                           it): edited there, left alone here */

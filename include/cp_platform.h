@@ -109,6 +109,9 @@ char *plat_dirname(const char *path);
 /* 1 when two paths name the same file as the file system compares names
  * (case-insensitively on Windows); no link is followed. */
 int plat_same_path(const char *a, const char *b);
+/* 1 when a and b are one existing file (links followed; a hard link is the
+ * same file): device and inode (POSIX), volume and file index (Windows). */
+int plat_same_file(const char *a, const char *b);
 /* dir and name joined with the platform's separator. Caller frees. */
 char *plat_path_join(const char *dir, const char *name);
 /* The program's name as a command would be typed: argv[0]'s last part,

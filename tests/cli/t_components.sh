@@ -243,6 +243,24 @@ expect_json 'd["error"]["code"]' '"not_configured"'
 expect_code 0 list-clusters --component jce --config-dir "$D" --output json
 expect_json 'sorted(set(c["config"] for c in d["clusters"]))' "[\"$D/cloudhsm-jce.cfg\"]"
 
+# the one-cluster rule goes with the file, not the name: a dyn file that is
+# a link (or a hard link) to the pkcs11 file keeps that file to one cluster,
+# whichever name or set edits it
+D5=$T/etc5; mkdir -p "$D5"
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g -a 10.0.9.1 --hsm-ca-cert "$CA" --config-dir "$D5"
+ln -s cloudhsm-pkcs11.cfg "$D5/cloudhsm-dyn.cfg"
+b5=$(md5sum < "$D5/cloudhsm-pkcs11.cfg")
+for how in "--component pkcs11,dyn" "--component pkcs11" "--component dyn" ""; do
+  expect_code 252 add-cluster --cluster-id cluster-6hij7klm2no -a 10.0.9.2 --hsm-ca-cert "$CA" --config-dir "$D5" $how
+  expect_stderr "one cluster only (dyn)"
+done
+rm "$D5/cloudhsm-dyn.cfg"; ln "$D5/cloudhsm-pkcs11.cfg" "$D5/cloudhsm-dyn.cfg"
+expect_code 252 add-cluster --cluster-id cluster-6hij7klm2no -a 10.0.9.2 --hsm-ca-cert "$CA" --config-dir "$D5" --component pkcs11,dyn --output json
+[ "$(md5sum < "$D5/cloudhsm-pkcs11.cfg")" = "$b5" ] && ok || bad "a second cluster reached the file the dyn engine reads"
+# the same cluster again is fine: the slot is refreshed, once
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g -a 10.0.9.1 --hsm-ca-cert "$CA" --config-dir "$D5" --component pkcs11,dyn --output json
+expect_json '[r["action"] for r in d["results"]]' '["unchanged", "same_file"]'
+
 # the KSP's SDK3 compatibility mode: for the KSP's file (a file given with
 # --config is taken as the user says), refused for another component's
 before=$(snapshot)
