@@ -388,7 +388,11 @@ static enum cp_err from_container(const struct http_settings *hs,
     tok = cp_buf_str(&ftok);
   }
   if (tok && *tok)
-    cp_buf_printf(&hdr, "Authorization: %s\n", tok);
+    CP_TRY(rc, http_header_add(&hdr, "Authorization", tok,
+                               tokfile && *tokfile
+                                   ? tokfile
+                                   : "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                               err));
   rq.method = "GET";
   rq.url = url;
   rq.headers = cp_buf_str(&hdr);
@@ -485,6 +489,14 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
                 "role",
           aws_profiles_credentials_path(p), aws_profiles_config_path(p));
 found:
+  /* they become header values (SigV4's Authorization, the security token) */
+  if (!http_header_value_ok(out->access_key_id) ||
+      (out->session_token && !http_header_value_ok(out->session_token)))
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "invalid credentials (from %s): the access key id or session "
+            "token holds a line break or another control character. Fix "
+            "their source",
+            out->source);
   cp_log(CP_LOG_DEBUG, "credentials: from %s (access key %s)", out->source,
          cp_log_redact_key(out->access_key_id));
 out:

@@ -281,7 +281,8 @@ enum cp_err aws_sso_credentials(const struct aws_profiles *p,
   cp_buf_printf(&url, "/federation/credentials");
   query_add(&url, "role_name", sp.role_name);
   query_add(&url, "account_id", sp.account_id);
-  cp_buf_printf(&hdr, "x-amz-sso_bearer_token: %s\n", token);
+  CP_TRY(rc, http_header_add(&hdr, "x-amz-sso_bearer_token", token,
+                             "the SSO token cache (aws sso login)", err));
   rq.method = "GET";
   rq.url = cp_buf_str(&url);
   rq.headers = cp_buf_str(&hdr);

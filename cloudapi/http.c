@@ -18,6 +18,30 @@ static const struct http_ops *ops_of(const struct http_settings *hs)
   return hs && hs->ops ? hs->ops : &http_ops_system;
 }
 
+int http_header_value_ok(const char *v)
+{
+  const unsigned char *p;
+
+  for (p = (const unsigned char *)v; *p; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return 0;
+  return 1;
+}
+
+enum cp_err http_header_add(struct cp_buf *h, const char *name,
+                            const char *value, const char *from,
+                            struct cp_errbuf *err)
+{
+  if (!http_header_value_ok(value))
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "invalid %s value (%s): it holds a line break or another "
+                   "control character, which would make more HTTP headers. "
+                   "Fix it to one line of plain text",
+                   name, from);
+  cp_buf_printf(h, "%s: %s\n", name, value);
+  return CP_OK;
+}
+
 enum cp_err http_perform(const struct http_settings *hs,
                          const struct http_req *rq, struct http_resp *rs,
                          struct cp_errbuf *err)

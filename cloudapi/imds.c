@@ -111,6 +111,11 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   }
   *reachable = 1;
   url = cp_xasprintf("%s/latest/meta-data/%s", imds_base(), path);
+  if (!imds_tokenless && !http_header_value_ok(imds_token))
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "invalid instance metadata token (%s): it holds a line break or "
+            "another control character. Check what answers there",
+            imds_base());
   hdr = imds_tokenless
             ? cp_xstrdup("")
             : cp_xasprintf("X-aws-ec2-metadata-token: %s\n", imds_token);

@@ -67,6 +67,15 @@ struct http_settings {
     NULL, 0, 0, 0, NULL                                                        \
   }
 
+/* 1 when v may be a header value: no CR, LF or other control character
+ * (a tab is allowed), so nothing can be smuggled in as another header. */
+int http_header_value_ok(const char *v);
+/* Appends "name: value\n" to h; a value that is not ok is refused
+ * (CP_E_ENVIRONMENT, naming `from`: the file or variable it came from). */
+CP_MUST_USE enum cp_err http_header_add(struct cp_buf *h, const char *name,
+                                        const char *value, const char *from,
+                                        struct cp_errbuf *err);
+
 /* One request through hs->ops. */
 CP_MUST_USE enum cp_err http_perform(const struct http_settings *hs,
                                      const struct http_req *rq,

@@ -271,6 +271,29 @@ static void test_container(void **state)
   assert_int_equal(resolve(NULL, NULL, "default", refused, 1),
                    CP_E_NO_CREDENTIALS);
   assert_non_null(strstr(err->text, "HTTP 403"));
+  /* a token that would add headers (a forged Host): refused unsent, from
+   * the variable and from the token file */
+  setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer t0k\r\nHost: evil", 1);
+  assert_int_equal(resolve(NULL, NULL, "default", good, 1), CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "invalid Authorization value "
+                                    "(AWS_CONTAINER_AUTHORIZATION_TOKEN)"));
+  assert_int_equal(fake.calls, 0);
+  write_file(token_path, "Bearer a\nHost: evil\n");
+  setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_path, 1);
+  assert_int_equal(resolve(NULL, NULL, "default", good, 1), CP_E_ENVIRONMENT);
+  assert_int_equal(fake.calls, 0);
+  write_file(token_path, "eyJ0eXAiOiJKV1QifQ.e30.\n");
+  unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer t0k", 1);
+  /* credentials that would: the session token goes into a header */
+  setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+  setenv("AWS_SESSION_TOKEN", "tok\nX-Evil: 1", 1);
+  assert_int_equal(resolve(NULL, NULL, "default", good, 1), CP_E_ENVIRONMENT);
+  assert_non_null(strstr(err->text, "invalid credentials (from environment)"));
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  unsetenv("AWS_SESSION_TOKEN");
   /* a full URI to a host that is not loopback or an agent: refused unasked */
   unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/creds", 1);
@@ -378,6 +401,17 @@ static void test_sso(void **state)
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1),
                    CP_E_NO_CREDENTIALS);
   assert_non_null(strstr(err->text, "expiresAt"));
+  /* a cached token that would add headers: refused, nothing sent */
+  {
+    char path[200];
+    snprintf(path, sizeof(path), "%s/.aws/sso/cache/" CORP_CACHE, dir);
+    write_file(path, "{\"accessToken\": \"t\\r\\nHost: evil\", "
+                     "\"expiresAt\": \"2026-11-23T08:00:00Z\"}");
+    assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", good, 1),
+                     CP_E_ENVIRONMENT);
+    assert_non_null(strstr(err->text, "invalid x-amz-sso_bearer_token value"));
+    assert_int_equal(fake.calls, 0);
+  }
   /* the portal's answers */
   sso_cache("2026-11-23T08:00:00Z");
   assert_int_equal(resolve(SSO_CONFIG, NULL, "sso", bad, 1),
