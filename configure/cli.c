@@ -10,6 +10,7 @@
 
 #include "cp_buf.h"
 #include "cp_log.h"
+#include "cp_text.h"
 #include "cp_platform.h"
 
 const char *const cli_output_choices[] = {"text", "json", "off", NULL};
@@ -434,11 +435,22 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
 
 /* ---- logging and reporting --------------------------------------------- */
 
+/* Every diagnostic line: what it quotes from outside is shown, not obeyed. */
+static void print_line(const char *kind, const char *msg, const char *tail)
+{
+  struct cp_buf safe = CP_BUF_INIT;
+
+  cp_text_safe(msg, CP_TEXT_LINE, &safe);
+  fprintf(stderr, "configure-pkcs11: %s: %s%s\n", kind, cp_buf_str(&safe),
+          tail);
+  cp_buf_release(&safe);
+}
+
 static void log_to_stderr(enum cp_log_level level, const char *msg, void *ud)
 {
   static const char *const names[] = {"debug", "info", "warning"};
   (void)ud;
-  fprintf(stderr, "configure-pkcs11: %s: %s\n", names[level], msg);
+  print_line(names[level], msg, "");
 }
 
 void cli_setup_logging(struct cli_ctx *ctx)
@@ -488,11 +500,53 @@ static json_object *error_object(enum cp_err rc, const char *detail)
   return e;
 }
 
-static void print_json(json_object *o)
+/* Every string of the tree made valid UTF-8 (json-c escapes the control
+ * characters itself). */
+static void json_make_utf8(json_object *o)
 {
+  struct cp_buf safe = CP_BUF_INIT;
+  size_t i, n;
+
+  switch (json_object_get_type(o)) {
+  case json_type_object: {
+    json_object_object_foreach(o, key, val) {
+      (void)key;
+      json_make_utf8(val);
+    }
+    break;
+  }
+  case json_type_array:
+    n = json_object_array_length(o);
+    for (i = 0; i < n; i++)
+      json_make_utf8(json_object_array_get_idx(o, i));
+    break;
+  case json_type_string:
+    if (!cp_text_is_safe(json_object_get_string(o), CP_TEXT_UTF8)) {
+      cp_text_safe(json_object_get_string(o), CP_TEXT_UTF8, &safe);
+      json_object_set_string(o, cp_buf_str(&safe));
+    }
+    break;
+  default:
+    break;
+  }
+  cp_buf_release(&safe);
+}
+
+void cli_print_json(json_object *o)
+{
+  json_make_utf8(o);
   printf("%s\n", json_object_to_json_string_ext(
                      o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
   json_object_put(o);
+}
+
+void cli_print_text(const char *text)
+{
+  struct cp_buf safe = CP_BUF_INIT;
+
+  cp_text_safe(text, CP_TEXT_LINES, &safe);
+  fputs(cp_buf_str(&safe), stdout);
+  cp_buf_release(&safe);
 }
 
 int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
@@ -504,23 +558,25 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
   ctx->json_result = NULL;
   if (rc == CP_OK) {
     if (result)
-      print_json(result);
+      cli_print_json(result);
     return 0;
   }
   detail = cp_errbuf_text(err, rc);
   cp_errbuf_where(err, where, sizeof(where));
-  if (ctx->debug)
-    fprintf(stderr, "configure-pkcs11: error: %s [%s %s]\n", detail,
-            cp_err_name(rc), where);
-  else
-    fprintf(stderr, "configure-pkcs11: error: %s\n", detail);
+  if (ctx->debug) {
+    char tail[256];
+    snprintf(tail, sizeof(tail), " [%s %s]", cp_err_name(rc), where);
+    print_line("error", detail, tail);
+  } else {
+    print_line("error", detail, "");
+  }
   if (ctx->output == CLI_OUT_JSON) {
     json_object *o = result ? result : json_object_new_object();
     /* nothing was written: Ansible's changed_when reads this */
     if (!json_object_object_get_ex(o, "changed", NULL))
       json_object_object_add(o, "changed", json_object_new_boolean(0));
     json_object_object_add(o, "error", error_object(rc, detail));
-    print_json(o);
+    cli_print_json(o);
   } else {
     json_object_put(result);
   }

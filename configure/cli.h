@@ -129,6 +129,14 @@ int cli_option_in(const struct cli_opt *opts, const char *arg,
 /* Installs the diagnostics hook for ctx (stderr, "configure-pkcs11: …"). */
 void cli_setup_logging(struct cli_ctx *ctx);
 
+struct json_object;
+/* The two ways results reach stdout, through cp_text.h: a JSON tree (taken,
+ * freed here; every string made valid UTF-8) and report text (control
+ * characters escaped, line breaks kept). Diagnostics on stderr go the same
+ * way, one line each. */
+void cli_print_json(struct json_object *o);
+void cli_print_text(const char *text);
+
 /* Prints the error of rc with err's detail (stderr, and a JSON object on
  * stdout with --output json) and returns the exit status. CP_OK returns 0
  * and prints nothing (but a pending ctx->json_result). */

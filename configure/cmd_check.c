@@ -435,7 +435,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   json_object_object_add(root, "failed",
                          json_object_new_int64((int64_t)tl.failed));
   if (ctx->output == CLI_OUT_TEXT)
-    fputs(cp_buf_str(&text), stdout);
+    cli_print_text(cp_buf_str(&text));
   if (ctx->output == CLI_OUT_JSON) {
     ctx->json_result = root;
     root = NULL;

@@ -8,12 +8,12 @@
 void output_result(const struct cli_ctx *ctx, struct json_object *json,
                    const char *text)
 {
-  if (ctx->output == CLI_OUT_JSON)
-    printf("%s\n", json_object_to_json_string_ext(
-                       json, JSON_C_TO_STRING_PLAIN |
-                                 JSON_C_TO_STRING_NOSLASHESCAPE));
-  else if (ctx->output == CLI_OUT_TEXT && text)
-    fputs(text, stdout);
+  if (ctx->output == CLI_OUT_JSON) {
+    cli_print_json(json);
+    json = NULL;
+  } else if (ctx->output == CLI_OUT_TEXT && text) {
+    cli_print_text(text);
+  }
   json_object_put(json);
   fflush(stdout);
 }

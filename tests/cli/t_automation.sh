@@ -197,4 +197,37 @@ PY
 expect_code 0 add-cluster --config "$T/dup.cfg" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/dup.json" --hsm-ca-cert "$CA" --output json
 expect_json '[s["hostname"] for s in d["servers"]]' '["10.0.1.12", "10.0.2.7"]'
 expect_stderr "lists an HSM address more than once: each is written once"
+# text from an answer is shown, never obeyed: escape sequences and line
+# breaks in StateMessage, State and HsmId reach stderr escaped (no terminal
+# title change, no forged "configure-pkcs11: info:" line), and JSON stays
+# valid UTF-8
+python3 - "$T/saved.json" "$T/hostile.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["Clusters"] if c["ClusterId"] == "cluster-2ab3cd4ef5g"][0]
+c["State"] = "UNINITIALIZED"
+c["StateMessage"] = "\u001b]0;owned\u0007\u001b[2J\r\nconfigure-pkcs11: info: all good\u009b"
+c["Hsms"][0]["State"] = "CREATE_IN_PROGRESS\u001b[31m"
+c["Hsms"][0]["HsmId"] = "hsm-\u001b[2Jx"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_code 254 add-cluster --config "$F" --cluster-id cluster-2ab3cd4ef5g --from-describe "$T/hostile.json" \
+  --hsm-ca-cert "$CA" --output json
+python3 - "$ERR" "$OUT" <<'PY' && ok || bad "text from an answer reached the terminal raw: $(cat -v "$ERR")"
+import json, sys
+err = open(sys.argv[1], "rb").read()
+assert b"\x1b" not in err and b"\x07" not in err and b"\r" not in err and b"\xc2\x9b" not in err, err
+lines = err.decode("utf-8").splitlines()
+assert all(l.startswith("configure-pkcs11: ") for l in lines), lines
+assert not any(l.startswith("configure-pkcs11: info: all good") for l in lines), lines
+assert "\\x1B]0;owned\\x07" in err.decode(), err
+json.loads(open(sys.argv[2], "rb").read().decode("utf-8", errors="strict"))
+PY
+# option names and paths that are not UTF-8: the JSON error is valid UTF-8
+expect_code 2 list-clusters --output json $'--bogus\xff\xfe'
+python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); assert "\\xFF" in d["error"]["message"], d' "$OUT" \
+  && ok || bad "JSON with a non-UTF-8 option name: $(cat -v "$OUT")"
+expect_code 253 list-clusters --output json --config "$T/$(printf 'na\xefme').cfg"
+python3 -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))' "$OUT" \
+  && ok || bad "JSON with a non-UTF-8 path: $(cat -v "$OUT")"
 done_
