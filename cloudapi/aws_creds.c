@@ -261,6 +261,26 @@ out:
 
 /* ---- profile ----------------------------------------------------------- */
 
+/* As root, a command runs only from a file root owns and only root can
+ * write (OpenSSH's rule for its own files): else whoever wrote the file
+ * (found through HOME or AWS_CONFIG_FILE) would run it as root. */
+static enum cp_err process_allowed(const struct aws_profiles *p,
+                                   const char *profile, struct cp_errbuf *err)
+{
+  struct plat_file_meta meta = PLAT_FILE_META_INIT;
+  const char *file = aws_profile_origin(p, profile, "credential_process", &meta);
+
+  if (!plat_running_as_root() || !file || meta.uid < 0 ||
+      (meta.uid == 0 && !(meta.mode & 022)))
+    return CP_OK;
+  return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                 "credential_process not run as root (profile %s): %s is %s, "
+                 "so its command could be anyone's. Make it root's (chown "
+                 "root, chmod go-w), or give root credentials another way",
+                 profile, file,
+                 meta.uid != 0 ? "not owned by root" : "writable by others");
+}
+
 static enum cp_err from_process(const char *cmd, const char *profile,
                                 struct aws_creds *out, struct cp_errbuf *err)
 {
@@ -333,8 +353,10 @@ static enum cp_err from_profile(const struct chain *ch, const char *profile,
                   "profile");
     return CP_OK;
   }
-  if (proc)
+  if (proc) {
+    CP_TRY(rc, process_allowed(p, profile, err));
     return from_process(proc, profile, out, err);
+  }
 out:
   aws_creds_release(&base);
   return rc;
@@ -483,8 +505,8 @@ enum cp_err aws_creds_resolve(const struct aws_profiles *p, const char *profile,
           "(profile files: %s, %s)",
           profile,
           getenv("SUDO_USER")
-              ? "sudo hides your AWS settings: use sudo -E, --profile, or an "
-                "instance role"
+              ? "Under sudo root's own AWS settings count: give root a "
+                "profile, or use an instance role"
               : "Set AWS_ACCESS_KEY_ID, use --profile, or attach an instance "
                 "role",
           aws_profiles_credentials_path(p), aws_profiles_config_path(p));

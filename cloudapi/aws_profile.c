@@ -24,6 +24,7 @@ struct aws_profiles {
   struct entry *e;
   size_t n, cap;
   char *config_path, *credentials_path;
+  struct plat_file_meta meta[2]; /* config, credentials; as read */
   int in_credentials;
 };
 
@@ -101,6 +102,7 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
     return rc;
   }
   p->in_credentials = credentials;
+  p->meta[credentials != 0] = meta;
   line = ini_parse_string(cp_buf_str(&text), on_line, p);
   cp_buf_release_secure(&text);
   if (line != 0)
@@ -133,6 +135,7 @@ enum cp_err aws_profiles_parse(const char *config_text,
   struct aws_profiles *p = cp_xcalloc(1, sizeof(*p));
   enum cp_err rc;
 
+  p->meta[0] = p->meta[1] = (struct plat_file_meta)PLAT_FILE_META_INIT;
   p->config_path = cp_xstrdup("(text)");
   p->credentials_path = cp_xstrdup("(text)");
   CP_TRY(rc, read_text(p, config_text, 0, err));
@@ -164,6 +167,7 @@ enum cp_err aws_profiles_load(struct aws_profiles **out, struct cp_errbuf *err)
   struct aws_profiles *p = cp_xcalloc(1, sizeof(*p));
   enum cp_err rc;
 
+  p->meta[0] = p->meta[1] = (struct plat_file_meta)PLAT_FILE_META_INIT;
   p->config_path = file_path("AWS_CONFIG_FILE", "config");
   p->credentials_path = file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
   CP_TRY(rc, read_one(p, p->config_path, 0, err));
@@ -227,6 +231,23 @@ static const char *lookup(const struct aws_profiles *p, const char *section,
         from_config = p->e[i].value;
     }
   return from_credentials ? from_credentials : from_config;
+}
+
+const char *aws_profile_origin(const struct aws_profiles *p,
+                               const char *profile, const char *key,
+                               struct plat_file_meta *meta)
+{
+  int from = -1;
+  size_t i;
+
+  for (i = 0; p && i < p->n; i++)
+    if (!strcmp(p->e[i].section, profile) && !strcmp(p->e[i].key, key) &&
+        from < p->e[i].from_credentials)
+      from = p->e[i].from_credentials;
+  if (from < 0)
+    return NULL;
+  *meta = p->meta[from];
+  return from ? p->credentials_path : p->config_path;
 }
 
 const char *aws_profile_get(const struct aws_profiles *p, const char *profile,

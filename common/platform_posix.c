@@ -73,6 +73,28 @@ const char *plat_default_log_dir(void)
   return "/opt/cloudhsm/run";
 }
 
+int plat_running_as_root(void)
+{
+  return geteuid() == 0;
+}
+
+int plat_delegated(const char **by)
+{
+  static const char *const vars[] = {"SUDO_UID", "PKEXEC_UID", "DOAS_USER"};
+  size_t i;
+
+  if (geteuid() != 0)
+    return 0;
+  for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+    const char *v = getenv(vars[i]);
+    if (v && *v && strcmp(v, "0") && strcmp(v, "root")) {
+      *by = vars[i];
+      return 1;
+    }
+  }
+  return 0;
+}
+
 char *plat_home_dir(void)
 {
   const char *home = getenv("HOME");

@@ -137,6 +137,18 @@ const char *plat_default_log_dir(void)
   return path;
 }
 
+/* No sudo here: an elevated run is the administrator's own. */
+int plat_running_as_root(void)
+{
+  return 0;
+}
+
+int plat_delegated(const char **by)
+{
+  (void)by;
+  return 0;
+}
+
 /* As the AWS SDKs on Windows: HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH. */
 char *plat_home_dir(void)
 {

@@ -37,6 +37,13 @@ const char *aws_profile_service_get(const struct aws_profiles *p,
 /* A key of an "[sso-session NAME]" section of the config file, or NULL. */
 const char *aws_sso_session_get(const struct aws_profiles *p,
                                 const char *session, const char *key);
+/* The file a profile's key comes from (the credentials file's wins), with
+ * its owner and mode as read (uid -1 from text); NULL when no file has it.
+ * For rules about who may have written it. */
+struct plat_file_meta;
+const char *aws_profile_origin(const struct aws_profiles *p,
+                               const char *profile, const char *key,
+                               struct plat_file_meta *meta);
 /* Where the files are (for messages). */
 const char *aws_profiles_config_path(const struct aws_profiles *p);
 const char *aws_profiles_credentials_path(const struct aws_profiles *p);

@@ -27,6 +27,14 @@ const char *plat_default_ca_path(void);
  * Windows: %ProgramFiles%\Amazon\CloudHSM). */
 const char *plat_default_log_dir(void);
 
+/* 1 when the tool runs as root (POSIX: effective uid 0; Windows: never
+ * said, its rules do not apply there). */
+int plat_running_as_root(void);
+/* 1 when it runs as root on behalf of another user: SUDO_UID (not 0),
+ * PKEXEC_UID (not 0) or DOAS_USER (not root) is set; *by names the
+ * variable. A root login without them is not delegated. */
+int plat_delegated(const char **by);
+
 /* The user's home folder (HOME, then the passwd entry / USERPROFILE); NULL
  * when there is none. Caller frees. */
 char *plat_home_dir(void);

@@ -13,7 +13,8 @@ export CONFIGURE_PKCS11_CONFIG="$T/cloudhsm-pkcs11.cfg"
 export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9
 export AWS_CONFIG_FILE="$T/aws-config" AWS_SHARED_CREDENTIALS_FILE="$T/aws-credentials"
 unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
-      AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CLOUDHSM_V2 SUDO_USER || true
+      AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_CLOUDHSM_V2 SUDO_USER \
+      SUDO_UID PKEXEC_UID DOAS_USER || true   # a sudo run is delegated: t_delegation.sh
 PASS=0 FAIL=0
 # time limits in the tests are multiplied by this (scripts/valgrind sets it)
 : "${CP_TIME_FACTOR:=1}"

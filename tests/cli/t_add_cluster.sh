@@ -153,7 +153,7 @@ start=$(date +%s%N)
 SUDO_USER=ec2-user expect_code 253 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --region us-east-1 --hsm-ca-cert "$CA"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_stderr "no AWS credentials found (tried environment, profile default"
-expect_stderr "sudo hides your AWS settings"
+expect_stderr "Under sudo root's own AWS settings count"
 echo "no-credentials error after ${ms} ms"
 
 # remove-cluster removes exactly one slot

@@ -174,7 +174,9 @@ static void test_nothing_anywhere(void **state)
   setenv("SUDO_USER", "ec2-user", 1);
   assert_int_equal(resolve(NULL, NULL, "default", NULL, 0),
                    CP_E_NO_CREDENTIALS);
-  assert_non_null(strstr(err->text, "sudo -E"));
+  /* not "sudo -E": that hands the caller's AWS files to root */
+  assert_non_null(strstr(err->text, "Under sudo root's own AWS settings count"));
+  assert_null(strstr(err->text, "sudo -E"));
 }
 
 /* ---- STS ------------------------------------------------------------------
