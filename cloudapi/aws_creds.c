@@ -281,14 +281,42 @@ static enum cp_err process_allowed(const struct aws_profiles *p,
                  meta.uid != 0 ? "not owned by root" : "writable by others");
 }
 
+#define PROCESS_MAX_BYTES (1024 * 1024)
+#define PROCESS_TIMEOUT_S 60
+
+/* How long a credential_process may run: CONFIGURE_PKCS11_PROCESS_TIMEOUT
+ * (seconds, 1 to 3600), else 60 s. */
+static enum cp_err process_timeout_ms(long *ms, struct cp_errbuf *err)
+{
+  const char *e = getenv("CONFIGURE_PKCS11_PROCESS_TIMEOUT");
+  char *end = NULL;
+  long s;
+
+  *ms = PROCESS_TIMEOUT_S * 1000L;
+  if (!e || !*e)
+    return CP_OK;
+  s = strtol(e, &end, 10);
+  if (*end || s < 1 || s > 3600)
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "invalid process timeout (CONFIGURE_PKCS11_PROCESS_TIMEOUT "
+                   "%.20s): it is not a number of seconds from 1 to 3600. Fix "
+                   "or unset it",
+                   e);
+  *ms = s * 1000L;
+  return CP_OK;
+}
+
 static enum cp_err from_process(const char *cmd, const char *profile,
                                 struct aws_creds *out, struct cp_errbuf *err)
 {
   struct cp_buf text = CP_BUF_INIT;
   int status = 0;
+  long timeout_ms;
   enum cp_err rc;
 
-  CP_TRY(rc, plat_run_capture(cmd, 1024 * 1024, &text, &status, err));
+  CP_TRY(rc, process_timeout_ms(&timeout_ms, err));
+  CP_TRY(rc, plat_run_capture(cmd, PROCESS_MAX_BYTES, timeout_ms, &text,
+                              &status, err));
   if (status != 0)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "credential_process failed (profile %s): the command exited with "

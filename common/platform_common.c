@@ -99,16 +99,59 @@ enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
   return CP_OK;
 }
 
-int plat_read_capped(FILE *f, size_t max, struct cp_buf *out)
-{
-  char chunk[4096];
-  size_t n;
-  int over = 0;
+#define STOP_GRACE_MS 1000 /* after SIGTERM, before the kill */
 
-  while (!plat_interrupted() && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (out->len + n > max || cp_buf_add(out, chunk, n))
-      over = 1;
-  return over;
+/* Ends a child that must not go on: asked, then killed, always reaped. */
+static void end_child(struct plat_child *c)
+{
+  int status;
+
+  plat_child_stop(c, 0);
+  if (!plat_child_wait(c, STOP_GRACE_MS, &status)) {
+    plat_child_stop(c, 1);
+    plat_child_wait(c, STOP_GRACE_MS, &status);
+  }
+}
+
+enum cp_err plat_run_capture(const char *cmd, size_t max, long timeout_ms,
+                             struct cp_buf *out, int *status,
+                             struct cp_errbuf *err)
+{
+  struct plat_child *c = NULL;
+  long long deadline = plat_now_ms() + timeout_ms, left;
+  enum cp_err rc;
+  int r = 1;
+
+  CP_TRY(rc, plat_child_start(cmd, &c, err));
+  for (;;) {
+    if (plat_interrupted()) {
+      end_child(c); /* told, as a terminal tells a foreground helper */
+      CP_TRY(rc, plat_check_interrupt(err));
+    }
+    left = deadline - plat_now_ms();
+    if (left <= 0) {
+      end_child(c);
+      CP_FAIL(rc, CP_E_ENVIRONMENT,
+              "credential_process did not finish (%s): it ran past %ld s and "
+              "was stopped. Make it answer sooner, or raise "
+              "CONFIGURE_PKCS11_PROCESS_TIMEOUT",
+              cmd, timeout_ms / 1000);
+    }
+    if (r >= 0)
+      r = plat_child_read(c, out, left < 100 ? left : 100);
+    if (out->len > max) {
+      end_child(c);
+      CP_FAIL(rc, CP_E_ENVIRONMENT,
+              "credential_process printed too much (%s): over %zu bytes, so "
+              "it was stopped. Check the command",
+              cmd, max);
+    }
+    if (r < 0 && plat_child_wait(c, left < 100 ? left : 100, status))
+      break; /* its output ended and it exited */
+  }
+out:
+  plat_child_free(c);
+  return rc;
 }
 
 #define FAIL(code, ...) cp_fail(err, (code), file, line, __VA_ARGS__)
@@ -247,9 +290,3 @@ enum cp_err plat_err_run(const char *file, int line, const char *cmd,
               "Check the command in the profile", cmd, why);
 }
 
-enum cp_err plat_err_run_too_much(const char *file, int line, const char *cmd,
-                                  size_t max, struct cp_errbuf *err)
-{
-  return FAIL(CP_E_NO_CREDENTIALS, "credential_process printed too much "
-              "(%s): over %zu bytes. Check the command", cmd, max);
-}

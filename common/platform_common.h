@@ -33,10 +33,23 @@ enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            int (*try_lock)(void *ctx, const char **why),
                            void *ctx, struct cp_errbuf *err);
 
-/* Reads f to its end into out, keeping at most max bytes; 1 when there was
- * more (the rest is read and dropped, so the writer is not blocked). */
+/* A child process whose stdout is read (plat_run_capture, written once in
+ * platform_common.c over these). */
 struct cp_buf;
-int plat_read_capped(FILE *f, size_t max, struct cp_buf *out);
+struct plat_child;
+/* Starts "sh -c cmd" (cmd.exe /c on Windows) with stdout to a pipe, stderr
+ * to the null device, in a group or job of its own. */
+enum cp_err plat_child_start(const char *cmd, struct plat_child **out,
+                             struct cp_errbuf *err);
+/* Appends what the child wrote within wait_ms: 1 when something came, 0
+ * when nothing did, -1 at the end of its output. */
+int plat_child_read(struct plat_child *c, struct cp_buf *out, long wait_ms);
+/* Asks the child and its group to stop (SIGTERM), or (hard) kills them. */
+void plat_child_stop(struct plat_child *c, int hard);
+/* 1 with *status when it ended within wait_ms, else 0. */
+int plat_child_wait(struct plat_child *c, long wait_ms, int *status);
+/* Frees it; a child still running is killed first. */
+void plat_child_free(struct plat_child *c);
 
 enum cp_err plat_err_open(const char *file, int line, enum cp_err code,
                           const char *path, const char *why,
@@ -79,7 +92,4 @@ enum cp_err plat_err_replace(const char *file, int line, const char *path,
                              const char *why, struct cp_errbuf *err);
 enum cp_err plat_err_run(const char *file, int line, const char *cmd,
                          const char *why, struct cp_errbuf *err);
-enum cp_err plat_err_run_too_much(const char *file, int line, const char *cmd,
-                                  size_t max, struct cp_errbuf *err);
-
 #endif

@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include <pthread.h>
+#include <spawn.h>
 
 #include "platform_common.h"
 
@@ -117,24 +119,113 @@ int plat_ip_bytes(const char *text, unsigned char out[16])
   return 0;
 }
 
-enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
-                             int *status, struct cp_errbuf *err)
-{
-  char *line = cp_xasprintf("exec 2>/dev/null\n%s", cmd);
-  FILE *f = popen(line, "r");
-  int st, over;
+/* ---- a child process (credential_process) ------------------------------- */
 
-  free(line);
-  if (!f)
+extern char **environ;
+
+struct plat_child {
+  pid_t pid; /* also its process group; 0 once reaped */
+  int fd;    /* the read end of its stdout */
+};
+
+enum cp_err plat_child_start(const char *cmd, struct plat_child **out,
+                             struct cp_errbuf *err)
+{
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t none, deflt;
+  char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+  int p[2], e;
+  pid_t pid;
+
+  *out = NULL;
+  if (pipe2(p, O_CLOEXEC) != 0)
     return plat_err_run(CP_HERE, cmd, strerror(errno), err);
-  over = plat_read_capped(f, max, out);
-  st = pclose(f);
-  if (plat_interrupted()) /* Ctrl-C reaches the helper too: 130, not its failure */
-    return plat_check_interrupt(err);
-  *status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-  if (over)
-    return plat_err_run_too_much(CP_HERE, cmd, max, err);
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_init(&at);
+  sigemptyset(&none);
+  sigemptyset(&deflt);
+  sigaddset(&deflt, SIGPIPE); /* ignored here, not in the helper */
+  sigaddset(&deflt, SIGINT);
+  sigaddset(&deflt, SIGTERM);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setsigdefault(&at, &deflt);
+  posix_spawnattr_setpgroup(&at, 0); /* a group of its own: killed whole */
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                    POSIX_SPAWN_SETSIGDEF);
+  e = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  close(p[1]);
+  if (e != 0) {
+    close(p[0]);
+    return plat_err_run(CP_HERE, cmd, strerror(e), err);
+  }
+  *out = cp_xmalloc(sizeof(**out));
+  (*out)->pid = pid;
+  (*out)->fd = p[0];
   return CP_OK;
+}
+
+int plat_child_read(struct plat_child *c, struct cp_buf *out, long wait_ms)
+{
+  struct pollfd pf = {c->fd, POLLIN, 0};
+  char chunk[4096];
+  ssize_t n;
+
+  if (poll(&pf, 1, (int)wait_ms) <= 0)
+    return 0; /* nothing yet, or a signal: the caller looks again */
+  n = read(c->fd, chunk, sizeof(chunk));
+  if (n > 0)
+    return cp_buf_add(out, chunk, (size_t)n) == 0 ? 1 : -1;
+  return n < 0 && errno == EINTR ? 0 : -1;
+}
+
+void plat_child_stop(struct plat_child *c, int hard)
+{
+  if (c->pid > 0)
+    kill(-c->pid, hard ? SIGKILL : SIGTERM);
+}
+
+int plat_child_wait(struct plat_child *c, long wait_ms, int *status)
+{
+  long long until = plat_now_ms() + wait_ms;
+  int st;
+
+  if (c->pid <= 0)
+    return 1;
+  for (;;) {
+    pid_t r = waitpid(c->pid, &st, WNOHANG);
+    if (r == c->pid || (r < 0 && errno != EINTR)) {
+      *status = r < 0            ? 128
+                : WIFEXITED(st) ? WEXITSTATUS(st)
+                                : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+      c->pid = 0;
+      return 1;
+    }
+    if (plat_now_ms() >= until)
+      return 0;
+    {
+      struct timespec ts = {0, 10 * 1000000L}; /* a signal only ends it early */
+      nanosleep(&ts, NULL);
+    }
+  }
+}
+
+void plat_child_free(struct plat_child *c)
+{
+  int status;
+
+  if (!c)
+    return;
+  if (c->pid > 0) { /* never left behind */
+    plat_child_stop(c, 1);
+    plat_child_wait(c, 1000, &status);
+  }
+  close(c->fd);
+  free(c);
 }
 
 void plat_gmtime(time_t t, struct tm *out) { gmtime_r(&t, out); }

@@ -230,23 +230,125 @@ char *plat_program_name(const char *argv0)
 
 /* ---- processes and time -------------------------------------------------- */
 
-enum cp_err plat_run_capture(const char *cmd, size_t max, struct cp_buf *out,
-                             int *status, struct cp_errbuf *err)
-{
-  char *line = cp_xasprintf("%s 2>NUL", cmd); /* its stderr may hold secrets */
-  FILE *f = _popen(line, "rb");
-  int over;
+/* A child in a job of its own, closed with the job: it and what it
+ * started never outlive the tool, even one killed. */
+struct plat_child {
+  HANDLE process, job, out; /* out: the read end of its stdout */
+  int ended;
+};
 
+enum cp_err plat_child_start(const char *cmd, struct plat_child **out,
+                             struct cp_errbuf *err)
+{
+  SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim;
+  STARTUPINFOW si;
+  PROCESS_INFORMATION pi;
+  HANDLE rd = NULL, wr = NULL, nul;
+  char *line = cp_xasprintf("cmd.exe /d /s /c \"%s\"", cmd);
+  wchar_t *wline = wide(line);
+  struct plat_child *c = cp_xcalloc(1, sizeof(*c));
+  enum cp_err rc = CP_OK;
+
+  *out = NULL;
+  nul = CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    &sa, OPEN_EXISTING, 0, NULL);
+  c->job = CreateJobObjectW(NULL, NULL);
+  memset(&lim, 0, sizeof(lim));
+  lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!c->job || nul == INVALID_HANDLE_VALUE || !CreatePipe(&rd, &wr, &sa, 0) ||
+      !SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0) ||
+      !SetInformationJobObject(c->job, JobObjectExtendedLimitInformation, &lim,
+                               sizeof(lim))) {
+    rc = plat_err_run(CP_HERE, cmd, win_error(GetLastError()), err);
+    goto out;
+  }
+  memset(&si, 0, sizeof(si));
+  si.cb = sizeof(si);
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  si.hStdOutput = wr;
+  si.hStdError = nul; /* its stderr may hold secrets */
+  if (!CreateProcessW(NULL, wline, NULL, NULL, TRUE,
+                      CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &si,
+                      &pi)) {
+    rc = plat_err_run(CP_HERE, cmd, win_error(GetLastError()), err);
+    goto out;
+  }
+  AssignProcessToJobObject(c->job, pi.hProcess);
+  ResumeThread(pi.hThread);
+  CloseHandle(pi.hThread);
+  c->process = pi.hProcess;
+  c->out = rd;
+  rd = NULL;
+  *out = c;
+  c = NULL;
+out:
+  if (wr)
+    CloseHandle(wr);
+  if (rd)
+    CloseHandle(rd);
+  if (nul != INVALID_HANDLE_VALUE)
+    CloseHandle(nul);
+  plat_child_free(c);
+  free(wline);
   free(line);
-  if (!f)
-    return plat_err_run(CP_HERE, cmd, strerror(errno), err);
-  over = plat_read_capped(f, max, out);
-  *status = _pclose(f);
-  if (plat_interrupted())
-    return plat_check_interrupt(err);
-  if (over)
-    return plat_err_run_too_much(CP_HERE, cmd, max, err);
-  return CP_OK;
+  return rc;
+}
+
+int plat_child_read(struct plat_child *c, struct cp_buf *out, long wait_ms)
+{
+  char chunk[4096];
+  DWORD avail = 0, n = 0;
+  long waited = 0;
+
+  for (;;) {
+    if (!PeekNamedPipe(c->out, NULL, 0, NULL, &avail, NULL))
+      return -1; /* its end closed */
+    if (avail)
+      break;
+    if (waited >= wait_ms || plat_interrupted())
+      return 0;
+    Sleep(10);
+    waited += 10;
+  }
+  if (!ReadFile(c->out, chunk, avail < sizeof(chunk) ? avail : sizeof(chunk),
+                &n, NULL) || n == 0)
+    return -1;
+  return cp_buf_add(out, chunk, n) == 0 ? 1 : -1;
+}
+
+void plat_child_stop(struct plat_child *c, int hard)
+{
+  (void)hard; /* Windows has no polite stop for a console helper */
+  if (c->job)
+    TerminateJobObject(c->job, 130);
+}
+
+int plat_child_wait(struct plat_child *c, long wait_ms, int *status)
+{
+  DWORD code = 0;
+
+  if (!c->ended &&
+      WaitForSingleObject(c->process, (DWORD)wait_ms) != WAIT_OBJECT_0)
+    return 0;
+  c->ended = 1;
+  GetExitCodeProcess(c->process, &code);
+  *status = (int)code;
+  return 1;
+}
+
+void plat_child_free(struct plat_child *c)
+{
+  if (!c)
+    return;
+  if (c->job)
+    CloseHandle(c->job); /* kills what is left (KILL_ON_JOB_CLOSE) */
+  if (c->process)
+    CloseHandle(c->process);
+  if (c->out)
+    CloseHandle(c->out);
+  free(c);
 }
 
 void plat_gmtime(time_t t, struct tm *out)

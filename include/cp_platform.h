@@ -131,12 +131,16 @@ int plat_ip_family(const char *text);
 /* The same, with the address's bytes in out (4 or 16 of them). */
 int plat_ip_bytes(const char *text, unsigned char out[16]);
 
-/* Runs a shell command (credential_process), capturing up to max bytes of
- * its stdout; *status is its exit status. Its stderr is discarded: a helper
- * may print secrets there, and this tool never prints one. */
+/* Runs a shell command (credential_process) as a child with a pid, in a
+ * process group (POSIX) or job (Windows) of its own, capturing its stdout;
+ * *status is its exit status. Its stderr is discarded: a helper may print
+ * secrets there, and this tool never prints one. Past max bytes of output
+ * or timeout_ms, the helper (and what it started) is killed (CP_E_ENVIRONMENT);
+ * on SIGINT or SIGTERM it is told to stop, then killed (CP_E_INTERRUPTED):
+ * it never outlives the call. */
 CP_MUST_USE enum cp_err plat_run_capture(const char *cmd, size_t max,
-                                         struct cp_buf *out, int *status,
-                                         struct cp_errbuf *err);
+                                         long timeout_ms, struct cp_buf *out,
+                                         int *status, struct cp_errbuf *err);
 
 /* UTC broken-down time of t (gmtime_r / gmtime_s). */
 struct tm;

@@ -161,6 +161,39 @@ if command -v setsid >/dev/null; then
   check_error_format
   rm -f "$AWS_CONFIG_FILE"
 fi
+# a helper that never stops talking, one that never answers, and SIGTERM
+# (systemd, timeout(1)) while one runs: each bounded, and the helper (with
+# what it started) never outlives the tool
+alive() { pgrep -f "$1" >/dev/null; }
+run_helper() { # run_helper COMMAND [ENV=V...]: add-cluster with it as credential_process
+  printf '[profile h]\ncredential_process = %s\n' "$1" > "$AWS_CONFIG_FILE"; shift
+  start=$(date +%s)
+  env "$@" "$CP_BIN" add-cluster --config "$D" --cluster-id "$id1" --profile h --region us-east-1 \
+    --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" >"$OUT" 2>"$ERR"; RC=$?
+}
+run_helper yes
+[ "$RC" = 253 ] && ok || bad "an endless credential_process: exit $RC, wanted 253: $(cat "$ERR")"
+expect_stderr "credential_process printed too much (yes): over 1048576 bytes, so it was stopped"
+[ $(( $(date +%s) - start )) -lt $((20 * CP_TIME_FACTOR)) ] && ok || bad "an endless helper took $(( $(date +%s) - start )) s"
+alive '^yes$' && bad "the endless helper is still running" || ok
+run_helper "sh -c 'sleep 3601; echo late'" CONFIGURE_PKCS11_PROCESS_TIMEOUT=2
+[ "$RC" = 253 ] && ok || bad "a silent credential_process: exit $RC, wanted 253: $(cat "$ERR")"
+expect_stderr "credential_process did not finish"
+expect_stderr "it ran past 2 s and was stopped"
+[ $(( $(date +%s) - start )) -lt $((8 * CP_TIME_FACTOR)) ] && ok || bad "the 2 s limit took $(( $(date +%s) - start )) s"
+settle; alive 'sleep 3601' && bad "the silent helper's sleep outlived the tool" || ok
+run_helper yes CONFIGURE_PKCS11_PROCESS_TIMEOUT=0
+[ "$RC" = 253 ] && grep -q "invalid process timeout" "$ERR" && ok || bad "timeout 0: exit $RC: $(cat "$ERR")"
+printf '[profile h]\ncredential_process = sleep 3602\n' > "$AWS_CONFIG_FILE"
+"$CP_BIN" add-cluster --config "$D" --cluster-id "$id1" --profile h --region us-east-1 \
+  --endpoint http://127.0.0.1:9 --hsm-ca-cert "$T/ca.crt" >"$OUT" 2>"$ERR" &
+pid=$!; settle
+start=$(date +%s)
+kill -TERM $pid; wait $pid; RC=$?
+[ "$RC" = 130 ] && ok || bad "SIGTERM during credential_process: exit $RC, wanted 130: $(cat "$ERR")"
+[ $(( $(date +%s) - start )) -lt $((10 * CP_TIME_FACTOR)) ] && ok || bad "SIGTERM took $(( $(date +%s) - start )) s"
+settle; alive 'sleep 3602' && { bad "the helper outlived the tool after SIGTERM"; pkill -f 'sleep 3602'; } || ok
+rm -f "$AWS_CONFIG_FILE"
 
 # a full disk: a tmpfs of 256 KiB, a 100 KiB config, the rest filled; the
 # bigger new version cannot be written: 253, the old file intact, no temp
