@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* aws_profile.c — read ~/.aws/config and ~/.aws/credentials with inih. */
+/* aws_profile.c — read ~/.aws/config and ~/.aws/credentials with inih,
+ * as botocore reads them. */
 #include "aws_profile.h"
 
-#include <ini.h>
+#include "ini.h" /* vendored: cloudapi/inih */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 struct entry {
   int from_credentials;
+  int nested;       /* its value was empty and lines below it named keys */
+  int nested_child; /* "parent.name", one of those */
   char *section; /* profile name, or "services NAME" */
   char *key;
   char *value;
@@ -36,6 +39,7 @@ static void add(struct aws_profiles *p, const char *section, const char *key,
     p->e = cp_xrealloc(p->e, p->cap * sizeof(*p->e));
   }
   p->e[p->n].from_credentials = p->in_credentials;
+  p->e[p->n].nested = p->e[p->n].nested_child = 0;
   p->e[p->n].section = cp_xstrdup(section);
   p->e[p->n].key = cp_xstrdup(key);
   p->e[p->n].value = cp_xstrdup(value);
@@ -56,34 +60,150 @@ static const char *profile_of(const struct aws_profiles *p, const char *sec)
   return NULL;
 }
 
-static int on_line(void *ud, const char *section, const char *name,
-                   const char *value)
-{
-  struct aws_profiles *p = ud;
-  const char *prof = profile_of(p, section);
+/* One file being read, as botocore's configparser reads it: key names in
+ * lower case; an indented line continues the value above it (a value that
+ * was empty opens nested keys, "s3 =" then "  max_concurrent_requests =
+ * 20", kept as "s3.max_concurrent_requests"); a key or section given twice
+ * is an error, as there. */
+struct reading {
+  struct aws_profiles *p;
+  const char *text;      /* the file, to see each line as written */
+  const char *at;        /* the start of line `line` */
+  int line;
+  size_t first;          /* this file's first entry in p->e */
+  char *section;         /* the section of the last key, owned */
+  size_t last;           /* the last key's entry, when last_set */
+  int last_set, skipped; /* skipped: the last key's section is ignored */
+  int header;            /* a section header since the last key */
+  struct cp_buf seen;    /* "\n"-joined sections met so far */
+  const char *why;       /* why the line failed */
+};
 
-  if (!prof)
-    return 1;
-  if (!strncmp(prof, "services ", 9)) {
-    /* "cloudhsm_v2 =" then indented "endpoint_url = x" lines, which inih
-     * hands over as more values of the same name */
-    const char *eq = strchr(value, '=');
-    char *sub, *k, *v;
-    if (!eq)
+/* The start of line n (1-based) of the text; lines come in order. A
+ * section header passed on the way is noted (a section given twice in a
+ * row looks like one to the handler). */
+static const char *line_start(struct reading *r, int n)
+{
+  while (r->line < n && *r->at) {
+    const char *nl = strchr(r->at, '\n');
+    if (r->at[strspn(r->at, " \t")] == '[')
+      r->header = 1;
+    r->at = nl ? nl + 1 : r->at + strlen(r->at);
+    r->line++;
+  }
+  return r->at;
+}
+
+static char *lower_dup(const char *s)
+{
+  char *d = cp_xstrdup(s), *c;
+  for (c = d; *c; c++)
+    if (*c >= 'A' && *c <= 'Z')
+      *c = (char)(*c - 'A' + 'a');
+  return d;
+}
+
+/* A line under a key whose value was empty: "name = value", kept as
+ * "key.name". */
+static int add_nested(struct reading *r, const char *prof, const char *text)
+{
+  const char *eq = strchr(text, '=');
+  char *k, *v, *sub;
+  size_t n;
+
+  if (!eq)
+    return 1; /* botocore keeps no value for it either */
+  n = (size_t)(eq - text);
+  while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+    n--;
+  k = cp_xstrndup(text, n);
+  v = cp_xstrdup(eq + 1 + strspn(eq + 1, " \t"));
+  sub = cp_xasprintf("%s.%s", r->p->e[r->last].key, k);
+  add(r->p, prof, sub, v);
+  r->p->e[r->p->n - 1].nested_child = 1;
+  free(sub);
+  free(k);
+  free(v);
+  return 1;
+}
+
+static int on_line(void *ud, const char *section, const char *name,
+                   const char *value, int lineno)
+{
+  struct reading *r = ud;
+  struct aws_profiles *p = r->p;
+  const char *raw = line_start(r, lineno), *prof;
+  int continued = r->last_set && (raw[0] == ' ' || raw[0] == '\t') &&
+                  r->section && !strcmp(r->section, section);
+  char *key, *joined;
+  size_t i;
+
+  if (continued) {
+    struct entry *e = &p->e[r->last];
+    if (r->skipped)
       return 1;
-    k = cp_xstrndup(value, (size_t)(eq - value));
-    while (*k && k[strlen(k) - 1] == ' ')
-      k[strlen(k) - 1] = '\0';
-    v = cp_xstrdup(eq + 1 + strspn(eq + 1, " "));
-    sub = cp_xasprintf("%s.%s", name, k);
-    add(p, prof, sub, v);
-    free(sub);
-    free(k);
-    free(v);
+    if (!*e->value || e->nested) { /* "s3 =": the lines below are keys */
+      e->nested = 1;
+      return add_nested(r, e->section, value);
+    }
+    joined = cp_xasprintf("%s\n%s", e->value, value);
+    cp_free_secret(e->value);
+    e->value = joined;
     return 1;
   }
-  add(p, prof, name, value);
+  if (!r->section || strcmp(r->section, section) || r->header) {
+    /* a new section */
+    char *mark = cp_xasprintf("\n%s\n", section);
+    int again = strstr(cp_buf_str(&r->seen), mark) != NULL;
+    free(mark);
+    if (again) {
+      r->why = "repeats a section";
+      return 0;
+    }
+    cp_buf_printf(&r->seen, "\n%s\n", section);
+    free(r->section);
+    r->section = cp_xstrdup(section);
+    r->header = 0;
+  }
+  prof = profile_of(p, section);
+  r->last_set = 1;
+  r->skipped = !prof;
+  if (!prof)
+    return 1;
+  key = lower_dup(name);
+  for (i = r->first; i < p->n; i++)
+    if (!p->e[i].nested_child && !strcmp(p->e[i].section, prof) &&
+        !strcmp(p->e[i].key, key)) {
+      free(key);
+      r->why = "repeats a key of its section";
+      return 0;
+    }
+  add(p, prof, key, value);
+  r->last = p->n - 1;
+  free(key);
   return 1;
+}
+
+/* Parses one file's text into p; the line that failed, and why, in *why. */
+static int parse_file(struct aws_profiles *p, const char *text, int credentials,
+                      const char **why)
+{
+  struct reading r;
+  int line;
+
+  memset(&r, 0, sizeof(r));
+  r.p = p;
+  r.text = r.at = text;
+  r.line = 1;
+  r.first = p->n;
+  r.seen = (struct cp_buf)CP_BUF_INIT;
+  r.why = "cannot be read";
+  p->in_credentials = credentials;
+  line = ini_parse_string(text, on_line, &r);
+  *why = r.why;
+  free(r.section);
+  cp_buf_release(&r.seen);
+  return line;
 }
 
 static enum cp_err read_one(struct aws_profiles *p, const char *path,
@@ -91,6 +211,7 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
 {
   struct plat_file_meta meta = PLAT_FILE_META_INIT;
   struct cp_buf text = CP_BUF_INIT;
+  const char *why;
   enum cp_err rc;
   int line;
 
@@ -101,30 +222,26 @@ static enum cp_err read_one(struct aws_profiles *p, const char *path,
     cp_buf_release_secure(&text);
     return rc;
   }
-  p->in_credentials = credentials;
   p->meta[credentials != 0] = meta;
-  line = ini_parse_string(cp_buf_str(&text), on_line, p);
+  line = parse_file(p, cp_buf_str(&text), credentials, &why);
   cp_buf_release_secure(&text);
   if (line != 0)
     return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
-                   "AWS %s file is malformed (%s): line %d cannot be read. "
-                   "Fix that line",
-                   credentials ? "credentials" : "config", path, line);
+                   "AWS %s file is malformed (%s): line %d %s. Fix that line",
+                   credentials ? "credentials" : "config", path, line, why);
   return CP_OK;
 }
 
 static enum cp_err read_text(struct aws_profiles *p, const char *text,
                              int credentials, struct cp_errbuf *err)
 {
-  int line;
+  const char *why;
+  int line = parse_file(p, text, credentials, &why);
 
-  p->in_credentials = credentials;
-  line = ini_parse_string(text, on_line, p);
   if (line != 0)
     return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
-                   "AWS %s text is malformed (line %d): it cannot be read. "
-                   "Fix that line",
-                   credentials ? "credentials" : "config", line);
+                   "AWS %s text is malformed (line %d): it %s. Fix that line",
+                   credentials ? "credentials" : "config", line, why);
   return CP_OK;
 }
 

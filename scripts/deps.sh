@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # deps.sh — sourced by build-windows and build-static: build the static
-# dependencies (OpenSSL, libcurl with OpenSSL, json-c, inih) from Debian's
+# dependencies (OpenSSL, libcurl with OpenSSL, json-c) from Debian's
 # source packages (apt-get source), each once, into a cache.
 #
 # The caller sets, before sourcing:
@@ -10,7 +10,7 @@
 #   deps_ar      the archiver
 #   deps_cmake   extra cmake arguments (a toolchain file), an array
 #   deps_tag     the name messages start with
-# and calls deps_setup, then deps_openssl ARGS..., deps_cmake_dep, deps_inih.
+# and calls deps_setup, then deps_openssl ARGS..., deps_cmake_dep.
 
 jobs=$(nproc)
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -85,34 +85,3 @@ deps_jsonc() {
   deps_cmake_dep json-c json-c -DBUILD_TESTING=OFF -DDISABLE_WERROR=ON "$@"
 }
 
-# inih: from libinih's source package; the mirror this project's machines
-# reach lacks it (404), so fall back to the same inih that Debian's goxel
-# source package carries (ext_src/inih), its tarball checked against the
-# SHA-256 apt lists for it.
-deps_inih_source() {
-  local line url file sum dir
-  if dir=$(deps_unpack libinih 2>/dev/null); then echo "$dir"; return; fi
-  line=$(cd "$cache/src" && apt-get source --print-uris -qq goxel | grep "\.orig\.tar")
-  url=$(echo "$line" | cut -d"'" -f2); file=$(echo "$line" | awk '{print $2}')
-  sum=$(echo "$line" | awk '{print $4}'); sum=${sum#SHA256:}
-  [ -f "$cache/src/$file" ] || curl -sSf -o "$cache/src/$file" "$url"
-  echo "$sum  $cache/src/$file" | sha256sum -c --quiet - >&2 || {
-    echo "$deps_tag: $file does not match its Debian checksum" >&2; return 1; }
-  mkdir -p "$cache/src/inih-from-goxel"
-  tar -xzf "$cache/src/$file" -C "$cache/src/inih-from-goxel" --strip-components=3 \
-    --wildcards '*/ext_src/inih/*'
-  echo "$deps_tag: libinih source not on the mirror; using inih from Debian's goxel source" >&2
-  echo "$cache/src/inih-from-goxel"
-}
-deps_inih() {
-  local key src
-  key=$(deps_key inih "$deps_cc")
-  deps_built "$key" && return 0
-  src=$(deps_inih_source)
-  mkdir -p "$prefix/include" "$prefix/lib/pkgconfig"
-  "$deps_cc" -O2 -fPIC -c "$src/ini.c" -o "$cache/ini.o"
-  "$deps_ar" rcs "$prefix/lib/libinih.a" "$cache/ini.o"
-  cp "$src/ini.h" "$prefix/include/"
-  printf 'prefix=%s\nName: inih\nDescription: inih\nVersion: 55\nLibs: -L${prefix}/lib -linih\nCflags: -I${prefix}/include\n' "$prefix" > "$prefix/lib/pkgconfig/inih.pc"
-  deps_mark "$key"
-}
