@@ -89,6 +89,32 @@ make_leaf() {
     -days 365 -out "$T/$1.crt" 2>/dev/null
 }
 
+# make_dated NAME FROM_DAYS TO_DAYS [ca]: a self-signed certificate valid
+# from now + FROM_DAYS to now + TO_DAYS (either may be past), in
+# $T/NAME.crt/.key; "ca" makes it a CA
+make_dated() {
+  python3 - "$T/$1" "$2" "$3" "${4:-}" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+out, start, end, ca = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "ca"
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, out.rsplit("/", 1)[-1])])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + datetime.timedelta(days=start))
+        .not_valid_after(now + datetime.timedelta(days=end))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+open(out + ".crt", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+open(out + ".key", "wb").write(key.private_bytes(serialization.Encoding.PEM,
+    serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+PY
+}
+
 # settle: give a process started in the background time to set itself up
 # (its signal handlers among others): half a second, times the time factor
 settle() { sleep "$(awk -v f="$CP_TIME_FACTOR" 'BEGIN { print 0.5 * f }')"; }

@@ -88,29 +88,8 @@ for e in ftp://x.example http://10.0.0.1 https:// "https://a b" file:///etc/pass
 done
 
 # ---- certificates and keys (252) ----
-python3 - "$T" <<'PY'
-import datetime, sys
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-d = sys.argv[1]
-key = ec.generate_private_key(ec.SECP256R1())
-name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Expired CA")])
-now = datetime.datetime.now(datetime.timezone.utc)
-cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(1).not_valid_before(now - datetime.timedelta(days=30))
-        .not_valid_after(now - datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256()))
-open(d + "/expired.crt", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
-future = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-          .serial_number(2).not_valid_before(now + datetime.timedelta(days=30))
-          .not_valid_after(now + datetime.timedelta(days=60))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(key, hashes.SHA256()))
-open(d + "/future.crt", "wb").write(future.public_bytes(serialization.Encoding.PEM))
-PY
+make_dated expired -30 -1 ca
+make_dated future 30 60 ca
 openssl x509 -in "$T/ca.crt" -outform DER -out "$T/ca.der" 2>/dev/null
 printf 'not a certificate\n' > "$T/text.crt"
 : > "$T/empty.crt"

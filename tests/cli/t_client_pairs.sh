@@ -116,23 +116,7 @@ cp "$T/before" "$CFG"
 # the key of another certificate, an expired leaf: refused
 expect_code 252 $A --client-cert-hsm-tls-file "$T/mtls.crt" --client-key-hsm-tls-file "$T/sc.key"
 expect_stderr "client key does not match its certificate ($T/sc.key)"
-python3 - "$T" <<'PY'
-import datetime, sys
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-d = sys.argv[1]
-key = ec.generate_private_key(ec.SECP256R1())
-name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "expired")])
-now = datetime.datetime.now(datetime.timezone.utc)
-cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(1).not_valid_before(now - datetime.timedelta(days=30))
-        .not_valid_after(now - datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
-open(d + "/expired.crt", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
-open(d + "/expired.key", "wb").write(key.private_bytes(serialization.Encoding.PEM,
-    serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-PY
+make_dated expired -30 -1
 expect_code 252 $A --client-cert-hsm-tls-file "$T/expired.crt" --client-key-hsm-tls-file "$T/expired.key"
 expect_stderr "client certificate has expired ($T/expired.crt)"
 expect_file_same "$CFG" "$T/before"
