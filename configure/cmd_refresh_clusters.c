@@ -37,12 +37,14 @@ static const struct cli_cmd_doc refresh_doc = {
     "cluster is not found is reported and kept.",
     refresh_examples};
 
-/* One slot to refresh. */
+/* One slot to refresh: found in a read without the lock, asked for with
+ * no lock held, written under the lock to the slot of that cluster then. */
 struct target {
-  const char *cluster_id; /* points into the model */
-  struct edit_file *file; /* the file the slot is in */
-  size_t slot;
-  const char *ca;         /* the slot's hsm_ca_file, or NULL */
+  char *cluster_id;       /* owned */
+  size_t file;            /* the index of its file in the set */
+  size_t slot;            /* where it is under the lock */
+  char *ca;               /* the slot's hsm_ca_file, or NULL; owned */
+  int vanished;           /* another run removed the slot meanwhile */
   struct cluster_info ci; /* the description, until taken by src */
   int asked;              /* described (or looked for) in a finished round */
   int found;
@@ -84,7 +86,8 @@ static enum cp_err check_named(const struct refresh *r, const char *where,
 
 /* The slots of one file to refresh: every slot with a cluster id, or the
  * ones named. */
-static void collect_targets(struct refresh *r, struct edit_file *ef)
+static void collect_targets(struct refresh *r, const struct edit_file *ef,
+                            size_t file)
 {
   const struct cfg_model *m = &ef->f.model;
   size_t i, n = cfg_model_slot_count(m);
@@ -103,10 +106,10 @@ static void collect_targets(struct refresh *r, struct edit_file *ef)
       wanted = !strcmp(r->ids.items[k], v.cluster_id);
     if (!wanted)
       continue;
-    r->t[r->n].cluster_id = v.cluster_id;
-    r->t[r->n].file = ef;
+    r->t[r->n].cluster_id = cp_xstrdup(v.cluster_id);
+    r->t[r->n].file = file;
     r->t[r->n].slot = i;
-    r->t[r->n].ca = v.hsm_ca_file;
+    r->t[r->n].ca = v.hsm_ca_file ? cp_xstrdup(v.hsm_ca_file) : NULL;
     cluster_source_init(&r->t[r->n].src);
     r->n++;
   }
@@ -258,12 +261,11 @@ out:
   return rc;
 }
 
-/* One found slot: its servers picked, checked against its own CA, set. A
- * failure leaves the slot as it was and is reported on its row. */
-static void refresh_slot(struct refresh *r, struct target *t)
+/* One found slot's answer: its servers picked, checked against its own CA
+ * (no lock held). A failure leaves the slot as it was and is reported on
+ * its row. */
+static void check_slot(struct refresh *r, struct target *t)
 {
-  struct cfg_model *m = &t->file->f.model;
-
   if (cluster_state_gone(t->ci.state)) {
     t->gone = 1;
     cp_log(CP_LOG_WARN, "cluster %s is %s: its slot is kept (remove it with "
@@ -278,30 +280,48 @@ static void refresh_slot(struct refresh *r, struct target *t)
     t->rc = cluster_source_verify_ca(
         &t->src, t->ca && plat_file_exists(t->ca) ? t->ca : NULL,
         &t->problem);
-  if (t->rc != CP_OK)
+}
+
+/* Under the lock: the servers into the slot of that cluster in the file as
+ * it is now (another run may have moved or removed it meanwhile). */
+static void apply_slot(struct target *t, struct edit_set *s)
+{
+  struct cfg_model *m = &s->v[t->file].f.model;
+  int slot = cfg_model_find_slot(m, t->cluster_id);
+
+  if (!t->found || t->gone || t->rc != CP_OK)
     return;
-  cluster_source_pick_for_slot(&t->src, m, (int)t->slot);
-  t->action = cfg_model_set_servers(m, (int)t->slot, t->src.servers,
-                                    t->src.nservers)
+  if (slot < 0) {
+    t->vanished = 1;
+    cp_log(CP_LOG_WARN, "the slot of cluster %s was removed by another run "
+           "while the API answered: nothing written for it", t->cluster_id);
+    return;
+  }
+  t->slot = (size_t)slot;
+  cluster_source_pick_for_slot(&t->src, m, slot);
+  t->action = cfg_model_set_servers(m, slot, t->src.servers, t->src.nservers)
                   ? CFG_UPDATED
                   : CFG_UNCHANGED;
 }
 
-static json_object *target_row(const struct target *t, int several,
-                               struct cp_buf *text)
+static json_object *target_row(const struct target *t,
+                               const struct edit_set *s, struct cp_buf *text)
 {
+  const struct edit_file *file = &s->v[t->file];
+  int several = s->several;
   json_object *row = json_object_new_object();
 
   if (several) { /* which file: a row for each slot of each file */
     json_object_object_add(row, "component",
-                           json_object_new_string(t->file->comp->name));
+                           json_object_new_string(file->comp->name));
     json_object_object_add(row, "config",
-                           json_object_new_string(t->file->f.path));
-    cp_buf_printf(text, "%s: ", t->file->comp->name);
+                           json_object_new_string(file->f.path));
+    cp_buf_printf(text, "%s: ", file->comp->name);
   }
   const char *action = !t->found          ? "not found"
                        : t->gone          ? "deleted"
                        : t->rc != CP_OK   ? "failed"
+                       : t->vanished      ? "absent"
                                           : cfg_action_name(t->action);
 
   json_object_object_add(row, "cluster_id",
@@ -312,6 +332,9 @@ static json_object *target_row(const struct target *t, int several,
   if (t->gone) {
     cp_buf_printf(text, "deleted %s (%s): kept as it is\n", t->cluster_id,
                   t->ci.state);
+  } else if (t->vanished) {
+    cp_buf_printf(text, "absent %s: removed by another run meanwhile\n",
+                  t->cluster_id);
   } else if (t->found && t->rc == CP_OK) {
     json_object_object_add(row, "servers",
                            output_servers(t->src.servers, t->src.nservers));
@@ -363,6 +386,8 @@ static void refresh_release(struct refresh *r)
   for (i = 0; i < r->n; i++) {
     cluster_info_release(&r->t[i].ci);
     cluster_source_release(&r->t[i].src);
+    free(r->t[i].cluster_id);
+    free(r->t[i].ca);
   }
   free(r->t);
   cli_list_release(&r->ids);
@@ -374,7 +399,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
                                  struct cp_errbuf *err)
 {
   struct refresh r;
-  struct edit e = EDIT_INIT;
+  struct edit e = EDIT_INIT, peek = {1, 0}; /* peek: a dry run's open */
   const struct cli_opt opts[] = {
       CLI_LIST(0, "cluster-id", &r.ids, "<id>",
                "refresh only these clusters' slots (repeatable)"),
@@ -438,13 +463,15 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   r.opts.region = r.regions.n == 1 ? r.regions.items[0] : NULL;
   CP_TRY(rc, cluster_source_check(&r.opts, err));
 
-  /* every file's slots, asked for together: one call per region */
-  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  /* every file's slots, read without the lock and asked for together, one
+   * call per region, with no lock held (nor while --wait waits) */
+  CP_TRY(rc, edit_set_open(&s, &peek, ctx, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as)
-      collect_targets(&r, &s.v[i]);
+      collect_targets(&r, &s.v[i], i);
   CP_TRY(rc,
          check_named(&r, s.several ? "any of the files" : s.v[0].f.path, err));
+  edit_set_release(&s);
   cluster_wait_start(&w, &r.opts.http, r.opts.wait);
   while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
@@ -453,13 +480,17 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       CP_TRY(rc, describe_from_api(&r, err));
     for (i = 0; i < r.n; i++)
       if (r.t[i].found && !r.t[i].asked)
-        refresh_slot(&r, &r.t[i]);
+        check_slot(&r, &r.t[i]);
     if (!cluster_wait_more(&w, &r.opts.http) || !settle_round(&r))
       break;
     cp_log(CP_LOG_INFO, "waiting for clusters without an ACTIVE HSM; next "
            "check in %ld s", w.pause_ms / 1000);
     CP_TRY(rc, cluster_wait_pause(&w, &r.opts.http, err));
   }
+  /* then the lock, the files read again, the answers applied to them */
+  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
+  for (i = 0; i < r.n; i++)
+    apply_slot(&r.t[i], &s);
   for (i = 0; i < r.n; i++) {
     if (!r.t[i].found) {
       cp_log(CP_LOG_WARN, "cluster %s was not found%s%s: its slot is kept "
@@ -479,7 +510,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   root = json_object_new_object();
   rows = json_object_new_array();
   for (i = 0; i < r.n; i++)
-    json_object_array_add(rows, target_row(&r.t[i], s.several, &text));
+    json_object_array_add(rows, target_row(&r.t[i], &s, &text));
   for (i = 0; i < s.n; i++) {
     changed |= s.v[i].changed;
     if (s.v[i].diff_text)

@@ -66,7 +66,6 @@ struct top_opts {
   const char *log_type, *log_file, *log_level, *log_rotation;
   /* set by check_options(): the paths as the config stores them (owned) */
   char *ca_abs, *log_abs;
-  int fetched; /* the API answered: one call serves every file */
 };
 
 static int any_option(const struct top_opts *o)
@@ -118,9 +117,9 @@ static const char *some_cluster_id(const struct cfg_model *m)
 /* The slot the cluster options edit: with --cluster-id, that cluster's slot
  * (the only slot of a single-cluster config, as the original tool); without
  * it, the only slot. -1 (every slot) when only cluster.options rows and
- * logging are given. */
+ * logging are given. warn: say when the only slot changes cluster. */
 static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
-                               int argc, char **argv, int *slot,
+                               int argc, char **argv, int warn, int *slot,
                                struct cp_errbuf *err)
 {
   size_t n = cfg_model_slot_count(m);
@@ -134,7 +133,7 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
   if (o->src.cluster_id) {
     *slot = cfg_model_find_slot(m, o->src.cluster_id);
     if (*slot >= 0 || n <= 1) {
-      if (*slot < 0 && n == 1) {
+      if (*slot < 0 && n == 1 && warn) {
         cfg_model_slot(m, 0, &v);
         if (v.cluster_id)
           cp_log(CP_LOG_WARN, "the only slot was for cluster %s; it now holds "
@@ -230,10 +229,9 @@ static const char *existing_ca(const struct cfg_model *m, int slot,
   return NULL;
 }
 
-/* The slot's servers: from the API with --cluster-id (checked against the
- * CA, and the slot takes the cluster's id), or as given with -a. The lock
- * is held while the API answers: a second run waits rather than
- * interleaving. */
+/* The slot's servers: from the API's answer with --cluster-id (fetched
+ * before any lock; checked here against the CA, and the slot takes the
+ * cluster's id), or as given with -a. */
 static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
                                  int slot, struct cp_errbuf *err)
 {
@@ -247,9 +245,6 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
     return CP_OK;
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  if (!o->fetched)
-    CP_TRY(rc, cluster_source_fetch(&o->src, err));
-  o->fetched = 1;
   CP_TRY(rc, cluster_source_verify_ca(
                  &o->src, existing_ca(m, slot, o->ca_abs), err));
   cluster_source_pick_for_slot(&o->src, m, slot);
@@ -305,6 +300,32 @@ static void report(struct edit_set *s, size_t i, const struct top_opts *o)
   free(text);
 }
 
+/* --cluster-id: the API is asked with no lock held (a slow answer must not
+ * keep other runs from the file). The files are read first, unlocked, so a
+ * cluster no slot has fails before any call; under the lock they are read
+ * again, and a slot that went meanwhile is said so by target_slot(). */
+static enum cp_err fetch_unlocked(struct top_opts *o, const struct cli_ctx *ctx,
+                                  int argc, char **argv, struct cp_errbuf *err)
+{
+  struct edit peek = {1, 0}; /* a dry run's open: no lock, nothing made */
+  struct edit_set s = EDIT_SET_INIT;
+  enum cp_err rc;
+  size_t i;
+  int slot;
+
+  CP_TRY(rc, edit_set_open(&s, &peek, ctx, err));
+  for (i = 0; i < s.n; i++)
+    if (!s.v[i].same_as &&
+        (rc = target_slot(&s.v[i].f.model, o, argc, argv, 0, &slot,
+                          err)) != CP_OK)
+      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
+  edit_set_release(&s);
+  CP_TRY(rc, cluster_source_fetch(&o->src, err));
+out:
+  edit_set_release(&s);
+  return rc;
+}
+
 /* Every change of the options to one file. */
 static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
                                  int argc, char **argv, struct cp_errbuf *err)
@@ -314,7 +335,7 @@ static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
   enum cp_err rc;
 
   CP_TRY(rc, slot_options_check_file(&o->slot, ef->comp, ef->f.path, err));
-  CP_TRY(rc, target_slot(m, o, argc, argv, &slot, err));
+  CP_TRY(rc, target_slot(m, o, argc, argv, 1, &slot, err));
   CP_TRY(rc, apply_servers(m, o, slot, err));
   apply_ca(m, o, slot);
   client_pairs_apply(&o->pairs, m, slot);
@@ -373,6 +394,8 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   if (ctx->help)
     goto out;
   CP_TRY(rc, check_options(&o, err));
+  if (o.src.cluster_id)
+    CP_TRY(rc, fetch_unlocked(&o, ctx, argc, argv, err));
   CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as &&

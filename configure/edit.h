@@ -5,7 +5,10 @@
  *
  * Every file the run names (one; or several with --component, see
  * component.h), each with its own lock, taken in a fixed order, and its own
- * atomic write; nothing is written unless every file's change was made:
+ * atomic write; nothing is written unless every file's change was made.
+ * The lock is never held across the network: a command that asks the API
+ * reads the files first without it (an open with dry_run), asks, and only
+ * then opens them locked and applies the answer to what it reads there.
  *   struct edit e = EDIT_INIT;          rows: CLI_EDIT_OPTS(&e)
  *   struct edit_set s = EDIT_SET_INIT;
  *   CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
@@ -66,9 +69,12 @@ struct edit_set {
     NULL, NULL, 0, 0                                                           \
   }
 
-/* Resolves the files (component.h) and opens each as edit_open() does, in
- * order; a file that is another's (the same target through a link) is
- * marked same_as and not opened twice. On failure every lock is dropped. */
+/* Resolves the files (component.h) and opens each, in order: locked and
+ * read, or with e->dry_run read without a lock (no file made), as a command
+ * also does to learn the slots before a slow API call; a new file gets its
+ * component's defaults. A file that is another's (the same file through a
+ * link) is marked same_as and not opened twice. On failure every lock is
+ * dropped. Nothing slow may happen between this and edit_set_finish(). */
 CP_MUST_USE enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
                                       const struct cli_ctx *ctx,
                                       struct cp_errbuf *err);
@@ -76,8 +82,9 @@ CP_MUST_USE enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
  * returned, err's text prefixed with the component ("jce: ..."). */
 CP_MUST_USE enum cp_err edit_set_fail(struct edit_set *s, size_t i,
                                       enum cp_err rc, struct cp_errbuf *err);
-/* edit_finish() for each file, in order. A failed write (a full disk)
- * names the files already written, each whole. */
+/* Each file, in order: its diff (--dry-run, --diff), then its atomic write
+ * unless --dry-run. A failed write (a full disk) names the files already
+ * written, each whole. */
 CP_MUST_USE enum cp_err edit_set_finish(struct edit_set *s,
                                         const struct cli_ctx *ctx,
                                         struct cp_errbuf *err);

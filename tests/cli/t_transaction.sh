@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t_transaction.sh — the lock is never held across the network: while one
+# run waits on a slow API (the top-level --cluster-id) or sleeps in
+# refresh-clusters --wait, another run edits the same file at once; both
+# edits land; a slot removed meanwhile is said so, not written back.
+# The API is tests/peers/fault_server.py (slow and not-ready answers).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/peer.sh"
+start_fault
+export AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key AWS_REGION=us-east-1
+CID=cluster-fau7tsrvrab
+CFG=$CONFIGURE_PKCS11_CONFIG
+fresh() {
+  cat > "$CFG" <<JSON
+{"clusters": [
+ {"type": "hsm2m", "cluster": {"hsm_ca_file": "$FAULT_CA", "cluster_id": "$CID",
+   "servers": [{"hostname": "10.9.9.9", "port": 2223, "enable": true}]}},
+ {"type": "hsm2m", "cluster": {"hsm_ca_file": "$FAULT_CA", "cluster_id": "cluster-othersltaaaa",
+   "servers": [{"hostname": "10.8.8.8", "port": 2223, "enable": true}]}}
+]}
+JSON
+}
+ids() { cfg_get '[c["cluster"]["cluster_id"] for c in d["clusters"]]'; }
+# wait_for PATH: until the fault server has had a request there
+wait_for() { for _ in $(seq 100); do [ "$(requests_to "$1")" -ge 1 ] && return; sleep 0.1; done; }
+# quick_edit: another run removes the other slot; with a 1 s lock wait it
+# must not wait for the slow run
+quick_edit() {
+  local start=$(date +%s%N)
+  CONFIGURE_PKCS11_LOCK_TIMEOUT=1 expect_code 0 remove-cluster --cluster-id cluster-othersltaaaa
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$ms" -lt $((1500 * CP_TIME_FACTOR)) ] && ok || bad "the second writer waited ${ms} ms: the lock was held"
+}
+
+# the top-level --cluster-id against an answer that takes 5 s
+fresh
+"$CP_BIN" --cluster-id "$CID" --endpoint "$FAULT/top/slow" --hsm-ca-cert "$FAULT_CA" \
+  --disable-key-availability-check >"$T/slow.out" 2>"$T/slow.err" &
+pid=$!
+wait_for /top/slow
+quick_edit
+wait $pid && ok || bad "the slow run failed: $(cat "$T/slow.err")"
+[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after both runs: $(ids)"
+expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+expect_cfg 'd["clusters"][0]["cluster"]["options"]["disable_key_availability_check"]' 'true'
+
+# refresh-clusters --wait: not ready, not ready, then ready; the other run
+# edits during the pauses
+fresh
+"$CP_BIN" refresh-clusters --endpoint "$FAULT/rw/nohsm,nohsm,ok" --wait 60 --cluster-id "$CID" \
+  --output json >"$T/rw.out" 2>"$T/rw.err" &
+pid=$!
+wait_for /rw/nohsm
+quick_edit
+wait $pid && ok || bad "refresh --wait failed: $(cat "$T/rw.err")"
+[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after refresh --wait and the edit: $(ids)"
+expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["action"] for c in d["clusters"]] == ["updated"], d' "$T/rw.out" \
+  && ok || bad "refresh --wait result: $(cat "$T/rw.out")"
+
+# the slot the answer was for is removed meanwhile: said so, not written back
+fresh
+"$CP_BIN" refresh-clusters --endpoint "$FAULT/gone/slow" --cluster-id "$CID" --output json \
+  >"$T/gone.out" 2>"$T/gone.err" &
+pid=$!
+wait_for /gone/slow
+CONFIGURE_PKCS11_LOCK_TIMEOUT=1 expect_code 0 remove-cluster --cluster-id "$CID"
+wait $pid && ok || bad "refresh after a removal failed: $(cat "$T/gone.err")"
+[ "$(ids)" = '["cluster-othersltaaaa"]' ] && ok || bad "the removed slot came back: $(ids)"
+grep -q "was removed by another run while the API answered" "$T/gone.err" && ok ||
+  bad "the removal was not said: $(cat "$T/gone.err")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["action"] for c in d["clusters"]] == ["absent"], d' "$T/gone.out" \
+  && ok || bad "refresh result after a removal: $(cat "$T/gone.out")"
+done_
