@@ -88,8 +88,10 @@ struct cli_list {
 void cli_list_release(struct cli_list *l);
 
 /* The options every command takes (--config, --config-dir, --component,
- * --output, --debug, -q, -h). */
-#define CLI_COMMON_OPTS(ctx)                                                   \
+ * --output, --debug, -q, -h); one that reads no config (show-endpoint)
+ * takes the output ones only. */
+#define CLI_COMMON_OPTS(ctx) CLI_CONFIG_OPTS(ctx), CLI_OUTPUT_OPTS(ctx)
+#define CLI_CONFIG_OPTS(ctx)                                                   \
   CLI_STR(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
           "the config file to edit", 0),                                       \
   CLI_STR(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",                \
@@ -97,7 +99,8 @@ void cli_list_release(struct cli_list *l);
   CLI_STR(0, "component", (void *)&(ctx)->component_arg,                       \
           "<name[,name...]|installed>",                                        \
           "edit these components' files (pkcs11, cli, jce, dyn or ksp), or "   \
-          "every one installed in the config folder", 0),                      \
+          "every one installed in the config folder", 0)
+#define CLI_OUTPUT_OPTS(ctx)                                                   \
   CLI_CHOICE("output", (void *)&(ctx)->output_arg, "<text|json|off>",          \
              cli_output_choices, "what to print on stdout (default text)"),    \
   CLI_FLAG(0, "debug", &(ctx)->debug, "print details of each step on stderr",  \

@@ -52,10 +52,11 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
                                            const struct http_settings *hs,
                                            struct cp_errbuf *err);
 
-/* The rows the AWS CLI has as global options (they may come before the
- * command, as in `aws --region R cloudhsmv2 ...`). */
-#define CLI_CLUSTER_SOURCE_GLOBAL_OPTS(s)                                      \
-  CLI_STR(0, "region", &(s)->region, "<region>", "the cluster's region", 0),   \
+/* The API options, one set of rows for every command that reaches the API
+ * (add-cluster, refresh-clusters, show-endpoint, the top level) and, the
+ * AWS CLI's global ones, for the options typed before a command (main.c).
+ * --region is each command's own: refresh-clusters takes several. */
+#define CLI_API_GLOBAL_OPTS(s)                                                 \
   CLI_STR(0, "endpoint", &(s)->endpoint, "<url>",                              \
           "the CloudHSMv2 API endpoint (e.g. a VPC endpoint)", 0),             \
   CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>", "same as --endpoint",    \
@@ -67,25 +68,35 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
           "same as --connect-timeout"),                                        \
   CLI_INT("cli-read-timeout", &(s)->read_timeout, "<seconds>",                 \
           "same as --read-timeout")
-
-/* The option rows: where the description comes from, and which addresses. */
-#define CLI_CLUSTER_SOURCE_OPTS(s)                                             \
-  CLI_CLUSTER_SOURCE_GLOBAL_OPTS(s),                                           \
-  CLI_STR(0, "from-describe", &(s)->from_describe, "<file|->",                 \
-          "use a saved DescribeClusters answer instead of calling the API",    \
-          0),                                                                  \
-  CLI_OPTINT("wait", &(s)->wait, "[<seconds>]", CLUSTER_SOURCE_WAIT_DEFAULT,   \
-             "wait until the cluster has an ACTIVE HSM to reach "              \
-             "(default 1800 s)"),                                              \
-  CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
-             cluster_source_ip_families,                                       \
-             "which HSM addresses to write (default: the slot's, else ipv4)"), \
+#define CLI_API_OPTS(s)                                                        \
+  CLI_API_GLOBAL_OPTS(s),                                                      \
   CLI_INT("connect-timeout", &(s)->connect_timeout, "<seconds>",               \
           "API connect timeout (default 10)"),                                 \
   CLI_INT("read-timeout", &(s)->read_timeout, "<seconds>",                     \
           "API request timeout (default 60)"),                                 \
   CLI_FLAG(0, "fips", &(s)->fips, "use the FIPS endpoint", 0),                 \
   CLI_FLAG(0, "dualstack", &(s)->dualstack, "use the dual-stack endpoint", 0)
+#define CLI_REGION_OPT(s)                                                      \
+  CLI_STR(0, "region", &(s)->region, "<region>", "the cluster's region", 0)
+/* What the AWS CLI has as global options: they may come before the command,
+ * as in `aws --region R cloudhsmv2 ...`. */
+#define CLI_CLUSTER_SOURCE_GLOBAL_OPTS(s)                                      \
+  CLI_REGION_OPT(s), CLI_API_GLOBAL_OPTS(s)
+/* Where the description of one cluster comes from, and which addresses. */
+#define CLI_SAVED_ANSWER_OPT(s)                                                \
+  CLI_STR(0, "from-describe", &(s)->from_describe, "<file|->",                 \
+          "use a saved DescribeClusters answer instead of calling the API",    \
+          0)
+#define CLI_IP_FAMILY_OPT(s)                                                   \
+  CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
+             cluster_source_ip_families,                                       \
+             "which HSM addresses to write (default: the slot's, else ipv4)")
+#define CLI_CLUSTER_SOURCE_OPTS(s)                                             \
+  CLI_REGION_OPT(s), CLI_API_OPTS(s), CLI_SAVED_ANSWER_OPT(s),                 \
+  CLI_OPTINT("wait", &(s)->wait, "[<seconds>]", CLUSTER_SOURCE_WAIT_DEFAULT,   \
+             "wait until the cluster has an ACTIVE HSM to reach "              \
+             "(default 1800 s)"),                                              \
+  CLI_IP_FAMILY_OPT(s)
 
 extern const char *const cluster_source_ip_families[];
 

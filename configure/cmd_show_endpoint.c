@@ -31,14 +31,9 @@ enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
 {
   struct cluster_source s; /* resolved exactly as add-cluster does */
   const struct cli_opt opts[] = {
-      CLI_STR(0, "region", &s.region, "<region>", "the cluster's region", 0),
-      CLI_STR(0, "endpoint", &s.endpoint, "<url>", "an endpoint to check", 0),
-      CLI_STR(0, "endpoint-url", &s.endpoint, "<url>", "same as --endpoint",
-              CLI_HIDDEN),
-      CLI_STR(0, "profile", &s.profile, "<name>", "the AWS profile to use", 0),
-      CLI_FLAG(0, "fips", &s.fips, "the FIPS endpoint", 0),
-      CLI_FLAG(0, "dualstack", &s.dualstack, "the dual-stack endpoint", 0),
-      CLI_COMMON_OPTS(ctx),
+      CLI_REGION_OPT(&s),
+      CLI_API_OPTS(&s),
+      CLI_OUTPUT_OPTS(ctx), /* no config: it reads none */
       CLI_END()};
   struct aws_profiles *profiles = NULL;
   char *endpoint = NULL, *vpce = NULL, *text = NULL;

@@ -62,6 +62,10 @@ expect_code 2 --log-level
 expect_code 2 --log-level info --log-level warn
 expect_code 2 stray-word
 expect_code 2 --client-cert-hsm-tls-file "$T/client.crt" --server-client-cert-file "$T/client.crt" --client-key-hsm-tls-file "$T/client.key"
+# show-endpoint reads no config: the config options are not taken there
+expect_code 2 show-endpoint --region us-east-1 --config "$CFG"
+expect_stderr "unknown option (--config)"
+expect_code 2 --component jce show-endpoint --region us-east-1
 expect_file_same "$CFG" "$T/before"
 
 # invalid values: 252, file untouched

@@ -125,4 +125,8 @@ expect_code 0 add-cluster --cluster-id cluster-dualstackaa --region us-east-1 --
 expect_code 0 refresh-clusters --region us-east-1 --config "$F" --output json
 expect_json '[c["action"] for c in d["clusters"]]' '["unchanged"]'
 expect_stderr_lacks "dropped"
+# the API options are one set of rows: the AWS CLI's globals before the
+# command reach refresh-clusters too
+expect_code 0 --cli-connect-timeout 5 --cli-read-timeout 9 refresh-clusters --region us-east-1 --config "$F"
+expect_code 0 refresh-clusters --region us-east-1 --config "$F" --cli-connect-timeout 5 --ca-bundle "$CA"
 done_
