@@ -109,8 +109,9 @@ void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
   }
   printf("\nconfig file: --config, else $CONFIGURE_PKCS11_CONFIG, else %s.\n"
          "--config-dir (default %s) with --component edits the files of "
-         "other SDK components; a link named configure-cli, configure-jce "
-         "or configure-dyn edits that component's file.\n",
+         "other SDK components; a link named after one of AWS's configure "
+         "tools (configure-cli, configure-jce, ...) edits that component's "
+         "file.\n",
          plat_default_config_path(), plat_default_config_dir());
   printf("\nexit status: 0 success (also when nothing changed), 2 usage, "
          "252 invalid value, 253 invalid environment or config, 254 API "

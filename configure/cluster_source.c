@@ -263,8 +263,10 @@ static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
         sentence_len(ci->state_message) ? ": " : "",
         sentence_len(ci->state_message),
         ci->state_message ? ci->state_message : "",
-        rule ? rule->text
-             : "Run again with --wait to wait until it can be reached");
+        s->wait >= 0 && !cluster_state_gone(ci->state)
+            ? "Wait longer (--wait <seconds>), or check it in the console"
+        : rule ? rule->text
+               : "Run again with --wait to wait until it can be reached");
   select_servers(s, v4, v6);
   if (cfg_servers_dedupe(s->servers, &s->nservers))
     cp_log(CP_LOG_WARN, "cluster %s lists an HSM address more than once: "

@@ -14,7 +14,6 @@
 #include "component.h"
 #include "edit.h"
 #include "cp_buf.h"
-#include "cp_diff.h"
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "output.h"

@@ -46,7 +46,7 @@ static enum cp_err remove_by_index(struct cfg_file *f, int slot,
   return CP_OK;
 }
 
-/* The removal from one file; *label names what was removed. */
+/* The removal from one file: the slot of cluster_id, or slot `slot`. */
 static enum cp_err remove_from_file(struct cfg_file *f, const char *cluster_id,
                                     int slot, int ignore_missing,
                                     enum cfg_action *action,

@@ -4,11 +4,11 @@
  * Calling sequence (git's lockfile.h):
  *
  *   struct cfg_file f = CFG_FILE_INIT;
- *   CP_TRY(rc, cfg_file_lock(&f, path, 10000));   lock beside the config
- *   CP_TRY(rc, cfg_file_load(&f));                 re-read under the lock
+ *   CP_TRY(rc, cfg_file_lock(&f, path, 10000, err)); lock beside the config
+ *   CP_TRY(rc, cfg_file_load(&f, err));               re-read under the lock
  *   ... edit f.model (cfg_model_*) ...
- *   CP_TRY(rc, cfg_file_commit(&f, &changed));     atomic replace, or no-op
- *   out: cfg_file_release(&f);                     always; drops the lock
+ *   CP_TRY(rc, cfg_file_commit(&f, &changed, err));   atomic replace, or no-op
+ *   out: cfg_file_release(&f);     always; drops the lock (see below)
  *
  * Contract: when any call fails, the config on disk is byte for byte what it
  * was, with one exception: commit() failing to fsync the folder after the
