@@ -275,6 +275,7 @@ static void check_slot(struct refresh *r, struct target *t)
   }
   t->src.cluster_id = t->cluster_id;
   t->src.ip_family = r->opts.ip_family;
+  t->src.wait = r->opts.wait; /* its message after --wait: wait longer */
   t->rc = cluster_source_use(&t->src, &t->ci, &t->problem);
   if (t->rc == CP_OK)
     t->rc = cluster_source_verify_ca(

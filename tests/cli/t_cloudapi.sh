@@ -154,6 +154,11 @@ expect_stdout "updated $CID (1 server)"
 [ "$(requests_to /rw1/creating,nohsm,ok)" = 3 ] && ok || bad "refresh --wait: $(requests_to /rw1/creating,nohsm,ok) requests, wanted 3"
 AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
   expect_code 2 refresh-clusters --config "$T/refresh.cfg" --from-describe "$T/refresh.orig" --wait 5
+# still not ready when --wait ends: the row says to wait longer, not to add --wait
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 254 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw2/creating" --wait 2
+expect_stdout "Wait longer (--wait <seconds>)"
+grep -q "Run again with --wait" "$OUT" "$ERR" && bad "after --wait the hint is still to add --wait" || ok
 
 # ---- STS takes the same HTTP settings as DescribeClusters ----
 # a silent STS: --read-timeout 1 bounds each try, and a timeout is retried
