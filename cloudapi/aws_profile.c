@@ -139,9 +139,10 @@ static int on_line(void *ud, const char *section, const char *name,
   size_t i;
 
   if (continued) {
-    struct entry *e = &p->e[r->last];
-    if (r->skipped)
+    struct entry *e;
+    if (r->skipped) /* a section this tool does not read (no entry yet) */
       return 1;
+    e = &p->e[r->last];
     if (!*e->value || e->nested) { /* "s3 =": the lines below are keys */
       e->nested = 1;
       return add_nested(r, e->section, value);
