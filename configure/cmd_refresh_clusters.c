@@ -224,7 +224,9 @@ static enum cp_err describe_from_api(struct refresh *r, struct cp_errbuf *err)
   enum cp_err rc;
 
   CP_TRY(rc, aws_profiles_load(&profiles, err));
-  if (!r->regions.n) { /* the one region the other commands would use */
+  if (!r->regions.n && !r->opts.region_used) {
+    /* the one region the other commands would use, found once (rows of
+     * earlier --wait rounds point at it) */
     CP_TRY(rc, aws_region_resolve(NULL, profiles, profile, &r->opts.http,
                                   &r->opts.region_used, &src, err));
     cp_log(CP_LOG_DEBUG, "region: %s (from %s)", r->opts.region_used, src);
