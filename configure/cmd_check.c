@@ -45,7 +45,7 @@ struct tally {
 };
 
 /* One line of the report, in the config's order: a server, probed (all at
- * once) unless it is disabled or its slot's CA is unusable; or a slot with
+ * once) unless it is disabled; a slot's unusable CA file; or a slot with
  * nothing to connect to. */
 enum job_kind { JOB_SERVER, JOB_BAD_CA, JOB_UNCONFIGURED, JOB_NO_SERVERS };
 struct probe_job {
@@ -57,7 +57,7 @@ struct probe_job {
   struct cfg_server srv;
   const char *ca;                       /* points into the model */
   const char *client_cert, *client_key; /* the server-client pair, or NULL */
-  char ca_problem[640];                 /* JOB_BAD_CA: why */
+  char ca_problem[640];                 /* JOB_BAD_CA only: why */
   long timeout_ms;
   struct tls_probe_result r;
 };
@@ -258,9 +258,7 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
   name_component(j, text, NULL);
   if (j->kind == JOB_NO_SERVERS) {
     cp_buf_printf(text, "%s has no servers\n", j->label);
-    if (!t->failed++)
-      snprintf(t->first_failure, sizeof(t->first_failure),
-               "%s has no servers", j->label);
+    count(t, 0, j->label, "has no servers");
     return;
   }
   row = json_object_new_object();
@@ -276,9 +274,7 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
     json_object_object_add(row, "hostname",
                            json_object_new_string(j->placeholder));
   json_object_array_add(rows, row);
-  if (!t->failed++)
-    snprintf(t->first_failure, sizeof(t->first_failure),
-             "%s is not configured", label);
+  count(t, 0, label, "is not configured");
 }
 
 /* Why the slot's CA file cannot be used (it is missing, not a CA, not
@@ -306,6 +302,21 @@ static void slot_ca_problem(const struct cfg_slot_view *v, char *out,
              v->hsm_ca_file, ci.subject);
 }
 
+/* A line of the report for slot i, of the given kind. */
+static void new_job(struct probe_job *job, enum job_kind kind,
+                    const char *component, const struct cfg_slot_view *v,
+                    size_t i)
+{
+  memset(job, 0, sizeof(*job));
+  job->kind = kind;
+  job->component = component;
+  snprintf(job->label, sizeof(job->label), "%s",
+           v->cluster_id ? v->cluster_id : "slot");
+  job->slot = i;
+  job->placeholder = v->placeholder;
+  job->ca = v->hsm_ca_file;
+}
+
 /* The report's lines for the slots of one file (of cluster_id, or all):
  * appended to *jobs; *matched counts the slots. */
 static void collect_jobs(const struct cfg_file *f, const char *component,
@@ -321,37 +332,31 @@ static void collect_jobs(const struct cfg_file *f, const char *component,
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
     char problem[640] = "";
-    size_t k, lines;
+    size_t k;
     cfg_model_slot(&f->model, i, &v);
     if (cluster_id && (!v.cluster_id || strcmp(v.cluster_id, cluster_id)))
       continue;
     matched++;
-    lines = v.unconfigured || v.nservers == 0 ? 1 : v.nservers;
-    if (lines == v.nservers)
-      slot_ca_problem(&v, problem, sizeof(problem));
-    jobs = cp_xrealloc(jobs, (njobs + lines + 1) * sizeof(*jobs));
-    for (k = 0; k < lines + (problem[0] != '\0'); k++) {
+    jobs = cp_xrealloc(jobs, (njobs + v.nservers + 2) * sizeof(*jobs));
+    if (v.unconfigured || v.nservers == 0) {
+      new_job(&jobs[njobs++], v.unconfigured ? JOB_UNCONFIGURED
+                                             : JOB_NO_SERVERS,
+              component, &v, i);
+      continue;
+    }
+    for (k = 0; k < v.nservers; k++) {
       struct probe_job *job = &jobs[njobs++];
-      memset(job, 0, sizeof(*job));
-      job->component = component;
-      snprintf(job->label, sizeof(job->label), "%s",
-               v.cluster_id ? v.cluster_id : "slot");
-      job->kind = v.unconfigured   ? JOB_UNCONFIGURED
-                  : v.nservers == 0 ? JOB_NO_SERVERS
-                  : k == lines      ? JOB_BAD_CA
-                                    : JOB_SERVER;
-      job->slot = i;
-      job->placeholder = v.placeholder;
-      job->ca = v.hsm_ca_file;
-      snprintf(job->ca_problem, sizeof(job->ca_problem), "%s", problem);
-      if (job->kind != JOB_SERVER && job->kind != JOB_BAD_CA)
-        break;
-      if (job->kind == JOB_BAD_CA)
-        continue;
+      new_job(job, JOB_SERVER, component, &v, i);
       cfg_model_slot_server(&f->model, i, k, &job->srv);
       job->client_cert = v.pair_cert[CFG_PAIR_SERVER_CLIENT];
       job->client_key = v.pair_key[CFG_PAIR_SERVER_CLIENT];
       job->timeout_ms = timeout * 1000L;
+    }
+    slot_ca_problem(&v, problem, sizeof(problem));
+    if (problem[0]) {
+      struct probe_job *job = &jobs[njobs++];
+      new_job(job, JOB_BAD_CA, component, &v, i);
+      snprintf(job->ca_problem, sizeof(job->ca_problem), "%s", problem);
     }
   }
   *jobs_out = jobs;
