@@ -127,11 +127,7 @@ static enum cp_err check_string_member(json_object *obj, const char *key,
 static enum cp_err check_slot(json_object *slot, const char *path, size_t i,
                               struct cp_errbuf *err)
 {
-  static const char *const strings[] = {
-      "cluster_id",       "hsm_ca_file",
-      "client_cert_path", "client_key_path",
-      "client_cert_hsm_tls_path", "client_key_hsm_tls_path",
-      NULL};
+  static const char *const strings[] = {"cluster_id", "hsm_ca_file", NULL};
   enum cp_err rc;
   char where[64];
   json_object *cluster, *servers, *v;
@@ -152,6 +148,12 @@ static enum cp_err check_slot(json_object *slot, const char *path, size_t i,
   for (j = 0; strings[j]; j++)
     if ((rc = check_string_member(cluster, strings[j], path, where, err)) !=
         CP_OK)
+      return rc;
+  for (j = 0; j < CFG_NPAIRS; j++)
+    if ((rc = check_string_member(cluster, cfg_pair_keys[j].cert, path, where,
+                                  err)) != CP_OK ||
+        (rc = check_string_member(cluster, cfg_pair_keys[j].key, path, where,
+                                  err)) != CP_OK)
       return rc;
   if (json_object_object_get_ex(cluster, "options", &v) &&
       !json_object_is_type(v, json_type_object))

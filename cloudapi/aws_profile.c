@@ -16,8 +16,7 @@
 
 struct entry {
   int from_credentials;
-  int nested;       /* its value was empty and lines below it named keys */
-  int nested_child; /* "parent.name", one of those */
+  int nested_child; /* "parent.name": under a key whose value was empty */
   char *section; /* profile name, or "services NAME" */
   char *key;
   char *value;
@@ -39,7 +38,7 @@ static void add(struct aws_profiles *p, const char *section, const char *key,
     p->e = cp_xrealloc(p->e, p->cap * sizeof(*p->e));
   }
   p->e[p->n].from_credentials = p->in_credentials;
-  p->e[p->n].nested = p->e[p->n].nested_child = 0;
+  p->e[p->n].nested_child = 0;
   p->e[p->n].section = cp_xstrdup(section);
   p->e[p->n].key = cp_xstrdup(key);
   p->e[p->n].value = cp_xstrdup(value);
@@ -67,8 +66,7 @@ static const char *profile_of(const struct aws_profiles *p, const char *sec)
  * is an error, as there. */
 struct reading {
   struct aws_profiles *p;
-  const char *text;      /* the file, to see each line as written */
-  const char *at;        /* the start of line `line` */
+  const char *at;        /* the start of line `line` of the file */
   int line;
   size_t first;          /* this file's first entry in p->e */
   char *section;         /* the section of the last key, owned */
@@ -143,10 +141,8 @@ static int on_line(void *ud, const char *section, const char *name,
     if (r->skipped) /* a section this tool does not read (no entry yet) */
       return 1;
     e = &p->e[r->last];
-    if (!*e->value || e->nested) { /* "s3 =": the lines below are keys */
-      e->nested = 1;
+    if (!*e->value) /* "s3 =": the lines below are keys */
       return add_nested(r, e->section, value);
-    }
     joined = cp_xasprintf("%s\n%s", e->value, value);
     cp_free_secret(e->value);
     e->value = joined;
@@ -194,7 +190,7 @@ static int parse_file(struct aws_profiles *p, const char *text, int credentials,
 
   memset(&r, 0, sizeof(r));
   r.p = p;
-  r.text = r.at = text;
+  r.at = text;
   r.line = 1;
   r.first = p->n;
   r.seen = (struct cp_buf)CP_BUF_INIT;

@@ -341,9 +341,10 @@ static int v6_by_default(const struct cluster_info *ci,
 }
 
 /* Names the slot's servers that an ACTIVE HSM still has but the family
- * chosen leaves out (an HSM replaced is not a drop: its address is gone). */
-static void warn_family_drops(const struct cluster_source *s,
-                              const struct cfg_server *old, size_t nold)
+ * chosen leaves out (an HSM replaced is not a drop: its address is gone);
+ * 1 when it warned. */
+static int warn_family_drops(const struct cluster_source *s,
+                             const struct cfg_server *old, size_t nold)
 {
   struct cp_buf names = CP_BUF_INIT;
   size_t i, k, n = 0;
@@ -363,12 +364,15 @@ static void warn_family_drops(const struct cluster_source *s,
     if (active && !kept)
       cp_buf_printf(&names, "%s%s", n++ ? ", " : "", h);
   }
-  if (n && s->ip_family) /* a family chosen by the slot keeps its servers */
+  n = n && s->ip_family; /* a family chosen by the slot keeps its servers */
+  if (n)
     cp_log(CP_LOG_WARN, "cluster %s: %s %s left out of the slot: --ip-family "
            "%s writes %s addresses only (--ip-family both keeps every one)",
-           s->cluster_id, cp_buf_str(&names), n == 1 ? "is" : "are",
-           s->ip_family, !strcmp(s->ip_family, "ipv4") ? "IPv4" : "IPv6");
+           s->cluster_id, cp_buf_str(&names), strchr(cp_buf_str(&names), ',')
+           ? "are" : "is", s->ip_family,
+           !strcmp(s->ip_family, "ipv4") ? "IPv4" : "IPv6");
   cp_buf_release(&names);
+  return n != 0;
 }
 
 void cluster_source_pick_for_slot(struct cluster_source *s,
@@ -376,7 +380,7 @@ void cluster_source_pick_for_slot(struct cluster_source *s,
 {
   struct cfg_server *old = NULL;
   size_t nold = 0;
-  int had = 0, now, v4 = 1, v6 = 0;
+  int had = 0, now, named, v4 = 1, v6 = 0;
 
   if (slot >= 0 && (size_t)slot < cfg_model_slot_count(m))
     nold = cfg_model_slot_servers(m, (size_t)slot, &old);
@@ -391,12 +395,12 @@ void cluster_source_pick_for_slot(struct cluster_source *s,
   select_servers(s, v4, v6);
   cfg_servers_dedupe(s->servers, &s->nservers);
   now = families(s->servers, s->nservers);
-  warn_family_drops(s, old, nold);
-  if ((had & (1 << 6)) && !(now & (1 << 6)))
+  named = warn_family_drops(s, old, nold);
+  if (!named && (had & (1 << 6)) && !(now & (1 << 6)))
     cp_log(CP_LOG_WARN, "cluster %s: the slot's IPv6 servers are dropped: %s",
            s->cluster_id, s->ip_family ? "--ip-family ipv4 writes IPv4 "
            "addresses only" : "no ACTIVE HSM has an EniIpV6 now");
-  if ((had & (1 << 4)) && !(now & (1 << 4)))
+  if (!named && (had & (1 << 4)) && !(now & (1 << 4)))
     cp_log(CP_LOG_WARN, "cluster %s: the slot's IPv4 servers are dropped: %s",
            s->cluster_id, s->ip_family ? "--ip-family ipv6 writes IPv6 "
            "addresses only" : "no ACTIVE HSM has an EniIp now");

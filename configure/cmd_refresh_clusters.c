@@ -42,7 +42,6 @@ static const struct cli_cmd_doc refresh_doc = {
 struct target {
   char *cluster_id;       /* owned */
   size_t file;            /* the index of its file in the set */
-  size_t slot;            /* where it is under the lock */
   char *ca;               /* the slot's hsm_ca_file, or NULL; owned */
   int vanished;           /* another run removed the slot meanwhile */
   struct cluster_info ci; /* the description, until taken by src */
@@ -108,7 +107,6 @@ static void collect_targets(struct refresh *r, const struct edit_file *ef,
       continue;
     r->t[r->n].cluster_id = cp_xstrdup(v.cluster_id);
     r->t[r->n].file = file;
-    r->t[r->n].slot = i;
     r->t[r->n].ca = v.hsm_ca_file ? cp_xstrdup(v.hsm_ca_file) : NULL;
     cluster_source_init(&r->t[r->n].src);
     r->n++;
@@ -300,7 +298,6 @@ static void apply_slot(struct target *t, struct edit_set *s)
            "while the API answered: nothing written for it", t->cluster_id);
     return;
   }
-  t->slot = (size_t)slot;
   cluster_source_pick_for_slot(&t->src, m, slot);
   t->action = cfg_model_set_servers(m, slot, t->src.servers, t->src.nservers)
                   ? CFG_UPDATED
@@ -402,7 +399,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
                                  struct cp_errbuf *err)
 {
   struct refresh r;
-  struct edit e = EDIT_INIT, peek = {1, 0}; /* peek: a dry run's open */
+  struct edit e = EDIT_INIT, peek = EDIT_PEEK;
   const struct cli_opt opts[] = {
       CLI_LIST(0, "cluster-id", &r.ids, "<id>",
                "refresh only these clusters' slots (repeatable)"),

@@ -306,7 +306,7 @@ static void report(struct edit_set *s, size_t i, const struct top_opts *o)
 static enum cp_err fetch_unlocked(struct top_opts *o, const struct cli_ctx *ctx,
                                   int argc, char **argv, struct cp_errbuf *err)
 {
-  struct edit peek = {1, 0}; /* a dry run's open: no lock, nothing made */
+  struct edit peek = EDIT_PEEK;
   struct edit_set s = EDIT_SET_INIT;
   enum cp_err rc;
   size_t i;
@@ -318,8 +318,7 @@ static enum cp_err fetch_unlocked(struct top_opts *o, const struct cli_ctx *ctx,
         (rc = target_slot(&s.v[i].f.model, o, argc, argv, 0, &slot,
                           err)) != CP_OK)
       CP_TRY(rc, edit_set_fail(&s, i, rc, err));
-  edit_set_release(&s);
-  CP_TRY(rc, cluster_source_fetch(&o->src, err));
+  CP_TRY(rc, cluster_source_fetch(&o->src, err)); /* the read holds no lock */
 out:
   edit_set_release(&s);
   return rc;

@@ -36,6 +36,11 @@ struct edit {
   {                                                                            \
     0, 0                                                                       \
   }
+/* An open that only reads, as --dry-run does: no lock, no file made. */
+#define EDIT_PEEK                                                              \
+  {                                                                            \
+    1, 0                                                                       \
+  }
 
 #define CLI_EDIT_OPTS(e)                                                       \
   CLI_FLAG(0, "dry-run", &(e)->dry_run,                                        \
