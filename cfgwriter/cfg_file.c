@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cp_log.h"
+#include "file_replace.h"
 
 enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms,
                           struct cp_errbuf *err)
@@ -98,7 +99,7 @@ enum cp_err cfg_file_commit(struct cfg_file *f, int *changed,
   CP_TRY(rc, plat_check_interrupt(err)); /* Ctrl-C before here: no change */
   cfg_file_render(f);
   CP_TRY(rc,
-         plat_replace_file(f->target, f->text.ptr, f->text.len, &f->meta, err));
+         file_replace(f->target, f->text.ptr, f->text.len, &f->meta, err));
   *changed = f->written = 1;
 out:
   return rc;

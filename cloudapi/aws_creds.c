@@ -12,7 +12,9 @@
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
+#include "aws_sso.h"
 #include "http.h"
+#include "imds.h"
 #include "sigv4.h"
 
 #define MAX_ROLE_HOPS 5
@@ -24,50 +26,6 @@ struct chain {
   const char *region;
   const struct http_settings *hs;
 };
-
-void aws_creds_release(struct aws_creds *c)
-{
-  free(c->access_key_id);
-  cp_free_secret(c->secret_access_key);
-  cp_free_secret(c->session_token);
-  c->access_key_id = c->secret_access_key = c->session_token = NULL;
-}
-
-void aws_creds_set(struct aws_creds *c, const char *id, const char *secret,
-                   const char *token, const char *source)
-{
-  aws_creds_release(c);
-  c->access_key_id = cp_xstrdup(id);
-  c->secret_access_key = cp_xstrdup(secret);
-  c->session_token = token && *token ? cp_xstrdup(token) : NULL;
-  c->source = source;
-}
-
-static const char *string_member(json_object *o, const char *key)
-{
-  json_object *v;
-
-  if (!o || !json_object_object_get_ex(o, key, &v) ||
-      !json_object_is_type(v, json_type_string))
-    return NULL;
-  return json_object_get_string(v);
-}
-
-int aws_creds_from_json(json_object *o, const char *id_key,
-                        const char *secret_key, const char *const *token_keys,
-                        const char *source, struct aws_creds *out)
-{
-  const char *id = string_member(o, id_key);
-  const char *sk = string_member(o, secret_key);
-  const char *tok = NULL;
-
-  if (!id || !sk)
-    return 0;
-  while (!tok && token_keys && *token_keys)
-    tok = string_member(o, *token_keys++);
-  aws_creds_set(out, id, sk, tok, source);
-  return 1;
-}
 
 /* {"AccessKeyId","SecretAccessKey","Token"|"SessionToken"} as sent by the
  * container endpoint, instance metadata and credential_process. */
@@ -398,10 +356,10 @@ static int container_url_allowed(const char *url)
 {
   static const char *const agents[] = {"169.254.170.2", "169.254.170.23",
                                        "fd00:ec2::23"};
-  struct aws_url u;
+  struct http_url u;
   size_t i;
 
-  if (aws_url_parse(url, &u) != 0)
+  if (http_url_parse(url, &u) != 0)
     return 0;
   if (!u.plain_http || u.loopback)
     return 1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* aws_sso.c — IAM Identity Center (SSO) profiles: the token `aws sso login`
  * cached, then the portal's GetRoleCredentials. */
-#include "aws_creds.h"
+#include "aws_sso.h"
 
 #include <json-c/json.h>
 #include <openssl/evp.h>

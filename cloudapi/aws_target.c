@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <strings.h>
 
-#include "aws_creds.h"
+#include "http.h"
+#include "imds.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
@@ -124,75 +124,17 @@ static int env_true(const char *name)
   return v && !strcasecmp(v, "true");
 }
 
-/* localhost, 127.0.0.0/8, ::1 (and ::ffff:127.x): by the host's value, not
- * its text ("127.0.0.1.example.com" is a DNS name). */
-static int host_is_loopback(const char *host)
-{
-  unsigned char a[16];
-  int family = plat_ip_bytes(host, a);
-
-  if (!strcasecmp(host, "localhost"))
-    return 1;
-  if (family == 4)
-    return a[0] == 127;
-  if (family == 6) {
-    static const unsigned char one[16] = {[15] = 1};
-    static const unsigned char v4map[12] = {[10] = 0xff, [11] = 0xff};
-    return !memcmp(a, one, 16) || (!memcmp(a, v4map, 12) && a[12] == 127);
-  }
-  return 0;
-}
-
-int aws_url_parse(const char *url, struct aws_url *out)
-{
-  CURLU *u = curl_url();
-  char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
-  int rc = -1;
-  size_t n;
-
-  memset(out, 0, sizeof(*out));
-  if (!u || strpbrk(url, " \t\r\n") ||
-      curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-    goto out;
-  if (strcmp(scheme, "https") && strcmp(scheme, "http"))
-    goto out;
-  /* credentials in a URL are never ours to send */
-  if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-      curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK)
-    goto out;
-  n = strlen(host);
-  if (host[0] == '[' && n > 2 && host[n - 1] == ']') {
-    host[n - 1] = '\0';
-    memmove(host, host + 1, n - 1);
-  }
-  if (!*host || strlen(host) >= sizeof(out->host))
-    goto out;
-  snprintf(out->host, sizeof(out->host), "%s", host);
-  out->plain_http = !strcmp(scheme, "http");
-  out->loopback = host_is_loopback(out->host);
-  rc = 0;
-out:
-  curl_free(scheme);
-  curl_free(host);
-  curl_free(user);
-  curl_free(pass);
-  curl_url_cleanup(u);
-  return rc;
-}
-
 static enum cp_err check_url(const char *url, const char *source,
                              struct cp_errbuf *err)
 {
-  struct aws_url u;
+  struct http_url u;
 
   if (strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7))
     return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it must start with https://. "
                    "Give a URL like https://cloudhsmv2.us-east-1.amazonaws.com",
                    source, url);
-  if (aws_url_parse(url, &u) != 0)
+  if (http_url_parse(url, &u) != 0)
     return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid endpoint (%s %s): it has no host, or a user name, "
                    "space or other part an endpoint cannot have. Give a URL "

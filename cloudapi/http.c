@@ -169,13 +169,3 @@ char *http_xml_text(const char *xml, const char *tag)
   free(close);
   return out;
 }
-
-const char *http_url_host(const char *url, char *out, size_t outlen)
-{
-  const char *p = strstr(url, "://"), *end;
-
-  p = p ? p + 3 : url;
-  end = p + strcspn(p, "/?#");
-  snprintf(out, outlen, "%.*s", (int)(end - p), p);
-  return out;
-}

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* imds.c — EC2 instance metadata service, version 2 (token, then GET). */
+#include "imds.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aws_creds.h"
 #include "cp_log.h"
-#include "aws_target.h"
-#include "http.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_TIMEOUT_MS 1000L
@@ -89,8 +88,8 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   if (imds_unreachable)
     return CP_OK;
   {
-    struct aws_url u;
-    if (aws_url_parse(imds_base(), &u) != 0)
+    struct http_url u;
+    if (http_url_parse(imds_base(), &u) != 0)
       return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
                      "invalid instance metadata endpoint "
                      "(AWS_EC2_METADATA_SERVICE_ENDPOINT %.80s): it is not an "

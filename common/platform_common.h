@@ -34,7 +34,7 @@ enum cp_err plat_wait_lock(const char *lock_path, int timeout_ms,
                            void *ctx, struct cp_errbuf *err);
 
 /* A child process whose stdout is read (plat_run_capture, written once in
- * platform_common.c over these). */
+ * cp_platform.c over these). */
 struct cp_buf;
 struct plat_child;
 /* Starts "sh -c cmd" (cmd.exe /c on Windows) with stdout to a pipe, stderr

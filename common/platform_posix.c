@@ -644,33 +644,52 @@ void plat_lock_release(struct plat_lock *lk, int remove)
   free(lk);
 }
 
-static int fsync_dir(const char *dir)
-{
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int rc;
+struct plat_temp {
+  char *path; /* the file it will replace */
+  char *name; /* its own name; NULL once renamed */
+  int fd;
+};
 
-  if (fd < 0)
-    return -1;
-  rc = plat_fault("dirsync") ? -1 : fsync(fd);
-  close(fd);
-  return rc;
+enum cp_err plat_temp_create(const char *path, struct plat_temp **out,
+                             struct cp_errbuf *err)
+{
+  struct plat_temp *t = cp_xcalloc(1, sizeof(*t));
+  int e;
+
+  t->path = cp_xstrdup(path);
+  t->name = cp_xasprintf("%s" PLAT_TEMP_INFIX "XXXXXX", path);
+  t->fd = mkostemp(t->name, O_CLOEXEC);
+  if (t->fd < 0) {
+    char *dir = plat_dirname(path);
+    enum cp_err rc;
+    e = errno;
+    rc = plat_err_temp_create(CP_HERE, dir, strerror(e),
+                              e == EROFS || e == EACCES || e == EPERM, err);
+    free(dir);
+    free(t->name);
+    t->name = NULL;
+    plat_temp_discard(t);
+    return rc;
+  }
+  *out = t;
+  return CP_OK;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+enum cp_err plat_temp_write(struct plat_temp *t, const void *data, size_t len,
+                            struct cp_errbuf *err)
 {
+  const char *p = data;
+
   while (len) {
-    ssize_t n;
-    if (plat_fault("write"))
-      return -1;
-    n = write(fd, p, len);
+    ssize_t n = plat_fault("write") ? -1 : write(t->fd, p, len);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      return -1;
+      return plat_err_write(CP_HERE, t->path, strerror(errno), err);
     p += n;
     len -= (size_t)n;
   }
-  return 0;
+  return CP_OK;
 }
 
 /* Every extended attribute of the old file onto the new one (POSIX ACLs in
@@ -697,83 +716,82 @@ static enum cp_err copy_xattrs(const char *path, int fd, struct cp_errbuf *err)
   return rc;
 }
 
-enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
-                              const struct plat_file_meta *old,
-                              struct cp_errbuf *err)
+enum cp_err plat_temp_keep_meta(struct plat_temp *t,
+                                const struct plat_file_meta *old,
+                                struct cp_errbuf *err)
 {
-  enum cp_err rc = CP_OK;
-  char *dir = plat_dirname(path);
-  char *tmp = cp_xasprintf("%s" PLAT_TEMP_INFIX "XXXXXX", path);
-  int fd = mkostemp(tmp, O_CLOEXEC);
+  int had = old && old->exists;
   int e;
 
-  if (fd < 0) {
+  if (fchmod(t->fd, had ? (mode_t)old->mode : 0644) != 0) {
     e = errno;
-    free(tmp);
-    tmp = NULL;
-    rc = plat_err_temp_create(CP_HERE, dir, strerror(e),
-                              e == EROFS || e == EACCES || e == EPERM, err);
-    goto out;
+    return cp_fail(err, CP_E_IO, CP_HERE, "cannot set mode of config (%s): "
+                   "%s. The old file is unchanged", t->path, strerror(e));
   }
-  plat_fault("kill-after-create");
-  /* two halves, so a test can kill the process with half the data written */
-  if (write_all(fd, data, len / 2) != 0 ||
-      (plat_fault("kill-mid-write"), 0) ||
-      write_all(fd, (const char *)data + len / 2, len - len / 2) != 0) {
-    rc = plat_err_write(CP_HERE, path, strerror(errno), err);
-    goto out;
-  }
-  if (fchmod(fd, old && old->exists ? (mode_t)old->mode : 0644) != 0) {
-    e = errno;
-    CP_FAIL(rc, CP_E_IO, "cannot set mode of config (%s): %s. The old file "
-            "is unchanged", path, strerror(e));
-  }
-  if (old && old->exists && old->uid >= 0 &&
+  if (had && old->uid >= 0 &&
       ((long)geteuid() != old->uid || (long)getegid() != old->gid) &&
-      fchown(fd, (uid_t)old->uid, (gid_t)old->gid) != 0 && geteuid() == 0) {
+      fchown(t->fd, (uid_t)old->uid, (gid_t)old->gid) != 0 && geteuid() == 0) {
     e = errno;
-    CP_FAIL(rc, CP_E_IO, "cannot keep the owner of config (%s): %s. The old "
-            "file is unchanged", path, strerror(e));
+    return cp_fail(err, CP_E_IO, CP_HERE, "cannot keep the owner of config "
+                   "(%s): %s. The old file is unchanged", t->path, strerror(e));
   }
-  if (old && old->exists)
-    CP_TRY(rc, copy_xattrs(path, fd, err));
-  if (plat_fault("fsync") || fsync(fd) != 0) {
-    rc = plat_err_flush(CP_HERE, path, strerror(errno), err);
-    goto out;
-  }
-  plat_fault("kill-after-fsync");
-  if (close(fd) != 0) {
+  return had ? copy_xattrs(t->path, t->fd, err) : CP_OK;
+}
+
+enum cp_err plat_temp_flush(struct plat_temp *t, struct cp_errbuf *err)
+{
+  int e;
+
+  if (plat_fault("fsync") || fsync(t->fd) != 0)
+    return plat_err_flush(CP_HERE, t->path, strerror(errno), err);
+  e = close(t->fd) != 0 ? errno : 0;
+  t->fd = -1;
+  if (e)
+    return cp_fail(err, CP_E_IO, CP_HERE, "cannot write config (%s): %s. The "
+                   "old file is unchanged", t->path, strerror(e));
+  return CP_OK;
+}
+
+enum cp_err plat_temp_commit(struct plat_temp *t, int old_exists,
+                             struct cp_errbuf *err)
+{
+  (void)old_exists; /* rename(2) replaces or creates alike */
+  if (plat_fault("rename") || rename(t->name, t->path) != 0)
+    return plat_err_replace(CP_HERE, t->path, strerror(errno), err);
+  free(t->name);
+  t->name = NULL;
+  return CP_OK;
+}
+
+void plat_temp_discard(struct plat_temp *t)
+{
+  if (!t)
+    return;
+  if (t->fd >= 0)
+    close(t->fd);
+  if (t->name)
+    unlink(t->name);
+  free(t->name);
+  free(t->path);
+  free(t);
+}
+
+enum cp_err plat_sync_dir(const char *dir, struct cp_errbuf *err)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int e = 0;
+
+  if (fd < 0 || plat_fault("dirsync") || fsync(fd) != 0)
     e = errno;
-    fd = -1;
-    CP_FAIL(rc, CP_E_IO, "cannot write config (%s): %s. The old file is "
-            "unchanged", path, strerror(e));
-  }
-  fd = -1;
-  plat_fault("kill-before-rename");
-  if (plat_fault("rename") || rename(tmp, path) != 0) {
-    rc = plat_err_replace(CP_HERE, path, strerror(errno), err);
-    goto out;
-  }
-  free(tmp);
-  tmp = NULL;
-  plat_fault("kill-after-rename");
-  if (fsync_dir(dir) != 0) {
-    e = errno;
-    /* The new file is in place; only its durability is in doubt. */
-    CP_FAIL(rc, CP_E_IO,
-            "config written but its folder could not be synced (%s): %s. "
-            "Run sync before a power cut",
-            dir, strerror(e));
-  }
-out:
   if (fd >= 0)
     close(fd);
-  if (tmp) {
-    unlink(tmp);
-    free(tmp);
-  }
-  free(dir);
-  return rc;
+  if (e)
+    /* The new file is in place; only its durability is in doubt. */
+    return cp_fail(err, CP_E_IO, CP_HERE,
+                   "config written but its folder could not be synced (%s): "
+                   "%s. Run sync before a power cut",
+                   dir, strerror(e));
+  return CP_OK;
 }
 
 int plat_remove_stale_temps(const char *path)

@@ -738,18 +738,6 @@ void plat_lock_release(struct plat_lock *lk, int remove)
   free(lk);
 }
 
-static int write_all(HANDLE h, const char *p, size_t len)
-{
-  while (len) {
-    DWORD n = 0, want = len > 1u << 30 ? 1u << 30 : (DWORD)len;
-    if (plat_fault("write") || !WriteFile(h, p, want, &n, NULL))
-      return -1;
-    p += n;
-    len -= n;
-  }
-  return 0;
-}
-
 /* A new temporary file beside path, created exclusively. */
 static HANDLE create_temp(const char *path, char **tmp, DWORD *werr)
 {
@@ -783,66 +771,116 @@ static HANDLE create_temp(const char *path, char **tmp, DWORD *werr)
   return INVALID_HANDLE_VALUE;
 }
 
-enum cp_err plat_replace_file(const char *path, const void *data, size_t len,
-                              const struct plat_file_meta *old,
-                              struct cp_errbuf *err)
-{
-  enum cp_err rc = CP_OK;
-  char *dir = plat_dirname(path), *tmp = NULL;
-  wchar_t *wtmp = NULL, *wpath = NULL;
-  DWORD werr = 0;
-  HANDLE h = create_temp(path, &tmp, &werr);
+struct plat_temp {
+  char *path; /* the file it will replace */
+  char *name; /* its own name; NULL once renamed */
+  HANDLE h;
+};
 
-  if (h == INVALID_HANDLE_VALUE) {
-    rc = plat_err_temp_create(
+enum cp_err plat_temp_create(const char *path, struct plat_temp **out,
+                             struct cp_errbuf *err)
+{
+  struct plat_temp *t = cp_xcalloc(1, sizeof(*t));
+  DWORD werr = 0;
+
+  t->path = cp_xstrdup(path);
+  t->h = create_temp(path, &t->name, &werr);
+  if (t->h == INVALID_HANDLE_VALUE) {
+    char *dir = plat_dirname(path);
+    enum cp_err rc = plat_err_temp_create(
         CP_HERE, dir, win_error(werr),
         werr == ERROR_ACCESS_DENIED || werr == ERROR_WRITE_PROTECT, err);
-    goto out;
+    free(dir);
+    plat_temp_discard(t);
+    return rc;
   }
-  plat_fault("kill-after-create");
-  if (write_all(h, data, len / 2) != 0 || (plat_fault("kill-mid-write"), 0) ||
-      write_all(h, (const char *)data + len / 2, len - len / 2) != 0) {
-    rc = plat_err_write(CP_HERE, path, win_error(GetLastError()), err);
-    goto out;
+  *out = t;
+  return CP_OK;
+}
+
+enum cp_err plat_temp_write(struct plat_temp *t, const void *data, size_t len,
+                            struct cp_errbuf *err)
+{
+  const char *p = data;
+
+  while (len) {
+    DWORD n = 0, want = len > 1u << 30 ? 1u << 30 : (DWORD)len;
+    if (plat_fault("write") || !WriteFile(t->h, p, want, &n, NULL))
+      return plat_err_write(CP_HERE, t->path, win_error(GetLastError()), err);
+    p += n;
+    len -= n;
   }
-  if (plat_fault("fsync") || !FlushFileBuffers(h)) {
-    rc = plat_err_flush(CP_HERE, path, win_error(GetLastError()), err);
-    goto out;
-  }
-  plat_fault("kill-after-fsync");
-  CloseHandle(h);
-  h = INVALID_HANDLE_VALUE;
-  plat_fault("kill-before-rename");
-  wtmp = wide_full(tmp);
-  wpath = wide_full(path);
-  /* ReplaceFileW keeps the old file's ACL and attributes (the mode and owner
-   * of POSIX); a new file is moved in place. Both are atomic renames. */
-  if (plat_fault("rename") ||
-      !(old && old->exists
-            ? ReplaceFileW(wpath, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS,
-                           NULL, NULL)
-            : MoveFileExW(wtmp, wpath,
-                          MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))) {
-    rc = plat_err_replace(CP_HERE, path, win_error(GetLastError()), err);
-    goto out;
-  }
-  free(tmp);
-  tmp = NULL;
-  plat_fault("kill-after-rename");
+  return CP_OK;
+}
+
+enum cp_err plat_temp_keep_meta(struct plat_temp *t,
+                                const struct plat_file_meta *old,
+                                struct cp_errbuf *err)
+{
+  /* ReplaceFileW, in plat_temp_commit, keeps the old file's ACL and
+   * attributes (the mode and owner of POSIX); a new file inherits its
+   * folder's. */
+  (void)t;
   (void)old;
-out:
-  if (h != INVALID_HANDLE_VALUE)
-    CloseHandle(h);
-  if (tmp) {
-    wchar_t *w = wtmp ? NULL : wide(tmp);
-    DeleteFileW(wtmp ? wtmp : w);
-    free(w);
-    free(tmp);
+  (void)err;
+  return CP_OK;
+}
+
+enum cp_err plat_temp_flush(struct plat_temp *t, struct cp_errbuf *err)
+{
+  if (plat_fault("fsync") || !FlushFileBuffers(t->h))
+    return plat_err_flush(CP_HERE, t->path, win_error(GetLastError()), err);
+  CloseHandle(t->h);
+  t->h = INVALID_HANDLE_VALUE;
+  return CP_OK;
+}
+
+enum cp_err plat_temp_commit(struct plat_temp *t, int old_exists,
+                             struct cp_errbuf *err)
+{
+  wchar_t *wtmp = wide_full(t->name), *wpath = wide_full(t->path);
+  enum cp_err rc = CP_OK;
+
+  /* Both are atomic renames; ReplaceFileW keeps the old file's ACL. */
+  if (plat_fault("rename") ||
+      !(old_exists ? ReplaceFileW(wpath, wtmp, NULL,
+                                  REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL)
+                   : MoveFileExW(wtmp, wpath,
+                                 MOVEFILE_REPLACE_EXISTING |
+                                     MOVEFILE_WRITE_THROUGH)))
+    rc = plat_err_replace(CP_HERE, t->path, win_error(GetLastError()), err);
+  else {
+    free(t->name);
+    t->name = NULL;
   }
   free(wtmp);
   free(wpath);
-  free(dir);
   return rc;
+}
+
+void plat_temp_discard(struct plat_temp *t)
+{
+  if (!t)
+    return;
+  if (t->h && t->h != INVALID_HANDLE_VALUE)
+    CloseHandle(t->h);
+  if (t->name) {
+    wchar_t *w = wide_full(t->name);
+    DeleteFileW(w);
+    free(w);
+  }
+  free(t->name);
+  free(t->path);
+  free(t);
+}
+
+enum cp_err plat_sync_dir(const char *dir, struct cp_errbuf *err)
+{
+  /* A folder cannot be flushed on Windows; the rename itself was written
+   * through (MOVEFILE_WRITE_THROUGH, ReplaceFileW). */
+  (void)dir;
+  (void)err;
+  return CP_OK;
 }
 
 int plat_remove_stale_temps(const char *path)

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fuzz_url.c — the URL parser behind every URL check (aws_url_parse). */
+/* fuzz_url.c — the URL parser behind every URL check (http_url_parse). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aws_target.h"
+#include "http.h"
 #include "cp_platform.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   char *text = fuzz_text(data, size);
-  struct aws_url u;
+  struct http_url u;
 
-  if (aws_url_parse(text, &u) == 0) {
+  if (http_url_parse(text, &u) == 0) {
     unsigned char a[16];
     /* a host it calls loopback is localhost or a loopback literal */
     if (u.loopback && strcmp(u.host, "localhost") &&

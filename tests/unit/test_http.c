@@ -104,6 +104,45 @@ static void test_xml_text(void **state)
   free(v);
 }
 
+static void expect_url(const char *url, int ok_, const char *host, int plain,
+                       int loopback)
+{
+  struct http_url u;
+  int rc = http_url_parse(url, &u);
+  if (rc != (ok_ ? 0 : -1))
+    fail_msg("%s: parse %d, wanted %s", url, rc, ok_ ? "ok" : "refused");
+  if (!ok_)
+    return;
+  assert_string_equal(u.host, host);
+  assert_int_equal(u.plain_http, plain);
+  assert_int_equal(u.loopback, loopback);
+}
+
+/* The host is the one a request would go to, as libcurl reads it. */
+static void test_url_parse(void **state)
+{
+  (void)state;
+  expect_url("https://a.example:443/x", 1, "a.example", 0, 0);
+  expect_url("http://[fd00:ec2::23]/creds", 1, "fd00:ec2::23", 1, 0);
+  expect_url("http://127.0.0.1:4566", 1, "127.0.0.1", 1, 1);
+  expect_url("http://127.9.9.9/", 1, "127.9.9.9", 1, 1);
+  expect_url("http://LOCALHOST:1", 1, "LOCALHOST", 1, 1);
+  expect_url("http://[::1]:4566/", 1, "::1", 1, 1);
+  expect_url("http://[::ffff:127.0.0.1]/", 1, "::ffff:127.0.0.1", 1, 1);
+  /* the text of a loopback address is not a loopback host */
+  expect_url("http://127.0.0.1.example.com/", 1, "127.0.0.1.example.com", 1, 0);
+  expect_url("http://localhost.example.com/", 1, "localhost.example.com", 1, 0);
+  expect_url("http://[::2]/", 1, "::2", 1, 0);
+  /* user info would hide the real host: refused outright */
+  expect_url("http://127.0.0.1@example.com/", 0, NULL, 0, 0);
+  expect_url("http://user:pw@127.0.0.1/", 0, NULL, 0, 0);
+  expect_url("file:///etc/passwd", 0, NULL, 0, 0);
+  expect_url("ftp://x.example", 0, NULL, 0, 0);
+  expect_url("https://", 0, NULL, 0, 0);
+  expect_url("https://a.example/x y", 0, NULL, 0, 0);
+  expect_url("https://a.example/x\ny", 0, NULL, 0, 0);
+}
+
 static void test_url_host(void **state)
 {
   char h[64];
@@ -112,8 +151,10 @@ static void test_url_host(void **state)
                       "a.example:8443");
   assert_string_equal(http_url_host("http://[::1]:9/", h, sizeof(h)),
                       "[::1]:9");
-  assert_string_equal(http_url_host("no-scheme/path", h, sizeof(h)),
-                      "no-scheme");
+  assert_string_equal(http_url_host("https://a.example/", h, sizeof(h)),
+                      "a.example");
+  /* what libcurl would not send to is not given a host */
+  assert_string_equal(http_url_host("no-scheme/path", h, sizeof(h)), "?");
 }
 
 static void test_date_parse(void **state)
@@ -134,6 +175,7 @@ int main(void)
       cmocka_unit_test(test_delay_bounds),
       cmocka_unit_test(test_pause_sleeps_through_ops),
       cmocka_unit_test(test_xml_text),
+      cmocka_unit_test(test_url_parse),
       cmocka_unit_test(test_url_host),
       cmocka_unit_test(test_date_parse),
   };

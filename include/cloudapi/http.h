@@ -134,7 +134,20 @@ void http_global_cleanup(void);
  * page some front ends send), or NULL. Caller frees. */
 char *http_xml_text(const char *xml, const char *tag);
 
-/* "host[:port]" of a URL, for messages. */
+/* An http(s) URL as libcurl's URL parser (curl_url) reads it: the one
+ * parser behind every URL check (endpoints, container credentials, instance
+ * metadata), so a check sees the host a request would go to. */
+struct http_url {
+  char host[256]; /* without brackets: "127.0.0.1", "fd00:ec2::23" */
+  char port[8];   /* as written, "" when none */
+  int plain_http; /* http:// */
+  int loopback;   /* localhost, 127.0.0.0/8 or ::1, by value */
+};
+/* 0 on success; -1 when url is not http(s) with a host, or carries a user
+ * name or password, white space, or anything curl refuses. */
+int http_url_parse(const char *url, struct http_url *out);
+/* "host[:port]" of a URL as http_url_parse() reads it (an IPv6 host in
+ * brackets), for messages; "?" when it does not parse. Returns out. */
 const char *http_url_host(const char *url, char *out, size_t outlen);
 
 #endif

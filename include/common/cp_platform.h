@@ -91,20 +91,36 @@ CP_MUST_USE enum cp_err plat_lock_acquire(const char *lock_path, int timeout_ms,
  * the file). */
 void plat_lock_release(struct plat_lock *lk, int remove);
 
-/* Atomically replaces path with data: a temporary file beside it (O_EXCL,
- * never a symlink), written, flushed, mode and owner taken from `old` (0644
- * for a new file), every extended attribute of the old file copied (POSIX
- * ACLs, SELinux labels, user.*; Windows keeps ACLs through ReplaceFileW),
- * fsync'd, renamed over path, folder fsync'd. On a failure up to the
- * rename the temporary file is removed and path is untouched; a failure to
- * fsync the folder comes after the rename: path is the new file, and
- * CP_E_IO says its durability is in doubt. */
-CP_MUST_USE enum cp_err plat_replace_file(const char *path, const void *data,
-                                          size_t len,
-                                          const struct plat_file_meta *old,
-                                          struct cp_errbuf *err);
+/* A temporary file beside path, named path + ".tmp-" + 6 characters and
+ * created exclusively (never through a link): the primitives of the atomic
+ * replace in cfgwriter/file_replace.c. Each call records its error naming
+ * path; plat_temp_discard() closes and deletes what is left of t and frees
+ * it (NULL is fine). */
+struct plat_temp;
+CP_MUST_USE enum cp_err plat_temp_create(const char *path,
+                                         struct plat_temp **out,
+                                         struct cp_errbuf *err);
+CP_MUST_USE enum cp_err plat_temp_write(struct plat_temp *t, const void *data,
+                                        size_t len, struct cp_errbuf *err);
+/* POSIX: the old file's mode, owner and every extended attribute (POSIX
+ * ACLs, SELinux labels, user.*) onto t; 0644 when there is no old file.
+ * Windows: nothing here, plat_temp_commit() keeps the ACL. */
+CP_MUST_USE enum cp_err plat_temp_keep_meta(struct plat_temp *t,
+                                            const struct plat_file_meta *old,
+                                            struct cp_errbuf *err);
+/* Flushes t to the disk and closes it. */
+CP_MUST_USE enum cp_err plat_temp_flush(struct plat_temp *t,
+                                        struct cp_errbuf *err);
+/* Renames t over its path in one step (Windows: ReplaceFileW when the old
+ * file exists, keeping its ACL). After success t only needs discarding. */
+CP_MUST_USE enum cp_err plat_temp_commit(struct plat_temp *t, int old_exists,
+                                         struct cp_errbuf *err);
+void plat_temp_discard(struct plat_temp *t);
+/* Makes a rename in dir durable: fsync of the folder (POSIX); nothing on
+ * Windows, where the rename was written through. */
+CP_MUST_USE enum cp_err plat_sync_dir(const char *dir, struct cp_errbuf *err);
 
-/* Removes temporary files a killed run of plat_replace_file() left beside
+/* Removes temporary files a killed run of the atomic replace left beside
  * path. Call only while holding the lock. Returns how many were removed. */
 int plat_remove_stale_temps(const char *path);
 

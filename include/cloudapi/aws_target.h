@@ -44,17 +44,4 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *flag,
                      const struct aws_profiles *p, const char *profile,
                      char **url, const char **source, struct cp_errbuf *err);
 
-/* An http(s) URL as libcurl's URL parser (curl_url) reads it: the one
- * parser behind every URL check (endpoints, container credentials, instance
- * metadata), so a check sees the host a request would go to. */
-struct aws_url {
-  char host[256]; /* without brackets: "127.0.0.1", "fd00:ec2::23" */
-  int plain_http; /* http:// */
-  int loopback;   /* localhost, 127.0.0.0/8 or ::1, by value */
-};
-/* 0 on success; -1 when url is not http(s) with a host, or carries a user
- * name or password, white space, or anything curl refuses. */
-int aws_url_parse(const char *url, struct aws_url *out);
-
-
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* platform_common.c — the interrupt flag and the error messages that
- * platform_posix.c and platform_win32.c share. */
+/* cp_platform.c — the parts of cp_platform.h that are the same on every
+ * system: the interrupt flag, address parsing, the shared messages. */
 #include "platform_common.h"
 
 #include <signal.h>
