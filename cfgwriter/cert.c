@@ -57,12 +57,13 @@ static void fill_info(X509 *x, struct cert_info *info)
     info->days_left = days - (secs < 0 && days == 0 ? 1 : 0);
 }
 
-/* Every PEM certificate in a file of up to max bytes (a CA file may be a
- * bundle), and the file's size when bytes is not NULL; none is CP_E_CERT
- * naming the file and its role. */
+/* The PEM certificates in a file of up to max bytes (a CA file may be a
+ * bundle), at most `limit` of them (0: all), and the file's size when bytes
+ * is not NULL; none is CP_E_CERT naming the file and its role. */
 static enum cp_err load_certs_sized(const char *path, const char *role,
-                                    size_t max, STACK_OF(X509) **out,
-                                    size_t *bytes, struct cp_errbuf *err)
+                                    size_t max, int limit,
+                                    STACK_OF(X509) **out, size_t *bytes,
+                                    struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   struct cp_buf raw = CP_BUF_INIT;
@@ -76,7 +77,8 @@ static enum cp_err load_certs_sized(const char *path, const char *role,
   if (bytes)
     *bytes = raw.len;
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
-  while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+  while (bio && (!limit || sk_X509_num(*out) < limit) &&
+         (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
     if (!sk_X509_push(*out, x)) {
       X509_free(x);
       break;
@@ -96,16 +98,18 @@ out:
 static enum cp_err load_certs(const char *path, const char *role, size_t max,
                               STACK_OF(X509) **out, struct cp_errbuf *err)
 {
-  return load_certs_sized(path, role, max, out, NULL, err);
+  return load_certs_sized(path, role, max, 0, out, NULL, err);
 }
 
-/* The first certificate of a file of up to max bytes. */
+/* The first certificate of a file of up to max bytes; the rest is not
+ * parsed (a system bundle holds over a hundred, and the TLS layer reads
+ * them all anyway). */
 static enum cp_err load_first_cert(const char *path, const char *role,
                                    size_t max, X509 **out,
                                    struct cp_errbuf *err)
 {
   STACK_OF(X509) *certs = NULL;
-  enum cp_err rc = load_certs(path, role, max, &certs, err);
+  enum cp_err rc = load_certs_sized(path, role, max, 1, &certs, NULL, err);
 
   *out = rc == CP_OK ? sk_X509_shift(certs) : NULL;
   sk_X509_pop_free(certs, X509_free);
@@ -123,7 +127,7 @@ static enum cp_err load_chain(const char *path, X509 **leaf,
   int i;
 
   *leaf = NULL;
-  CP_TRY(rc, load_certs_sized(path, "client certificate", CERT_MAX_BYTES,
+  CP_TRY(rc, load_certs_sized(path, "client certificate", CERT_MAX_BYTES, 0,
                               &certs, &info->file_bytes, err));
   info->count = sk_X509_num(certs);
   info->chain_in_order = 1;

@@ -35,7 +35,8 @@ CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
 CP_MUST_USE enum cp_err cert_describe_der(const unsigned char *der, size_t len,
                                           struct cert_info *info,
                                           struct cp_errbuf *err);
-/* A readable PEM file with at least one certificate (a TLS CA bundle). */
+/* A readable PEM file whose first block is a certificate (a TLS CA
+ * bundle); the rest is left to the TLS layer, which reads it anyway. */
 CP_MUST_USE enum cp_err cert_check_bundle(const char *path,
                                           struct cp_errbuf *err);
 /* A readable PEM certificate file (the leaf first, optionally its chain)

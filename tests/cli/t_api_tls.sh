@@ -34,6 +34,11 @@ fi
 # a missing bundle file is named
 expect_code 252 add-cluster $F --endpoint "$FAULT/t5/ok" --ca-bundle "$T/none.pem"
 expect_stderr "none.pem"
+# only the bundle's first block is checked here; a bad block after it is
+# left to the TLS layer, which fails the connection (255), not silently
+{ cat "$FAULT_API_CA"; printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n'; } >"$T/tail-bad.pem"
+expect_code 255 add-cluster $F --endpoint "$FAULT/t5b/ok" --ca-bundle "$T/tail-bad.pem"
+expect_stderr "TLS connection failed"
 # the host name is checked: "localhost" is not in the certificate (it names 127.0.0.1)
 expect_code 255 add-cluster $F --endpoint "${FAULT/127.0.0.1/localhost}/t6/ok" --ca-bundle "$FAULT_API_CA"
 
