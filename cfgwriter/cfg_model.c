@@ -754,22 +754,6 @@ void cfg_model_slot_server(const struct cfg_model *m, size_t i, size_t j,
     out->enable = json_object_get_boolean(v);
 }
 
-const char *cfg_model_logging(const struct cfg_model *m, const char *key)
-{
-  return get_str(get_obj(m->root, "logging"), key);
-}
-
-const char *cfg_model_option(const struct cfg_model *m, size_t slot,
-                             const char *key)
-{
-  json_object *s = json_object_array_get_idx(const_clusters(m), slot);
-  json_object *opts = get_obj(get_obj(s, "cluster"), "options"), *v;
-
-  if (!opts || !json_object_object_get_ex(opts, key, &v))
-    return NULL;
-  return json_object_get_string(v);
-}
-
 /* ---- editing ----------------------------------------------------------- */
 
 void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,

@@ -93,15 +93,13 @@ static char *sso_cache_path(const struct sso_profile *sp)
 {
   const char *key = sp->session ? sp->session : sp->start_url;
   unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0, i;
+  unsigned int n = 0;
   char hex[2 * EVP_MAX_MD_SIZE + 1];
   char *home = plat_home_dir(), *out;
 
   if (EVP_Digest(key, strlen(key), md, &n, EVP_sha1(), NULL) != 1)
     n = 0;
-  for (i = 0; i < n; i++)
-    snprintf(hex + 2 * i, 3, "%02x", md[i]);
-  hex[2 * n] = '\0';
+  sigv4_hex(md, n, hex);
   out = cp_xasprintf("%s/.aws/sso/cache/%s.json", home ? home : ".", hex);
   free(home);
   return out;

@@ -16,7 +16,7 @@
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static void to_hex(const unsigned char *d, size_t n, char *out)
+void sigv4_hex(const unsigned char *d, size_t n, char *out)
 {
   static const char lower[] = "0123456789abcdef";
   size_t i;
@@ -33,7 +33,7 @@ void sigv4_sha256_hex(const void *data, size_t len, char out[65])
   unsigned int mdlen = 0;
 
   EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-  to_hex(md, 32, out);
+  sigv4_hex(md, 32, out);
 }
 
 /* "20150830T123600Z" and "20150830" for t. */
@@ -296,7 +296,7 @@ void sigv4_signature(const char *secret_access_key, const char *amz_date,
   hmac(b, 32, service, strlen(service), a);
   hmac(a, 32, "aws4_request", 12, b); /* b: the signing key */
   hmac(b, 32, cp_buf_str(string_to_sign), string_to_sign->len, a);
-  to_hex(a, 32, out);
+  sigv4_hex(a, 32, out);
   OPENSSL_cleanse(a, sizeof(a));
   OPENSSL_cleanse(b, sizeof(b));
   cp_buf_release_secure(&k);
@@ -367,26 +367,4 @@ out:
   free(host);
   free(path);
   return rc;
-}
-
-void sigv4_presign_params(const struct sigv4_creds *creds, const char *region,
-                          const char *service, const char *amz_date,
-                          long expires, const char *signed_headers,
-                          struct cp_buf *out)
-{
-  struct cp_buf cred = CP_BUF_INIT;
-
-  cp_buf_printf(&cred, "%s/%.8s/%s/%s/aws4_request", creds->access_key_id,
-                amz_date, region, service);
-  cp_buf_puts(out, "X-Amz-Algorithm=" ALGORITHM "&X-Amz-Credential=");
-  sigv4_uri_encode(cred.ptr, cred.len, 0, out);
-  cp_buf_printf(out, "&X-Amz-Date=%s&X-Amz-Expires=%ld", amz_date, expires);
-  if (creds->session_token && *creds->session_token) {
-    cp_buf_puts(out, "&X-Amz-Security-Token=");
-    sigv4_uri_encode(creds->session_token, strlen(creds->session_token), 0,
-                     out);
-  }
-  cp_buf_puts(out, "&X-Amz-SignedHeaders=");
-  sigv4_uri_encode(signed_headers, strlen(signed_headers), 0, out);
-  cp_buf_release(&cred);
 }

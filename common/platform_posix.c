@@ -33,6 +33,11 @@ static void on_interrupt(int sig)
   plat_note_interrupt();
 }
 
+int plat_is_windows(void)
+{
+  return 0;
+}
+
 void plat_process_init(void)
 {
   struct sigaction sa;

@@ -34,6 +34,11 @@ static BOOL WINAPI on_console_event(DWORD type)
   return FALSE;
 }
 
+int plat_is_windows(void)
+{
+  return 1;
+}
+
 void plat_process_init(void)
 {
   SetConsoleCtrlHandler(on_console_event, TRUE);

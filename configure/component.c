@@ -22,27 +22,31 @@
  * none). */
 static const struct component table[] = {
     {"pkcs11", "configure-pkcs11", "cloudhsm-pkcs11.cfg", "the PKCS#11 library",
-     0, "cloudhsm-pkcs11.log"},
+     0, "cloudhsm-pkcs11.log", COMPONENT_ANYWHERE},
     {"cli", "configure-cli", "cloudhsm-cli.cfg", "CloudHSM CLI", 0,
-     "cloudhsm-cli.log"},
+     "cloudhsm-cli.log", COMPONENT_ANYWHERE},
     {"jce", "configure-jce", "cloudhsm-jce.cfg", "the JCE provider", 1,
-     "cloudhsm-jce.log"},
-#ifdef _WIN32
-    {"ksp", "configure-ksp", "cloudhsm-ksp.cfg", "the Key Storage Provider", 1,
-     "cloudhsm-ksp.log"},
-#else
+     "cloudhsm-jce.log", COMPONENT_ANYWHERE},
     {"dyn", "configure-dyn", "cloudhsm-dyn.cfg", "the OpenSSL Dynamic Engine",
-     1, NULL},
-#endif
+     1, NULL, COMPONENT_POSIX},
+    {"ksp", "configure-ksp", "cloudhsm-ksp.cfg", "the Key Storage Provider", 1,
+     "cloudhsm-ksp.log", COMPONENT_WINDOWS},
 };
 #define NCOMP (sizeof(table) / sizeof(table[0]))
+
+/* 1 when the SDK has the component on this system. */
+static int on_this_system(const struct component *c)
+{
+  return c->only == COMPONENT_ANYWHERE ||
+         (c->only == COMPONENT_WINDOWS) == plat_is_windows();
+}
 
 const struct component *component_by_name(const char *name)
 {
   size_t i;
 
   for (i = 0; i < NCOMP; i++)
-    if (!strcmp(name, table[i].name))
+    if (on_this_system(&table[i]) && !strcmp(name, table[i].name))
       return &table[i];
   return NULL;
 }
@@ -57,7 +61,7 @@ const struct component *component_by_program(const char *argv0)
     return NULL;
   name = plat_program_name(argv0);
   for (i = 0; i < NCOMP && !found; i++)
-    if (!strcmp(name, table[i].tool))
+    if (on_this_system(&table[i]) && !strcmp(name, table[i].tool))
       found = &table[i];
   free(name);
   return found;
@@ -70,8 +74,9 @@ static size_t join_names(const char *sep, char *out, size_t size)
 
   out[0] = '\0';
   for (i = 0; i < NCOMP && len < size; i++)
-    len += (size_t)snprintf(out + len, size - len, "%s%s", i ? sep : "",
-                            table[i].name);
+    if (on_this_system(&table[i]))
+      len += (size_t)snprintf(out + len, size - len, "%s%s", len ? sep : "",
+                              table[i].name);
   return len;
 }
 
@@ -122,6 +127,8 @@ static enum cp_err parse_components(const char *arg, const char *dir,
       continue; /* "pkcs11,,jce", a trailing comma */
     if (!strcmp(name, "installed")) {
       for (i = 0; i < NCOMP; i++) {
+        if (!on_this_system(&table[i]))
+          continue;
         path = path_in(dir, &table[i]);
         chosen[i] |= plat_file_exists(path);
         free(path);
@@ -282,7 +289,7 @@ const struct component *component_file_rules(const struct component *c,
   if (c && c->one_cluster)
     return c;
   for (i = 0; i < NCOMP; i++) {
-    if (!table[i].one_cluster)
+    if (!table[i].one_cluster || !on_this_system(&table[i]))
       continue;
     other = path_in(dir, &table[i]);
     same = plat_same_file(path, other);

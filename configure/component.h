@@ -25,6 +25,7 @@ struct component {
   int one_cluster;     /* the library reads one cluster (jce, dyn, ksp) */
   const char *log_name; /* its default log file in plat_default_log_dir();
                            NULL: it logs to the terminal (dyn) */
+  enum { COMPONENT_ANYWHERE, COMPONENT_POSIX, COMPONENT_WINDOWS } only;
 };
 
 /* The component a program name stands for ("/x/configure-jce",

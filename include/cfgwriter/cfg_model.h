@@ -150,10 +150,4 @@ void cfg_model_set_option_string(struct cfg_model *m, int slot,
 void cfg_model_set_logging(struct cfg_model *m, const char *key,
                            const char *value);
 
-/* Reads logging.<key> (NULL when absent) and cluster.options.<key> of a slot
- * as text ("true", "standard"; NULL when absent). */
-const char *cfg_model_logging(const struct cfg_model *m, const char *key);
-const char *cfg_model_option(const struct cfg_model *m, size_t slot,
-                             const char *key);
-
 #endif

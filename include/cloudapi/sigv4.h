@@ -39,6 +39,9 @@ struct sigv4_creds {
   const char *session_token; /* NULL when none */
 };
 
+/* d's n bytes as lower-case hex, as SigV4 writes digests, into out
+ * (2n + 1 bytes). */
+void sigv4_hex(const unsigned char *d, size_t n, char *out);
 void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Stage 1: the canonical request, and the signed header list. */
@@ -65,15 +68,6 @@ sigv4_sign_request(const struct sigv4_creds *creds, const char *region,
                    const char *url, const struct sigv4_header *headers,
                    size_t nheaders, const void *body, size_t body_len,
                    struct cp_buf *out_headers, struct cp_errbuf *err);
-
-/* Appends to out the query parameters of a presigned URL up to (but not
- * including) X-Amz-Signature, already encoded: X-Amz-Algorithm,
- * X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-Security-Token (when
- * token), X-Amz-SignedHeaders. signed_headers is "host;..." */
-void sigv4_presign_params(const struct sigv4_creds *creds, const char *region,
-                          const char *service, const char *amz_date,
-                          long expires, const char *signed_headers,
-                          struct cp_buf *out);
 
 /* URI-encodes per SigV4: unreserved bytes as they are, others %XX; '/' kept
  * when keep_slash. */

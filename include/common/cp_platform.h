@@ -15,6 +15,10 @@
 #include "cp_buf.h"
 #include "cp_err.h"
 
+/* 1 on Windows, 0 on POSIX systems: for tables whose rows differ by system
+ * (the SDK's components), so that they need no #ifdef. */
+int plat_is_windows(void);
+
 /* Process set-up for a command-line tool: SIGPIPE ignored, fds 0-2 open. */
 void plat_process_init(void);
 

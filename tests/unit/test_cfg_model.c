@@ -9,10 +9,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cfg_model.h"
 #include "cp_platform.h"
 
 /* what the code under test records when it fails */
+
+/* logging.<key> and a slot's cluster.options.<key> as text, read from the
+ * model's JSON (NULL when absent). */
+static const char *member_text(json_object *o, const char *key)
+{
+  json_object *v;
+  return o && json_object_object_get_ex(o, key, &v) ? json_object_get_string(v)
+                                                    : NULL;
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+  json_object *v;
+  return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const char *logging_of(const struct cfg_model *m, const char *key)
+{
+  return member_text(member(m->root, "logging"), key);
+}
+
+static const char *option_of(const struct cfg_model *m, size_t slot,
+                                    const char *key)
+{
+  json_object *s = json_object_array_get_idx(member(m->root, "clusters"), slot);
+  return member_text(member(member(s, "cluster"), "options"), key);
+}
+
 static struct cp_errbuf err_record;
 static struct cp_errbuf *const err = &err_record;
 
@@ -85,7 +115,7 @@ static void test_single_server_file(void **state)
   cfg_model_slot(&m, 0, &v);
   assert_null(v.cluster_id);
   assert_int_equal(cfg_model_find_slot(&m, "cluster-abc"), -1);
-  assert_string_equal(cfg_model_logging(&m, "log_interval"), "daily");
+  assert_string_equal(logging_of(&m, "log_interval"), "daily");
   free(out);
   free(text);
   cfg_model_release(&m);
@@ -315,10 +345,10 @@ static void test_offline_options(void **state)
   cfg_model_set_option_bool(&m, -1, "disable_key_availability_check", 1);
   cfg_model_set_option_string(&m, -1, "default_retry_mode", "off");
   cfg_model_set_logging(&m, "log_level", "trace");
-  assert_string_equal(cfg_model_option(&m, 0, "disable_key_availability_check"),
+  assert_string_equal(option_of(&m, 0, "disable_key_availability_check"),
                       "true");
-  assert_string_equal(cfg_model_option(&m, 0, "default_retry_mode"), "off");
-  assert_string_equal(cfg_model_logging(&m, "log_level"), "trace");
+  assert_string_equal(option_of(&m, 0, "default_retry_mode"), "off");
+  assert_string_equal(logging_of(&m, "log_level"), "trace");
   cfg_model_release(&m);
 }
 
