@@ -59,6 +59,7 @@ enum cli_type {
 
 #define CLI_REQUIRED 1 /* STR, CHOICE, LIST: must be given */
 #define CLI_HIDDEN 2 /* an accepted alias: not shown in --help */
+#define CLI_IS_PATH 4 /* STR: the value is a file or folder (completion) */
 
 struct cli_opt {
   enum cli_type type;
@@ -73,6 +74,8 @@ struct cli_opt {
 };
 
 #define CLI_STR(s, l, v, a, h, f) {CLI_T_STR, s, l, v, a, h, NULL, f, 0}
+#define CLI_PATH(s, l, v, a, h, f)                                             \
+  {CLI_T_STR, s, l, v, a, h, NULL, (f) | CLI_IS_PATH, 0}
 #define CLI_CHOICE(l, v, a, c, h) {CLI_T_CHOICE, 0, l, v, a, h, c, 0, 0}
 #define CLI_LIST(s, l, v, a, h) {CLI_T_LIST, s, l, v, a, h, NULL, 0, 0}
 #define CLI_FLAG(s, l, v, h, f) {CLI_T_FLAG, s, l, v, NULL, h, NULL, f, 0}
@@ -92,9 +95,9 @@ void cli_list_release(struct cli_list *l);
  * takes the output ones only. */
 #define CLI_COMMON_OPTS(ctx) CLI_CONFIG_OPTS(ctx), CLI_OUTPUT_OPTS(ctx)
 #define CLI_CONFIG_OPTS(ctx)                                                   \
-  CLI_STR(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
+  CLI_PATH(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
           "the config file to edit", 0),                                       \
-  CLI_STR(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",                \
+  CLI_PATH(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",                \
           "the folder of the SDK components' config files (below)", 0),        \
   CLI_STR(0, "component", (void *)&(ctx)->component_arg,                       \
           "<name[,name...]|installed>",                                        \

@@ -168,7 +168,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &a.src.cluster_id, "<id>", "the cluster to add",
               CLI_REQUIRED),
-      CLI_STR(0, "hsm-ca-cert", &ca_cert, "<file>",
+      CLI_PATH(0, "hsm-ca-cert", &ca_cert, "<file>",
               "the CA that signed the cluster (default: the slot's, else "
               "customerCA.crt)",
               0),

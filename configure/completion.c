@@ -12,8 +12,6 @@
 #include "commands.h"
 #include "cp_buf.h"
 
-#define MAX_OPTS 96
-
 struct copt {
   char name[48];    /* "--cluster-id" or "-a" */
   int takes_value;  /* a value follows (not a switch, not an optional number) */
@@ -24,7 +22,7 @@ struct copt {
 
 struct ctable {
   const char *cmd; /* NULL: the top level */
-  struct copt o[MAX_OPTS];
+  struct copt *o;  /* owned, n of them */
   size_t n;
 };
 
@@ -38,8 +36,7 @@ static void add_opt(struct ctable *t, const struct cli_opt *o, int use_short)
   struct copt *c;
   const char *const *ch;
 
-  if (t->n >= MAX_OPTS)
-    return;
+  t->o = cp_xrealloc(t->o, (t->n + 1) * sizeof(*t->o));
   c = &t->o[t->n++];
   memset(c, 0, sizeof(*c));
   if (use_short)
@@ -48,8 +45,7 @@ static void add_opt(struct ctable *t, const struct cli_opt *o, int use_short)
     snprintf(c->name, sizeof(c->name), "--%s", o->long_name);
   c->takes_value = o->type == CLI_T_STR || o->type == CLI_T_CHOICE ||
                    o->type == CLI_T_LIST || o->type == CLI_T_INT;
-  c->file = c->takes_value && !o->choices && o->argh &&
-            (strstr(o->argh, "<file") || strstr(o->argh, "<dir"));
+  c->file = (o->flags & CLI_IS_PATH) != 0;
   c->cluster_id = o->long_name && !strcmp(o->long_name, "cluster-id");
   for (ch = o->choices; ch && *ch; ch++)
     snprintf(c->choices + strlen(c->choices),
@@ -73,12 +69,17 @@ static void take_table(struct cli_opt_sink *sink, const struct cli_opt *opts)
   }
 }
 
-/* Every table: [0] the top level, then each command but help. */
-static size_t collect(struct ctable *tables, size_t max)
+/* Every table: [0] the top level, then each command but help. *out, one
+ * more than the count returned, is the caller's (tables_release). */
+static size_t collect(struct ctable **out)
 {
   const struct cmd_entry *c;
-  size_t n = 0;
+  size_t n = 0, max = 1;
+  struct ctable *tables;
 
+  for (c = commands; c->name; c++)
+    max++;
+  tables = *out = cp_xcalloc(max + 1, sizeof(*tables)); /* + the spare */
   for (c = NULL; n < max; c = c ? c + 1 : commands) {
     struct collector col = {{take_table}, &tables[n]};
     struct cli_ctx ctx;
@@ -92,6 +93,7 @@ static size_t collect(struct ctable *tables, size_t max)
     if (c && !strcmp(c->name, "help"))
       continue;
     memset(&ctx, 0, sizeof(ctx));
+    free(tables[n].o);
     memset(&tables[n], 0, sizeof(tables[n]));
     ctx.options_out = &col.sink;
     snprintf(name, sizeof(name), "%s", c ? c->name : "configure-pkcs11");
@@ -123,21 +125,34 @@ static void option_words(struct cp_buf *b, const struct ctable *t)
     cp_buf_printf(b, "%s%s", b->len ? " " : "", t->o[i].name);
 }
 
-/* Every option name that takes a value, once, with what completes it. */
-static size_t valued_options(const struct ctable *tables, size_t nt,
-                             const struct copt **out, size_t max)
+static void tables_release(struct ctable *tables, size_t nt)
 {
-  size_t i, j, k, n = 0;
+  size_t i;
 
+  for (i = 0; i < nt; i++)
+    free(tables[i].o);
+  free(tables);
+}
+
+/* Every option name that takes a value, once, with what completes it:
+ * *out (caller frees) points into tables. */
+static size_t valued_options(const struct ctable *tables, size_t nt,
+                             const struct copt ***out)
+{
+  size_t i, j, k, n = 0, max = 0;
+
+  for (i = 0; i < nt; i++)
+    max += tables[i].n;
+  *out = cp_xcalloc(max ? max : 1, sizeof(**out));
   for (i = 0; i < nt; i++)
     for (j = 0; j < tables[i].n; j++) {
       const struct copt *o = &tables[i].o[j];
       if (!o->takes_value)
         continue;
-      for (k = 0; k < n && strcmp(out[k]->name, o->name); k++)
+      for (k = 0; k < n && strcmp((*out)[k]->name, o->name); k++)
         ;
-      if (k == n && n < max)
-        out[n++] = o;
+      if (k == n)
+        (*out)[n++] = o;
     }
   return n;
 }
@@ -149,8 +164,8 @@ static size_t valued_options(const struct ctable *tables, size_t nt,
 
 static void print_bash(const struct ctable *t, size_t nt)
 {
-  const struct copt *valued[MAX_OPTS * 4];
-  size_t nv = valued_options(t, nt, valued, MAX_OPTS * 4), i;
+  const struct copt **valued;
+  size_t nv = valued_options(t, nt, &valued), i;
   struct cp_buf words = CP_BUF_INIT;
 
   printf("# bash completion for configure-pkcs11: made by\n"
@@ -193,12 +208,13 @@ static void print_bash(const struct ctable *t, size_t nt)
          "complete -F _configure_pkcs11 configure-pkcs11\n",
          cp_buf_str(&words));
   cp_buf_release(&words);
+  free(valued);
 }
 
 static void print_zsh(const struct ctable *t, size_t nt)
 {
-  const struct copt *valued[MAX_OPTS * 4];
-  size_t nv = valued_options(t, nt, valued, MAX_OPTS * 4), i;
+  const struct copt **valued;
+  size_t nv = valued_options(t, nt, &valued), i;
   struct cp_buf words = CP_BUF_INIT;
 
   printf("#compdef configure-pkcs11\n"
@@ -233,6 +249,7 @@ static void print_zsh(const struct ctable *t, size_t nt)
   option_words(&words, &t[0]);
   printf("  (*) compadd -- %s ;;\nesac\n", cp_buf_str(&words));
   cp_buf_release(&words);
+  free(valued);
 }
 
 static void print_fish(const struct ctable *t, size_t nt)
@@ -279,7 +296,7 @@ static void print_fish(const struct ctable *t, size_t nt)
 
 enum cp_err completion_print(const char *shell, struct cp_errbuf *err)
 {
-  static struct ctable tables[16];
+  struct ctable *tables = NULL;
   size_t n;
 
   if (!shell || (strcmp(shell, "bash") && strcmp(shell, "zsh") &&
@@ -288,12 +305,13 @@ enum cp_err completion_print(const char *shell, struct cp_errbuf *err)
                    "unknown shell (--completion %s): completions are made for "
                    "bash, zsh and fish. Give one of them",
                    shell ? shell : "");
-  n = collect(tables, sizeof(tables) / sizeof(tables[0]));
+  n = collect(&tables);
   if (!strcmp(shell, "bash"))
     print_bash(tables, n);
   else if (!strcmp(shell, "zsh"))
     print_zsh(tables, n);
   else
     print_fish(tables, n);
+  tables_release(tables, n + 1);
   return CP_OK;
 }
