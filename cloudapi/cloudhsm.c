@@ -79,13 +79,23 @@ void cluster_info_copy(struct cluster_info *dst, const struct cluster_info *src)
   }
 }
 
+/* "malformed API answer": what is wrong is also err->why, so that a saved
+ * answer's caller can name its file instead of the endpoint. */
+static enum cp_err bad_answer_fix(const char *file, int line, const char *what,
+                                  const char *fix, struct cp_errbuf *err)
+{
+  enum cp_err rc = cp_fail(err, CP_E_API, file, line,
+                           "malformed API answer (DescribeClusters): %s. %s",
+                           what, fix);
+  cp_err_why(err, "%s", what);
+  return rc;
+}
+
 static enum cp_err bad_answer(const char *file, int line, const char *what,
                               struct cp_errbuf *err)
 {
-  return cp_fail(err, CP_E_API, file, line,
-                 "malformed API answer (DescribeClusters): %s. Check "
-                 "--endpoint points at the CloudHSMv2 API",
-                 what);
+  return bad_answer_fix(file, line, what,
+                        "Check --endpoint points at the CloudHSMv2 API", err);
 }
 
 static enum cp_err parse_cluster(json_object *c, struct cluster_info *out,
@@ -143,18 +153,15 @@ static enum cp_err find_clusters(json_object *clusters, const struct wanted *w,
   size_t i, k;
 
   if (!json_object_is_type(clusters, json_type_array))
-    return cp_fail(err, CP_E_API, __FILE__, __LINE__,
-                   "malformed API answer (DescribeClusters): Clusters is not "
-                   "a list. Check --endpoint points at the CloudHSMv2 API");
+    return bad_answer(CP_HERE, "Clusters is not a list", err);
   for (i = 0; i < json_object_array_length(clusters); i++) {
     json_object *c = json_object_array_get_idx(clusters, i), *id;
     enum cp_err rc;
     if (!json_object_is_type(c, json_type_object) ||
         !json_object_object_get_ex(c, "ClusterId", &id) ||
         !json_object_is_type(id, json_type_string))
-      return cp_fail(err, CP_E_API, __FILE__, __LINE__,
-                     "malformed API answer (DescribeClusters): a cluster has "
-                     "no ClusterId. Check --endpoint");
+      return bad_answer_fix(CP_HERE, "a cluster has no ClusterId",
+                            "Check --endpoint", err);
     for (k = 0; k < w->n; k++) {
       if (w->found[k] || strcmp(json_object_get_string(id), w->ids[k]))
         continue;
@@ -183,10 +190,11 @@ static enum cp_err parse_page(const char *json, size_t len,
   enum cp_err rc = CP_OK;
 
   *next_token = NULL;
-  if (!root || !json_object_is_type(root, json_type_object))
-    CP_FAIL(rc, CP_E_API,
-            "malformed API answer (DescribeClusters): it is not a JSON "
-            "object. Check --endpoint and any proxy in between");
+  if (!root || !json_object_is_type(root, json_type_object)) {
+    rc = bad_answer_fix(CP_HERE, "it is not a JSON object",
+                        "Check --endpoint and any proxy in between", err);
+    goto out;
+  }
   *next_token = dup_or_null(root, "NextToken");
   if (json_object_object_get_ex(root, "Clusters", &clusters) &&
       !json_object_is_type(clusters, json_type_null))
@@ -225,9 +233,8 @@ static enum cp_err parse_saved(const char *json, size_t len,
         !json_object_is_type(clusters, json_type_null))
       rc = find_clusters(clusters, w, err);
   } else {
-    rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
-                 "malformed API answer (DescribeClusters): it is not a JSON "
-                 "object or list. Check --endpoint and any proxy in between");
+    rc = bad_answer_fix(CP_HERE, "it is not a JSON object or list",
+                        "Check --endpoint and any proxy in between", err);
   }
   json_object_put(wrap);
   json_object_put(root);

@@ -30,7 +30,19 @@ enum cp_err cp_fail(struct cp_errbuf *err, enum cp_err code, const char *file,
   memcpy(err->text, text, sizeof(text));
   err->file = file;
   err->line = line;
+  err->why[0] = err->scope[0] = err->outcome[0] = '\0';
   return code;
+}
+
+void cp_err_why(struct cp_errbuf *err, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!err)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(err->why, sizeof(err->why), fmt, ap);
+  va_end(ap);
 }
 
 int cp_err_status(enum cp_err code)
@@ -76,4 +88,5 @@ void cp_errbuf_clear(struct cp_errbuf *err)
   err->text[0] = '\0';
   err->file = NULL;
   err->line = 0;
+  err->why[0] = err->scope[0] = err->outcome[0] = '\0';
 }

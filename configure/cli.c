@@ -550,8 +550,21 @@ void cli_print_text(const char *text)
   cp_buf_release(&safe);
 }
 
+/* The one line of a failure: its scope, the message, what became of the
+ * files ("pkcs11: ... No file was changed"). */
+static void error_line(const struct cp_errbuf *err, enum cp_err rc,
+                       struct cp_buf *out)
+{
+  if (err && err->scope[0])
+    cp_buf_printf(out, "%s: ", err->scope);
+  cp_buf_puts(out, cp_errbuf_text(err, rc));
+  if (err && err->outcome[0])
+    cp_buf_printf(out, ". %s", err->outcome);
+}
+
 int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
 {
+  struct cp_buf line = CP_BUF_INIT;
   const char *detail;
   char where[160];
   json_object *result = ctx->json_result;
@@ -562,7 +575,8 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
       cli_print_json(result);
     return 0;
   }
-  detail = cp_errbuf_text(err, rc);
+  error_line(err, rc, &line);
+  detail = cp_buf_str(&line);
   cp_errbuf_where(err, where, sizeof(where));
   if (ctx->debug) {
     char tail[256];
@@ -581,5 +595,6 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
   } else {
     json_object_put(result);
   }
+  cp_buf_release(&line);
   return cp_err_status(rc);
 }

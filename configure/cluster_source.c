@@ -455,14 +455,12 @@ enum cp_err cluster_source_read_saved(const struct cluster_source *s,
 enum cp_err cluster_source_saved_invalid(const struct cluster_source *s,
                                          enum cp_err rc, struct cp_errbuf *err)
 {
-  char why[160];
-  const char *d;
+  char why[sizeof(err->why)];
 
   if (rc != CP_E_API) /* the parser's checks, but the fault is in the file */
     return rc;
-  d = strstr(err->text, "): ");
-  d = d ? d + 3 : err->text;
-  snprintf(why, sizeof(why), "%.*s", (int)strcspn(d, "."), d);
+  snprintf(why, sizeof(why), "%s",
+           err->why[0] ? err->why : "it is not a DescribeClusters answer");
   return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                  "invalid saved answer (--from-describe %s): %s. Save it with "
                  "aws cloudhsmv2 describe-clusters --output json",

@@ -149,8 +149,10 @@ enum cp_err edit_set_fail(struct edit_set *s, size_t i, enum cp_err rc,
 
   if (!s->several || !err)
     return rc;
-  return cp_fail(err, rc, err->file, err->line, "%s: %s. No file was changed",
-                 ef->comp ? ef->comp->name : "config", cp_errbuf_text(err, rc));
+  snprintf(err->scope, sizeof(err->scope), "%s",
+           ef->comp ? ef->comp->name : "config");
+  snprintf(err->outcome, sizeof(err->outcome), "No file was changed");
+  return rc;
 }
 
 /* A write that failed after others succeeded: the message says which
@@ -165,9 +167,12 @@ static enum cp_err written_before(const struct edit_set *s, size_t i,
     if (!s->v[j].same_as)
       cp_buf_printf(&done, "%s%s", done.len ? ", " : "",
                     s->v[j].comp ? s->v[j].comp->name : s->v[j].f.path);
-  rc = cp_fail(err, rc, err->file, err->line, "%s: %s. Written before it: %s",
-               s->v[i].comp ? s->v[i].comp->name : "config",
-               cp_errbuf_text(err, rc), done.len ? cp_buf_str(&done) : "none");
+  if (err) {
+    snprintf(err->scope, sizeof(err->scope), "%s",
+             s->v[i].comp ? s->v[i].comp->name : "config");
+    snprintf(err->outcome, sizeof(err->outcome), "Written before it: %s",
+             done.len ? cp_buf_str(&done) : "none");
+  }
   cp_buf_release(&done);
   return rc;
 }

@@ -66,16 +66,24 @@ struct cp_errbuf {
   char text[1024];
   const char *file; /* of the cp_fail() call; NULL: nothing recorded */
   int line;
+  /* Detail as values, for a caller that words the failure its own way
+   * instead of re-reading text; cp_fail() clears all three. */
+  char why[256];     /* the reason alone, when the failing call gave it */
+  char scope[32];    /* the part it happened in (a component), else "" */
+  char outcome[256]; /* what became of the files, else "" */
 };
 #define CP_ERRBUF_INIT                                                         \
   {                                                                            \
-    "", NULL, 0                                                                \
+    "", NULL, 0, "", "", ""                                                    \
   }
 
 /* Records a failure's detail and source location in err (NULL: dropped),
  * and returns code. The last record wins. */
 enum cp_err cp_fail(struct cp_errbuf *err, enum cp_err code, const char *file,
                     int line, const char *fmt, ...) CP_PRINTF(5, 6);
+
+/* Records the reason alone of the failure just recorded (err->why). */
+void cp_err_why(struct cp_errbuf *err, const char *fmt, ...) CP_PRINTF(2, 3);
 
 /* A helper that words one failure for several callers takes the caller's
  * place first, so --debug names the call, not the helper:
