@@ -645,6 +645,27 @@ out:
   return rc;
 }
 
+char *cluster_ca_for_slot(const struct cfg_model *m, int slot,
+                          const char *given, unsigned how)
+{
+  const char *cand[2] = {NULL, NULL};
+  struct cfg_slot_view v;
+  size_t i;
+
+  if (given)
+    return cp_xstrdup(given);
+  if (slot >= 0) {
+    cfg_model_slot(m, (size_t)slot, &v);
+    cand[0] = v.hsm_ca_file;
+  }
+  if (how & CA_DEFAULT)
+    cand[1] = plat_default_ca_path();
+  for (i = 0; i < 2; i++)
+    if (cand[i] && (!(how & CA_IF_PRESENT) || plat_file_exists(cand[i])))
+      return cp_xstrdup(cand[i]);
+  return NULL;
+}
+
 enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
                                      const char *ca_path, struct cp_errbuf *err)
 {

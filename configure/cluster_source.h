@@ -144,6 +144,17 @@ CP_MUST_USE enum cp_err cluster_source_use(struct cluster_source *s,
                                            struct cluster_info *ci,
                                            struct cp_errbuf *err);
 
+/* Which CA file checks a slot's cluster, the one rule of every command:
+ * --hsm-ca-cert (given); else the hsm_ca_file of slot `slot` (-1: none
+ * yet); else, with CA_DEFAULT, the default path. With CA_IF_PRESENT a
+ * path that does not exist is passed over, and NULL means none does (the
+ * original tool never checked: cluster_source_verify_ca warns). Caller
+ * frees. */
+#define CA_DEFAULT 1
+#define CA_IF_PRESENT 2
+char *cluster_ca_for_slot(const struct cfg_model *m, int slot,
+                          const char *given, unsigned how);
+
 /* After fetch: a certificate of the CA file ca_path (a bundle counts) signed
  * the cluster's certificate (else CP_E_CA_MISMATCH naming both subjects), or
  * the file holds that very certificate (passes, with a warning). ca_path

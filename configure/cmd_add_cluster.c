@@ -55,28 +55,6 @@ static enum cp_err check_by_hand(const struct cluster_source *src,
   return cfg_cluster_id_check(src->cluster_id, err);
 }
 
-/* The CA to check the cluster against and to write: --hsm-ca-cert, else the
- * hsm_ca_file of the slot that will be written, else the default. */
-static enum cp_err slot_ca(const struct cfg_model *m, const char *cluster_id,
-                           const char *given_abs, char **out,
-                           struct cp_errbuf *err)
-{
-  int idx = cfg_model_slot_for(m, cluster_id);
-  struct cfg_slot_view v;
-  struct cert_info ci;
-
-  *out = NULL;
-  if (given_abs) {
-    *out = cp_xstrdup(given_abs);
-    return CP_OK;
-  }
-  if (idx >= 0)
-    cfg_model_slot(m, (size_t)idx, &v);
-  *out = cp_xstrdup(idx >= 0 && v.hsm_ca_file ? v.hsm_ca_file
-                                              : plat_default_ca_path());
-  return cert_check_ca_file(*out, &ci, err);
-}
-
 /* What add-cluster writes into every file it edits. */
 struct add_run {
   struct cluster_source src;
@@ -97,12 +75,17 @@ static enum cp_err add_to_file(struct add_run *a, struct edit_file *ef,
   const struct cfg_server *servers = a->so.servers;
   size_t nservers = a->so.nservers;
   char *type = NULL, *ca_used = NULL;
+  struct cert_info ca_info;
   enum cp_err rc;
 
   CP_TRY(rc,
          component_check_room(ef->rules, m, a->src.cluster_id, ef->f.path, err));
   CP_TRY(rc, slot_options_check_file(&a->so, ef->comp, ef->f.path, err));
-  CP_TRY(rc, slot_ca(m, a->src.cluster_id, a->ca_abs, &ca_used, err));
+  /* the CA checked is the one the slot will name: it must be there */
+  ca_used = cluster_ca_for_slot(m, cfg_model_slot_for(m, a->src.cluster_id),
+                                a->ca_abs, CA_DEFAULT);
+  if (!a->ca_abs)
+    CP_TRY(rc, cert_check_ca_file(ca_used, &ca_info, err));
   if (a->hsm_type)
     type = cp_xstrdup(a->hsm_type);
   if (!a->so.addrs.n) {

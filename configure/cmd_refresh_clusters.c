@@ -42,7 +42,7 @@ static const struct cli_cmd_doc refresh_doc = {
 struct target {
   char *cluster_id;       /* owned */
   size_t file;            /* the index of its file in the set */
-  char *ca;               /* the slot's hsm_ca_file, or NULL; owned */
+  char *ca;               /* what checks it (cluster_ca_for_slot); owned */
   int vanished;           /* another run removed the slot meanwhile */
   struct cluster_info ci; /* the description, until taken by src */
   int asked;              /* described (or looked for) in a finished round */
@@ -107,7 +107,8 @@ static void collect_targets(struct refresh *r, const struct edit_file *ef,
       continue;
     r->t[r->n].cluster_id = cp_xstrdup(v.cluster_id);
     r->t[r->n].file = file;
-    r->t[r->n].ca = v.hsm_ca_file ? cp_xstrdup(v.hsm_ca_file) : NULL;
+    /* the slot's own CA only: another slot's default is not its cluster's */
+    r->t[r->n].ca = cluster_ca_for_slot(m, (int)i, NULL, CA_IF_PRESENT);
     cluster_source_init(&r->t[r->n].src);
     r->n++;
   }
@@ -278,9 +279,7 @@ static void check_slot(struct refresh *r, struct target *t)
   t->src.wait = r->opts.wait; /* its message after --wait: wait longer */
   t->rc = cluster_source_use(&t->src, &t->ci, &t->problem);
   if (t->rc == CP_OK)
-    t->rc = cluster_source_verify_ca(
-        &t->src, t->ca && plat_file_exists(t->ca) ? t->ca : NULL,
-        &t->problem);
+    t->rc = cluster_source_verify_ca(&t->src, t->ca, &t->problem);
 }
 
 /* Under the lock: the servers into the slot of that cluster in the file as

@@ -209,25 +209,6 @@ out:
   return rc;
 }
 
-/* The CA to check the cluster against: --hsm-ca-cert, else the slot's
- * hsm_ca_file, else the default, the first that exists; NULL when none
- * does (the original tool never checked: the servers are written with a
- * warning). A CA that exists and did not sign stays an error. */
-static const char *existing_ca(const struct cfg_model *m, int slot,
-                               const char *given_abs)
-{
-  struct cfg_slot_view v;
-
-  if (given_abs)
-    return given_abs;
-  cfg_model_slot(m, (size_t)slot, &v);
-  if (v.hsm_ca_file && plat_file_exists(v.hsm_ca_file))
-    return v.hsm_ca_file;
-  if (plat_file_exists(plat_default_ca_path()))
-    return plat_default_ca_path();
-  return NULL;
-}
-
 /* The slot's servers: from the API's answer with --cluster-id (fetched
  * before any lock; checked here against the CA, and the slot takes the
  * cluster's id), or as given with -a. */
@@ -235,6 +216,7 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
                                  int slot, struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
+  char *ca = NULL;
 
   if (o->slot.addrs.n) {
     cfg_model_set_servers(m, slot, o->slot.servers, o->slot.nservers);
@@ -244,12 +226,14 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
     return CP_OK;
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  CP_TRY(rc, cluster_source_verify_ca(
-                 &o->src, existing_ca(m, slot, o->ca_abs), err));
+  /* as lenient as the original tool: a CA that is not there is a warning */
+  ca = cluster_ca_for_slot(m, slot, o->ca_abs, CA_DEFAULT | CA_IF_PRESENT);
+  CP_TRY(rc, cluster_source_verify_ca(&o->src, ca, err));
   cluster_source_pick_for_slot(&o->src, m, slot);
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
 out:
+  free(ca);
   return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cluster_source.h"
+#include "cp_platform.h"
 #include "fake_http.h"
 
 /* what the code under test records when it fails */
@@ -140,6 +141,44 @@ static void test_hopeless_state_not_waited_for(void **state)
   assert_int_equal(fake.nslept, 0);
 }
 
+/* The one CA rule: --hsm-ca-cert, the slot's file, the default; with
+ * CA_IF_PRESENT what is not there is passed over. */
+static void expect_ca(const struct cfg_model *m, int slot, const char *given,
+                      unsigned how, const char *want)
+{
+  char *got = cluster_ca_for_slot(m, slot, given, how);
+  if (want)
+    assert_string_equal(got, want);
+  else
+    assert_null(got);
+  free(got);
+}
+
+static void test_ca_rule(void **state)
+{
+  const char *text = "{\"clusters\": [{\"type\": \"hsm1\", \"cluster\": "
+                     "{\"hsm_ca_file\": \"" TEST_DATA_DIR "\"}}]}";
+  const char *gone = "/nonexistent/customerCA.crt";
+  struct cfg_model m = CFG_MODEL_INIT;
+  struct cp_errbuf perr = CP_ERRBUF_INIT;
+  (void)state;
+
+  assert_int_equal(cfg_model_parse(&m, text, strlen(text), "x", &perr), CP_OK);
+  expect_ca(&m, 0, "/given.crt", CA_DEFAULT | CA_IF_PRESENT, "/given.crt");
+  expect_ca(&m, 0, NULL, CA_DEFAULT, TEST_DATA_DIR);
+  expect_ca(&m, 0, NULL, CA_IF_PRESENT, TEST_DATA_DIR);
+  expect_ca(&m, -1, NULL, CA_DEFAULT, plat_default_ca_path());
+  expect_ca(&m, -1, NULL, 0, NULL);
+  cfg_model_set_cluster_string(&m, 0, "hsm_ca_file", gone);
+  expect_ca(&m, 0, NULL, CA_DEFAULT, gone);
+  /* the slot's file is gone: lenient commands check nothing (no default
+   * here on a test machine), and refresh never takes the default */
+  if (!plat_file_exists(plat_default_ca_path()))
+    expect_ca(&m, 0, NULL, CA_DEFAULT | CA_IF_PRESENT, NULL);
+  expect_ca(&m, 0, NULL, CA_IF_PRESENT, NULL);
+  cfg_model_release(&m);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -148,6 +187,7 @@ int main(void)
       cmocka_unit_test(test_pauses_capped_and_deadline_kept),
       cmocka_unit_test(test_short_wait_looks_at_the_deadline),
       cmocka_unit_test(test_hopeless_state_not_waited_for),
+      cmocka_unit_test(test_ca_rule),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
