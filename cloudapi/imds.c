@@ -56,7 +56,15 @@ static enum cp_err fetch_token(const struct http_settings *hs, int *reachable,
   rc = http_perform(hs, &rq, &rs, err);
   *reachable = rc == CP_OK;
   if (rc == CP_OK && rs.status == 200 && rs.body.len < sizeof(imds_token)) {
-    snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
+    /* it becomes a header value of every request after */
+    if (!http_header_value_ok(cp_buf_str(&rs.body)))
+      rc = cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "invalid instance metadata token (%s): it holds a line "
+                   "break or another control character. Check what answers "
+                   "there",
+                   imds_base());
+    else
+      snprintf(imds_token, sizeof(imds_token), "%s", cp_buf_str(&rs.body));
   } else if (rc == CP_OK &&
              (rs.status == 403 || rs.status == 404 || rs.status == 405)) {
     /* botocore's rule: no token to be had here; ask without one (IMDSv1) */
@@ -110,11 +118,6 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   }
   *reachable = 1;
   url = cp_xasprintf("%s/latest/meta-data/%s", imds_base(), path);
-  if (!imds_tokenless && !http_header_value_ok(imds_token))
-    CP_FAIL(rc, CP_E_ENVIRONMENT,
-            "invalid instance metadata token (%s): it holds a line break or "
-            "another control character. Check what answers there",
-            imds_base());
   hdr = imds_tokenless
             ? cp_xstrdup("")
             : cp_xasprintf("X-aws-ec2-metadata-token: %s\n", imds_token);

@@ -351,6 +351,22 @@ static void test_instance_metadata_v1(void **state)
   setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9", 1);
 }
 
+/* A token that would add a header line is refused where it arrives: no
+ * request carries it. */
+static void test_instance_metadata_bad_token(void **state)
+{
+  const struct fake_answer a[] = {{200, "tok\r\nX-Evil: 1", NULL, CP_OK},
+                                  {200, "hsm-instance-role\n", NULL, CP_OK}};
+  (void)state;
+  unsetenv("AWS_EC2_METADATA_DISABLED");
+  setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.3:9", 1);
+  assert_int_equal(resolve(NULL, NULL, "default", a, FAKE_N(a)),
+                   CP_E_ENVIRONMENT);
+  assert_int_equal(fake.calls, 1);
+  assert_string_equal(fake.method[0], "PUT");
+  setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9", 1);
+}
+
 /* ---- IAM Identity Center --------------------------------------------------
  */
 
@@ -475,6 +491,7 @@ int main(void)
       T(test_container),
       T(test_instance_metadata),
       T(test_instance_metadata_v1),
+      T(test_instance_metadata_bad_token),
       T(test_sso),
       T(test_sso_profile_checks),
   };
