@@ -241,16 +241,20 @@ static enum cp_err plat_err_locked(const char *file, int line,
               "run holds it. Retry when it ends", lock_path);
 }
 
-enum cp_err plat_err_temp_create(const char *file, int line, const char *dir,
+enum cp_err plat_err_temp_create(const char *file, int line, const char *path,
                                  const char *why, int denied,
                                  struct cp_errbuf *err)
 {
-  if (denied)
-    return FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
-                "%s, or use --config to write elsewhere", dir, why,
-                plat_admin_name);
-  return FAIL(CP_E_IO, "cannot create temporary file (%s): %s. Free some "
-              "space or fix permissions", dir, why);
+  char *dir = plat_dirname(path);
+  enum cp_err rc =
+      denied ? FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
+                    "%s, or use --config to write elsewhere", dir, why,
+                    plat_admin_name)
+             : FAIL(CP_E_IO, "cannot create temporary file (%s): %s. Free "
+                    "some space or fix permissions", dir, why);
+
+  free(dir);
+  return rc;
 }
 
 enum cp_err plat_err_write(const char *file, int line, const char *path,

@@ -78,7 +78,8 @@ extern const char plat_admin_name[];
 enum cp_err plat_err_lock_create(const char *file, int line,
                                  const char *lock_path, const char *why,
                                  int denied, struct cp_errbuf *err);
-enum cp_err plat_err_temp_create(const char *file, int line, const char *dir,
+/* The temporary file beside path could not be made: names path's folder. */
+enum cp_err plat_err_temp_create(const char *file, int line, const char *path,
                                  const char *why, int denied,
                                  struct cp_errbuf *err);
 enum cp_err plat_err_write(const char *file, int line, const char *path,

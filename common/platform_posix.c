@@ -212,10 +212,7 @@ int plat_child_wait(struct plat_child *c, long wait_ms, int *status)
     }
     if (plat_now_ms() >= until)
       return 0;
-    {
-      struct timespec ts = {0, 10 * 1000000L}; /* a signal only ends it early */
-      nanosleep(&ts, NULL);
-    }
+    plat_sleep_ms(10);
   }
 }
 
@@ -665,12 +662,10 @@ enum cp_err plat_temp_create(const char *path, struct plat_temp **out,
   t->name = cp_xasprintf("%s" PLAT_TEMP_INFIX "XXXXXX", path);
   t->fd = mkostemp(t->name, O_CLOEXEC);
   if (t->fd < 0) {
-    char *dir = plat_dirname(path);
     enum cp_err rc;
     e = errno;
-    rc = plat_err_temp_create(CP_HERE, dir, strerror(e),
+    rc = plat_err_temp_create(CP_HERE, path, strerror(e),
                               e == EROFS || e == EACCES || e == EPERM, err);
-    free(dir);
     free(t->name);
     t->name = NULL;
     plat_temp_discard(t);

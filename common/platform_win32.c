@@ -791,11 +791,9 @@ enum cp_err plat_temp_create(const char *path, struct plat_temp **out,
   t->path = cp_xstrdup(path);
   t->h = create_temp(path, &t->name, &werr);
   if (t->h == INVALID_HANDLE_VALUE) {
-    char *dir = plat_dirname(path);
     enum cp_err rc = plat_err_temp_create(
-        CP_HERE, dir, win_error(werr),
+        CP_HERE, path, win_error(werr),
         werr == ERROR_ACCESS_DENIED || werr == ERROR_WRITE_PROTECT, err);
-    free(dir);
     plat_temp_discard(t);
     return rc;
   }
