@@ -164,9 +164,10 @@ out:
 /* Run as root on behalf of another user (sudo), the tool grants no more
  * than AWS's own tool, which writes only its files in the config folder: a
  * config elsewhere, given with --config, --config-dir or
- * CONFIGURE_PKCS11_CONFIG (or reached through a link), is refused. */
-static enum cp_err check_delegated(const char *path, const char *given,
-                                   struct cp_errbuf *err)
+ * CONFIGURE_PKCS11_CONFIG (or reached through a link), is refused. path
+ * is the file, or with is_dir the folder, that `given` names. */
+static enum cp_err check_delegated(const char *path, int is_dir,
+                                   const char *given, struct cp_errbuf *err)
 {
   const char *by = NULL;
   char *target = NULL, *dir = NULL;
@@ -174,14 +175,18 @@ static enum cp_err check_delegated(const char *path, const char *given,
 
   if (!plat_delegated(&by))
     return CP_OK;
-  CP_TRY(rc, plat_resolve_config_path(path, &target, err));
-  dir = plat_dirname(target);
+  if (is_dir) {
+    dir = cp_xstrdup(path);
+  } else {
+    CP_TRY(rc, plat_resolve_config_path(path, &target, err));
+    dir = plat_dirname(target);
+  }
   if (!plat_same_file(dir, plat_default_config_dir()))
     CP_FAIL(rc, CP_E_UNSAFE_PATH,
             "refused under %s (%s %s): run for another user, this tool edits "
-            "only %s, as AWS's tool does. Give a file there, or run it as "
-            "root yourself",
-            by, given, path, plat_default_config_dir());
+            "only %s, as AWS's tool does. %s, or run it as root yourself",
+            by, given, path, plat_default_config_dir(),
+            is_dir ? "Leave --config-dir out" : "Give a file there");
 out:
   free(dir);
   free(target);
@@ -196,27 +201,21 @@ enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
   const char *dir =
       ctx->config_dir ? ctx->config_dir : plat_default_config_dir();
   const struct component *invoked = component_by_program(ctx->program);
-  const char *by = NULL;
   int chosen[NCOMP];
   enum cp_err rc = CP_OK;
   char *path;
   size_t i;
 
   config_targets_release(t);
-  if (ctx->config_dir && plat_delegated(&by) &&
-      !plat_same_file(ctx->config_dir, plat_default_config_dir()))
-    CP_FAIL(rc, CP_E_UNSAFE_PATH,
-            "refused under %s (--config-dir %s): run for another user, this "
-            "tool edits only %s, as AWS's tool does. Leave --config-dir out, "
-            "or run it as root yourself",
-            by, ctx->config_dir, plat_default_config_dir());
+  if (ctx->config_dir)
+    CP_TRY(rc, check_delegated(ctx->config_dir, 1, "--config-dir", err));
   if (ctx->config_path && (ctx->config_dir || ctx->component_arg))
     CP_FAIL(rc, CP_E_USAGE,
             "contradictory options (--config and %s): --config names one "
             "file. Give --config, or --config-dir and --component",
             ctx->config_dir ? "--config-dir" : "--component");
   if (ctx->config_path) {
-    CP_TRY(rc, check_delegated(ctx->config_path, "--config", err));
+    CP_TRY(rc, check_delegated(ctx->config_path, 0, "--config", err));
     add_target(t, NULL, ctx->config_path);
     goto out;
   }
@@ -234,7 +233,7 @@ enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
   if (!invoked)
     invoked = &table[0];
   if (invoked == &table[0] && !ctx->config_dir && env && *env) {
-    CP_TRY(rc, check_delegated(env, "CONFIGURE_PKCS11_CONFIG", err));
+    CP_TRY(rc, check_delegated(env, 0, "CONFIGURE_PKCS11_CONFIG", err));
     add_target(t, NULL, env);
     goto out;
   }

@@ -27,7 +27,7 @@ for target in "$T/etc/ld.so.preload" "$T/etc/nologin" "$T/etc/sudoers.d-ops"; do
   nothing_made "--config $(basename "$target")"
 done
 SUDO_UID=65534 expect_code 253 add-cluster --cluster-id cluster-2ab3cd4ef5g -a 10.0.0.1 --config-dir "$T/etc"
-expect_stderr "refused under SUDO_UID (--config-dir $T/etc)"
+expect_stderr "refused under SUDO_UID (--config-dir $T/etc): run for another user, this tool edits only /opt/cloudhsm/etc, as AWS's tool does. Leave --config-dir out, or run it as root yourself"
 SUDO_UID=65534 CONFIGURE_PKCS11_CONFIG=$T/etc/x.cfg expect_code 253 -a 10.0.0.1
 expect_stderr "refused under SUDO_UID (CONFIGURE_PKCS11_CONFIG $T/etc/x.cfg)"
 nothing_made "--config-dir and CONFIGURE_PKCS11_CONFIG"
