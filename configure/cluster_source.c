@@ -232,6 +232,13 @@ static void select_servers(struct cluster_source *s, int v4, int v6)
   }
 }
 
+/* The families --ip-family asks for (none given: IPv4). */
+static void wanted_families(const char *family, int *v4, int *v6)
+{
+  *v4 = !family || strcmp(family, "ipv6") != 0;
+  *v6 = family && strcmp(family, "ipv4") != 0;
+}
+
 /* Which families a list of servers holds: bit 4 and bit 6. */
 static int families(const struct cfg_server *srv, size_t n)
 {
@@ -249,8 +256,7 @@ static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
 {
   const struct cluster_info *ci = &s->ci;
   const struct state_rule *rule = state_rule(ci->state);
-  const char *family = s->ip_family;
-  int v4 = !family || strcmp(family, "ipv6"), v6 = family && strcmp(family, "ipv4");
+  int v4, v6;
   enum cp_err rc = check_answer(s, err);
 
   if (rc != CP_OK)
@@ -267,6 +273,7 @@ static enum cp_err pick_servers(struct cluster_source *s, struct cp_errbuf *err)
             ? "Wait longer (--wait <seconds>), or check it in the console"
         : rule ? rule->text
                : "Run again with --wait to wait until it can be reached");
+  wanted_families(s->ip_family, &v4, &v6);
   select_servers(s, v4, v6);
   if (cfg_servers_dedupe(s->servers, &s->nservers))
     cp_log(CP_LOG_WARN, "cluster %s lists an HSM address more than once: "
@@ -380,16 +387,14 @@ void cluster_source_pick_for_slot(struct cluster_source *s,
 {
   struct cfg_server *old = NULL;
   size_t nold = 0;
-  int had = 0, now, named, v4 = 1, v6 = 0;
+  int had = 0, now, named, v4, v6;
 
   if (slot >= 0 && (size_t)slot < cfg_model_slot_count(m))
     nold = cfg_model_slot_servers(m, (size_t)slot, &old);
   had = families(old, nold);
-  if (s->ip_family) {
-    v4 = strcmp(s->ip_family, "ipv6") != 0;
-    v6 = strcmp(s->ip_family, "ipv4") != 0;
-  } else if (!v6_by_default(&s->ci, old, nold)) { /* it keeps its family */
-    v6 = 1;
+  wanted_families(s->ip_family, &v4, &v6);
+  if (!s->ip_family && !v6_by_default(&s->ci, old, nold)) {
+    v6 = 1; /* the slot keeps its family */
     v4 = (had & (1 << 4)) != 0;
   }
   select_servers(s, v4, v6);
