@@ -61,37 +61,39 @@ static size_t char_len(const unsigned char *p, size_t left, int *cut)
   return 0;
 }
 
-void cp_text_safe(const char *s, enum cp_text_mode mode, struct cp_buf *out)
+/* The one walk over s: appends its safe form to out, or with out NULL
+ * stops at the first character that needs a change; 1 when none did. */
+static int walk(const char *s, enum cp_text_mode mode, struct cp_buf *out)
 {
   const unsigned char *p = (const unsigned char *)(s ? s : "");
   size_t left = strlen((const char *)p), len;
-  int cut;
+  int cut, clean = 1;
 
   while (left) {
     len = char_len(p, left, &cut);
     if (cut)
-      break; /* a character cut off at the end: dropped */
-    if (!escape(p, len, mode, out))
+      return 0; /* a character cut off at the end: dropped */
+    if (escape(p, len, mode, out)) {
+      clean = 0;
+      if (!out)
+        break;
+    } else if (out) {
       cp_buf_add(out, (const char *)p, len);
+    }
     len = len ? len : 1;
     p += len;
     left -= len;
   }
+  return clean;
+}
+
+void cp_text_safe(const char *s, enum cp_text_mode mode, struct cp_buf *out)
+{
+  walk(s, mode, out);
   cp_buf_str(out); /* "" rather than NULL for empty text */
 }
 
 int cp_text_is_safe(const char *s, enum cp_text_mode mode)
 {
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
-  size_t left = strlen((const char *)p), len;
-  int cut;
-
-  while (left) {
-    len = char_len(p, left, &cut);
-    if (cut || escape(p, len, mode, NULL))
-      return 0;
-    p += len;
-    left -= len;
-  }
-  return 1;
+  return walk(s, mode, NULL);
 }
