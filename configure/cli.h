@@ -95,10 +95,10 @@ void cli_list_release(struct cli_list *l);
  * takes the output ones only. */
 #define CLI_COMMON_OPTS(ctx) CLI_CONFIG_OPTS(ctx), CLI_OUTPUT_OPTS(ctx)
 #define CLI_CONFIG_OPTS(ctx)                                                   \
-  CLI_PATH(0, "config", (void *)&(ctx)->config_path, "<file>",                  \
-          "the config file to edit", 0),                                       \
-  CLI_PATH(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",                \
-          "the folder of the SDK components' config files (below)", 0),        \
+  CLI_PATH(0, "config", (void *)&(ctx)->config_path, "<file>",                 \
+           "the config file to edit", 0),                                      \
+  CLI_PATH(0, "config-dir", (void *)&(ctx)->config_dir, "<dir>",               \
+           "the folder of the SDK components' config files (below)", 0),       \
   CLI_STR(0, "component", (void *)&(ctx)->component_arg,                       \
           "<name[,name...]|installed>",                                        \
           "edit these components' files (pkcs11, cli, jce, dyn or ksp), or "   \

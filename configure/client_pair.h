@@ -33,7 +33,7 @@ struct client_pairs {
 };
 #define CLIENT_PAIRS_INIT                                                      \
   {                                                                            \
-    {{NULL, NULL, 0, NULL, NULL}, {NULL, NULL, 0, NULL, NULL } }               \
+    {{NULL, NULL, 0, NULL, NULL}, {NULL, NULL, 0, NULL, NULL}}                 \
   }
 
 /* Each pair's option names (without "--") and what it is, for the rows
@@ -45,10 +45,10 @@ extern const struct client_pair_names client_pair_names[CFG_NPAIRS];
 
 /* The option rows of both pairs (in a command's own, automatic table). */
 #define CLI_CLIENT_PAIR_ROWS(ps, which, cert_help, clear_help)                 \
-  CLI_PATH(0, client_pair_names[which].cert, &(ps)->p[which].cert, "<file>",    \
-          cert_help, 0),                                                       \
-  CLI_PATH(0, client_pair_names[which].key, &(ps)->p[which].key, "<file>",      \
-          "private key of that certificate", 0),                               \
+  CLI_PATH(0, client_pair_names[which].cert, &(ps)->p[which].cert, "<file>",   \
+           cert_help, 0),                                                      \
+  CLI_PATH(0, client_pair_names[which].key, &(ps)->p[which].key, "<file>",     \
+           "private key of that certificate", 0),                              \
   CLI_FLAG(0, client_pair_names[which].clear, &(ps)->p[which].clear,           \
            clear_help, 0)
 #define CLI_CLIENT_PAIR_OPTS(ps)                                               \

@@ -62,8 +62,8 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
   CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>", "same as --endpoint",    \
           CLI_HIDDEN),                                                         \
   CLI_STR(0, "profile", &(s)->profile, "<name>", "the AWS profile to use", 0), \
-  CLI_PATH(0, "ca-bundle", &(s)->ca_bundle, "<file>",                           \
-          "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),   \
+  CLI_PATH(0, "ca-bundle", &(s)->ca_bundle, "<file>",                          \
+           "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),  \
   CLI_INT("cli-connect-timeout", &(s)->connect_timeout, "<seconds>",           \
           "same as --connect-timeout"),                                        \
   CLI_INT("cli-read-timeout", &(s)->read_timeout, "<seconds>",                 \
@@ -84,9 +84,9 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
   CLI_REGION_OPT(s), CLI_API_GLOBAL_OPTS(s)
 /* Where the description of one cluster comes from, and which addresses. */
 #define CLI_SAVED_ANSWER_OPT(s)                                                \
-  CLI_PATH(0, "from-describe", &(s)->from_describe, "<file|->",                 \
-          "use a saved DescribeClusters answer instead of calling the API",    \
-          0)
+  CLI_PATH(0, "from-describe", &(s)->from_describe, "<file|->",                \
+           "use a saved DescribeClusters answer instead of calling the API",   \
+           0)
 #define CLI_IP_FAMILY_OPT(s)                                                   \
   CLI_CHOICE("ip-family", &(s)->ip_family, "<ipv4|ipv6|both>",                 \
              cluster_source_ip_families,                                       \

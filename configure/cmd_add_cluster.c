@@ -152,9 +152,9 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
       CLI_STR(0, "cluster-id", &a.src.cluster_id, "<id>", "the cluster to add",
               CLI_REQUIRED),
       CLI_PATH(0, "hsm-ca-cert", &ca_cert, "<file>",
-              "the CA that signed the cluster (default: the slot's, else "
-              "customerCA.crt)",
-              0),
+               "the CA that signed the cluster (default: the slot's, else "
+               "customerCA.crt)",
+               0),
       CLI_SLOT_SERVERS_OPT(&a.so),
       CLI_CLIENT_PAIR_OPTS(&a.pairs),
       CLI_STR(0, "hsm-type", &a.hsm_type, "<type>",

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_refresh_clusters.c — refresh the servers of many slots at once: one
  * DescribeClusters call per region (or one saved answer) for all of them,
- * then every slot under one lock and one atomic write per file. A slot whose cluster
- * is gone is reported, never removed. */
+ * then every slot under one lock and one atomic write per file. A slot whose
+ * cluster is gone is reported, never removed. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cp_platform.h — everything that differs between POSIX and Windows, behind
- * one small interface: platform_posix.c and platform_win32.c implement it.
+ * one small interface: platform_posix.c and platform_win32.c implement it,
+ * and cp_platform.c what both share.
  *
  * Files that are only read follow symbolic links; the config that is
  * replaced is reached through a link only when nobody else could re-point it
