@@ -331,37 +331,41 @@ int aws_profile_exists(const struct aws_profiles *p, const char *profile)
   return 0;
 }
 
-static const char *lookup(const struct aws_profiles *p, const char *section,
-                          const char *key)
+/* The entry a key's value comes from: the credentials file's over the
+ * config file's, as the SDKs have it; NULL when neither has the key. */
+static const struct entry *lookup_entry(const struct aws_profiles *p,
+                                        const char *section, const char *key)
 {
-  const char *from_config = NULL, *from_credentials = NULL;
+  const struct entry *from_config = NULL, *from_credentials = NULL;
   size_t i;
 
   for (i = 0; p && i < p->n; i++)
     if (!strcmp(p->e[i].section, section) && !strcmp(p->e[i].key, key)) {
       if (p->e[i].from_credentials)
-        from_credentials = p->e[i].value;
+        from_credentials = &p->e[i];
       else
-        from_config = p->e[i].value;
+        from_config = &p->e[i];
     }
   return from_credentials ? from_credentials : from_config;
+}
+
+static const char *lookup(const struct aws_profiles *p, const char *section,
+                          const char *key)
+{
+  const struct entry *e = lookup_entry(p, section, key);
+  return e ? e->value : NULL;
 }
 
 const char *aws_profile_origin(const struct aws_profiles *p,
                                const char *profile, const char *key,
                                struct plat_file_meta *meta)
 {
-  int from = -1;
-  size_t i;
+  const struct entry *e = lookup_entry(p, profile, key);
 
-  for (i = 0; p && i < p->n; i++)
-    if (!strcmp(p->e[i].section, profile) && !strcmp(p->e[i].key, key) &&
-        from < p->e[i].from_credentials)
-      from = p->e[i].from_credentials;
-  if (from < 0)
+  if (!e)
     return NULL;
-  *meta = p->meta[from];
-  return from ? p->credentials_path : p->config_path;
+  *meta = p->meta[e->from_credentials != 0];
+  return e->from_credentials ? p->credentials_path : p->config_path;
 }
 
 const char *aws_profile_get(const struct aws_profiles *p, const char *profile,
