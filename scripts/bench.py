@@ -206,6 +206,23 @@ def check_silent(tmp, bin_, env, ca, counts=(1, 2, 6, 12), timeout=2):
     return rows
 
 
+def add_cluster_cmd(bin_, url, ca, cfg, *extra):
+    """The timed add-cluster: one DescribeClusters call, one config written."""
+    return [bin_, "add-cluster", "--cluster-id", CID, "--region", "us-east-1",
+            "--endpoint", url, *extra, "--hsm-ca-cert", ca, "--config", cfg,
+            "--output", "off"]
+
+
+def curl_cmd(url, *extra):
+    """The same signed DescribeClusters request made by curl --aws-sigv4."""
+    body = json.dumps({"Filters": {"clusterIds": [CID]}})
+    return ["curl", "-sS", "--fail", "-o", "/dev/null", *extra,
+            "--aws-sigv4", "aws:amz:us-east-1:cloudhsm", "--user", KEY + ":" + SECRET,
+            "-H", "Content-Type: application/x-amz-json-1.1",
+            "-H", "X-Amz-Target: BaldrApiService.DescribeClusters",
+            "--data-binary", body, url]
+
+
 def ca_bundle_rows(tmp, bin_, env, runs):
     """One call over plain http with and without AWS_CA_BUNDLE naming the
     system's bundle (as behind a corporate proxy), against curl. Over http
@@ -219,15 +236,8 @@ def ca_bundle_rows(tmp, bin_, env, runs):
     try:
         url = info["endpoint"] + "/bench/ok"
         cfg = os.path.join(plain_dir, "cloudhsm-pkcs11.cfg")
-        body = json.dumps({"Filters": {"clusterIds": [CID]}})
-        ours = [bin_, "add-cluster", "--cluster-id", CID, "--region", "us-east-1",
-                "--endpoint", url, "--hsm-ca-cert", info["ca"], "--config", cfg,
-                "--output", "off"]
-        curl = ["curl", "-sS", "--fail", "-o", "/dev/null",
-                "--aws-sigv4", "aws:amz:us-east-1:cloudhsm", "--user", KEY + ":" + SECRET,
-                "-H", "Content-Type: application/x-amz-json-1.1",
-                "-H", "X-Amz-Target: BaldrApiService.DescribeClusters",
-                "--data-binary", body, url]
+        ours = add_cluster_cmd(bin_, url, info["ca"], cfg)
+        curl = curl_cmd(url)
         with_var = dict(env, AWS_CA_BUNDLE=system) if system else None
         cases = [("without AWS_CA_BUNDLE", env)]
         if with_var:
@@ -303,18 +313,10 @@ def main():
                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "none"),
                    AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d" % closed_port())
         cfg = os.path.join(tmp, "cloudhsm-pkcs11.cfg")
-        body = json.dumps({"Filters": {"clusterIds": [CID]}})
         clients = {
-            "configure-pkcs11 add-cluster": [
-                args.bin, "add-cluster", "--cluster-id", CID, "--region", "us-east-1",
-                "--endpoint", url, "--ca-bundle", api_ca, "--hsm-ca-cert", cl_ca,
-                "--config", cfg, "--output", "off"],
-            "curl --aws-sigv4": [
-                "curl", "-sS", "--fail", "-o", "/dev/null", "--cacert", api_ca,
-                "--aws-sigv4", "aws:amz:us-east-1:cloudhsm", "--user", KEY + ":" + SECRET,
-                "-H", "Content-Type: application/x-amz-json-1.1",
-                "-H", "X-Amz-Target: BaldrApiService.DescribeClusters",
-                "--data-binary", body, url],
+            "configure-pkcs11 add-cluster": add_cluster_cmd(
+                args.bin, url, cl_ca, cfg, "--ca-bundle", api_ca),
+            "curl --aws-sigv4": curl_cmd(url, "--cacert", api_ca),
             "aws cloudhsmv2 describe-clusters": [
                 "aws", "cloudhsmv2", "describe-clusters", "--endpoint-url", url,
                 "--ca-bundle", api_ca, "--region", "us-east-1",
