@@ -37,9 +37,13 @@ man_paragraph() {
     in_sec && next_is_head { take = ($0 == head); next_is_head = 0; next }
     in_sec && take' "$MAN"
 }
-# 0 when the command takes the option (its parser does not call it unknown)
+# 0 when the command takes the option: its parser does not call it unknown,
+# as a switch or with a value. Each try ends in --help, so nothing runs
+# (no config is read, no API is called).
 takes() {
-  ! "$CP_BIN" $1 "$2" 2>&1 >/dev/null </dev/null | grep -q "unknown option"
+  local out
+  out=$( { "$CP_BIN" $1 "$2" --help; "$CP_BIN" $1 "$2" x --help; } 2>&1 >/dev/null </dev/null)
+  [ "$(grep -c "unknown option ($2)" <<<"$out")" -lt 2 ]
 }
 # options of other tools the page names (the AWS CLI's --query)
 foreign="--query"
