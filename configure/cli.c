@@ -461,22 +461,11 @@ void cli_setup_logging(struct cli_ctx *ctx)
                             : ctx->quiet ? CP_LOG_WARN + 1 : CP_LOG_INFO);
 }
 
-/* 1 when s is valid UTF-8. */
-static int utf8_valid(const char *s)
-{
-  size_t left = strlen(s), n;
-
-  for (; left; s += n, left -= n)
-    if (!(n = cp_utf8_len((const unsigned char *)s, left)))
-      return 0;
-  return 1;
-}
-
 enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs,
                                 struct cp_errbuf *err)
 {
   *abs = NULL;
-  if (!utf8_valid(path))
+  if (!cp_text_is_safe(path, CP_TEXT_UTF8)) /* valid UTF-8 */
     return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
                    "invalid path (%s): it is not valid UTF-8, and strict JSON "
                    "readers refuse such a config. Rename the file, or give "
