@@ -6,11 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cfg_file.h"
@@ -105,12 +107,18 @@ static void test_mode_kept_and_unchanged_is_untouched(void **state)
   assert_int_equal(stat(cfg, &before), 0);
   assert_int_equal(before.st_mode & 0777, 0600);
   text = read_all(cfg);
-  sleep(1);
+  /* the clock seam: an hour-old mtime, not a second's sleep, shows that an
+   * edit with no change leaves the file untouched */
+  {
+    const struct timespec old[2] = {{before.st_mtime - 3600, 0},
+                                    {before.st_mtime - 3600, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, cfg, old, 0), 0);
+  }
   assert_int_equal(add_cluster("cluster-bbbbbbbbbbb", &changed), CP_OK);
   assert_false(changed);
   assert_int_equal(stat(cfg, &after), 0);
   assert_int_equal(before.st_ino, after.st_ino);
-  assert_int_equal(before.st_mtime, after.st_mtime);
+  assert_int_equal(before.st_mtime - 3600, after.st_mtime);
   free(text);
 }
 
@@ -279,20 +287,22 @@ static void test_fifo_config_refused(void **state)
 static void test_lock_contention(void **state)
 {
   struct cfg_file f = CFG_FILE_INIT;
-  int pipefd[2], changed, status;
+  int pipefd[2], gofd[2], changed, status;
   char c;
   pid_t pid;
   (void)state;
 
   write_file(cfg, original, 0644);
   assert_int_equal(pipe(pipefd), 0);
+  assert_int_equal(pipe(gofd), 0);
   pid = fork();
-  if (pid == 0) {
+  if (pid == 0) { /* holds the lock until told, then a little longer */
+    const struct timespec linger = {0, 300 * 1000000L};
     if (cfg_file_lock(&f, cfg, 1000, err) != CP_OK)
       _exit(1);
-    if (write(pipefd[1], "x", 1) != 1)
+    if (write(pipefd[1], "x", 1) != 1 || read(gofd[0], &c, 1) != 1)
       _exit(1);
-    sleep(2);
+    nanosleep(&linger, NULL);
     _exit(0);
   }
   assert_int_equal(read(pipefd[0], &c, 1), 1);
@@ -303,11 +313,14 @@ static void test_lock_contention(void **state)
     cfg_file_release(&g);
   }
   /* a longer wait gets the lock when the holder ends */
+  assert_int_equal(write(gofd[1], "x", 1), 1);
   assert_int_equal(add_cluster("cluster-ddddddddddd", &changed), CP_OK);
   waitpid(pid, &status, 0);
   assert_int_equal(WEXITSTATUS(status), 0);
   close(pipefd[0]);
   close(pipefd[1]);
+  close(gofd[0]);
+  close(gofd[1]);
 }
 
 static int setup(void **state)
