@@ -61,37 +61,74 @@ struct add_run {
   struct client_pairs pairs;
   struct slot_options so;
   const char *hsm_type;
-  char *ca_abs; /* --hsm-ca-cert, absolute (owned) */
+  char *ca_abs;   /* --hsm-ca-cert, absolute (owned) */
+  char **ca_used; /* per file: the CA checked against the snapshot (owned) */
+  enum cfg_action *actions; /* per file */
+  int *idx;                 /* per file: the slot written */
 };
 
-/* The slot of one file, added or refreshed: its own CA checks the cluster
- * (a local check: the one API answer serves every file). */
-static enum cp_err add_to_file(struct add_run *a, struct edit_file *ef,
-                               enum cfg_action *action, int *idx,
+/* The CA of file i's slot, checked before the lock: the one the slot will
+ * name must be a CA file (with --hsm-ca-cert, checked already), and it must
+ * have signed the cluster (after the fetch, with verify). */
+static enum cp_err check_file_ca(struct add_run *a, struct edit_file *ef,
+                                 size_t i, int verify, struct cp_errbuf *err)
+{
+  const struct cfg_model *m = &ef->f.model;
+  struct cert_info ca_info;
+
+  if (!verify) {
+    a->ca_used[i] = cluster_ca_for_slot(
+        m, cfg_model_slot_for(m, a->src.cluster_id), a->ca_abs, CA_DEFAULT);
+    return a->ca_abs ? CP_OK
+                     : cert_check_ca_file(a->ca_used[i], &ca_info, err);
+  }
+  return a->so.addrs.n ? CP_OK
+                       : cluster_source_verify_ca(&a->src, a->ca_used[i], err);
+}
+
+/* Every file's CA, before the fetch (verify 0) or after it. */
+static enum cp_err check_cas(struct add_run *a, struct edit_set *s, int verify,
+                             struct cp_errbuf *err)
+{
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  for (i = 0; i < s->n && rc == CP_OK; i++)
+    if (!s->v[i].same_as &&
+        (rc = check_file_ca(a, &s->v[i], i, verify, err)) != CP_OK)
+      rc = edit_set_fail(s, i, rc, err);
+  return rc;
+}
+
+/* Under the lock, the slot of file i, added or refreshed from what was
+ * fetched and checked (pure: the one API answer serves every file). */
+static enum cp_err add_to_file(void *arg, struct edit_set *s, size_t i,
                                struct cp_errbuf *err)
 {
+  struct add_run *a = arg;
+  struct edit_file *ef = &s->v[i];
   struct cfg_model *m = &ef->f.model;
   struct cfg_slot_spec spec;
   const struct cfg_server *servers = a->so.servers;
   size_t nservers = a->so.nservers;
-  char *type = NULL, *ca_used = NULL;
-  struct cert_info ca_info;
+  int slot = cfg_model_slot_for(m, a->src.cluster_id);
+  char *type = NULL, *ca = NULL;
   enum cp_err rc;
 
   CP_TRY(rc,
          component_check_room(ef->rules, m, a->src.cluster_id, ef->f.path, err));
   CP_TRY(rc, slot_options_check_file(&a->so, ef->comp, ef->f.path, err));
-  /* the CA checked is the one the slot will name: it must be there */
-  ca_used = cluster_ca_for_slot(m, cfg_model_slot_for(m, a->src.cluster_id),
-                                a->ca_abs, CA_DEFAULT);
-  if (!a->ca_abs)
-    CP_TRY(rc, cert_check_ca_file(ca_used, &ca_info, err));
+  ca = cluster_ca_for_slot(m, slot, a->ca_abs, CA_DEFAULT);
+  if (strcmp(ca, a->ca_used[i]))
+    CP_FAIL(rc, CP_E_LOCKED,
+            "config changed meanwhile (%s): another run set the slot's "
+            "hsm_ca_file to %s while the API answered, and the cluster was "
+            "checked against %s. Run again",
+            ef->f.path, ca, a->ca_used[i]);
   if (a->hsm_type)
     type = cp_xstrdup(a->hsm_type);
   if (!a->so.addrs.n) {
-    CP_TRY(rc, cluster_source_verify_ca(&a->src, ca_used, err));
-    cluster_source_pick_for_slot(&a->src, m,
-                                 cfg_model_slot_for(m, a->src.cluster_id));
+    cluster_source_pick_for_slot(&a->src, m, slot);
     servers = a->src.servers;
     nservers = a->src.nservers;
     if (!a->hsm_type)
@@ -107,16 +144,16 @@ static enum cp_err add_to_file(struct add_run *a, struct edit_file *ef,
   spec.hsm_ca_file = a->ca_abs;
   spec.servers = servers;
   spec.nservers = nservers;
-  cfg_model_upsert_slot(m, &spec, action);
-  *idx = cfg_model_find_slot(m, a->src.cluster_id);
-  slot_options_apply(&a->so, m, *idx);
-  client_pairs_apply(&a->pairs, m, *idx);
-  if (*action == CFG_UNCHANGED && cfg_file_changed(&ef->f))
-    *action = CFG_UPDATED; /* only an option changed */
+  cfg_model_upsert_slot(m, &spec, &a->actions[i]);
+  a->idx[i] = cfg_model_find_slot(m, a->src.cluster_id);
+  slot_options_apply(&a->so, m, a->idx[i]);
+  client_pairs_apply(&a->pairs, m, a->idx[i]);
+  if (a->actions[i] == CFG_UNCHANGED && cfg_file_changed(&ef->f))
+    a->actions[i] = CFG_UPDATED; /* only an option changed */
   slot_warn_unconfigured(m, ef->f.path);
 out:
   free(type);
-  free(ca_used);
+  free(ca);
   return rc;
 }
 
@@ -166,8 +203,6 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
       CLI_END()};
   struct edit_set s = EDIT_SET_INIT;
   struct cert_info cinfo;
-  enum cfg_action *actions = NULL;
-  int *idx = NULL;
   enum cp_err rc;
   size_t i;
 
@@ -186,25 +221,27 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
     CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
     CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &a.ca_abs, err));
   }
-  /* one API call (or saved answer) for every file */
+  /* the files as they are, then one API call (or saved answer) for all of
+   * them with no lock held, then each under its lock */
+  CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));
+  a.ca_used = cp_xcalloc(s.n, sizeof(*a.ca_used));
+  a.actions = cp_xcalloc(s.n, sizeof(*a.actions));
+  a.idx = cp_xcalloc(s.n, sizeof(*a.idx));
+  CP_TRY(rc, check_cas(&a, &s, 0, err));
   if (!a.so.addrs.n)
     CP_TRY(rc, cluster_source_fetch(&a.src, err));
-
-  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
-  actions = cp_xcalloc(s.n, sizeof(*actions));
-  idx = cp_xcalloc(s.n, sizeof(*idx));
-  for (i = 0; i < s.n; i++)
-    if (!s.v[i].same_as &&
-        (rc = add_to_file(&a, &s.v[i], &actions[i], &idx[i], err)) != CP_OK)
-      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
-  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  CP_TRY(rc, check_cas(&a, &s, 1, err));
+  CP_TRY(rc, edit_set_commit(&s, ctx, add_to_file, &a, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as)
-      add_result(&a, &s, i, actions[i], idx[i]);
+      add_result(&a, &s, i, a.actions[i], a.idx[i]);
   edit_set_report(&s, ctx);
 out:
-  free(actions);
-  free(idx);
+  for (i = 0; a.ca_used && i < s.n; i++)
+    free(a.ca_used[i]);
+  free(a.ca_used);
+  free(a.actions);
+  free(a.idx);
   free(a.ca_abs);
   edit_set_release(&s);
   cluster_source_release(&a.src);

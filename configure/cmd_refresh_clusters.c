@@ -284,9 +284,8 @@ static void check_slot(struct refresh *r, struct target *t)
 
 /* Under the lock: the servers into the slot of that cluster in the file as
  * it is now (another run may have moved or removed it meanwhile). */
-static void apply_slot(struct target *t, struct edit_set *s)
+static void apply_slot(struct target *t, struct cfg_model *m)
 {
-  struct cfg_model *m = &s->v[t->file].f.model;
   int slot = cfg_model_find_slot(m, t->cluster_id);
 
   if (!t->found || t->gone || t->rc != CP_OK)
@@ -301,6 +300,20 @@ static void apply_slot(struct target *t, struct edit_set *s)
   t->action = cfg_model_set_servers(m, slot, t->src.servers, t->src.nservers)
                   ? CFG_UPDATED
                   : CFG_UNCHANGED;
+}
+
+/* Every answer for file i's slots. */
+static enum cp_err apply_file(void *arg, struct edit_set *s, size_t i,
+                              struct cp_errbuf *err)
+{
+  struct refresh *r = arg;
+  size_t k;
+
+  (void)err;
+  for (k = 0; k < r->n; k++)
+    if (r->t[k].file == i)
+      apply_slot(&r->t[k], &s->v[i].f.model);
+  return CP_OK;
 }
 
 static json_object *target_row(const struct target *t,
@@ -398,7 +411,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
                                  struct cp_errbuf *err)
 {
   struct refresh r;
-  struct edit e = EDIT_INIT, peek = EDIT_PEEK;
+  struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_LIST(0, "cluster-id", &r.ids, "<id>",
                "refresh only these clusters' slots (repeatable)"),
@@ -446,13 +459,12 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
 
   /* every file's slots, read without the lock and asked for together, one
    * call per region, with no lock held (nor while --wait waits) */
-  CP_TRY(rc, edit_set_open(&s, &peek, ctx, err));
+  CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as)
       collect_targets(&r, &s.v[i], i);
   CP_TRY(rc,
          check_named(&r, s.several ? "any of the files" : s.v[0].f.path, err));
-  edit_set_release(&s);
   cluster_wait_start(&w, &r.opts.http, r.opts.wait);
   while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
@@ -468,10 +480,6 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
            "check in %ld s", w.pause_ms / 1000);
     CP_TRY(rc, cluster_wait_pause(&w, &r.opts.http, err));
   }
-  /* then the lock, the files read again, the answers applied to them */
-  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
-  for (i = 0; i < r.n; i++)
-    apply_slot(&r.t[i], &s);
   for (i = 0; i < r.n; i++) {
     if (!r.t[i].found) {
       cp_log(CP_LOG_WARN, "cluster %s was not found%s%s: its slot is kept "
@@ -486,7 +494,8 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       *err = r.t[i].problem;
     }
   }
-  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  /* then the lock, the files read again, the answers applied to them */
+  CP_TRY(rc, edit_set_commit(&s, ctx, apply_file, &r, err));
 
   root = json_object_new_object();
   rows = json_object_new_array();

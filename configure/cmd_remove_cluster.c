@@ -46,25 +46,34 @@ static enum cp_err remove_by_index(struct cfg_file *f, int slot,
   return CP_OK;
 }
 
-/* The removal from one file: the slot of cluster_id, or slot `slot`. */
-static enum cp_err remove_from_file(struct cfg_file *f, const char *cluster_id,
-                                    int slot, int ignore_missing,
-                                    enum cfg_action *action,
+/* What to remove, and what each file's removal did. */
+struct removal {
+  const char *cluster_id;
+  int slot;
+  int ignore_missing;
+  enum cfg_action *actions; /* one per file */
+};
+
+/* The removal from file i: the slot of cluster_id, or slot `slot`. */
+static enum cp_err remove_from_file(void *arg, struct edit_set *s, size_t i,
                                     struct cp_errbuf *err)
 {
+  struct removal *r = arg;
+  struct cfg_file *f = &s->v[i].f;
+  enum cfg_action *action = &r->actions[i];
   enum cp_err rc = CP_OK;
 
   *action = CFG_ABSENT;
-  if (slot >= 0)
-    return remove_by_index(f, slot, action, err);
-  cfg_model_remove_slot(&f->model, cluster_id, action);
+  if (r->slot >= 0)
+    return remove_by_index(f, r->slot, action, err);
+  cfg_model_remove_slot(&f->model, r->cluster_id, action);
   if (*action == CFG_ABSENT)
-    CP_TRY(rc, cfg_cluster_id_check(cluster_id, err));
-  if (*action == CFG_ABSENT && !ignore_missing)
+    CP_TRY(rc, cfg_cluster_id_check(r->cluster_id, err));
+  if (*action == CFG_ABSENT && !r->ignore_missing)
     CP_FAIL(rc, CP_E_NOT_CONFIGURED,
             "cluster not configured (%s): no slot in %s has this id. Add "
             "--ignore-missing to accept that",
-            cluster_id, f->path);
+            r->cluster_id, f->path);
 out:
   return rc;
 }
@@ -72,20 +81,19 @@ out:
 enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
                                struct cp_errbuf *err)
 {
-  const char *cluster_id = NULL;
-  int ignore_missing = 0, slot = -1;
+  struct removal r = {NULL, -1, 0, NULL};
   struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
-      CLI_STR(0, "cluster-id", &cluster_id, "<id>", "the cluster to remove", 0),
-      CLI_INT("slot", &slot, "<n>",
+      CLI_STR(0, "cluster-id", &r.cluster_id, "<id>", "the cluster to remove",
+              0),
+      CLI_INT("slot", &r.slot, "<n>",
               "remove slot n, one with no cluster id (see list-clusters)"),
-      CLI_FLAG(0, "ignore-missing", &ignore_missing,
+      CLI_FLAG(0, "ignore-missing", &r.ignore_missing,
                "succeed (action \"absent\") when no slot has this id", 0),
       CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
       CLI_END()};
   struct edit_set s = EDIT_SET_INIT;
-  enum cfg_action *actions = NULL;
   enum cp_err rc;
   char *text, label[32];
   size_t i;
@@ -93,39 +101,34 @@ enum cp_err cmd_remove_cluster(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &remove_doc, err));
   if (ctx->help)
     goto out;
-  if (!cluster_id == (slot < 0))
+  if (!r.cluster_id == (r.slot < 0))
     CP_FAIL(rc, CP_E_USAGE,
             "%s (--cluster-id or --slot): give one of them. See "
             "configure-pkcs11 list-clusters",
-            cluster_id ? "contradictory options" : "missing option");
-  if (slot >= 0)
-    snprintf(label, sizeof(label), "slot %d", slot);
+            r.cluster_id ? "contradictory options" : "missing option");
+  if (r.slot >= 0)
+    snprintf(label, sizeof(label), "slot %d", r.slot);
   else
-    snprintf(label, sizeof(label), "%s", cluster_id);
-  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
-  actions = cp_xcalloc(s.n, sizeof(*actions));
-  for (i = 0; i < s.n; i++)
-    if (!s.v[i].same_as &&
-        (rc = remove_from_file(&s.v[i].f, cluster_id, slot, ignore_missing,
-                               &actions[i], err)) != CP_OK)
-      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
-  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+    snprintf(label, sizeof(label), "%s", r.cluster_id);
+  CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));
+  r.actions = cp_xcalloc(s.n, sizeof(*r.actions));
+  CP_TRY(rc, edit_set_commit(&s, ctx, remove_from_file, &r, err));
   for (i = 0; i < s.n; i++) {
     struct edit_file *ef = &s.v[i];
     if (ef->same_as)
       continue;
-    text =
-        cp_xasprintf("%s %s %s %s\n", cfg_action_name(actions[i]), label,
-                     actions[i] == CFG_REMOVED ? "from" : "not in", ef->f.path);
+    text = cp_xasprintf("%s %s %s %s\n", cfg_action_name(r.actions[i]), label,
+                        r.actions[i] == CFG_REMOVED ? "from" : "not in",
+                        ef->f.path);
     edit_set_result(&s, i,
-                    output_slot_result(actions[i], ef->changed, cluster_id,
+                    output_slot_result(r.actions[i], ef->changed, r.cluster_id,
                                        NULL, NULL, NULL, 0, ef->f.path),
                     text);
     free(text);
   }
   edit_set_report(&s, ctx);
 out:
-  free(actions);
+  free(r.actions);
   edit_set_release(&s);
   return rc;
 }

@@ -65,6 +65,10 @@ struct top_opts {
   const char *log_type, *log_file, *log_level, *log_rotation;
   /* set by check_options(): the paths as the config stores them (owned) */
   char *ca_abs, *log_abs;
+  char **ca_checked; /* per file: the CA the answer was checked against */
+  size_t nfiles;
+  int argc; /* the command line, for hints */
+  char **argv;
 };
 
 static int any_option(const struct top_opts *o)
@@ -209,11 +213,23 @@ out:
   return rc;
 }
 
-/* The slot's servers: from the API's answer with --cluster-id (fetched
- * before any lock; checked here against the CA, and the slot takes the
+/* The CA that checks the cluster of a slot about to be written (-1: the
+ * one single-cluster slot a new file gets), as lenient as the original
+ * tool: a CA that is not there is a warning (NULL). Caller frees. */
+static char *slot_ca(const struct cfg_model *m, const struct top_opts *o,
+                     int slot)
+{
+  return cluster_ca_for_slot(m, (size_t)slot < cfg_model_slot_count(m) ? slot
+                                                                        : -1,
+                             o->ca_abs, CA_DEFAULT | CA_IF_PRESENT);
+}
+
+/* The slot's servers: from the API's answer with --cluster-id (fetched and
+ * checked against ca_checked with no lock held; the slot takes the
  * cluster's id), or as given with -a. */
 static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
-                                 int slot, struct cp_errbuf *err)
+                                 int slot, const char *path,
+                                 const char *ca_checked, struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   char *ca = NULL;
@@ -224,11 +240,15 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
   }
   if (!o->src.cluster_id)
     return CP_OK;
+  ca = slot_ca(m, o, slot);
+  if ((ca || ca_checked) && (!ca || !ca_checked || strcmp(ca, ca_checked)))
+    CP_FAIL(rc, CP_E_LOCKED,
+            "config changed meanwhile (%s): another run changed the slot's "
+            "hsm_ca_file while the API answered, and the cluster was checked "
+            "against %s. Run again",
+            path, ca_checked ? ca_checked : "no CA");
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  /* as lenient as the original tool: a CA that is not there is a warning */
-  ca = cluster_ca_for_slot(m, slot, o->ca_abs, CA_DEFAULT | CA_IF_PRESENT);
-  CP_TRY(rc, cluster_source_verify_ca(&o->src, ca, err));
   cluster_source_pick_for_slot(&o->src, m, slot);
   cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
@@ -283,42 +303,54 @@ static void report(struct edit_set *s, size_t i, const struct top_opts *o)
   free(text);
 }
 
-/* --cluster-id: the API is asked with no lock held (a slow answer must not
- * keep other runs from the file). The files are read first, unlocked, so a
- * cluster no slot has fails before any call; under the lock they are read
- * again, and a slot that went meanwhile is said so by target_slot(). */
-static enum cp_err fetch_unlocked(struct top_opts *o, const struct cli_ctx *ctx,
-                                  int argc, char **argv, struct cp_errbuf *err)
+/* --cluster-id, before any lock: a cluster no slot has fails before any
+ * call; the API is asked with no lock held (a slow answer must not keep
+ * other runs from the file), and its certificate checked against each
+ * file's CA. Under the lock the files are read again, and a slot that went
+ * meanwhile is said so by target_slot(). */
+static enum cp_err plan_files(struct top_opts *o, struct edit_set *s, int argc,
+                              char **argv, struct cp_errbuf *err)
 {
-  struct edit peek = EDIT_PEEK;
-  struct edit_set s = EDIT_SET_INIT;
-  enum cp_err rc;
+  enum cp_err rc = CP_OK;
+  int *slots = cp_xcalloc(s->n, sizeof(*slots));
   size_t i;
-  int slot;
 
-  CP_TRY(rc, edit_set_open(&s, &peek, ctx, err));
-  for (i = 0; i < s.n; i++)
-    if (!s.v[i].same_as &&
-        (rc = target_slot(&s.v[i].f.model, o, argc, argv, 0, &slot,
+  for (i = 0; i < s->n && rc == CP_OK; i++)
+    if (!s->v[i].same_as &&
+        (rc = target_slot(&s->v[i].f.model, o, argc, argv, 0, &slots[i],
                           err)) != CP_OK)
-      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
-  CP_TRY(rc, cluster_source_fetch(&o->src, err)); /* the read holds no lock */
+      rc = edit_set_fail(s, i, rc, err);
+  if (rc != CP_OK || !o->src.cluster_id)
+    goto out;
+  CP_TRY(rc, cluster_source_fetch(&o->src, err)); /* no lock is held */
+  o->ca_checked = cp_xcalloc(s->n, sizeof(*o->ca_checked));
+  for (i = 0; i < s->n && rc == CP_OK; i++) {
+    if (s->v[i].same_as)
+      continue;
+    o->ca_checked[i] = slot_ca(&s->v[i].f.model, o, slots[i]);
+    rc = cluster_source_verify_ca(&o->src, o->ca_checked[i], err);
+    if (rc != CP_OK)
+      rc = edit_set_fail(s, i, rc, err);
+  }
 out:
-  edit_set_release(&s);
+  free(slots);
   return rc;
 }
 
-/* Every change of the options to one file. */
-static enum cp_err apply_to_file(struct top_opts *o, struct edit_file *ef,
-                                 int argc, char **argv, struct cp_errbuf *err)
+/* Every change of the options to file i, under the lock. */
+static enum cp_err apply_to_file(void *arg, struct edit_set *s, size_t i,
+                                 struct cp_errbuf *err)
 {
+  struct top_opts *o = arg;
+  struct edit_file *ef = &s->v[i];
   struct cfg_model *m = &ef->f.model;
   int slot;
   enum cp_err rc;
 
   CP_TRY(rc, slot_options_check_file(&o->slot, ef->comp, ef->f.path, err));
-  CP_TRY(rc, target_slot(m, o, argc, argv, 1, &slot, err));
-  CP_TRY(rc, apply_servers(m, o, slot, err));
+  CP_TRY(rc, target_slot(m, o, o->argc, o->argv, 1, &slot, err));
+  CP_TRY(rc, apply_servers(m, o, slot, ef->f.path,
+                           o->ca_checked ? o->ca_checked[i] : NULL, err));
   apply_ca(m, o, slot);
   client_pairs_apply(&o->pairs, m, slot);
   slot_options_apply(&o->slot, m, slot);
@@ -332,6 +364,11 @@ static void top_opts_release(struct top_opts *o)
   cluster_source_release(&o->src);
   slot_options_release(&o->slot);
   client_pairs_release(&o->pairs);
+  size_t i;
+
+  for (i = 0; o->ca_checked && i < o->nfiles; i++)
+    free(o->ca_checked[i]);
+  free(o->ca_checked);
   free(o->ca_abs);
   free(o->log_abs);
 }
@@ -376,14 +413,12 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   if (ctx->help)
     goto out;
   CP_TRY(rc, check_options(&o, err));
-  if (o.src.cluster_id)
-    CP_TRY(rc, fetch_unlocked(&o, ctx, argc, argv, err));
-  CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
-  for (i = 0; i < s.n; i++)
-    if (!s.v[i].same_as &&
-        (rc = apply_to_file(&o, &s.v[i], argc, argv, err)) != CP_OK)
-      CP_TRY(rc, edit_set_fail(&s, i, rc, err));
-  CP_TRY(rc, edit_set_finish(&s, ctx, err));
+  o.argc = argc;
+  o.argv = argv;
+  CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));
+  o.nfiles = s.n;
+  CP_TRY(rc, plan_files(&o, &s, argc, argv, err));
+  CP_TRY(rc, edit_set_commit(&s, ctx, apply_to_file, &o, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as)
       report(&s, i, &o);

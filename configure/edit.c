@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* edit.c — open and finish a config edit, with --dry-run and --diff. */
+/* edit.c — a command's files through cfg_txn, with --dry-run and --diff. */
 #include "edit.h"
 
 #include <json-c/json.h>
@@ -10,27 +10,6 @@
 #include "cp_diff.h"
 #include "cp_platform.h"
 #include "output.h"
-
-/* Opens one file; a new one gets its component's defaults. */
-static enum cp_err open_file(const struct edit *e, const struct cli_ctx *ctx,
-                             const struct component *comp, struct cfg_file *f,
-                             const char *path, struct cp_errbuf *err)
-{
-  enum cp_err rc;
-
-  if (e->dry_run) {
-    CP_TRY(rc, cfg_file_snapshot(f, path, err));
-  } else {
-    CP_TRY(rc, cfg_file_lock(f, path, ctx->lock_timeout_ms, err));
-    CP_TRY(rc, cfg_file_load(f, err));
-  }
-  if (!f->meta.exists) { /* both: the defaults alone are no change */
-    component_new_file_defaults(comp, &f->model);
-    component_new_file_defaults(comp, &f->loaded);
-  }
-out:
-  return rc;
-}
 
 /* A unified diff from the file's bytes on disk to what would be written,
  * so patch(1) applies it to the real file; "" when nothing changes. */
@@ -50,21 +29,14 @@ static char *change_as_diff(const struct cli_ctx *ctx, struct cfg_file *f)
   return cp_buf_detach(&diff);
 }
 
-static enum cp_err finish_file(const struct edit *e, const struct cli_ctx *ctx,
-                               struct cfg_file *f, int *changed,
-                               char **diff_text, struct cp_errbuf *err)
+/* The diff of a file's change, kept for the result (and printed in text
+ * mode). */
+static void keep_diff(const struct cli_ctx *ctx, struct edit_file *ef)
 {
-  if (e->dry_run || e->diff) {
-    free(*diff_text);
-    *diff_text = change_as_diff(ctx, f);
-    if (ctx->output == CLI_OUT_TEXT)
-      fputs(*diff_text, stdout);
-  }
-  if (e->dry_run) {
-    *changed = cfg_file_changed(f);
-    return CP_OK;
-  }
-  return cfg_file_commit(f, changed, err);
+  free(ef->diff_text);
+  ef->diff_text = change_as_diff(ctx, &ef->f);
+  if (ctx->output == CLI_OUT_TEXT)
+    fputs(ef->diff_text, stdout);
 }
 
 static struct json_object *annotate(const struct edit *e, const char *diff_text,
@@ -95,7 +67,15 @@ static struct edit_file *earlier_same_file(struct edit_set *s, size_t i,
   return NULL;
 }
 
-enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
+/* The defaults of file (txn index) i's component. */
+static void fresh_defaults(void *arg, size_t i, struct cfg_model *m)
+{
+  const struct edit_set *s = arg;
+
+  component_new_file_defaults(s->v[s->file_of[i]].comp, m);
+}
+
+enum cp_err edit_set_peek(struct edit_set *s, struct edit *e,
                           const struct cli_ctx *ctx, struct cp_errbuf *err)
 {
   struct config_targets t = CONFIG_TARGETS_INIT;
@@ -105,9 +85,14 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
   size_t i;
 
   s->e = e;
+  s->txn.dry_run = e->dry_run;
+  s->txn.lock_timeout_ms = ctx->lock_timeout_ms;
+  s->txn.fresh = fresh_defaults;
+  s->txn.fresh_arg = s;
   CP_TRY(rc, config_targets_resolve(ctx, &t, err));
   s->several = t.several;
   s->v = cp_xcalloc(t.n, sizeof(*s->v));
+  s->file_of = cp_xcalloc(t.n, sizeof(*s->file_of));
   targets = cp_xcalloc(t.n, sizeof(*targets));
   for (i = 0; i < t.n; i++) {
     struct edit_file *ef = &s->v[i];
@@ -125,13 +110,12 @@ enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
     ef->rules = component_file_rules(ef->comp, t.v[i].path,
                                      ctx->config_dir ? ctx->config_dir
                                                      : plat_default_config_dir());
-    rc = open_file(e, ctx, ef->comp, &ef->f, t.v[i].path, err);
-    if (rc != CP_OK) {
-      if (s->several)
-        rc = edit_set_fail(s, i, rc, err);
-      goto out;
-    }
+    s->file_of[s->txn.n] = i;
+    cfg_txn_add(&s->txn, &ef->f, t.v[i].path);
   }
+  rc = cfg_txn_snapshot(&s->txn, err);
+  if (rc != CP_OK)
+    rc = edit_set_fail(s, s->file_of[s->txn.failed], rc, err);
 out:
   for (i = 0; targets && i < t.n; i++)
     free(targets[i]);
@@ -177,20 +161,40 @@ static enum cp_err written_before(const struct edit_set *s, size_t i,
   return rc;
 }
 
-enum cp_err edit_set_finish(struct edit_set *s, const struct cli_ctx *ctx,
-                            struct cp_errbuf *err)
+/* The command's edit of txn file i. */
+struct edit_call {
+  struct edit_set *s;
+  edit_fn edit;
+  void *arg;
+};
+static enum cp_err call_edit(void *arg, size_t i, struct cfg_file *f,
+                             struct cp_errbuf *err)
 {
-  enum cp_err rc = CP_OK;
+  struct edit_call *c = arg;
+
+  (void)f; /* it is c->s->v[c->s->file_of[i]].f */
+  return c->edit(c->arg, c->s, c->s->file_of[i], err);
+}
+
+enum cp_err edit_set_commit(struct edit_set *s, const struct cli_ctx *ctx,
+                            edit_fn edit, void *arg, struct cp_errbuf *err)
+{
+  struct edit_call call = {s, edit, arg};
+  enum cp_err rc;
   size_t i;
 
-  for (i = 0; i < s->n; i++) {
-    struct edit_file *ef = &s->v[i];
-    if (ef->same_as)
-      continue;
-    rc = finish_file(s->e, ctx, &ef->f, &ef->changed, &ef->diff_text, err);
-    if (rc != CP_OK)
-      return s->several ? written_before(s, i, rc, err) : rc;
-  }
+  rc = cfg_txn_apply(&s->txn, call_edit, &call, err);
+  if (rc != CP_OK)
+    return edit_set_fail(s, s->file_of[s->txn.failed], rc, err);
+  if (s->e->dry_run || s->e->diff)
+    for (i = 0; i < s->n; i++)
+      if (!s->v[i].same_as)
+        keep_diff(ctx, &s->v[i]);
+  rc = cfg_txn_commit(&s->txn, err);
+  for (i = 0; i < s->txn.n; i++)
+    s->v[s->file_of[i]].changed = s->txn.v[i].changed;
+  if (rc != CP_OK && s->several)
+    return written_before(s, s->file_of[s->txn.failed], rc, err);
   return rc;
 }
 
@@ -267,13 +271,16 @@ void edit_set_release(struct edit_set *s)
 {
   size_t i;
 
+  cfg_txn_release(&s->txn);
   for (i = 0; i < s->n; i++) {
-    cfg_file_release(&s->v[i].f);
+    cfg_file_release(&s->v[i].f); /* the same_as ones; the others: no-op */
     free(s->v[i].diff_text);
     json_object_put(s->v[i].row);
     free(s->v[i].text);
   }
   free(s->v);
+  free(s->file_of);
   s->v = NULL;
+  s->file_of = NULL;
   s->n = 0;
 }

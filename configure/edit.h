@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* edit.h — the two ends of every command that writes the config: open it
- * (locked, or a lock-free snapshot with --dry-run), and finish (commit, or
- * only compute the change), with the result's "dry_run" and "diff".
- *
- * Every file the run names (one; or several with --component, see
- * component.h), each with its own lock, taken in a fixed order, and its own
- * atomic write; nothing is written unless every file's change was made.
- * The lock is never held across the network: a command that asks the API
- * reads the files first without it (an open with dry_run), asks, and only
- * then opens them locked and applies the answer to what it reads there.
+/* edit.h — the files a command writes (one; or several with --component,
+ * see component.h), edited in cfg_txn's one order: a snapshot read with no
+ * lock, the slow part (the API) with no lock held, then every file locked
+ * in the table's order, read again, edited by a pure function and written,
+ * each atomically; nothing is written unless every file's edit was made.
+ * With --dry-run no lock is taken and nothing written; --diff and
+ * --dry-run give the change as a unified diff.
  *   struct edit e = EDIT_INIT;          rows: CLI_EDIT_OPTS(&e)
  *   struct edit_set s = EDIT_SET_INIT;
- *   CP_TRY(rc, edit_set_open(&s, &e, ctx, err));
- *   for (i = 0; i < s.n; i++) if (!s.v[i].same_as) ... change s.v[i].f ...
- *     (on failure: CP_TRY(rc, edit_set_fail(&s, i, rc, err)))
- *   CP_TRY(rc, edit_set_finish(&s, ctx, err));
+ *   CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));   s.v[i].f: the snapshot
+ *   ... plan from the snapshot, ask the API ...
+ *     (a file's plan failing: CP_TRY(rc, edit_set_fail(&s, i, rc, err)))
+ *   CP_TRY(rc, edit_set_commit(&s, ctx, edit, arg, err));
  *   for (i = 0; i < s.n; i++) edit_set_result(&s, i, json, text);
  *   edit_set_report(&s, ctx);
  *   edit_set_release(&s);
@@ -23,6 +20,7 @@
 #define EDIT_H
 
 #include "cfg_file.h"
+#include "cfg_txn.h"
 #include "cli.h"
 
 struct json_object;
@@ -36,12 +34,6 @@ struct edit {
   {                                                                            \
     0, 0                                                                       \
   }
-/* An open that only reads, as --dry-run does: no lock, no file made. */
-#define EDIT_PEEK                                                              \
-  {                                                                            \
-    1, 0                                                                       \
-  }
-
 #define CLI_EDIT_OPTS(e)                                                       \
   CLI_FLAG(0, "dry-run", &(e)->dry_run,                                        \
            "show the change as a diff, write nothing", 0),                     \
@@ -68,31 +60,38 @@ struct edit_set {
   struct edit_file *v; /* owned, in lock order */
   size_t n;
   int several; /* --component: the result is {"results":[one per file]} */
+  struct cfg_txn txn; /* every file but the same_as ones */
+  size_t *file_of;    /* owned: txn index -> index in v */
 };
 #define EDIT_SET_INIT                                                          \
   {                                                                            \
-    NULL, NULL, 0, 0                                                           \
+    NULL, NULL, 0, 0, CFG_TXN_INIT, NULL                                       \
   }
 
-/* Resolves the files (component.h) and opens each, in order: locked and
- * read, or with e->dry_run read without a lock (no file made), as a command
- * also does to learn the slots before a slow API call; a new file gets its
- * component's defaults. A file that is another's (the same file through a
- * link) is marked same_as and not opened twice. On failure every lock is
- * dropped. Nothing slow may happen between this and edit_set_finish(). */
-CP_MUST_USE enum cp_err edit_set_open(struct edit_set *s, struct edit *e,
+/* A file's edit, under the lock: pure (cfg_txn.h), changing s->v[i].f.model
+ * from the file as read there and arg. Not called for same_as files. */
+typedef enum cp_err (*edit_fn)(void *arg, struct edit_set *s, size_t i,
+                               struct cp_errbuf *err);
+
+/* Resolves the files (component.h) and reads each without a lock; a new
+ * file gets its component's defaults. A file that is another's (the same
+ * file through a link) is marked same_as and read once. On failure nothing
+ * is held. */
+CP_MUST_USE enum cp_err edit_set_peek(struct edit_set *s, struct edit *e,
                                       const struct cli_ctx *ctx,
                                       struct cp_errbuf *err);
 /* Names the file a change to v[i] failed for (with several files): rc
- * returned, err's text prefixed with the component ("jce: ..."). */
+ * returned, with err's scope the component ("jce: ...") and its outcome
+ * "No file was changed". */
 CP_MUST_USE enum cp_err edit_set_fail(struct edit_set *s, size_t i,
                                       enum cp_err rc, struct cp_errbuf *err);
-/* Each file, in order: its diff (--dry-run, --diff), then its atomic write
- * unless --dry-run. A failed write (a full disk) names the files already
- * written, each whole. */
-CP_MUST_USE enum cp_err edit_set_finish(struct edit_set *s,
-                                        const struct cli_ctx *ctx,
-                                        struct cp_errbuf *err);
+/* Locks every file in order (none with --dry-run), reads it again, calls
+ * edit for each, then gives each file's diff (--dry-run, --diff) and its
+ * atomic write unless --dry-run. A failed write (a full disk) names the
+ * files already written, each whole. */
+CP_MUST_USE enum cp_err edit_set_commit(struct edit_set *s,
+                                        const struct cli_ctx *ctx, edit_fn edit,
+                                        void *arg, struct cp_errbuf *err);
 /* Hands file i's result (owned from here) and text line (copied). */
 void edit_set_result(struct edit_set *s, size_t i, struct json_object *row,
                      const char *text);

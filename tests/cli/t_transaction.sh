@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # t_transaction.sh — the lock is never held across the network: while one
-# run waits on a slow API (the top-level --cluster-id) or sleeps in
+# run waits on a slow API (add-cluster, the top-level --cluster-id) or sleeps in
 # refresh-clusters --wait, another run edits the same file at once; both
 # edits land; a slot removed meanwhile is said so, not written back.
 # The API is tests/peers/fault_server.py (slow and not-ready answers).
@@ -44,6 +44,33 @@ wait $pid && ok || bad "the slow run failed: $(cat "$T/slow.err")"
 [ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after both runs: $(ids)"
 expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
 expect_cfg 'd["clusters"][0]["cluster"]["options"]["disable_key_availability_check"]' 'true'
+
+# add-cluster against an answer that takes 5 s
+fresh
+"$CP_BIN" add-cluster --cluster-id "$CID" --endpoint "$FAULT/add/slow" \
+  >"$T/add.out" 2>"$T/add.err" &
+pid=$!
+wait_for /add/slow
+quick_edit
+wait $pid && ok || bad "the slow add-cluster failed: $(cat "$T/add.err")"
+[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after add-cluster and the edit: $(ids)"
+expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+
+# the slot's CA changed by another run while the answer was on its way: the
+# answer was checked against the old one, so nothing is written and the
+# other run's edit stays
+fresh
+cp "$FAULT_CA" "$T/other-ca.crt"
+"$CP_BIN" add-cluster --cluster-id "$CID" --endpoint "$FAULT/ca/slow" \
+  >"$T/ca.out" 2>"$T/ca.err" &
+pid=$!
+wait_for /ca/slow
+CONFIGURE_PKCS11_LOCK_TIMEOUT=1 expect_code 0 add-cluster --cluster-id "$CID" -a 10.7.7.7 \
+  --hsm-ca-cert "$T/other-ca.crt"
+wait $pid; [ $? = 253 ] && ok || bad "the run checked against the old CA did not fail with 253: $(cat "$T/ca.err")"
+grep -q "config changed meanwhile ($CFG): another run set the slot's hsm_ca_file to $T/other-ca.crt" "$T/ca.err" &&
+  ok || bad "the conflict was not said: $(cat "$T/ca.err")"
+expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"]' '"10.7.7.7"'
 
 # refresh-clusters --wait: not ready, not ready, then ready; the other run
 # edits during the pauses
