@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cluster_source.h — a cluster's description and the servers to write for
- * it, from the CloudHSMv2 API (optionally waiting until it is ready) or from
- * a saved DescribeClusters answer (--from-describe FILE|-). Shared by
- * add-cluster and the top-level --cluster-id. */
+/* cluster_source.h — where a cluster's description comes from: the
+ * CloudHSMv2 API (optionally waiting until it is ready) or a saved
+ * DescribeClusters answer (--from-describe FILE|-). The API options are one
+ * set of rows for every command; what an answer means for a slot is
+ * slot_plan.h's. Three types: the options as given, the HTTP settings made
+ * from them, and the answer (struct cluster_answer). */
 #ifndef CLUSTER_SOURCE_H
 #define CLUSTER_SOURCE_H
 
@@ -10,23 +12,14 @@
 #include "cli.h"
 #include "cloudhsm.h"
 #include "http.h"
+#include "slot_plan.h"
 
-struct cluster_source {
-  /* options, as given (argv strings) */
+/* The options, as given (argv strings). */
+struct cluster_opts {
   const char *cluster_id, *region, *endpoint, *profile, *ca_bundle;
   const char *from_describe, *ip_family;
   int fips, dualstack, connect_timeout, read_timeout;
   int wait; /* seconds; -1: do not wait */
-
-  /* every API call's HTTP settings, from the options above and the
-   * environment; set by cluster_source_check() */
-  struct http_settings http;
-
-  /* results of cluster_source_fetch(); owned, freed by _release() */
-  struct cluster_info ci;
-  struct cfg_server *servers; /* hostnames point into ci */
-  size_t nservers;
-  char *region_used;          /* NULL with --from-describe and no --region */
 };
 #define CLUSTER_SOURCE_WAIT_DEFAULT 1800 /* --wait with no number: 30 min */
 
@@ -101,85 +94,43 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
 extern const char *const cluster_source_ip_families[];
 
 /* Sets the defaults (no wait, no timeouts) before parsing. */
-void cluster_source_init(struct cluster_source *s);
+void cluster_opts_init(struct cluster_opts *o);
 
 /* Every local check, before any call: the cluster id (when set),
- * contradictions
- * (--from-describe with --wait or --endpoint: CP_E_USAGE), the CA bundle.
- * Then sets s->http. */
-CP_MUST_USE enum cp_err cluster_source_check(struct cluster_source *s,
-                                             struct cp_errbuf *err);
+ * contradictions (--from-describe with --wait or --endpoint: CP_E_USAGE),
+ * the CA bundle. Then fills *http, the settings of every API call, from the
+ * options and the environment. */
+CP_MUST_USE enum cp_err cluster_opts_check(const struct cluster_opts *o,
+                                           struct http_settings *http,
+                                           struct cp_errbuf *err);
 
-/* Where the DescribeClusters call goes: the region (into s->region_used)
- * and the endpoint, each with its source for --debug and show-endpoint, and
- * the profiles (for credentials). Caller frees *endpoint and *profiles. */
+/* Where the DescribeClusters call goes: the region (*region, owned) and the
+ * endpoint, each with its source for --debug and show-endpoint, and the
+ * profiles (for credentials). Caller frees *region, *endpoint, *profiles. */
 struct aws_profiles;
 CP_MUST_USE enum cp_err
-cluster_source_target(struct cluster_source *s, struct aws_profiles **profiles,
+cluster_source_target(const struct cluster_opts *o,
+                      const struct http_settings *http,
+                      struct aws_profiles **profiles, char **region,
                       char **endpoint, const char **region_src,
                       const char **endpoint_src, struct cp_errbuf *err);
 
-/* Describes the cluster and picks its servers (ACTIVE HSMs only; the others
- * are named in a warning). A usable state (ACTIVE, INITIALIZED, DEGRADED,
- * UPDATE/MODIFY/ROLLBACK_IN_PROGRESS, or one this tool does not know) with
- * an ACTIVE HSM is written, with a warning saying what a state other than
- * ACTIVE means; the others (CREATE_IN_PROGRESS, UNINITIALIZED,
- * INITIALIZE_IN_PROGRESS, DELETE_*), or no ACTIVE HSM: CP_E_CLUSTER_STATE,
- * unless waiting. A cluster without a certificate: CP_E_CLUSTER_STATE. */
-CP_MUST_USE enum cp_err cluster_source_fetch(struct cluster_source *s,
+/* Describes the cluster o->cluster_id into *a, from the API or the saved
+ * answer, and accepts it (cluster_answer_check: the states; with --wait the
+ * API is asked again, with cluster_wait's pauses, while the state may still
+ * change). A cluster without a certificate: CP_E_CLUSTER_STATE. */
+CP_MUST_USE enum cp_err cluster_source_fetch(const struct cluster_opts *o,
+                                             const struct http_settings *http,
+                                             struct cluster_answer *a,
                                              struct cp_errbuf *err);
 
 /* The saved answer's bytes (--from-describe FILE or -). */
-CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_source *s,
+CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_opts *o,
                                                   struct cp_buf *raw,
                                                   struct cp_errbuf *err);
 /* A parse failure (CP_E_API) of the saved answer, said as the file's fault
  * (CP_E_INVALID naming it); other codes pass through. */
 CP_MUST_USE enum cp_err cluster_source_saved_invalid(
-    const struct cluster_source *s, enum cp_err rc, struct cp_errbuf *err);
-
-/* Takes a cluster described elsewhere (refresh-clusters describes many in
- * one call; *ci is left empty) and picks its servers as fetch does. */
-CP_MUST_USE enum cp_err cluster_source_use(struct cluster_source *s,
-                                           struct cluster_info *ci,
-                                           struct cp_errbuf *err);
-
-/* Which CA file checks a slot's cluster, the one rule of every command:
- * --hsm-ca-cert (given); else the hsm_ca_file of slot `slot` (-1: none
- * yet); else, with CA_DEFAULT, the default path. With CA_IF_PRESENT a
- * path that does not exist is passed over, and NULL means none does (the
- * original tool never checked: cluster_source_verify_ca warns). Caller
- * frees. */
-#define CA_DEFAULT 1
-#define CA_IF_PRESENT 2
-char *cluster_ca_for_slot(const struct cfg_model *m, int slot,
-                          const char *given, unsigned how);
-
-/* After fetch: a certificate of the CA file ca_path (a bundle counts) signed
- * the cluster's certificate (else CP_E_CA_MISMATCH naming both subjects), or
- * the file holds that very certificate (passes, with a warning). ca_path
- * NULL: no CA file to check against; passes with a warning. */
-CP_MUST_USE enum cp_err cluster_source_verify_ca(const struct cluster_source *s,
-                                                 const char *ca_path,
-                                                 struct cp_errbuf *err);
-
-/* After fetch or use: s->servers for the slot `slot` of m about to be
- * written (-1: a new slot). --ip-family when given; else the slot keeps its
- * family: one holding the IPv6 address of an HSM that also has an IPv4
- * one, or an IPv6 address the answer does not know (a replaced HSM), keeps
- * IPv6 (and IPv4 if it has that too); any other slot gets the default,
- * IPv4 (an HSM with only an IPv6 address gives it). Warns when the slot
- * would lose every server of a family it has, or an ACTIVE HSM's address
- * that --ip-family leaves out. */
-void cluster_source_pick_for_slot(struct cluster_source *s,
-                                  const struct cfg_model *m, int slot);
-
-void cluster_source_release(struct cluster_source *s);
-
-/* 1 for DELETE_IN_PROGRESS and DELETED: states waiting cannot fix. */
-int cluster_state_gone(const char *state);
-
-/* "hsm1.medium" -> "hsm1"; NULL when unknown. Caller frees. */
-char *cluster_source_slot_type(const struct cluster_source *s);
+    const struct cluster_opts *o, enum cp_err rc, struct cp_errbuf *err);
 
 #endif

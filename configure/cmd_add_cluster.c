@@ -36,7 +36,7 @@ static const struct cli_cmd_doc add_doc = {
     add_examples};
 
 /* -a names the servers by hand: the API options have nothing to do. */
-static enum cp_err check_by_hand(const struct cluster_source *src,
+static enum cp_err check_by_hand(const struct cluster_opts *src,
                                  struct cp_errbuf *err)
 {
   const char *other = src->from_describe ? "--from-describe"
@@ -57,7 +57,9 @@ static enum cp_err check_by_hand(const struct cluster_source *src,
 
 /* What add-cluster writes into every file it edits. */
 struct add_run {
-  struct cluster_source src;
+  struct cluster_opts src;     /* as given */
+  struct http_settings http;   /* from them */
+  struct cluster_answer ans;   /* what the API (or saved answer) said */
   struct client_pairs pairs;
   struct slot_options so;
   const char *hsm_type;
@@ -83,7 +85,7 @@ static enum cp_err check_file_ca(struct add_run *a, struct edit_file *ef,
                      : cert_check_ca_file(a->ca_used[i], &ca_info, err);
   }
   return a->so.addrs.n ? CP_OK
-                       : cluster_source_verify_ca(&a->src, a->ca_used[i], err);
+                       : slot_plan_verify_ca(&a->ans, a->ca_used[i], err);
 }
 
 /* Every file's CA, before the fetch (verify 0) or after it. */
@@ -113,6 +115,7 @@ static enum cp_err add_to_file(void *arg, struct edit_set *s, size_t i,
   size_t nservers = a->so.nservers;
   int slot = cfg_model_slot_for(m, a->src.cluster_id);
   char *type = NULL, *ca = NULL;
+  struct slot_plan plan = SLOT_PLAN_INIT;
   enum cp_err rc;
 
   CP_TRY(rc,
@@ -128,11 +131,11 @@ static enum cp_err add_to_file(void *arg, struct edit_set *s, size_t i,
   if (a->hsm_type)
     type = cp_xstrdup(a->hsm_type);
   if (!a->so.addrs.n) {
-    cluster_source_pick_for_slot(&a->src, m, slot);
-    servers = a->src.servers;
-    nservers = a->src.nservers;
+    slot_plan_servers(&plan, &a->ans, a->src.ip_family, m, slot);
+    servers = plan.servers;
+    nservers = plan.nservers;
     if (!a->hsm_type)
-      type = cluster_source_slot_type(&a->src);
+      type = cluster_answer_slot_type(&a->ans);
   }
   if (!a->hsm_type && cfg_model_find_slot(m, a->src.cluster_id) >= 0) {
     free(type); /* an existing slot keeps its type */
@@ -152,6 +155,7 @@ static enum cp_err add_to_file(void *arg, struct edit_set *s, size_t i,
     a->actions[i] = CFG_UPDATED; /* only an option changed */
   slot_warn_unconfigured(m, ef->f.path);
 out:
+  slot_plan_release(&plan);
   free(type);
   free(ca);
   return rc;
@@ -172,7 +176,7 @@ static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
                       ef->f.path);
   edit_set_result(s, i,
                   output_slot_result(action, ef->changed, a->src.cluster_id,
-                                     a->src.region_used, v.type, servers,
+                                     a->ans.region_used, v.type, servers,
                                      nservers, ef->f.path),
                   text);
   free(text);
@@ -182,7 +186,10 @@ static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
 enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
                             struct cp_errbuf *err)
 {
-  struct add_run a = {.pairs = CLIENT_PAIRS_INIT, .so = SLOT_OPTIONS_INIT};
+  struct add_run a = {.pairs = CLIENT_PAIRS_INIT,
+                      .so = SLOT_OPTIONS_INIT,
+                      .http = HTTP_SETTINGS_INIT,
+                      .ans = CLUSTER_ANSWER_INIT};
   const char *ca_cert = NULL;
   struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
@@ -206,7 +213,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   enum cp_err rc;
   size_t i;
 
-  cluster_source_init(&a.src);
+  cluster_opts_init(&a.src);
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &add_doc, err));
   if (ctx->help)
     goto out;
@@ -214,7 +221,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   if (a.so.addrs.n)
     CP_TRY(rc, check_by_hand(&a.src, err));
   else
-    CP_TRY(rc, cluster_source_check(&a.src, err));
+    CP_TRY(rc, cluster_opts_check(&a.src, &a.http, err));
   CP_TRY(rc, client_pairs_check(&a.pairs, err));
   CP_TRY(rc, slot_options_check(&a.so, err));
   if (ca_cert) {
@@ -229,7 +236,7 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   a.idx = cp_xcalloc(s.n, sizeof(*a.idx));
   CP_TRY(rc, check_cas(&a, &s, 0, err));
   if (!a.so.addrs.n)
-    CP_TRY(rc, cluster_source_fetch(&a.src, err));
+    CP_TRY(rc, cluster_source_fetch(&a.src, &a.http, &a.ans, err));
   CP_TRY(rc, check_cas(&a, &s, 1, err));
   CP_TRY(rc, edit_set_commit(&s, ctx, add_to_file, &a, err));
   for (i = 0; i < s.n; i++)
@@ -244,7 +251,7 @@ out:
   free(a.idx);
   free(a.ca_abs);
   edit_set_release(&s);
-  cluster_source_release(&a.src);
+  cluster_answer_release(&a.ans);
   client_pairs_release(&a.pairs);
   slot_options_release(&a.so);
   return rc;

@@ -44,19 +44,21 @@ struct target {
   size_t file;            /* the index of its file in the set */
   char *ca;               /* what checks it (cluster_ca_for_slot); owned */
   int vanished;           /* another run removed the slot meanwhile */
-  struct cluster_info ci; /* the description, until taken by src */
+  struct cluster_answer ans; /* its description */
   int asked;              /* described (or looked for) in a finished round */
   int found;
   int gone;               /* found, but deleted (or being deleted) */
   const char *region;     /* where it was found */
-  struct cluster_source src; /* its picked servers */
+  struct slot_plan plan;     /* its servers, as written */
   enum cfg_action action;
   enum cp_err rc;         /* CP_OK, or why the slot was left as it was */
   struct cp_errbuf problem;
 };
 
 struct refresh {
-  struct cluster_source opts; /* the API options, as given */
+  struct cluster_opts opts;   /* the API options, as given */
+  struct http_settings http;  /* from them */
+  char *region_used;          /* the one region asked without --region */
   struct cli_list ids, regions;
   struct target *t;
   size_t n, cap;
@@ -106,10 +108,10 @@ static void collect_targets(struct refresh *r, const struct edit_file *ef,
     if (!wanted)
       continue;
     r->t[r->n].cluster_id = cp_xstrdup(v.cluster_id);
+    r->t[r->n].ans.cluster_id = cp_xstrdup(v.cluster_id);
     r->t[r->n].file = file;
     /* the slot's own CA only: another slot's default is not its cluster's */
     r->t[r->n].ca = cluster_ca_for_slot(m, (int)i, NULL, CA_IF_PRESENT);
-    cluster_source_init(&r->t[r->n].src);
     r->n++;
   }
 }
@@ -163,7 +165,7 @@ static void question_take(struct refresh *r, struct question *q,
         !q->found[k])
       continue;
     t->found = 1;
-    cluster_info_copy(&t->ci, &q->out[k]);
+    cluster_info_copy(&t->ans.ci, &q->out[k]);
     t->region = region;
   }
 }
@@ -204,7 +206,7 @@ static enum cp_err ask_region(struct refresh *r, struct aws_profiles *profiles,
   client.endpoint = endpoint;
   client.region = region;
   client.creds = creds;
-  client.http = &r->opts.http;
+  client.http = &r->http;
   CP_TRY(rc, cloudhsm_describe_clusters(&client, q.ids, q.m, q.out, q.found,
                                         &r->calls, err));
   question_take(r, &q, region);
@@ -223,19 +225,19 @@ static enum cp_err describe_from_api(struct refresh *r, struct cp_errbuf *err)
   enum cp_err rc;
 
   CP_TRY(rc, aws_profiles_load(&profiles, err));
-  if (!r->regions.n && !r->opts.region_used) {
+  if (!r->regions.n && !r->region_used) {
     /* the one region the other commands would use, found once (rows of
      * earlier --wait rounds point at it) */
-    CP_TRY(rc, aws_region_resolve(NULL, profiles, profile, &r->opts.http,
-                                  &r->opts.region_used, &src, err));
-    cp_log(CP_LOG_DEBUG, "region: %s (from %s)", r->opts.region_used, src);
+    CP_TRY(rc, aws_region_resolve(NULL, profiles, profile, &r->http,
+                                  &r->region_used, &src, err));
+    cp_log(CP_LOG_DEBUG, "region: %s (from %s)", r->region_used, src);
   }
   CP_TRY(rc, aws_creds_resolve(profiles, profile,
                                r->regions.n ? r->regions.items[0]
-                                            : r->opts.region_used,
-                               &r->opts.http, &creds, err));
+                                            : r->region_used,
+                               &r->http, &creds, err));
   if (!r->regions.n)
-    CP_TRY(rc, ask_region(r, profiles, &creds, r->opts.region_used, err));
+    CP_TRY(rc, ask_region(r, profiles, &creds, r->region_used, err));
   for (k = 0; k < r->regions.n; k++)
     CP_TRY(rc, ask_region(r, profiles, &creds, r->regions.items[k], err));
 out:
@@ -267,24 +269,24 @@ out:
  * its row. */
 static void check_slot(struct refresh *r, struct target *t)
 {
-  if (cluster_state_gone(t->ci.state)) {
+  if (cluster_state_gone(t->ans.ci.state)) {
     t->gone = 1;
     cp_log(CP_LOG_WARN, "cluster %s is %s: its slot is kept (remove it with "
            "configure-pkcs11 remove-cluster --cluster-id %s)", t->cluster_id,
-           t->ci.state, t->cluster_id);
+           t->ans.ci.state, t->cluster_id);
     return;
   }
-  t->src.cluster_id = t->cluster_id;
-  t->src.ip_family = r->opts.ip_family;
-  t->src.wait = r->opts.wait; /* its message after --wait: wait longer */
-  t->rc = cluster_source_use(&t->src, &t->ci, &t->problem);
+  /* its message after --wait: wait longer */
+  t->rc = cluster_answer_accept(&t->ans, r->opts.ip_family, r->opts.wait >= 0,
+                                &t->problem);
   if (t->rc == CP_OK)
-    t->rc = cluster_source_verify_ca(&t->src, t->ca, &t->problem);
+    t->rc = slot_plan_verify_ca(&t->ans, t->ca, &t->problem);
 }
 
 /* Under the lock: the servers into the slot of that cluster in the file as
  * it is now (another run may have moved or removed it meanwhile). */
-static void apply_slot(struct target *t, struct cfg_model *m)
+static void apply_slot(struct target *t, const char *ip_family,
+                       struct cfg_model *m)
 {
   int slot = cfg_model_find_slot(m, t->cluster_id);
 
@@ -296,8 +298,8 @@ static void apply_slot(struct target *t, struct cfg_model *m)
            "while the API answered: nothing written for it", t->cluster_id);
     return;
   }
-  cluster_source_pick_for_slot(&t->src, m, slot);
-  t->action = cfg_model_set_servers(m, slot, t->src.servers, t->src.nservers)
+  slot_plan_servers(&t->plan, &t->ans, ip_family, m, slot);
+  t->action = cfg_model_set_servers(m, slot, t->plan.servers, t->plan.nservers)
                   ? CFG_UPDATED
                   : CFG_UNCHANGED;
 }
@@ -312,7 +314,7 @@ static enum cp_err apply_file(void *arg, struct edit_set *s, size_t i,
   (void)err;
   for (k = 0; k < r->n; k++)
     if (r->t[k].file == i)
-      apply_slot(&r->t[k], &s->v[i].f.model);
+      apply_slot(&r->t[k], r->opts.ip_family, &s->v[i].f.model);
   return CP_OK;
 }
 
@@ -343,15 +345,15 @@ static json_object *target_row(const struct target *t,
     json_object_object_add(row, "region", json_object_new_string(t->region));
   if (t->gone) {
     cp_buf_printf(text, "deleted %s (%s): kept as it is\n", t->cluster_id,
-                  t->ci.state);
+                  t->ans.ci.state);
   } else if (t->vanished) {
     cp_buf_printf(text, "absent %s: removed by another run meanwhile\n",
                   t->cluster_id);
   } else if (t->found && t->rc == CP_OK) {
     json_object_object_add(row, "servers",
-                           output_servers(t->src.servers, t->src.nservers));
+                           output_servers(t->plan.servers, t->plan.nservers));
     cp_buf_printf(text, "%s %s (%zu server%s)\n", action, t->cluster_id,
-                  t->src.nservers, t->src.nservers == 1 ? "" : "s");
+                  t->plan.nservers, t->plan.nservers == 1 ? "" : "s");
   } else if (t->found) {
     json_object *e = json_object_new_object();
     json_object_object_add(e, "code", json_object_new_string(
@@ -379,9 +381,8 @@ static int settle_round(struct refresh *r)
     t->asked = 1;
     if (r->opts.wait < 0 || t->rc != CP_E_CLUSTER_STATE || t->gone)
       continue;
-    cluster_info_release(&t->ci);
-    cluster_source_release(&t->src);
-    cluster_source_init(&t->src);
+    cluster_info_release(&t->ans.ci);
+    slot_plan_release(&t->plan);
     cp_errbuf_clear(&t->problem);
     t->rc = CP_OK;
     t->found = t->asked = 0;
@@ -396,15 +397,15 @@ static void refresh_release(struct refresh *r)
   size_t i;
 
   for (i = 0; i < r->n; i++) {
-    cluster_info_release(&r->t[i].ci);
-    cluster_source_release(&r->t[i].src);
+    cluster_answer_release(&r->t[i].ans);
+    slot_plan_release(&r->t[i].plan);
     free(r->t[i].cluster_id);
     free(r->t[i].ca);
   }
   free(r->t);
   cli_list_release(&r->ids);
   cli_list_release(&r->regions);
-  cluster_source_release(&r->opts);
+  free(r->region_used);
 }
 
 enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
@@ -438,7 +439,8 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
   int k, changed = 0;
 
   memset(&r, 0, sizeof(r));
-  cluster_source_init(&r.opts);
+  cluster_opts_init(&r.opts);
+  r.http = (struct http_settings)HTTP_SETTINGS_INIT;
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &refresh_doc, err));
   if (ctx->help)
     goto out;
@@ -455,7 +457,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
             "contradictory options (--from-describe and more than one "
             "--region): a saved answer calls no API. Give one region at most");
   r.opts.region = r.regions.n == 1 ? r.regions.items[0] : NULL;
-  CP_TRY(rc, cluster_source_check(&r.opts, err));
+  CP_TRY(rc, cluster_opts_check(&r.opts, &r.http, err));
 
   /* every file's slots, read without the lock and asked for together, one
    * call per region, with no lock held (nor while --wait waits) */
@@ -465,7 +467,7 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
       collect_targets(&r, &s.v[i], i);
   CP_TRY(rc,
          check_named(&r, s.several ? "any of the files" : s.v[0].f.path, err));
-  cluster_wait_start(&w, &r.opts.http, r.opts.wait);
+  cluster_wait_start(&w, &r.http, r.opts.wait);
   while (r.n) { /* a round: ask for every target not settled yet */
     if (r.opts.from_describe)
       CP_TRY(rc, describe_from_saved(&r, err));
@@ -474,11 +476,11 @@ enum cp_err cmd_refresh_clusters(int argc, char **argv, struct cli_ctx *ctx,
     for (i = 0; i < r.n; i++)
       if (r.t[i].found && !r.t[i].asked)
         check_slot(&r, &r.t[i]);
-    if (!cluster_wait_more(&w, &r.opts.http) || !settle_round(&r))
+    if (!cluster_wait_more(&w, &r.http) || !settle_round(&r))
       break;
     cp_log(CP_LOG_INFO, "waiting for clusters without an ACTIVE HSM; next "
            "check in %ld s", w.pause_ms / 1000);
-    CP_TRY(rc, cluster_wait_pause(&w, &r.opts.http, err));
+    CP_TRY(rc, cluster_wait_pause(&w, &r.http, err));
   }
   for (i = 0; i < r.n; i++) {
     if (!r.t[i].found) {

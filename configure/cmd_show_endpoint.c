@@ -29,25 +29,26 @@ static const struct cli_cmd_doc show_doc = {
 enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
                               struct cp_errbuf *err)
 {
-  struct cluster_source s; /* resolved exactly as add-cluster does */
+  struct cluster_opts s; /* resolved exactly as add-cluster does */
+  struct http_settings http;
   const struct cli_opt opts[] = {
       CLI_REGION_OPT(&s),
       CLI_API_OPTS(&s),
       CLI_OUTPUT_OPTS(ctx), /* no config: it reads none */
       CLI_END()};
   struct aws_profiles *profiles = NULL;
-  char *endpoint = NULL, *vpce = NULL, *text = NULL;
-  const char *region, *region_src, *endpoint_src;
+  char *endpoint = NULL, *region = NULL, *vpce = NULL, *text = NULL;
+  const char *region_src, *endpoint_src;
   json_object *o;
   enum cp_err rc;
 
-  cluster_source_init(&s);
+  cluster_opts_init(&s);
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &show_doc, err));
   if (ctx->help)
     goto out;
-  CP_TRY(rc, cluster_source_target(&s, &profiles, &endpoint, &region_src,
-                                   &endpoint_src, err));
-  region = s.region_used;
+  CP_TRY(rc, cluster_opts_check(&s, &http, err));
+  CP_TRY(rc, cluster_source_target(&s, &http, &profiles, &region, &endpoint,
+                                   &region_src, &endpoint_src, err));
   /* interface endpoint service names: "cn.com.amazonaws." in China */
   vpce = cp_xasprintf("%scom.amazonaws.%s.cloudhsmv2",
                       !strncmp(region, "cn-", 3) ? "cn." : "", region);
@@ -66,7 +67,7 @@ enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
 out:
   free(text);
   free(vpce);
-  cluster_source_release(&s);
+  free(region);
   free(endpoint);
   aws_profiles_free(profiles);
   return rc;

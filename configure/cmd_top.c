@@ -58,7 +58,9 @@ static struct cli_cmd_doc top_doc = {
     top_examples};
 
 struct top_opts {
-  struct cluster_source src; /* --cluster-id: the servers from the API */
+  struct cluster_opts src;     /* --cluster-id: the servers from the API */
+  struct http_settings http;   /* from src */
+  struct cluster_answer ans;   /* its answer */
   struct slot_options slot;  /* -a and the cluster.options rows */
   const char *ca_cert;
   struct client_pairs pairs;
@@ -66,6 +68,7 @@ struct top_opts {
   /* set by check_options(): the paths as the config stores them (owned) */
   char *ca_abs, *log_abs;
   char **ca_checked; /* per file: the CA the answer was checked against */
+  struct slot_plan *plans; /* per file: the servers written */
   size_t nfiles;
   int argc; /* the command line, for hints */
   char **argv;
@@ -208,7 +211,7 @@ static enum cp_err check_options(struct top_opts *o, struct cp_errbuf *err)
     CP_TRY(rc,
            cli_path_for_config("--log-file", o->log_file, &o->log_abs, err));
   if (o->src.cluster_id)
-    CP_TRY(rc, cluster_source_check(&o->src, err));
+    CP_TRY(rc, cluster_opts_check(&o->src, &o->http, err));
 out:
   return rc;
 }
@@ -229,7 +232,8 @@ static char *slot_ca(const struct cfg_model *m, const struct top_opts *o,
  * cluster's id), or as given with -a. */
 static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
                                  int slot, const char *path,
-                                 const char *ca_checked, struct cp_errbuf *err)
+                                 const char *ca_checked, struct slot_plan *plan,
+                                 struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   char *ca = NULL;
@@ -249,8 +253,8 @@ static enum cp_err apply_servers(struct cfg_model *m, struct top_opts *o,
             path, ca_checked ? ca_checked : "no CA");
   if (cfg_model_slot_count(m) == 0)
     cfg_model_set_servers(m, -1, NULL, 0); /* the one single-cluster slot */
-  cluster_source_pick_for_slot(&o->src, m, slot);
-  cfg_model_set_servers(m, slot, o->src.servers, o->src.nservers);
+  slot_plan_servers(plan, &o->ans, o->src.ip_family, m, slot);
+  cfg_model_set_servers(m, slot, plan->servers, plan->nservers);
   cfg_model_set_cluster_string(m, slot, "cluster_id", o->src.cluster_id);
 out:
   free(ca);
@@ -297,8 +301,10 @@ static void report(struct edit_set *s, size_t i, const struct top_opts *o)
 
   edit_set_result(s, i,
                   output_slot_result(action, ef->changed, o->src.cluster_id,
-                                     o->src.region_used, NULL, o->src.servers,
-                                     o->src.nservers, ef->f.path),
+                                     o->ans.region_used, NULL,
+                                     o->plans ? o->plans[i].servers : NULL,
+                                     o->plans ? o->plans[i].nservers : 0,
+                                     ef->f.path),
                   text);
   free(text);
 }
@@ -322,13 +328,14 @@ static enum cp_err plan_files(struct top_opts *o, struct edit_set *s, int argc,
       rc = edit_set_fail(s, i, rc, err);
   if (rc != CP_OK || !o->src.cluster_id)
     goto out;
-  CP_TRY(rc, cluster_source_fetch(&o->src, err)); /* no lock is held */
+  CP_TRY(rc, cluster_source_fetch(&o->src, &o->http, &o->ans, err)); /* no lock */
+  o->plans = cp_xcalloc(s->n, sizeof(*o->plans));
   o->ca_checked = cp_xcalloc(s->n, sizeof(*o->ca_checked));
   for (i = 0; i < s->n && rc == CP_OK; i++) {
     if (s->v[i].same_as)
       continue;
     o->ca_checked[i] = slot_ca(&s->v[i].f.model, o, slots[i]);
-    rc = cluster_source_verify_ca(&o->src, o->ca_checked[i], err);
+    rc = slot_plan_verify_ca(&o->ans, o->ca_checked[i], err);
     if (rc != CP_OK)
       rc = edit_set_fail(s, i, rc, err);
   }
@@ -350,7 +357,8 @@ static enum cp_err apply_to_file(void *arg, struct edit_set *s, size_t i,
   CP_TRY(rc, slot_options_check_file(&o->slot, ef->comp, ef->f.path, err));
   CP_TRY(rc, target_slot(m, o, o->argc, o->argv, 1, &slot, err));
   CP_TRY(rc, apply_servers(m, o, slot, ef->f.path,
-                           o->ca_checked ? o->ca_checked[i] : NULL, err));
+                           o->ca_checked ? o->ca_checked[i] : NULL,
+                           o->plans ? &o->plans[i] : NULL, err));
   apply_ca(m, o, slot);
   client_pairs_apply(&o->pairs, m, slot);
   slot_options_apply(&o->slot, m, slot);
@@ -361,13 +369,16 @@ out:
 
 static void top_opts_release(struct top_opts *o)
 {
-  cluster_source_release(&o->src);
+  cluster_answer_release(&o->ans);
   slot_options_release(&o->slot);
   client_pairs_release(&o->pairs);
   size_t i;
 
   for (i = 0; o->ca_checked && i < o->nfiles; i++)
     free(o->ca_checked[i]);
+  for (i = 0; o->plans && i < o->nfiles; i++)
+    slot_plan_release(&o->plans[i]);
+  free(o->plans);
   free(o->ca_checked);
   free(o->ca_abs);
   free(o->log_abs);
@@ -405,7 +416,8 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   size_t i;
 
   memset(&o, 0, sizeof(o));
-  cluster_source_init(&o.src);
+  cluster_opts_init(&o.src);
+  o.http = (struct http_settings)HTTP_SETTINGS_INIT;
   o.pairs = (struct client_pairs)CLIENT_PAIRS_INIT;
   o.slot = (struct slot_options)SLOT_OPTIONS_INIT;
   top_doc.synopsis = top_synopsis();

@@ -40,7 +40,7 @@ static const struct cmd_entry *find_command(const char *name)
 static int global_option(const char *arg, int *with_value)
 {
   struct cli_ctx c;
-  struct cluster_source s;
+  struct cluster_opts s;
   const struct cli_opt globals[] = {
       CLI_COMMON_OPTS(&c),
       CLI_CLUSTER_SOURCE_GLOBAL_OPTS(&s),

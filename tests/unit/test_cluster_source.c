@@ -41,23 +41,25 @@ static struct cp_errbuf *const err = &err_record;
     200, CLUSTER("DELETED", ""), NULL, CP_OK                                   \
   }
 
-static struct cluster_source s;
+static struct cluster_opts s;
+static struct http_settings http;
+static struct cluster_answer ans;
 
 static enum cp_err fetch(int wait, const struct fake_answer *a, size_t n)
 {
   enum cp_err rc;
 
-  cluster_source_release(&s);
-  cluster_source_init(&s);
+  cluster_answer_release(&ans);
+  cluster_opts_init(&s);
   s.cluster_id = CID;
   s.region = "us-east-1";
   s.endpoint = "https://cloudhsmv2.us-east-1.amazonaws.com";
   s.wait = wait;
-  rc = cluster_source_check(&s, err);
+  rc = cluster_opts_check(&s, &http, err);
   assert_int_equal(rc, CP_OK);
   fake_reset(a, n);
-  s.http.ops = &fake_ops;
-  return cluster_source_fetch(&s, err);
+  http.ops = &fake_ops;
+  return cluster_source_fetch(&s, &http, &ans, err);
 }
 
 static int setup(void **state)
@@ -76,7 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
   (void)state;
-  cluster_source_release(&s);
+  cluster_answer_release(&ans);
   return 0;
 }
 
@@ -98,8 +100,13 @@ static void test_waits_with_doubling_pauses(void **state)
   assert_int_equal(fake.nslept, 2);
   assert_int_equal(fake.slept[0], 1000);
   assert_int_equal(fake.slept[1], 2000);
-  assert_int_equal(s.nservers, 1);
-  assert_string_equal(s.servers[0].hostname, "10.0.0.9");
+  {
+    struct slot_plan p = SLOT_PLAN_INIT;
+    slot_plan_servers(&p, &ans, NULL, NULL, -1);
+    assert_int_equal(p.nservers, 1);
+    assert_string_equal(p.servers[0].hostname, "10.0.0.9");
+    slot_plan_release(&p);
+  }
 }
 
 static void test_pauses_capped_and_deadline_kept(void **state)
