@@ -9,6 +9,7 @@
 
 #include "cfg_json_check.h"
 #include "cp_platform.h"
+#include "sdk_paths.h"
 
 /* Key orders the original configure tool writes; unknown keys follow. */
 static const char *const top_order[] = {"clusters", "logging", NULL};
@@ -199,14 +200,14 @@ static enum cp_err check_sdk5(json_object *root, const char *path,
                      "config file is a Client SDK 3 config (%s): it has a "
                      "top-level \"%s\". Give --config the SDK 5 file; the "
                      "PKCS#11 library reads %s",
-                     path, sdk3_keys[i], plat_default_config_path());
+                     path, sdk3_keys[i], sdk_config_path());
   if (!json_object_object_get_ex(root, "clusters", NULL) &&
       !json_object_object_get_ex(root, "cluster", NULL))
     return cp_fail(err, CP_E_CONFIG, __FILE__, __LINE__,
                    "config file is not a PKCS#11 config (%s): its top level "
                    "has neither \"clusters\" nor \"cluster\". Check --config; "
                    "the PKCS#11 library reads %s",
-                   path, plat_default_config_path());
+                   path, sdk_config_path());
   return CP_OK;
 }
 
@@ -609,7 +610,7 @@ static void ensure_one_slot(struct cfg_model *m)
     return;
   json_object_array_add(arr, new_slot("hsm1"));
   cluster = slot_cluster(json_object_array_get_idx(arr, 0));
-  put_string(cluster, "hsm_ca_file", plat_default_ca_path(), cluster_order);
+  put_string(cluster, "hsm_ca_file", sdk_ca_path(), cluster_order);
   set_ordered(cluster, "servers", json_object_new_array(), cluster_order);
 }
 
@@ -623,7 +624,7 @@ void cfg_model_init_default(struct cfg_model *m)
   json_object_object_add(m->root, "clusters", json_object_new_array());
   logging = json_object_new_object();
   json_object_object_add(logging, "log_type", json_object_new_string("file"));
-  log_file = plat_path_join(plat_default_log_dir(), "cloudhsm-pkcs11.log");
+  log_file = plat_path_join(sdk_log_dir(), "cloudhsm-pkcs11.log");
   json_object_object_add(logging, "log_file", json_object_new_string(log_file));
   free(log_file);
   json_object_object_add(logging, "log_level", json_object_new_string("info"));
@@ -777,7 +778,7 @@ void cfg_model_upsert_slot(struct cfg_model *m, const struct cfg_slot_spec *s,
   cluster = slot_cluster(slot);
   if (s->hsm_ca_file || !get_str(cluster, "hsm_ca_file"))
     put_string(cluster, "hsm_ca_file",
-               s->hsm_ca_file ? s->hsm_ca_file : plat_default_ca_path(),
+               s->hsm_ca_file ? s->hsm_ca_file : sdk_ca_path(),
                cluster_order);
   put_string(cluster, "cluster_id", s->cluster_id, cluster_order);
   put_servers(cluster, s->servers, s->nservers);

@@ -73,6 +73,31 @@ static int on_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut,
   return plat_interrupted();
 }
 
+/* The system's CA bundle when neither --ca-bundle nor AWS_CA_BUNDLE names
+ * one: the first regular file of the places the distributions keep it
+ * (Debian, RHEL and Amazon Linux, SUSE, Alpine; Go's crypto/x509 list), so a
+ * binary built on one finds it on another. NULL: none found, and libcurl's
+ * own default applies; on Windows always, where the bundled libcurl and
+ * OpenSSL get their CA from --ca-bundle or AWS_CA_BUNDLE. */
+static const char *system_ca_bundle(void)
+{
+  static const char *const places[] = {
+      "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu */
+      "/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL, AL2023 */
+      "/etc/ssl/ca-bundle.pem",                            /* SUSE */
+      "/etc/pki/tls/cacert.pem",                           /* OpenELEC */
+      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* RHEL 7+ */
+      "/etc/ssl/cert.pem",                                 /* Alpine */
+  };
+  size_t i;
+
+  for (i = 0; !plat_is_windows() && i < sizeof(places) / sizeof(places[0]);
+       i++)
+    if (plat_is_regular_file(places[i]))
+      return places[i];
+  return NULL;
+}
+
 static enum cp_err curl_perform(const struct http_settings *hs,
                                 const struct http_req *rq, struct http_resp *rs,
                                 struct cp_errbuf *err)
@@ -112,7 +137,7 @@ static enum cp_err curl_perform(const struct http_settings *hs,
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  ca = hs->ca_bundle ? hs->ca_bundle : plat_system_ca_bundle();
+  ca = hs->ca_bundle ? hs->ca_bundle : system_ca_bundle();
   if (ca)
     curl_easy_setopt(c, CURLOPT_CAINFO, ca);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,

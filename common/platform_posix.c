@@ -58,28 +58,6 @@ void plat_process_init(void)
     close(fd);
 }
 
-#define CONFIG_DIR "/opt/cloudhsm/etc"
-
-const char *plat_default_config_path(void)
-{
-  return CONFIG_DIR "/cloudhsm-pkcs11.cfg";
-}
-
-const char *plat_default_config_dir(void)
-{
-  return CONFIG_DIR;
-}
-
-const char *plat_default_ca_path(void)
-{
-  return CONFIG_DIR "/customerCA.crt";
-}
-
-const char *plat_default_log_dir(void)
-{
-  return "/opt/cloudhsm/run";
-}
-
 int plat_running_as_root(void)
 {
   return geteuid() == 0;
@@ -352,6 +330,12 @@ int plat_file_exists(const char *path)
 {
   struct stat st;
   return stat(path, &st) == 0;
+}
+
+int plat_is_regular_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int plat_others_can_read(const char *path)
@@ -864,23 +848,3 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
   pthread_mutex_destroy(&p.lock);
 }
 
-/* ---- the system's CA bundle ---------------------------------------------- */
-
-const char *plat_system_ca_bundle(void)
-{
-  static const char *const places[] = {
-      "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu */
-      "/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL, AL2023 */
-      "/etc/ssl/ca-bundle.pem",                            /* SUSE */
-      "/etc/pki/tls/cacert.pem",                           /* OpenELEC */
-      "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* RHEL 7+ */
-      "/etc/ssl/cert.pem",                                 /* Alpine */
-  };
-  size_t i;
-  struct stat st;
-
-  for (i = 0; i < sizeof(places) / sizeof(places[0]); i++)
-    if (stat(places[i], &st) == 0 && S_ISREG(st.st_mode))
-      return places[i];
-  return NULL;
-}

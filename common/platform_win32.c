@@ -104,44 +104,6 @@ static const char *win_error(DWORD e)
   return msg;
 }
 
-static const char *program_data(void)
-{
-  const char *p = getenv("ProgramData");
-  return p && *p ? p : "C:\\ProgramData";
-}
-
-const char *plat_default_config_path(void)
-{
-  static char path[MAX_PATH * 2];
-  snprintf(path, sizeof(path), "%s\\cloudhsm-pkcs11.cfg",
-           plat_default_config_dir());
-  return path;
-}
-
-const char *plat_default_config_dir(void)
-{
-  static char path[MAX_PATH * 2];
-  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\data", program_data());
-  return path;
-}
-
-const char *plat_default_ca_path(void)
-{
-  static char path[MAX_PATH * 2];
-  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM\\customerCA.crt", program_data());
-  return path;
-}
-
-/* AWS's "client SDK logs" page: C:\Program Files\Amazon\CloudHSM\ */
-const char *plat_default_log_dir(void)
-{
-  static char path[MAX_PATH * 2];
-  const char *p = getenv("ProgramFiles");
-  snprintf(path, sizeof(path), "%s\\Amazon\\CloudHSM",
-           p && *p ? p : "C:\\Program Files");
-  return path;
-}
-
 /* No sudo here: an elevated run is the administrator's own. */
 int plat_running_as_root(void)
 {
@@ -481,6 +443,14 @@ int plat_file_exists(const char *path)
   DWORD attr = GetFileAttributesW(w);
   free(w);
   return attr != INVALID_FILE_ATTRIBUTES;
+}
+
+int plat_is_regular_file(const char *path)
+{
+  wchar_t *w = wide(path);
+  DWORD attr = GetFileAttributesW(w);
+  free(w);
+  return attr != INVALID_FILE_ATTRIBUTES && !(attr & FILE_ATTRIBUTE_DIRECTORY);
 }
 
 /* 1 when the file's or folder's DACL grants Everyone one of the rights in
@@ -952,9 +922,3 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
   }
 }
 
-/* The bundled libcurl and OpenSSL are told nothing: Windows builds get
- * their CA from --ca-bundle / AWS_CA_BUNDLE. */
-const char *plat_system_ca_bundle(void)
-{
-  return NULL;
-}

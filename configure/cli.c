@@ -12,6 +12,7 @@
 #include "cp_log.h"
 #include "cp_text.h"
 #include "cp_platform.h"
+#include "sdk_paths.h"
 
 const char *const cli_output_choices[] = {"text", "json", "off", NULL};
 
@@ -112,7 +113,7 @@ void cli_print_help(const struct cli_opt *opts, const struct cli_cmd_doc *doc)
          "other SDK components; a link named after one of AWS's configure "
          "tools (configure-cli, configure-jce, ...) edits that component's "
          "file.\n",
-         plat_default_config_path(), plat_default_config_dir());
+         sdk_config_path(), sdk_config_dir());
   printf("\nexit status: 0 success (also when nothing changed), 2 usage, "
          "252 invalid value, 253 invalid environment or config, 254 API "
          "error, 255 other (network, TLS, internal), 130 interrupted.\n");
@@ -477,7 +478,7 @@ enum cp_err cli_path_for_config(const char *flag, const char *path, char **abs,
 
 int cli_is_default_config(const char *path)
 {
-  return plat_same_path(path, plat_default_config_path());
+  return plat_same_path(path, sdk_config_path());
 }
 
 /* The {"code","message","exit_status"} of an error. */

@@ -16,6 +16,7 @@
 #include "cp_platform.h"
 #include "output.h"
 #include "slot_options.h"
+#include "sdk_paths.h"
 
 static const char *const log_types[] = {"term", "file", NULL};
 static const char *const log_levels[] = {"error", "warn", "info", "debug",
@@ -276,7 +277,7 @@ static void apply_ca(struct cfg_model *m, const struct top_opts *o, int slot)
   cfg_model_slot(m, (size_t)slot, &v);
   if (!v.hsm_ca_file)
     cfg_model_set_cluster_string(m, slot, "hsm_ca_file",
-                                 plat_default_ca_path());
+                                 sdk_ca_path());
 }
 
 static void apply_logging(struct cfg_model *m, const struct top_opts *o)

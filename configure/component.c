@@ -10,6 +10,7 @@
 #include "cfg_model.h"
 #include "cp_buf.h"
 #include "cp_platform.h"
+#include "sdk_paths.h"
 
 /* AWS's configure tools and the files they edit. The order is the order
  * of the locks: every run takes them in this order, so two runs never wait
@@ -181,11 +182,11 @@ static enum cp_err check_delegated(const char *path, int is_dir,
     CP_TRY(rc, plat_resolve_config_path(path, &target, err));
     dir = plat_dirname(target);
   }
-  if (!plat_same_file(dir, plat_default_config_dir()))
+  if (!plat_same_file(dir, sdk_config_dir()))
     CP_FAIL(rc, CP_E_UNSAFE_PATH,
             "refused under %s (%s %s): run for another user, this tool edits "
             "only %s, as AWS's tool does. %s, or run it as root yourself",
-            by, given, path, plat_default_config_dir(),
+            by, given, path, sdk_config_dir(),
             is_dir ? "Leave --config-dir out" : "Give a file there");
 out:
   free(dir);
@@ -199,7 +200,7 @@ enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
 {
   const char *env = getenv("CONFIGURE_PKCS11_CONFIG");
   const char *dir =
-      ctx->config_dir ? ctx->config_dir : plat_default_config_dir();
+      ctx->config_dir ? ctx->config_dir : sdk_config_dir();
   const struct component *invoked = component_by_program(ctx->program);
   int chosen[NCOMP];
   enum cp_err rc = CP_OK;
@@ -311,7 +312,7 @@ void component_new_file_defaults(const struct component *c,
     cfg_model_set_logging(m, "log_file", NULL);
     return;
   }
-  log_file = plat_path_join(plat_default_log_dir(), c->log_name);
+  log_file = plat_path_join(sdk_log_dir(), c->log_name);
   cfg_model_set_logging(m, "log_file", log_file);
   free(log_file);
 }

@@ -23,7 +23,7 @@ struct component {
   const char *file;    /* in the config folder: "cloudhsm-jce.cfg" */
   const char *library; /* for messages: "the JCE provider" */
   int one_cluster;     /* the library reads one cluster (jce, dyn, ksp) */
-  const char *log_name; /* its default log file in plat_default_log_dir();
+  const char *log_name; /* its default log file in sdk_log_dir();
                            NULL: it logs to the terminal (dyn) */
   enum { COMPONENT_ANYWHERE, COMPONENT_POSIX, COMPONENT_WINDOWS } only;
 };

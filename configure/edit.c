@@ -10,6 +10,7 @@
 #include "cp_diff.h"
 #include "cp_platform.h"
 #include "output.h"
+#include "sdk_paths.h"
 
 /* A unified diff from the file's bytes on disk to what would be written,
  * so patch(1) applies it to the real file; "" when nothing changes. */
@@ -109,7 +110,7 @@ enum cp_err edit_set_peek(struct edit_set *s, struct edit *e,
     }
     ef->rules = component_file_rules(ef->comp, t.v[i].path,
                                      ctx->config_dir ? ctx->config_dir
-                                                     : plat_default_config_dir());
+                                                     : sdk_config_dir());
     s->file_of[s->txn.n] = i;
     cfg_txn_add(&s->txn, &ef->f, t.v[i].path);
   }

@@ -11,6 +11,7 @@
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
+#include "sdk_paths.h"
 
 void cluster_answer_release(struct cluster_answer *a)
 {
@@ -412,7 +413,7 @@ char *cluster_ca_for_slot(const struct cfg_model *m, int slot,
     cand[0] = v.hsm_ca_file;
   }
   if (how & CA_DEFAULT)
-    cand[1] = plat_default_ca_path();
+    cand[1] = sdk_ca_path();
   for (i = 0; i < 2; i++)
     if (cand[i] && (!(how & CA_IF_PRESENT) || plat_file_exists(cand[i])))
       return cp_xstrdup(cand[i]);
@@ -429,7 +430,7 @@ enum cp_err slot_plan_verify_ca(const struct cluster_answer *a,
     cp_log(CP_LOG_WARN, "no HSM CA file to check cluster %s against (neither "
            "the slot's hsm_ca_file nor %s exists): servers written unchecked; "
            "give --hsm-ca-cert to check them", a->cluster_id,
-           plat_default_ca_path());
+           sdk_ca_path());
     return CP_OK;
   }
   rc = cert_verify_cluster(ca_path, a->ci.cluster_certificate,

@@ -23,15 +23,6 @@ int plat_is_windows(void);
 /* Process set-up for a command-line tool: SIGPIPE ignored, fds 0-2 open. */
 void plat_process_init(void);
 
-/* Default locations of the PKCS#11 config and the cluster CA. */
-const char *plat_default_config_path(void);
-/* The folder of the Client SDK 5 components' config files. */
-const char *plat_default_config_dir(void);
-const char *plat_default_ca_path(void);
-/* The folder the SDK's libraries log to by default (/opt/cloudhsm/run;
- * Windows: %ProgramFiles%\Amazon\CloudHSM). */
-const char *plat_default_log_dir(void);
-
 /* 1 when the tool runs as root (POSIX: effective uid 0; Windows: never
  * said, its rules do not apply there). */
 int plat_running_as_root(void);
@@ -171,12 +162,8 @@ void plat_gmtime(time_t t, struct tm *out);
 long long plat_now_ms(void);
 void plat_sleep_ms(int ms);
 
-/* The system's CA bundle for the API's TLS when neither --ca-bundle nor
- * AWS_CA_BUNDLE names one: the first regular file of the places the
- * distributions keep it (Debian, RHEL and Amazon Linux, SUSE, Alpine; Go's
- * crypto/x509 list), so a binary built on one finds it on another. NULL:
- * none found (the TLS library's own default applies; on Windows, always). */
-const char *plat_system_ca_bundle(void);
+/* 1 when path is a regular file (links followed). */
+int plat_is_regular_file(const char *path);
 
 /* Calls fn(i, ud) for every i in [0, n), on up to max_workers threads at
  * once (in order on one thread when threads cannot be made), and returns

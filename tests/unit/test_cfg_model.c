@@ -13,6 +13,7 @@
 
 #include "cfg_model.h"
 #include "cp_platform.h"
+#include "sdk_paths.h"
 
 /* what the code under test records when it fails */
 
@@ -285,7 +286,7 @@ static void test_upsert_update_remove(void **state)
   assert_int_equal(act, CFG_ADDED);
   assert_int_equal(cfg_model_slot_count(&m), 2);
   cfg_model_slot(&m, 0, &v);
-  assert_string_equal(v.hsm_ca_file, plat_default_ca_path());
+  assert_string_equal(v.hsm_ca_file, sdk_ca_path());
   assert_string_equal(v.type, "hsm1");
   a.servers = s2;
   a.nservers = 2;
@@ -341,7 +342,7 @@ static void test_offline_options(void **state)
   assert_int_equal(cfg_model_slot_count(&m), 1);
   cfg_model_slot(&m, 0, &v);
   assert_null(v.cluster_id);
-  assert_string_equal(v.hsm_ca_file, plat_default_ca_path());
+  assert_string_equal(v.hsm_ca_file, sdk_ca_path());
   cfg_model_set_option_bool(&m, -1, "disable_key_availability_check", 1);
   cfg_model_set_option_string(&m, -1, "default_retry_mode", "off");
   cfg_model_set_logging(&m, "log_level", "trace");

@@ -13,6 +13,7 @@
 #include "cluster_source.h"
 #include "cp_platform.h"
 #include "fake_http.h"
+#include "sdk_paths.h"
 
 /* what the code under test records when it fails */
 static struct cp_errbuf err_record;
@@ -174,13 +175,13 @@ static void test_ca_rule(void **state)
   expect_ca(&m, 0, "/given.crt", CA_DEFAULT | CA_IF_PRESENT, "/given.crt");
   expect_ca(&m, 0, NULL, CA_DEFAULT, TEST_DATA_DIR);
   expect_ca(&m, 0, NULL, CA_IF_PRESENT, TEST_DATA_DIR);
-  expect_ca(&m, -1, NULL, CA_DEFAULT, plat_default_ca_path());
+  expect_ca(&m, -1, NULL, CA_DEFAULT, sdk_ca_path());
   expect_ca(&m, -1, NULL, 0, NULL);
   cfg_model_set_cluster_string(&m, 0, "hsm_ca_file", gone);
   expect_ca(&m, 0, NULL, CA_DEFAULT, gone);
   /* the slot's file is gone: lenient commands check nothing (no default
    * here on a test machine), and refresh never takes the default */
-  if (!plat_file_exists(plat_default_ca_path()))
+  if (!plat_file_exists(sdk_ca_path()))
     expect_ca(&m, 0, NULL, CA_DEFAULT | CA_IF_PRESENT, NULL);
   expect_ca(&m, 0, NULL, CA_IF_PRESENT, NULL);
   cfg_model_release(&m);
