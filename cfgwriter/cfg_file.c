@@ -7,6 +7,7 @@
 
 #include "cp_log.h"
 #include "file_replace.h"
+#include "safe_path.h"
 
 enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms,
                           struct cp_errbuf *err)
@@ -16,7 +17,7 @@ enum cp_err cfg_file_lock(struct cfg_file *f, const char *path, int timeout_ms,
   int stale;
 
   f->path = cp_xstrdup(path);
-  CP_TRY(rc, plat_resolve_config_path(path, &f->target, err));
+  CP_TRY(rc, safe_path_for_config(path, &f->target, err));
   if (strcmp(f->target, path))
     cp_log(CP_LOG_DEBUG, "%s is a link: editing its target %s", path, f->target);
   lock_path = cp_xasprintf("%s.lock", f->target);

@@ -171,16 +171,6 @@ enum cp_err plat_err_not_regular(const char *file, int line, enum cp_err code,
               "device, so it is not read. Give the path of a file", path);
 }
 
-enum cp_err plat_err_unsafe_link_path(const char *file, int line,
-                                      const char *component, const char *why,
-                                      struct cp_errbuf *err)
-{
-  return FAIL(CP_E_UNSAFE_PATH, "unsafe path behind a link (%s): %s, so the "
-              "linked config could be swapped. Make it owned by %s and "
-              "writable only by its owner, or give --config the real file",
-              component, why, plat_admin_name);
-}
-
 enum cp_err plat_err_too_large(const char *file, int line, enum cp_err code,
                                const char *path, unsigned long long size,
                                size_t max, struct cp_errbuf *err)
@@ -200,20 +190,6 @@ enum cp_err plat_err_read(const char *file, int line, enum cp_err code,
               path, why);
 }
 
-enum cp_err plat_err_folder_missing(const char *file, int line, const char *dir,
-                                    const char *why, struct cp_errbuf *err)
-{
-  return FAIL(CP_E_IO, "folder not found (%s): %s. Create it first, or use "
-              "--config to write elsewhere", dir, why);
-}
-
-enum cp_err plat_err_not_folder(const char *file, int line, const char *dir,
-                                struct cp_errbuf *err)
-{
-  return FAIL(CP_E_IO, "not a folder (%s): the config path must be inside a "
-              "folder. Check --config", dir);
-}
-
 enum cp_err plat_err_lock_create(const char *file, int line,
                                  const char *lock_path, const char *why,
                                  int denied, struct cp_errbuf *err)
@@ -221,7 +197,7 @@ enum cp_err plat_err_lock_create(const char *file, int line,
   if (denied)
     return FAIL(CP_E_IO, "cannot create lock file (%s): %s. Run as %s, or "
                 "use --config to write a config elsewhere", lock_path, why,
-                plat_admin_name);
+                plat_admin_name());
   return FAIL(CP_E_IO, "cannot create lock file (%s): %s. Remove it if it is "
               "not a regular file", lock_path, why);
 }
@@ -249,7 +225,7 @@ enum cp_err plat_err_temp_create(const char *file, int line, const char *path,
   enum cp_err rc =
       denied ? FAIL(CP_E_IO, "config folder is not writable (%s): %s. Run as "
                     "%s, or use --config to write elsewhere", dir, why,
-                    plat_admin_name)
+                    plat_admin_name())
              : FAIL(CP_E_IO, "cannot create temporary file (%s): %s. Free "
                     "some space or fix permissions", dir, why);
 
@@ -277,7 +253,7 @@ enum cp_err plat_err_xattr(const char *file, int line, const char *path,
 {
   return FAIL(CP_E_IO, "cannot keep an extended attribute of the config "
               "(%s): %s: %s. The old file is unchanged; check the file system "
-              "supports it, or run as %s", path, name, why, plat_admin_name);
+              "supports it, or run as %s", path, name, why, plat_admin_name());
 }
 
 enum cp_err plat_err_replace(const char *file, int line, const char *path,
@@ -294,3 +270,16 @@ enum cp_err plat_err_run(const char *file, int line, const char *cmd,
               "Check the command in the profile", cmd, why);
 }
 
+
+void plat_links_release(struct plat_links *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->ndirs; i++)
+    free(l->dirs[i]);
+  free(l->dirs);
+  free(l->target);
+  l->dirs = NULL;
+  l->target = NULL;
+  l->ndirs = 0;
+}

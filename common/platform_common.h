@@ -54,25 +54,13 @@ void plat_child_free(struct plat_child *c);
 enum cp_err plat_err_open(const char *file, int line, enum cp_err code,
                           const char *path, const char *why,
                           struct cp_errbuf *err);
-enum cp_err plat_err_not_regular(const char *file, int line, enum cp_err code,
-                                 const char *path, struct cp_errbuf *err);
 enum cp_err plat_err_too_large(const char *file, int line, enum cp_err code,
                                const char *path, unsigned long long size,
                                size_t max, struct cp_errbuf *err);
 enum cp_err plat_err_read(const char *file, int line, enum cp_err code,
                           const char *path, const char *why,
                           struct cp_errbuf *err);
-/* A component of a linked config's path that others could change. */
-enum cp_err plat_err_unsafe_link_path(const char *file, int line,
-                                      const char *component, const char *why,
-                                      struct cp_errbuf *err);
-enum cp_err plat_err_folder_missing(const char *file, int line, const char *dir,
-                                    const char *why, struct cp_errbuf *err);
-enum cp_err plat_err_not_folder(const char *file, int line, const char *dir,
-                                struct cp_errbuf *err);
 
-/* Who may write system files: "root", "an administrator" (for the fixes). */
-extern const char plat_admin_name[];
 
 /* denied: the user may not write there (the fix: admin, or --config). */
 enum cp_err plat_err_lock_create(const char *file, int line,

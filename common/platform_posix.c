@@ -25,7 +25,15 @@
 #include "platform_common.h"
 
 
-const char plat_admin_name[] = "root";
+const char *plat_admin_name(void)
+{
+  return "root";
+}
+
+int plat_is_dir_sep(char c)
+{
+  return c == '/';
+}
 
 static void on_interrupt(int sig)
 {
@@ -347,46 +355,38 @@ int plat_others_can_read(const char *path)
 /* ---- the config path: links followed only where nobody else can re-point
  * them (OpenSSH's safe_path) ------------------------------------------------ */
 
-/* One component of a linked config's path: owned by root or by us, and not
- * writable by group or others; a sticky folder (/tmp) is accepted above the
- * config's own folder, never as that folder (the lock and the temporary file
- * are made there). */
-static enum cp_err check_component(const char *p, int own_folder,
-                                   struct cp_errbuf *err)
+void plat_path_exposure(const char *path, enum plat_role role,
+                        struct plat_exposure *x)
 {
   struct stat st;
-  const char *why = NULL;
 
-  if (stat(p, &st) != 0)
-    return plat_err_folder_missing(CP_HERE, p, strerror(errno), err);
-  if (st.st_uid != 0 && st.st_uid != geteuid())
-    why = "it is owned by another user";
-  else if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
-           !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) && !own_folder))
-    why = "group or others may write it";
-  if (!why)
-    return CP_OK;
-  return plat_err_unsafe_link_path(CP_HERE, p, why, err);
-}
-
-/* dir and every folder above it. */
-static enum cp_err check_chain(const char *dir, struct cp_errbuf *err)
-{
-  char *p = cp_xstrdup(dir), *up;
-  enum cp_err rc;
-  int own = 1;
-
-  for (;;) {
-    if ((rc = check_component(p, own, err)) != CP_OK || !strcmp(p, "/") ||
-        !strcmp(p, "."))
-      break;
-    up = plat_dirname(p);
-    free(p);
-    p = up;
-    own = 0;
+  memset(x, 0, sizeof(*x));
+  if (stat(path, &st) != 0) {
+    x->missing = strerror(errno);
+    return;
   }
-  free(p);
-  return rc;
+  if (role == PLAT_ROLE_FOLDER) {
+    if (!S_ISDIR(st.st_mode)) {
+      x->not_dir = 1;
+    } else if (st.st_mode & S_IWOTH) {
+      x->why = "anyone can write into it";
+      x->fix = "Use a folder only its owner can write (chmod o-w)";
+    } else if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & S_IWGRP))) {
+      x->why = "it is not root's, or its group may write it, and this runs "
+               "as root";
+      x->fix = "Make it root's and not group-writable (chown root, chmod g-w)";
+    }
+    return;
+  }
+  /* a sticky folder (/tmp) keeps others from renaming what is ours, so it
+   * passes above the config's own folder, never as that folder (the lock
+   * and the temporary file are made there) */
+  if (st.st_uid != 0 && st.st_uid != geteuid())
+    x->why = "it is owned by another user";
+  else if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+           !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) &&
+             role == PLAT_ROLE_ABOVE))
+    x->why = "group or others may write it";
 }
 
 char *plat_path_join(const char *dir, const char *name)
@@ -413,19 +413,14 @@ char *plat_program_name(const char *argv0)
   return cp_xstrdup(base ? base + 1 : argv0);
 }
 
-/* Resolves every link of path, component by component (like realpath, but
- * the file need not exist). *via_link says whether a link was met; each
- * folder holding one must pass check_chain(), or the link could be
- * re-pointed. Returns NULL (no error recorded) when a component cannot be
- * looked at: the caller then keeps the path as given. */
-static char *resolve_links(const char *path, int *via_link, enum cp_err *rc,
-                           struct cp_errbuf *err)
+/* Like realpath, but the file need not exist, and every folder a link is
+ * met in is kept in out->dirs. */
+void plat_resolve_links(const char *path, struct plat_links *out)
 {
-  char cwd[4096], *cur = NULL, *rest = cp_xstrdup(path), *target = NULL;
+  char cwd[4096], *cur = NULL, *rest = cp_xstrdup(path);
   int links = 0;
 
-  *via_link = 0;
-  *rc = CP_OK;
+  memset(out, 0, sizeof(*out));
   if (path[0] == '/')
     cur = cp_xstrdup("/");
   else if (getcwd(cwd, sizeof(cwd)))
@@ -471,15 +466,15 @@ static char *resolve_links(const char *path, int *via_link, enum cp_err *rc,
       cur = cand;
       continue;
     }
-    *via_link = 1;
+    out->via_link = 1;
+    out->dirs = cp_xrealloc(out->dirs, (out->ndirs + 1) * sizeof(*out->dirs));
+    out->dirs[out->ndirs++] = cp_xstrdup(cur);
     if (++links > 40 || (n = readlink(cand, buf, sizeof(buf) - 1)) <= 0) {
       free(cand);
       goto fail;
     }
     free(cand);
     buf[n] = '\0';
-    if ((*rc = check_chain(cur, err)) != CP_OK)
-      goto fail;
     next = cp_xasprintf("%s/%s", buf, rest);
     free(rest);
     rest = next;
@@ -488,71 +483,11 @@ static char *resolve_links(const char *path, int *via_link, enum cp_err *rc,
       cur = cp_xstrdup("/");
     }
   }
-  target = cur;
+  out->target = cur;
   cur = NULL;
 fail:
   free(cur);
   free(rest);
-  return target;
-}
-
-enum cp_err plat_resolve_config_path(const char *path, char **out,
-                                     struct cp_errbuf *err)
-{
-  enum cp_err rc;
-  int via_link;
-  char *target, *dir;
-  struct stat st;
-
-  *out = NULL;
-  /* a folder or a device is no config: said before any lock is made */
-  if (!*path || path[strlen(path) - 1] == '/' ||
-      (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
-    return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
-  target = resolve_links(path, &via_link, &rc, err);
-  if (rc != CP_OK)
-    return rc;
-  if (!target || !via_link) {
-    free(target);
-    dir = plat_dirname(path);
-    rc = plat_check_dir_safe(dir, err);
-    free(dir);
-    if (rc == CP_OK)
-      *out = cp_xstrdup(path);
-    return rc;
-  }
-  dir = plat_dirname(target);
-  rc = check_chain(dir, err);
-  if (rc == CP_OK && lstat(target, &st) == 0)
-    rc = check_component(target, 1, err);
-  free(dir);
-  if (rc == CP_OK)
-    *out = target;
-  else
-    free(target);
-  return rc;
-}
-
-enum cp_err plat_check_dir_safe(const char *dir, struct cp_errbuf *err)
-{
-  struct stat st;
-
-  if (stat(dir, &st) != 0)
-    return plat_err_folder_missing(CP_HERE, dir, strerror(errno), err);
-  if (!S_ISDIR(st.st_mode))
-    return plat_err_not_folder(CP_HERE, dir, err);
-  if (st.st_mode & S_IWOTH)
-    return cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
-                   "unsafe folder (%s): anyone can write into it, so the "
-                   "config could be replaced. Use a folder only its owner "
-                   "can write (chmod o-w)",
-                   dir);
-  if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & S_IWGRP)))
-    return cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
-                   "unsafe folder (%s): as root, the folder must be owned "
-                   "by root and not group-writable. Fix its owner and mode",
-                   dir);
-  return CP_OK;
 }
 
 struct plat_lock {

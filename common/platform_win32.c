@@ -18,7 +18,10 @@
 #include "platform_common.h"
 
 
-const char plat_admin_name[] = "an administrator";
+const char *plat_admin_name(void)
+{
+  return "an administrator";
+}
 
 /* MinGW's C runtime would expand wildcards in arguments (a file named
  * "*.crt"); as curl's tool does, take arguments as given. */
@@ -140,7 +143,7 @@ int plat_ip_bytes(const char *text, unsigned char out[16])
   return 0;
 }
 
-static int is_sep(char c)
+int plat_is_dir_sep(char c)
 {
   return c == '/' || c == '\\';
 }
@@ -157,7 +160,7 @@ char *plat_abs_path(const char *path)
 char *plat_dirname(const char *path)
 {
   const char *end = path + strlen(path);
-  while (end > path && !is_sep(end[-1]))
+  while (end > path && !plat_is_dir_sep(end[-1]))
     end--;
   if (end == path)
     return cp_xstrdup(".");
@@ -169,7 +172,7 @@ char *plat_dirname(const char *path)
 char *plat_path_join(const char *dir, const char *name)
 {
   size_t n = strlen(dir);
-  return cp_xasprintf("%s%s%s", dir, n && is_sep(dir[n - 1]) ? "" : "\\", name);
+  return cp_xasprintf("%s%s%s", dir, n && plat_is_dir_sep(dir[n - 1]) ? "" : "\\", name);
 }
 
 int plat_same_path(const char *a, const char *b)
@@ -183,7 +186,7 @@ char *plat_program_name(const char *argv0)
   char *out, *p;
   size_t n;
 
-  while (base > argv0 && !is_sep(base[-1]) && base[-1] != ':')
+  while (base > argv0 && !plat_is_dir_sep(base[-1]) && base[-1] != ':')
     base--;
   out = cp_xstrdup(base);
   for (p = out; *p; p++)
@@ -534,23 +537,26 @@ static int world_may_repoint(const wchar_t *dir)
   return world_may(dir, FILE_DELETE_CHILD | GENERIC_ALL);
 }
 
-enum cp_err plat_check_dir_safe(const char *dir, struct cp_errbuf *err)
+void plat_path_exposure(const char *path, enum plat_role role,
+                        struct plat_exposure *x)
 {
-  wchar_t *w = wide(dir);
+  wchar_t *w = wide(path);
   DWORD attr = GetFileAttributesW(w);
-  enum cp_err rc = CP_OK;
 
-  if (attr == INVALID_FILE_ATTRIBUTES)
-    rc = plat_err_folder_missing(CP_HERE, dir, win_error(GetLastError()), err);
-  else if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
-    rc = plat_err_not_folder(CP_HERE, dir, err);
-  else if (world_writable(w))
-    rc = cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
-                 "unsafe folder (%s): Everyone may write into it, so the "
-                 "config could be replaced. Remove that permission",
-                 dir);
+  memset(x, 0, sizeof(*x));
+  if (attr == INVALID_FILE_ATTRIBUTES) {
+    x->missing = win_error(GetLastError());
+  } else if (role == PLAT_ROLE_FOLDER && !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
+    x->not_dir = 1;
+  } else if (role == PLAT_ROLE_ABOVE) {
+    /* as a sticky folder on POSIX: others may add files, not rename ours */
+    if (world_may_repoint(w))
+      x->why = "Everyone may rename in it";
+  } else if (world_writable(w)) {
+    x->why = "Everyone may write into it";
+    x->fix = "Remove that permission";
+  }
   free(w);
-  return rc;
 }
 
 /* The final path of an open handle, without the \\?\ prefix; NULL when
@@ -589,75 +595,27 @@ static char *resolve_reparse(const char *path)
   }
   dir = plat_dirname(path);
   base = path + strlen(dir);
-  while (is_sep(*base))
+  while (plat_is_dir_sep(*base))
     base++;
   real_dir = strcmp(dir, path) ? resolve_reparse(dir) : NULL;
   if (real_dir)
     out = cp_xasprintf("%s%s%s", real_dir,
-                       is_sep(real_dir[strlen(real_dir) - 1]) ? "" : "\\", base);
+                       plat_is_dir_sep(real_dir[strlen(real_dir) - 1]) ? "" : "\\", base);
   free(real_dir);
   free(dir);
   return out;
 }
 
-enum cp_err plat_resolve_config_path(const char *path, char **out,
-                                     struct cp_errbuf *err)
+void plat_resolve_links(const char *path, struct plat_links *out)
 {
-  char *full, *target, *dir;
-  enum cp_err rc = CP_OK;
-  wchar_t *wpath = wide(path);
-  DWORD attr = GetFileAttributesW(wpath);
+  char *full = plat_abs_path(path);
 
-  free(wpath);
-  *out = NULL;
-  /* a folder is no config: said before any lock is made */
-  if (!*path || is_sep(path[strlen(path) - 1]) ||
-      (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)))
-    return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
-  full = plat_abs_path(path);
-  target = resolve_reparse(full);
-  if (!target || !_stricmp(target, full)) {
-    /* no link or junction on the way */
-    free(target);
-    dir = plat_dirname(path);
-    rc = plat_check_dir_safe(dir, err);
-    free(dir);
-    if (rc == CP_OK)
-      *out = cp_xstrdup(path);
-    free(full);
-    return rc;
-  }
-  /* the target's folder: Everyone may not add files there; every folder
-   * above it: Everyone may not delete or rename in it (as a sticky folder
-   * on POSIX) */
-  dir = plat_dirname(target);
-  for (int own = 1;; own = 0) {
-    wchar_t *w = wide(dir);
-    char *up;
-    int open = own ? world_writable(w) : world_may_repoint(w);
-    free(w);
-    if (open) {
-      rc = plat_err_unsafe_link_path(CP_HERE, dir,
-                                     own ? "Everyone may write into it"
-                                         : "Everyone may rename in it",
-                                     err);
-      break;
-    }
-    up = plat_dirname(dir);
-    if (!strcmp(up, dir) || !strcmp(up, ".")) {
-      free(up);
-      break;
-    }
-    free(dir);
-    dir = up;
-  }
-  free(dir);
+  memset(out, 0, sizeof(*out));
+  out->target = resolve_reparse(full);
+  /* the final path names no folder a link sits in: a reparse point on
+   * the way shows only as a target that differs from the path */
+  out->via_link = out->target && _stricmp(out->target, full) != 0;
   free(full);
-  if (rc == CP_OK)
-    *out = target;
-  else
-    free(target);
-  return rc;
 }
 
 struct plat_lock {

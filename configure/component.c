@@ -10,6 +10,7 @@
 #include "cfg_model.h"
 #include "cp_buf.h"
 #include "cp_platform.h"
+#include "safe_path.h"
 #include "sdk_paths.h"
 
 /* AWS's configure tools and the files they edit. The order is the order
@@ -179,7 +180,7 @@ static enum cp_err check_delegated(const char *path, int is_dir,
   if (is_dir) {
     dir = cp_xstrdup(path);
   } else {
-    CP_TRY(rc, plat_resolve_config_path(path, &target, err));
+    CP_TRY(rc, safe_path_for_config(path, &target, err));
     dir = plat_dirname(target);
   }
   if (!plat_same_file(dir, sdk_config_dir()))

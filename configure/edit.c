@@ -9,6 +9,7 @@
 #include "component.h"
 #include "cp_diff.h"
 #include "cp_platform.h"
+#include "safe_path.h"
 #include "output.h"
 #include "sdk_paths.h"
 
@@ -101,7 +102,7 @@ enum cp_err edit_set_peek(struct edit_set *s, struct edit *e,
     ef->comp = ef->rules = t.v[i].comp;
     s->n = i + 1;
     if (t.n > 1 &&
-        plat_resolve_config_path(t.v[i].path, &targets[i], NULL) != CP_OK)
+        safe_path_for_config(t.v[i].path, &targets[i], NULL) != CP_OK)
       targets[i] = cp_xstrdup(t.v[i].path);
     if (t.n > 1 && (same = earlier_same_file(s, i, targets))) {
       ef->same_as = same->comp ? same->comp->name : same->f.path;

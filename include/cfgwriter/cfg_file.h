@@ -39,7 +39,7 @@ struct cfg_file {
    CP_BUF_INIT, CP_BUF_INIT, 0}
 
 /* Resolves the path (a linked config is edited at its target, the link
- * kept, when plat_resolve_config_path() finds the way safe), takes the lock
+ * kept, when safe_path_for_config() finds the way safe), takes the lock
  * beside the target (waiting up to timeout_ms) and removes temporary files
  * an interrupted run left. */
 CP_MUST_USE enum cp_err cfg_file_lock(struct cfg_file *f, const char *path,

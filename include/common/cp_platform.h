@@ -5,7 +5,7 @@
  *
  * Files that are only read follow symbolic links; the config that is
  * replaced is reached through a link only when nobody else could re-point it
- * (plat_resolve_config_path). Errors are recorded with cp_fail() and name
+ * (cfgwriter/safe_path.c). Errors are recorded with cp_fail() and name
  * the path. */
 #ifndef CP_PLATFORM_H
 #define CP_PLATFORM_H
@@ -58,21 +58,50 @@ int plat_file_exists(const char *path);
  * or when it cannot be told. For warnings about private keys. */
 int plat_others_can_read(const char *path);
 
-/* The file a write of the config at `path` must replace (*out, caller
- * frees). Without links: path itself, and its folder must pass
- * plat_check_dir_safe(). When path or a folder on the way is a link: the
- * link's final target, and every folder up to the root, every folder
- * holding a link and the target itself must be owned by root (an
- * administrator) or this user and not writable by others (a sticky folder
- * such as /tmp is accepted above the target's own folder): else
- * CP_E_UNSAFE_PATH naming the component. The link itself is kept. */
-CP_MUST_USE enum cp_err plat_resolve_config_path(const char *path, char **out,
-                                                 struct cp_errbuf *err);
+/* The role a path plays for a config about to be replaced, which decides
+ * who else may change it (cfgwriter/safe_path.c walks the roles). */
+enum plat_role {
+  PLAT_ROLE_FOLDER, /* the config's folder, no link on the way: the lock and
+                       the temporary file are made there */
+  PLAT_ROLE_OWN,    /* a linked config's target, its folder, or a folder
+                       holding a link: nobody else may write it */
+  PLAT_ROLE_ABOVE,  /* a folder above those: nobody else may rename in it */
+};
+/* Who else could change a path in its role, judged by the platform's
+ * permission model (POSIX: owner, mode bits, the sticky bit, and as root
+ * the folder's owner; Windows: Everyone's rights in the DACL). */
+struct plat_exposure {
+  const char *missing; /* the system's words when it cannot be looked at */
+  int not_dir;         /* PLAT_ROLE_FOLDER: it is not a folder */
+  const char *why;     /* NULL: nobody else; else how others could */
+  const char *fix;     /* with why, for PLAT_ROLE_FOLDER: what to do */
+};
+void plat_path_exposure(const char *path, enum plat_role role,
+                        struct plat_exposure *x);
 
-/* Refuses a folder others could write into (world-writable; as root also
- * group-writable or owned by another user), or a missing folder. */
-CP_MUST_USE enum cp_err plat_check_dir_safe(const char *dir,
-                                            struct cp_errbuf *err);
+/* A path with its links resolved, component by component (the file need
+ * not exist). target NULL: a component could not be looked at; dirs holds
+ * the folders where a link was met (each could re-point it), even then. */
+struct plat_links {
+  char *target;
+  int via_link; /* a link (or Windows reparse point) was on the way */
+  char **dirs;
+  size_t ndirs;
+};
+#define PLAT_LINKS_INIT                                                        \
+  {                                                                            \
+    NULL, 0, NULL, 0                                                           \
+  }
+void plat_resolve_links(const char *path, struct plat_links *out);
+void plat_links_release(struct plat_links *l);
+
+/* 1 for a character that ends a folder name: '/' (Windows: '\\' too). */
+int plat_is_dir_sep(char c);
+/* Who may write system files: "root", "an administrator" (for fixes). */
+const char *plat_admin_name(void);
+/* The refusal of a path that is a folder, a FIFO or a device (code). */
+enum cp_err plat_err_not_regular(const char *file, int line, enum cp_err code,
+                                 const char *path, struct cp_errbuf *err);
 
 /* An exclusive advisory lock on lock_path (created 0600, never through a
  * symlink). The kernel drops it when the process dies, so a killed run never
