@@ -239,16 +239,21 @@ def ca_bundle_rows(tmp, bin_, env, runs):
         ours = add_cluster_cmd(bin_, url, info["ca"], cfg)
         curl = curl_cmd(url)
         with_var = dict(env, AWS_CA_BUNDLE=system) if system else None
-        cases = [("without AWS_CA_BUNDLE", env)]
+        # (label, environment, our command, counted in the goal)
+        cases = [("without AWS_CA_BUNDLE", env, ours, True)]
         if with_var:
             cases.append(("AWS_CA_BUNDLE=%s (%d certificates)" % (
-                system, open(system).read().count("BEGIN CERTIFICATE")), with_var))
+                system, open(system).read().count("BEGIN CERTIFICATE")), with_var, ours, True))
+        # the same run writing nothing: what the durable write (a temporary
+        # file, two fsyncs, a rename) costs, which curl -o /dev/null does not do
+        cases.append(("without AWS_CA_BUNDLE, --dry-run (no config written)", env,
+                      ours + ["--dry-run"], False))
         times = {}
-        for label, e in cases:
+        for label, e, _, _ in cases:
             times[(label, "ours")], times[(label, "curl")] = [], []
         for _ in range(runs):
-            for label, e in cases:
-                for who, cmd in (("ours", ours), ("curl", curl)):
+            for label, e, ours_cmd, _ in cases:
+                for who, cmd in (("ours", ours_cmd), ("curl", curl)):
                     if who == "ours" and os.path.exists(cfg):
                         os.unlink(cfg)
                     wall, _, code, err = run(cmd, e)
@@ -256,7 +261,8 @@ def ca_bundle_rows(tmp, bin_, env, runs):
                         sys.exit("%s (%s) failed: %s" % (who, label, err))
                     times[(label, who)].append(wall)
         return [(label, median(times[(label, "ours")]) * 1000,
-                 median(times[(label, "curl")]) * 1000) for label, _ in cases]
+                 median(times[(label, "curl")]) * 1000, counted)
+                for label, _, _, counted in cases]
     finally:
         server.stdin.close()
         server.wait(timeout=10)
@@ -392,7 +398,8 @@ def main():
         fleet = fleet_refresh(tmp, args.bin, env, max(3, args.scale_runs // 2))
         silent_rows = check_silent(tmp, args.bin, env, cl_ca)
         comp_rows = components(tmp, args.bin, env, max(3, args.scale_runs // 2))
-        bundle_rows = ca_bundle_rows(tmp, args.bin, env, args.runs)
+        # three times the runs: the rows differ by less than the noise of 30
+        bundle_rows = ca_bundle_rows(tmp, args.bin, env, 3 * args.runs)
     finally:
         server.stdin.close()
         server.wait(timeout=10)
@@ -427,14 +434,16 @@ def main():
     lines.append("The same call over plain http (median of %d interleaved runs), with and "
                  "without the variable naming the system's CA bundle, as behind a corporate "
                  "proxy. No TLS layer reads the bundle over http: the difference is the "
-                 "tool's own check of it, which reads only the first certificate.\n" % args.runs)
+                 "tool's own check of it, which reads only the first certificate.\n" % (3 * args.runs))
     lines.append("| environment | add-cluster | curl --aws-sigv4 | time vs curl |")
     lines.append("|---|---:|---:|---:|")
-    for label, o, c in bundle_rows:
+    for label, o, c, _ in bundle_rows:
         lines.append("| %s | %.1f ms | %.1f ms | %.2fx |" % (label, o, c, o / c))
-    worst = max(o / c for _, o, c in bundle_rows)
+    worst = max(o / c for _, o, c, counted in bundle_rows if counted)
     lines.append("")
-    lines.append("Goal: at most 1.15x curl with and without the variable: **%.2fx** (%s).\n"
+    lines.append("Goal: at most 1.15x curl with and without the variable: **%.2fx** (%s). "
+                 "The --dry-run row is the same run without the config's durable write, "
+                 "which curl, writing to /dev/null, does not do.\n"
                  % (worst, "met" if worst <= 1.15 else "missed"))
     lines.append("## Config size\n")
     lines.append("add-cluster (a full run, one slot added) and remove-cluster on configs of N "
