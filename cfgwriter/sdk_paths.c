@@ -11,55 +11,53 @@
 
 #include "cp_platform.h"
 
-#define POSIX_ETC "/opt/cloudhsm/etc"
+#define ETC "/opt/cloudhsm/etc"
+#define DATA "ProgramData", "C:\\ProgramData"
 
-/* buf: the folder named by environment variable var (else fallback),
- * followed by rest. */
-static const char *under(char *buf, size_t n, const char *var,
-                         const char *fallback, const char *rest)
+/* One path: on POSIX as it is; on Windows the folder environment variable
+ * var names (else fallback), then rest, built into buf. */
+struct sdk_path {
+  const char *posix, *var, *fallback, *rest;
+};
+
+static const char *path_of(const struct sdk_path *p, char *buf, size_t n)
 {
-  const char *v = getenv(var);
+  const char *v = getenv(p->var);
 
-  snprintf(buf, n, "%s%s", v && *v ? v : fallback, rest);
+  if (!plat_is_windows())
+    return p->posix;
+  snprintf(buf, n, "%s%s", v && *v ? v : p->fallback, p->rest);
   return buf;
 }
 
 const char *sdk_config_dir(void)
 {
+  static const struct sdk_path p = {ETC, DATA, "\\Amazon\\CloudHSM\\data"};
   static char buf[1024];
-
-  if (!plat_is_windows())
-    return POSIX_ETC;
-  return under(buf, sizeof(buf), "ProgramData", "C:\\ProgramData",
-               "\\Amazon\\CloudHSM\\data");
+  return path_of(&p, buf, sizeof(buf));
 }
 
 const char *sdk_config_path(void)
 {
+  static const struct sdk_path p = {
+      ETC "/cloudhsm-pkcs11.cfg", DATA,
+      "\\Amazon\\CloudHSM\\data\\cloudhsm-pkcs11.cfg"};
   static char buf[1024];
-
-  if (!plat_is_windows())
-    return POSIX_ETC "/cloudhsm-pkcs11.cfg";
-  return under(buf, sizeof(buf), "ProgramData", "C:\\ProgramData",
-               "\\Amazon\\CloudHSM\\data\\cloudhsm-pkcs11.cfg");
+  return path_of(&p, buf, sizeof(buf));
 }
 
 const char *sdk_ca_path(void)
 {
+  static const struct sdk_path p = {ETC "/customerCA.crt", DATA,
+                                    "\\Amazon\\CloudHSM\\customerCA.crt"};
   static char buf[1024];
-
-  if (!plat_is_windows())
-    return POSIX_ETC "/customerCA.crt";
-  return under(buf, sizeof(buf), "ProgramData", "C:\\ProgramData",
-               "\\Amazon\\CloudHSM\\customerCA.crt");
+  return path_of(&p, buf, sizeof(buf));
 }
 
 const char *sdk_log_dir(void)
 {
+  static const struct sdk_path p = {"/opt/cloudhsm/run", "ProgramFiles",
+                                    "C:\\Program Files", "\\Amazon\\CloudHSM"};
   static char buf[1024];
-
-  if (!plat_is_windows())
-    return "/opt/cloudhsm/run";
-  return under(buf, sizeof(buf), "ProgramFiles", "C:\\Program Files",
-               "\\Amazon\\CloudHSM");
+  return path_of(&p, buf, sizeof(buf));
 }

@@ -33,38 +33,41 @@ quick_edit() {
   [ "$ms" -lt $((1500 * CP_TIME_FACTOR)) ] && ok || bad "the second writer waited ${ms} ms: the lock was held"
 }
 
+# in_background NAME PATH ARGS...: a fresh config, then the tool run with
+# ARGS in the background (stdout and stderr in $T/NAME.out and .err, pid in
+# $pid) until the fault server has had a request at PATH
+in_background() {
+  local name=$1 path=$2
+  shift 2
+  fresh
+  "$CP_BIN" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+  pid=$!
+  wait_for "$path"
+}
+
+# both_land NAME PATH ARGS...: the run in the background, the other run's
+# edit meanwhile; both edits land (the slot refreshed, the other removed)
+both_land() {
+  in_background "$@"
+  quick_edit
+  wait $pid && ok || bad "the slow run ($1) failed: $(cat "$T/$1.err")"
+  [ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after $1 and the edit: $(ids)"
+  expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+}
+
 # the top-level --cluster-id against an answer that takes 5 s
-fresh
-"$CP_BIN" --cluster-id "$CID" --endpoint "$FAULT/top/slow" --hsm-ca-cert "$FAULT_CA" \
-  --disable-key-availability-check >"$T/slow.out" 2>"$T/slow.err" &
-pid=$!
-wait_for /top/slow
-quick_edit
-wait $pid && ok || bad "the slow run failed: $(cat "$T/slow.err")"
-[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after both runs: $(ids)"
-expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+both_land top /top/slow --cluster-id "$CID" --endpoint "$FAULT/top/slow" \
+  --hsm-ca-cert "$FAULT_CA" --disable-key-availability-check
 expect_cfg 'd["clusters"][0]["cluster"]["options"]["disable_key_availability_check"]' 'true'
 
 # add-cluster against an answer that takes 5 s
-fresh
-"$CP_BIN" add-cluster --cluster-id "$CID" --endpoint "$FAULT/add/slow" \
-  >"$T/add.out" 2>"$T/add.err" &
-pid=$!
-wait_for /add/slow
-quick_edit
-wait $pid && ok || bad "the slow add-cluster failed: $(cat "$T/add.err")"
-[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after add-cluster and the edit: $(ids)"
-expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+both_land add /add/slow add-cluster --cluster-id "$CID" --endpoint "$FAULT/add/slow"
 
 # the slot's CA changed by another run while the answer was on its way: the
 # answer was checked against the old one, so nothing is written and the
 # other run's edit stays
-fresh
 cp "$FAULT_CA" "$T/other-ca.crt"
-"$CP_BIN" add-cluster --cluster-id "$CID" --endpoint "$FAULT/ca/slow" \
-  >"$T/ca.out" 2>"$T/ca.err" &
-pid=$!
-wait_for /ca/slow
+in_background ca /ca/slow add-cluster --cluster-id "$CID" --endpoint "$FAULT/ca/slow"
 CONFIGURE_PKCS11_LOCK_TIMEOUT=1 expect_code 0 add-cluster --cluster-id "$CID" -a 10.7.7.7 \
   --hsm-ca-cert "$T/other-ca.crt"
 wait $pid; [ $? = 253 ] && ok || bad "the run checked against the old CA did not fail with 253: $(cat "$T/ca.err")"
@@ -74,24 +77,14 @@ expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"]' '"10.7.7.7"'
 
 # refresh-clusters --wait: not ready, not ready, then ready; the other run
 # edits during the pauses
-fresh
-"$CP_BIN" refresh-clusters --endpoint "$FAULT/rw/nohsm,nohsm,ok" --wait 60 --cluster-id "$CID" \
-  --output json >"$T/rw.out" 2>"$T/rw.err" &
-pid=$!
-wait_for /rw/nohsm
-quick_edit
-wait $pid && ok || bad "refresh --wait failed: $(cat "$T/rw.err")"
-[ "$(ids)" = "[\"$CID\"]" ] && ok || bad "after refresh --wait and the edit: $(ids)"
-expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"] != "10.9.9.9"' 'true'
+both_land rw /rw/nohsm refresh-clusters --endpoint "$FAULT/rw/nohsm,nohsm,ok" --wait 60 \
+  --cluster-id "$CID" --output json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["action"] for c in d["clusters"]] == ["updated"], d' "$T/rw.out" \
   && ok || bad "refresh --wait result: $(cat "$T/rw.out")"
 
 # the slot the answer was for is removed meanwhile: said so, not written back
-fresh
-"$CP_BIN" refresh-clusters --endpoint "$FAULT/gone/slow" --cluster-id "$CID" --output json \
-  >"$T/gone.out" 2>"$T/gone.err" &
-pid=$!
-wait_for /gone/slow
+in_background gone /gone/slow refresh-clusters --endpoint "$FAULT/gone/slow" --cluster-id "$CID" \
+  --output json
 CONFIGURE_PKCS11_LOCK_TIMEOUT=1 expect_code 0 remove-cluster --cluster-id "$CID"
 wait $pid && ok || bad "refresh after a removal failed: $(cat "$T/gone.err")"
 [ "$(ids)" = '["cluster-othersltaaaa"]' ] && ok || bad "the removed slot came back: $(ids)"

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_cfg_file.c — the locked, atomic rewrite of the config file. */
+/* test_cfg_file.c — the locked, atomic rewrite of the config file, and
+ * cfg_txn's edit of several: what another run wrote between the snapshot
+ * and the lock is kept, the edit runs with every lock held, a failed edit
+ * writes no file, a dry run takes no lock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "cfg_file.h"
+#include "cfg_txn.h"
 
 /* what the code under test records when it fails */
 static struct cp_errbuf err_record;
@@ -323,6 +327,199 @@ static void test_lock_contention(void **state)
   close(gofd[1]);
 }
 
+/* ---- cfg_txn: one edit of several files ---------------------------- */
+
+static char path[2][700], lock[2][720];
+
+/* The two files of a txn, in a folder of their own. */
+static void txn_paths(void)
+{
+  char sub[620];
+
+  snprintf(sub, sizeof(sub), "%s/txn", dir);
+  mkdir(sub, 0700);
+  snprintf(path[0], sizeof(path[0]), "%s/a.cfg", sub);
+  snprintf(path[1], sizeof(path[1]), "%s/b.cfg", sub);
+  snprintf(lock[0], sizeof(lock[0]), "%s.lock", path[0]);
+  snprintf(lock[1], sizeof(lock[1]), "%s.lock", path[1]);
+}
+
+static const char *one_slot =
+    "{\n  \"clusters\": [\n    {\n      \"type\": \"hsm2m\",\n"
+    "      \"cluster\": {\n        \"hsm_ca_file\": \"/ca.crt\",\n"
+    "        \"cluster_id\": \"cluster-aaaaaaaaaaa\",\n"
+    "        \"servers\": []\n      }\n    }\n  ]\n}\n";
+
+static int exists(const char *p)
+{
+  struct stat st;
+  return stat(p, &st) == 0;
+}
+
+/* 1 when file k's lock is held (flock: a second open conflicts even in
+ * this process). */
+static int held(int k)
+{
+  struct plat_lock *lk = NULL;
+  enum cp_err rc = plat_lock_acquire(lock[k], 0, &lk, err);
+
+  plat_lock_release(lk, 1);
+  return rc == CP_E_LOCKED;
+}
+
+static void upsert(struct cfg_model *m, const char *id)
+{
+  struct cfg_server s[] = {{"10.1.1.1", 2223, 1}};
+  struct cfg_slot_spec spec = {id, NULL, "/ca.crt", s, 1};
+  enum cfg_action a;
+
+  cfg_model_upsert_slot(m, &spec, &a);
+}
+
+/* Another run's whole edit of file k: lock, read, add id, write. */
+static void other_run_adds(int k, const char *id)
+{
+  struct cfg_file f = CFG_FILE_INIT;
+  int changed;
+
+  assert_int_equal(cfg_file_lock(&f, path[k], 1000, err), CP_OK);
+  assert_int_equal(cfg_file_load(&f, err), CP_OK);
+  upsert(&f.model, id);
+  assert_int_equal(cfg_file_commit(&f, &changed, err), CP_OK);
+  cfg_file_release(&f);
+}
+
+/* The edit under test: adds cluster-bbbbbbbbbbb to each file; records
+ * whether both locks were held when it ran; fails on file fail_at. */
+struct edit_probe {
+  int both_locked[2];
+  size_t fail_at;
+};
+static enum cp_err add_b(void *arg, size_t i, struct cfg_file *f,
+                         struct cp_errbuf *e)
+{
+  struct edit_probe *p = arg;
+
+  p->both_locked[i] = held(0) && held(1);
+  if (i == p->fail_at)
+    return cp_fail(e, CP_E_INVALID, __FILE__, __LINE__, "refused (%zu)", i);
+  upsert(&f->model, "cluster-bbbbbbbbbbb");
+  return CP_OK;
+}
+
+/* The two files hold text[k] (NULL: not there, nor its lock), added to t. */
+static void begin(struct cfg_txn *t, struct cfg_file f[2],
+                  const char *text0, const char *text1)
+{
+  const char *text[2] = {text0, text1};
+  int k;
+
+  txn_paths();
+  for (k = 0; k < 2; k++) {
+    if (text[k]) {
+      write_file(path[k], text[k], 0644);
+    } else {
+      unlink(path[k]);
+      unlink(lock[k]);
+    }
+    f[k] = (struct cfg_file)CFG_FILE_INIT;
+    cfg_txn_add(t, &f[k], path[k]);
+  }
+}
+
+static void test_edit_between_snapshot_and_lock_is_kept(void **state)
+{
+  struct cfg_txn t = CFG_TXN_INIT;
+  struct cfg_file f[2];
+  struct edit_probe p = {{0, 0}, 9};
+  char *text;
+  (void)state;
+
+  begin(&t, f, one_slot, one_slot);
+  assert_int_equal(cfg_txn_snapshot(&t, err), CP_OK);
+  assert_int_equal(cfg_model_slot_count(&f[0].model), 1);
+  assert_false(held(0)); /* the snapshot holds no lock */
+  other_run_adds(0, "cluster-ccccccccccc"); /* while "the API answers" */
+  assert_int_equal(cfg_txn_apply(&t, add_b, &p, err), CP_OK);
+  assert_true(p.both_locked[0]); /* every lock before the first edit */
+  assert_true(p.both_locked[1]);
+  assert_int_equal(cfg_txn_commit(&t, err), CP_OK);
+  assert_true(t.v[0].changed);
+  assert_true(t.v[1].changed);
+  cfg_txn_release(&t);
+  assert_false(held(0)); /* dropped with the release */
+  assert_false(held(1));
+  text = read_all(path[0]);
+  assert_non_null(strstr(text, "cluster-ccccccccccc")); /* the other run's */
+  assert_non_null(strstr(text, "cluster-bbbbbbbbbbb")); /* and this one's */
+  free(text);
+}
+
+static void test_failed_edit_writes_no_file(void **state)
+{
+  struct cfg_txn t = CFG_TXN_INIT;
+  struct cfg_file f[2];
+  struct edit_probe p = {{0, 0}, 1};
+  char *a, *b;
+  (void)state;
+
+  begin(&t, f, one_slot, one_slot);
+  assert_int_equal(cfg_txn_snapshot(&t, err), CP_OK);
+  assert_int_equal(cfg_txn_apply(&t, add_b, &p, err), CP_E_INVALID);
+  assert_int_equal(t.failed, 1);
+  cfg_txn_release(&t);
+  a = read_all(path[0]);
+  b = read_all(path[1]);
+  assert_string_equal(a, one_slot); /* file 0's edit was made, not written */
+  assert_string_equal(b, one_slot);
+  assert_false(held(0));
+  assert_false(held(1));
+  free(a);
+  free(b);
+}
+
+static void fresh_two_slots(void *arg, size_t i, struct cfg_model *m)
+{
+  (void)arg;
+  (void)i;
+  upsert(m, "cluster-ddddddddddd");
+}
+
+static void test_dry_run_takes_no_lock_and_writes_nothing(void **state)
+{
+  struct cfg_txn t = CFG_TXN_INIT;
+  struct cfg_file f[2];
+  struct edit_probe p = {{1, 1}, 9};
+  (void)state;
+
+  t.dry_run = 1;
+  t.fresh = fresh_two_slots;
+  begin(&t, f, NULL, one_slot);
+  assert_int_equal(cfg_txn_snapshot(&t, err), CP_OK);
+  /* the missing file holds its defaults, which alone are no change */
+  assert_int_equal(cfg_model_slot_count(&f[0].model), 1);
+  assert_false(cfg_file_changed(&f[0]));
+  assert_int_equal(cfg_txn_apply(&t, add_b, &p, err), CP_OK);
+  assert_false(p.both_locked[0]);
+  assert_int_equal(cfg_txn_commit(&t, err), CP_OK);
+  assert_true(t.v[0].changed); /* would be */
+  cfg_txn_release(&t);
+  assert_false(exists(path[0]));
+  assert_false(exists(lock[0])); /* no lock file made beside it */
+}
+
+static void test_unparsable_file_fails_the_snapshot(void **state)
+{
+  struct cfg_txn t = CFG_TXN_INIT;
+  struct cfg_file f[2];
+  (void)state;
+
+  begin(&t, f, one_slot, "{ not json");
+  assert_int_equal(cfg_txn_snapshot(&t, err), CP_E_CONFIG);
+  assert_int_equal(t.failed, 1);
+  cfg_txn_release(&t);
+}
+
 static int setup(void **state)
 {
   (void)state;
@@ -354,6 +551,10 @@ int main(void)
       cmocka_unit_test(test_link_into_unsafe_folder_refused),
       cmocka_unit_test(test_fifo_config_refused),
       cmocka_unit_test(test_lock_contention),
+      cmocka_unit_test(test_edit_between_snapshot_and_lock_is_kept),
+      cmocka_unit_test(test_failed_edit_writes_no_file),
+      cmocka_unit_test(test_dry_run_takes_no_lock_and_writes_nothing),
+      cmocka_unit_test(test_unparsable_file_fails_the_snapshot),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
