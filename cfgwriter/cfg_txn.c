@@ -56,7 +56,7 @@ out:
   return rc;
 }
 
-enum cp_err cfg_txn_apply(struct cfg_txn *t, cfg_txn_edit_fn edit, void *arg,
+enum cp_err cfg_txn_apply(struct cfg_txn *t, cfg_txn_edit_fn fn, void *arg,
                           struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
@@ -65,7 +65,7 @@ enum cp_err cfg_txn_apply(struct cfg_txn *t, cfg_txn_edit_fn edit, void *arg,
   for (t->failed = 0; t->failed < t->n; t->failed++)
     CP_TRY(rc, read_file(t, t->failed, !t->dry_run, err));
   for (t->failed = 0; t->failed < t->n; t->failed++)
-    CP_TRY(rc, edit(arg, t->failed, t->v[t->failed].f, err));
+    CP_TRY(rc, fn(arg, t->failed, t->v[t->failed].f, err));
 out:
   return rc;
 }

@@ -6,8 +6,8 @@
  *   cfg_txn_add(&t, &f1, path1); cfg_txn_add(&t, &f2, path2);  lock order
  *   CP_TRY(rc, cfg_txn_snapshot(&t, err));  read each, no lock: the slots
  *   ... ask the API, check the answer: no lock is held ...
- *   CP_TRY(rc, cfg_txn_apply(&t, edit, arg, err));  lock each in order,
- *                            read again, edit(arg, i, f_i) on what was read
+ *   CP_TRY(rc, cfg_txn_apply(&t, fn, arg, err));  lock each,
+ *                     in order, read again, fn(arg, i, f_i)
  *   CP_TRY(rc, cfg_txn_commit(&t, err));    each file's atomic write
  *   cfg_txn_release(&t);   drops every lock (the cfg_files stay the caller's)
  *
@@ -53,7 +53,7 @@ struct cfg_txn {
 void cfg_txn_add(struct cfg_txn *t, struct cfg_file *f, const char *path);
 CP_MUST_USE enum cp_err cfg_txn_snapshot(struct cfg_txn *t,
                                          struct cp_errbuf *err);
-CP_MUST_USE enum cp_err cfg_txn_apply(struct cfg_txn *t, cfg_txn_edit_fn edit,
+CP_MUST_USE enum cp_err cfg_txn_apply(struct cfg_txn *t, cfg_txn_edit_fn fn,
                                       void *arg, struct cp_errbuf *err);
 CP_MUST_USE enum cp_err cfg_txn_commit(struct cfg_txn *t,
                                        struct cp_errbuf *err);
