@@ -90,7 +90,7 @@ enum cp_err safe_path_for_config(const char *path, char **out,
   *out = NULL;
   /* a folder or a device is no config: said before any lock is made */
   if (!*path || plat_is_dir_sep(path[strlen(path) - 1]) ||
-      (plat_file_exists(path) && !plat_is_regular_file(path)))
+      plat_file_kind(path) == PLAT_OTHER)
     return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
   plat_resolve_links(path, &links);
   /* a folder holding a link met on the way could re-point it */

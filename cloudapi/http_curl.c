@@ -93,7 +93,7 @@ static const char *system_ca_bundle(void)
 
   for (i = 0; !plat_is_windows() && i < sizeof(places) / sizeof(places[0]);
        i++)
-    if (plat_is_regular_file(places[i]))
+    if (plat_file_kind(places[i]) == PLAT_REGULAR)
       return places[i];
   return NULL;
 }

@@ -340,10 +340,13 @@ int plat_file_exists(const char *path)
   return stat(path, &st) == 0;
 }
 
-int plat_is_regular_file(const char *path)
+enum plat_file_kind plat_file_kind(const char *path)
 {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+  if (stat(path, &st) != 0)
+    return PLAT_NOTHING;
+  return S_ISREG(st.st_mode) ? PLAT_REGULAR : PLAT_OTHER;
 }
 
 int plat_others_can_read(const char *path)
@@ -782,4 +785,5 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
     pthread_join(tids[--started], NULL);
   pthread_mutex_destroy(&p.lock);
 }
+
 

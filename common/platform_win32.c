@@ -448,12 +448,15 @@ int plat_file_exists(const char *path)
   return attr != INVALID_FILE_ATTRIBUTES;
 }
 
-int plat_is_regular_file(const char *path)
+enum plat_file_kind plat_file_kind(const char *path)
 {
   wchar_t *w = wide(path);
   DWORD attr = GetFileAttributesW(w);
+
   free(w);
-  return attr != INVALID_FILE_ATTRIBUTES && !(attr & FILE_ATTRIBUTE_DIRECTORY);
+  if (attr == INVALID_FILE_ATTRIBUTES)
+    return PLAT_NOTHING;
+  return attr & FILE_ATTRIBUTE_DIRECTORY ? PLAT_OTHER : PLAT_REGULAR;
 }
 
 /* 1 when the file's or folder's DACL grants Everyone one of the rights in
@@ -879,4 +882,5 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
     CloseHandle(threads[started]);
   }
 }
+
 

@@ -191,8 +191,11 @@ void plat_gmtime(time_t t, struct tm *out);
 long long plat_now_ms(void);
 void plat_sleep_ms(int ms);
 
-/* 1 when path is a regular file (links followed). */
-int plat_is_regular_file(const char *path);
+/* What is at path, links followed, from one look: nothing (or nothing
+ * that can be looked at), a regular file, or something else (a folder, a
+ * FIFO, a device). */
+enum plat_file_kind { PLAT_NOTHING, PLAT_REGULAR, PLAT_OTHER };
+enum plat_file_kind plat_file_kind(const char *path);
 
 /* Calls fn(i, ud) for every i in [0, n), on up to max_workers threads at
  * once (in order on one thread when threads cannot be made), and returns
