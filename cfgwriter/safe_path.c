@@ -37,9 +37,21 @@ enum cp_err safe_path_check_folder(const char *dir, struct cp_errbuf *err)
   return CP_OK;
 }
 
-/* One component of a linked config's path, in its role. */
-static enum cp_err check_linked(const char *p, enum plat_role role,
-                                struct cp_errbuf *err)
+/* What a refusal says: which path, what another user could do with it,
+ * and the way out besides fixing it. */
+struct refusal {
+  const char *title, *risk, *other_way;
+};
+static const struct refusal linked_config = {
+    "unsafe path behind a link", "the linked config could be swapped",
+    "or give --config the real file"};
+static const struct refusal code_file = {
+    "unsafe library path", "another user could replace the code this run "
+    "loads", "or give a copy only root can change"};
+
+/* One component of a path, in its role. */
+static enum cp_err check_role(const char *p, enum plat_role role,
+                              const struct refusal *w, struct cp_errbuf *err)
 {
   struct plat_exposure x;
 
@@ -49,22 +61,22 @@ static enum cp_err check_linked(const char *p, enum plat_role role,
   if (!x.why)
     return CP_OK;
   return cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
-                 "unsafe path behind a link (%s): %s, so the linked config "
-                 "could be swapped. Make it owned by %s and writable only by "
-                 "its owner, or give --config the real file",
-                 p, x.why, plat_admin_name());
+                 "%s (%s): %s, so %s. Make it owned by %s and writable only "
+                 "by its owner, %s",
+                 w->title, p, x.why, w->risk, plat_admin_name(), w->other_way);
 }
 
 /* dir (nobody else may write it) and every folder above it (nobody else
  * may rename in it). */
-static enum cp_err check_chain(const char *dir, struct cp_errbuf *err)
+static enum cp_err check_chain(const char *dir, const struct refusal *w,
+                               struct cp_errbuf *err)
 {
   char *p = cp_xstrdup(dir), *up;
   enum plat_role role = PLAT_ROLE_OWN;
   enum cp_err rc;
 
   for (;;) {
-    if ((rc = check_linked(p, role, err)) != CP_OK)
+    if ((rc = check_role(p, role, w, err)) != CP_OK)
       break;
     up = plat_dirname(p); /* "/" and "." are their own */
     if (!strcmp(up, p)) {
@@ -79,13 +91,61 @@ static enum cp_err check_chain(const char *dir, struct cp_errbuf *err)
   return rc;
 }
 
+/* Every folder a link was met in: each could re-point it. */
+static enum cp_err check_link_dirs(const struct plat_links *l,
+                                   const struct refusal *w,
+                                   struct cp_errbuf *err)
+{
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  for (i = 0; i < l->ndirs && rc == CP_OK; i++)
+    rc = check_chain(l->dirs[i], w, err);
+  return rc;
+}
+
+/* The link dirs, then the target's folders and the target itself (when
+ * it exists). */
+static enum cp_err check_linked(const struct plat_links *l,
+                                const struct refusal *w, struct cp_errbuf *err)
+{
+  enum cp_err rc;
+  char *dir;
+
+  if ((rc = check_link_dirs(l, w, err)) != CP_OK)
+    return rc;
+  dir = plat_dirname(l->target);
+  rc = check_chain(dir, w, err);
+  free(dir);
+  if (rc == CP_OK && plat_file_kind(l->target) != PLAT_NOTHING)
+    rc = check_role(l->target, PLAT_ROLE_OWN, w, err);
+  return rc;
+}
+
+enum cp_err safe_path_check_code(const char *path, struct cp_errbuf *err)
+{
+  struct plat_links links = PLAT_LINKS_INIT;
+  enum cp_err rc;
+
+  plat_resolve_links(path, &links);
+  if (!links.target)
+    rc = cp_fail(err, CP_E_UNSAFE_PATH, __FILE__, __LINE__,
+                 "%s (%s): a folder on its way cannot be looked at, so who "
+                 "may change it is not known. Give a path every user may "
+                 "look along",
+                 code_file.title, path);
+  else
+    rc = check_linked(&links, &code_file, err);
+  plat_links_release(&links);
+  return rc;
+}
+
 enum cp_err safe_path_for_config(const char *path, char **out,
                                  struct cp_errbuf *err)
 {
   struct plat_links links = PLAT_LINKS_INIT;
   enum cp_err rc = CP_OK;
   char *dir = NULL;
-  size_t i;
 
   *out = NULL;
   /* a folder or a device is no config: said before any lock is made */
@@ -93,21 +153,15 @@ enum cp_err safe_path_for_config(const char *path, char **out,
       plat_file_kind(path) == PLAT_OTHER)
     return plat_err_not_regular(CP_HERE, CP_E_CONFIG, path, err);
   plat_resolve_links(path, &links);
-  /* a folder holding a link met on the way could re-point it */
-  for (i = 0; i < links.ndirs && rc == CP_OK; i++)
-    rc = check_chain(links.dirs[i], err);
-  if (rc != CP_OK)
-    goto out;
   if (!links.target || !links.via_link) {
+    /* links met before the walk stopped count all the same */
+    CP_TRY(rc, check_link_dirs(&links, &linked_config, err));
     dir = plat_dirname(path);
     CP_TRY(rc, safe_path_check_folder(dir, err));
     *out = cp_xstrdup(path);
     goto out;
   }
-  dir = plat_dirname(links.target);
-  CP_TRY(rc, check_chain(dir, err));
-  if (plat_file_exists(links.target))
-    CP_TRY(rc, check_linked(links.target, PLAT_ROLE_OWN, err));
+  CP_TRY(rc, check_linked(&links, &linked_config, err));
   *out = links.target;
   links.target = NULL;
 out:

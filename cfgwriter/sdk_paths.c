@@ -3,7 +3,10 @@
  * configure tool" page (/opt/cloudhsm/etc) and "client SDK logs" page
  * (/opt/cloudhsm/run). Windows: the installer's folders, the config under
  * %ProgramData%\Amazon\CloudHSM\data, the CA in %ProgramData%\Amazon\
- * CloudHSM, the logs in %ProgramFiles%\Amazon\CloudHSM (the same pages). */
+ * CloudHSM, the logs in %ProgramFiles%\Amazon\CloudHSM (the same pages).
+ * The PKCS#11 library: AWS's "Install the PKCS #11 library" page (Linux)
+ * and the default of AWS's own samples, aws-samples/aws-cloudhsm-pkcs11-
+ * examples (%ProgramFiles%\Amazon\CloudHSM\lib\cloudhsm_pkcs11.dll). */
 #include "sdk_paths.h"
 
 #include <stdio.h>
@@ -58,6 +61,15 @@ const char *sdk_log_dir(void)
 {
   static const struct sdk_path p = {"/opt/cloudhsm/run", "ProgramFiles",
                                     "C:\\Program Files", "\\Amazon\\CloudHSM"};
+  static char buf[1024];
+  return path_of(&p, buf, sizeof(buf));
+}
+
+const char *sdk_pkcs11_library(void)
+{
+  static const struct sdk_path p = {
+      "/opt/cloudhsm/lib/libcloudhsm_pkcs11.so", "ProgramFiles",
+      "C:\\Program Files", "\\Amazon\\CloudHSM\\lib\\cloudhsm_pkcs11.dll"};
   static char buf[1024];
   return path_of(&p, buf, sizeof(buf));
 }

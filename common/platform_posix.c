@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <arpa/inet.h>
@@ -787,3 +788,51 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
 }
 
 
+/* ---- shared libraries ---------------------------------------------------- */
+
+struct plat_dl {
+  void *h;
+};
+
+enum cp_err plat_dl_open(const char *path, struct plat_dl **out,
+                         struct cp_errbuf *err)
+{
+  void *h;
+  const char *why;
+
+  *out = NULL;
+  if (!plat_file_exists(path))
+    return cp_fail(err, CP_E_IO, __FILE__, __LINE__,
+                   "library not found (%s): no such file. Install it, or give "
+                   "its path",
+                   path);
+  h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    why = dlerror();
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "cannot load the library (%s): %s. Give the path of a "
+                   "shared library built for this system",
+                   path, why ? why : "the loader refused it");
+  }
+  *out = cp_xcalloc(1, sizeof(**out));
+  (*out)->h = h;
+  return CP_OK;
+}
+
+plat_dl_fn plat_dl_sym(struct plat_dl *dl, const char *name)
+{
+  void *p = dlsym(dl->h, name);
+  plat_dl_fn fn;
+
+  /* POSIX's way from dlsym's object pointer to a function pointer */
+  memcpy(&fn, &p, sizeof(fn));
+  return fn;
+}
+
+void plat_dl_close(struct plat_dl *dl)
+{
+  if (!dl)
+    return;
+  dlclose(dl->h);
+  free(dl);
+}

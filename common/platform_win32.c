@@ -884,3 +884,47 @@ void plat_parallel(size_t n, void (*fn)(size_t i, void *ud), void *ud,
 }
 
 
+/* ---- shared libraries ---------------------------------------------------- */
+
+struct plat_dl {
+  HMODULE h;
+};
+
+enum cp_err plat_dl_open(const char *path, struct plat_dl **out,
+                         struct cp_errbuf *err)
+{
+  wchar_t *w;
+  HMODULE h;
+
+  *out = NULL;
+  if (!plat_file_exists(path))
+    return cp_fail(err, CP_E_IO, __FILE__, __LINE__,
+                   "library not found (%s): no such file. Install it, or give "
+                   "its path",
+                   path);
+  w = wide(path);
+  /* the DLL's own folder is searched for what it needs, not the current one */
+  h = LoadLibraryExW(w, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+  free(w);
+  if (!h)
+    return cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                   "cannot load the library (%s): %s. Give the path of a "
+                   "64-bit DLL",
+                   path, win_error(GetLastError()));
+  *out = cp_xcalloc(1, sizeof(**out));
+  (*out)->h = h;
+  return CP_OK;
+}
+
+plat_dl_fn plat_dl_sym(struct plat_dl *dl, const char *name)
+{
+  return (plat_dl_fn)(void (*)(void))GetProcAddress(dl->h, name);
+}
+
+void plat_dl_close(struct plat_dl *dl)
+{
+  if (!dl)
+    return;
+  FreeLibrary(dl->h);
+  free(dl);
+}

@@ -150,6 +150,7 @@ static enum cp_err take_value(const struct cli_opt *o, const char *spelled,
                    spelled);
   switch (o->type) {
   case CLI_T_STR:
+  case CLI_T_OPTSTR:
     *(const char **)o->value = val;
     return CP_OK;
   case CLI_T_CHOICE: {
@@ -194,6 +195,7 @@ static int given(const struct cli_opt *o)
   switch (o->type) {
   case CLI_T_STR:
   case CLI_T_CHOICE:
+  case CLI_T_OPTSTR:
     return *(const char *const *)o->value != NULL;
   case CLI_T_LIST:
     return ((const struct cli_list *)o->value)->n > 0;
@@ -232,11 +234,13 @@ int cli_option_in(const struct cli_opt *opts, const char *arg,
     len = strcspn(arg + 2, "=");
     o = find_long(opts, arg + 2, len);
     *with_value = o && !arg[2 + len] && o->type != CLI_T_FLAG &&
-                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT;
+                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT &&
+                  o->type != CLI_T_OPTSTR;
   } else {
     o = find_short(opts, arg[1]);
     *with_value = o && !arg[2] && o->type != CLI_T_FLAG &&
-                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT;
+                  o->type != CLI_T_SET && o->type != CLI_T_OPTINT &&
+                  o->type != CLI_T_OPTSTR;
   }
   return o != NULL;
 }
@@ -336,7 +340,8 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
     }
     k = (int)(o - opts);
     if ((k < 128 && seen[k] && o->type != CLI_T_LIST) ||
-        ((o->type == CLI_T_STR || o->type == CLI_T_CHOICE) &&
+        ((o->type == CLI_T_STR || o->type == CLI_T_CHOICE ||
+          o->type == CLI_T_OPTSTR) &&
          *(const char **)o->value))
       return usage(CP_HERE,
                    "option given twice (%s): it may appear once. Remove "
@@ -374,6 +379,16 @@ enum cp_err cli_parse(struct cli_ctx *ctx, int argc, char **argv,
         rc = take_value(o, spelled, argv[++i], err);
       else
         *(int *)o->value = o->set_to;
+      if (rc != CP_OK)
+        return rc;
+      break;
+    case CLI_T_OPTSTR:
+      if (inline_val)
+        rc = take_value(o, spelled, inline_val, err);
+      else if (i + 1 < argc && argv[i + 1][0] && argv[i + 1][0] != '-')
+        rc = take_value(o, spelled, argv[++i], err);
+      else
+        *(const char **)o->value = "";
       if (rc != CP_OK)
         return rc;
       break;

@@ -54,7 +54,10 @@ enum cli_type {
   CLI_T_SET,    /* int *: set to set_to; the other value of the pair is a
                    contradiction (--enable-x / --disable-x) */
   CLI_T_INT,    /* int *: a non-negative whole number */
-  CLI_T_OPTINT  /* int *: a flag with an optional number (--wait [N]) */
+  CLI_T_OPTINT, /* int *: a flag with an optional number (--wait [N]) */
+  CLI_T_OPTSTR  /* char **: a flag with an optional value, the next argument
+                   unless it starts with '-' (--library [PATH]); "" when
+                   given without one */
 };
 
 #define CLI_REQUIRED 1 /* STR, CHOICE, LIST: must be given */
@@ -82,6 +85,8 @@ struct cli_opt {
 #define CLI_SET(l, v, to, h) {CLI_T_SET, 0, l, v, NULL, h, NULL, 0, to}
 #define CLI_INT(l, v, a, h) {CLI_T_INT, 0, l, v, a, h, NULL, 0, 0}
 #define CLI_OPTINT(l, v, a, d, h) {CLI_T_OPTINT, 0, l, v, a, h, NULL, 0, d}
+#define CLI_OPTPATH(l, v, a, h)                                                \
+  {CLI_T_OPTSTR, 0, l, v, a, h, NULL, CLI_IS_PATH, 0}
 #define CLI_END() {CLI_T_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0}
 
 struct cli_list {

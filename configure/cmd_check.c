@@ -10,6 +10,7 @@
 
 #include "cert.h"
 #include "cfg_file.h"
+#include "check_library.h"
 #include "commands.h"
 #include "component.h"
 #include "cp_buf.h"
@@ -367,13 +368,16 @@ static void collect_jobs(const struct cfg_file *f, const char *component,
 enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
                       struct cp_errbuf *err)
 {
-  const char *cluster_id = NULL;
+  const char *cluster_id = NULL, *library = NULL;
   int timeout = 5;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &cluster_id, "<id>",
               "check only this cluster's slot", 0),
       CLI_INT("timeout", &timeout, "<seconds>",
               "connect and handshake timeout per server (default 5)"),
+      CLI_OPTPATH("library", &library, "[<file>]",
+                  "instead, load the PKCS#11 library (default: CloudHSM's) "
+                  "and list its slots as an application sees them"),
       CLI_COMMON_OPTS(ctx), CLI_END()};
   struct config_targets t = CONFIG_TARGETS_INIT;
   struct cfg_file *files = NULL;
@@ -388,6 +392,14 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &check_doc, err));
   if (ctx->help)
     goto out;
+  if (library && cluster_id)
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (--library and --cluster-id): the "
+            "library lists every slot. Drop one of them");
+  if (library) {
+    rc = check_library(library, ctx, err);
+    goto out;
+  }
   if (timeout < 1)
     CP_FAIL(rc, CP_E_USAGE,
             "invalid timeout (--timeout %d): each server needs at least 1 "

@@ -44,7 +44,8 @@ static void add_opt(struct ctable *t, const struct cli_opt *o, int use_short)
   else
     snprintf(c->name, sizeof(c->name), "--%s", o->long_name);
   c->takes_value = o->type == CLI_T_STR || o->type == CLI_T_CHOICE ||
-                   o->type == CLI_T_LIST || o->type == CLI_T_INT;
+                   o->type == CLI_T_LIST || o->type == CLI_T_INT ||
+                   o->type == CLI_T_OPTSTR;
   c->file = (o->flags & CLI_IS_PATH) != 0;
   c->cluster_id = o->long_name && !strcmp(o->long_name, "cluster-id");
   for (ch = o->choices; ch && *ch; ch++)

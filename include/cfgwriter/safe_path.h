@@ -25,4 +25,11 @@ CP_MUST_USE enum cp_err safe_path_for_config(const char *path, char **out,
 CP_MUST_USE enum cp_err safe_path_check_folder(const char *dir,
                                                struct cp_errbuf *err);
 
+/* A file of code this run will load (a PKCS#11 library, run as root): the
+ * file, its folder and every folder holding a link on the way may be
+ * changed by nobody but root (an administrator) or this user, and every
+ * folder above them renamed in by nobody else: else CP_E_UNSAFE_PATH. */
+CP_MUST_USE enum cp_err safe_path_check_code(const char *path,
+                                             struct cp_errbuf *err);
+
 #endif

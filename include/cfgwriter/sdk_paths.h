@@ -14,5 +14,7 @@ const char *sdk_config_dir(void);
 const char *sdk_ca_path(void);
 /* The folder the libraries log to by default: /opt/cloudhsm/run. */
 const char *sdk_log_dir(void);
+/* The PKCS#11 library: /opt/cloudhsm/lib/libcloudhsm_pkcs11.so. */
+const char *sdk_pkcs11_library(void);
 
 #endif

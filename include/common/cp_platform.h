@@ -197,6 +197,18 @@ void plat_sleep_ms(int ms);
 enum plat_file_kind { PLAT_NOTHING, PLAT_REGULAR, PLAT_OTHER };
 enum plat_file_kind plat_file_kind(const char *path);
 
+/* A shared library loaded into the process (dlopen, RTLD_NOW | RTLD_LOCAL;
+ * LoadLibraryEx on Windows). A file that is not there is CP_E_IO, one the
+ * loader refuses CP_E_ENVIRONMENT with the loader's words; both name it. */
+struct plat_dl;
+CP_MUST_USE enum cp_err plat_dl_open(const char *path, struct plat_dl **out,
+                                     struct cp_errbuf *err);
+/* The function the library exports as name, or NULL when it has none;
+ * the caller casts it to the function's own type. */
+typedef void (*plat_dl_fn)(void);
+plat_dl_fn plat_dl_sym(struct plat_dl *dl, const char *name);
+void plat_dl_close(struct plat_dl *dl);
+
 /* Calls fn(i, ud) for every i in [0, n), on up to max_workers threads at
  * once (in order on one thread when threads cannot be made), and returns
  * when all are done. fn must only touch what belongs to its i. */

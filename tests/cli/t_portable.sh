@@ -4,7 +4,8 @@
 # natively here, and against configure-pkcs11.exe under wine by the Windows
 # build (CP_TARGET=windows). No network, no POSIX-only file tricks: edits,
 # JSON output, bad input, a saved DescribeClusters answer with a CA check,
-# an injected failure of the atomic replace, the default paths.
+# an injected failure of the atomic replace, the default paths, the
+# PKCS#11 loader's failures.
 . "$(dirname "$0")/lib.sh"
 CFG=$CONFIGURE_PKCS11_CONFIG
 TARGET=${CP_TARGET:-native}
@@ -88,6 +89,20 @@ expect_code 0 help
 case $TARGET in
   windows) expect_stdout 'C:\ProgramData\Amazon\CloudHSM\data\cloudhsm-pkcs11.cfg' ;;
   *) expect_stdout "/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg" ;;
+esac
+# check --library: the loader's refusals, on every system (t_library.sh
+# loads a real module)
+expect_code 253 check --library "$T/none.so"
+expect_stderr "PKCS#11 library not found"
+printf 'not a library\n' > "$T/fake.so"
+expect_code 253 check --library "$T/fake.so"
+expect_stderr "cannot load the library"
+case $TARGET in
+  windows)
+    expect_code 253 check --library
+    expect_stderr 'PKCS#11 library not found (C:\Program Files\Amazon\CloudHSM\lib\cloudhsm_pkcs11.dll)'
+    expect_code 253 check --library 'C:\windows\system32\kernel32.dll'
+    expect_stderr "it has no C_GetFunctionList" ;;
 esac
 # a config linked into place (config management): edited at its target,
 # the link kept; files that are only read are read through links. Windows
