@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/crypto.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -215,6 +216,11 @@ enum cp_err cert_describe_der(const unsigned char *der, size_t len,
   ERR_clear_error();
   X509_free(x);
   return CP_OK;
+}
+
+const char *cert_library_version(void)
+{
+  return OpenSSL_version(OPENSSL_VERSION_STRING);
 }
 
 enum cp_err cert_check_bundle(const char *path, struct cp_errbuf *err)

@@ -614,6 +614,11 @@ static void ensure_one_slot(struct cfg_model *m)
   set_ordered(cluster, "servers", json_object_new_array(), cluster_order);
 }
 
+const char *cfg_model_library_version(void)
+{
+  return json_c_version();
+}
+
 void cfg_model_init_default(struct cfg_model *m)
 {
   json_object *logging;

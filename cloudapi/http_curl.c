@@ -63,6 +63,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 }
 
 void http_global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+const char *http_library_versions(void) { return curl_version(); }
 void http_global_cleanup(void) { curl_global_cleanup(); }
 
 /* Ends a transfer when the user interrupts (Ctrl-C). */

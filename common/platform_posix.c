@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -65,6 +66,17 @@ void plat_process_init(void)
   } while (fd >= 0 && fd <= 2);
   if (fd > 2)
     close(fd);
+}
+
+const char *plat_system_name(void)
+{
+  static char buf[256];
+  struct utsname u;
+
+  if (uname(&u) != 0)
+    return "POSIX";
+  snprintf(buf, sizeof(buf), "%s %s %s", u.sysname, u.release, u.machine);
+  return buf;
 }
 
 int plat_running_as_root(void)

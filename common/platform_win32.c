@@ -107,6 +107,27 @@ static const char *win_error(DWORD e)
   return msg;
 }
 
+/* RtlGetVersion, as GetVersionEx is shimmed to an old version for
+ * programs without a manifest. */
+const char *plat_system_name(void)
+{
+  static char buf[128];
+  typedef LONG(WINAPI * get_version_fn)(OSVERSIONINFOW *);
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  get_version_fn get = ntdll ? (get_version_fn)(void (*)(void))GetProcAddress(
+                                   ntdll, "RtlGetVersion")
+                             : NULL;
+  OSVERSIONINFOW v;
+
+  memset(&v, 0, sizeof(v));
+  v.dwOSVersionInfoSize = sizeof(v);
+  if (!get || get(&v) != 0)
+    return "Windows";
+  snprintf(buf, sizeof(buf), "Windows %lu.%lu (build %lu)", v.dwMajorVersion,
+           v.dwMinorVersion, v.dwBuildNumber);
+  return buf;
+}
+
 /* No sudo here: an elevated run is the administrator's own. */
 int plat_running_as_root(void)
 {

@@ -27,6 +27,9 @@ struct cert_info {
  * certificate), which must be valid now. A file with no CA passes with
  * info->is_ca = 0: it may hold the cluster's own certificate, which the
  * caller warns about. */
+/* The OpenSSL in use: "3.0.19". Static text. */
+const char *cert_library_version(void);
+
 CP_MUST_USE enum cp_err cert_check_ca_file(const char *path,
                                            struct cert_info *info,
                                            struct cp_errbuf *err);

@@ -64,6 +64,8 @@ CP_MUST_USE enum cp_err cfg_model_parse(struct cfg_model *m, const char *text,
 /* A new config: no slots and the PKCS#11 library's default logging section
  * (component.c adjusts it for the other components). */
 void cfg_model_init_default(struct cfg_model *m);
+/* The json-c in use: "0.16". Static text. */
+const char *cfg_model_library_version(void);
 /* Deterministic text: 2-space indent, stable key order, trailing newline. */
 void cfg_model_serialize(const struct cfg_model *m, struct cp_buf *out);
 void cfg_model_release(struct cfg_model *m);

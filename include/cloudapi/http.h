@@ -127,6 +127,9 @@ CP_MUST_USE enum cp_err http_retry(const struct http_settings *hs,
 long long http_date_parse(const char *date);
 
 /* Global init/cleanup of libcurl (call once from main). */
+/* The libcurl in use and what it was built with, as curl -V shows it
+ * ("libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 ..."). Static text. */
+const char *http_library_versions(void);
 void http_global_init(void);
 void http_global_cleanup(void);
 

@@ -20,6 +20,10 @@
  * (the SDK's components), so that they need no #ifdef. */
 int plat_is_windows(void);
 
+/* The running system, for --version: "Linux 6.1.0 x86_64", "Windows 10.0
+ * (build 19045)". Static text. */
+const char *plat_system_name(void);
+
 /* Process set-up for a command-line tool: SIGPIPE ignored, fds 0-2 open. */
 void plat_process_init(void);
 

@@ -198,9 +198,15 @@ for c in add-cluster remove-cluster list-clusters check show-endpoint; do
   expect_code 0 "$c" --help
 done
 
-# --version and --help
+# --version and --help; --version as curl -V: the libraries this process
+# runs with, against what the system's own tools say of the same ones
 expect_code 0 --version
 expect_stdout "configure-pkcs11 "
+expect_stdout "$(curl -V | head -1 | grep -o 'libcurl/[^ ]*')"
+expect_stdout "OpenSSL/$(openssl version | awk '{print $2}')"
+expect_stdout "json-c/$(pkg-config --modversion json-c)"
+expect_stdout "Build: shared libcurl, OpenSSL and json-c"
+expect_stdout "Platform: $(uname -s) $(uname -r) $(uname -m)"
 expect_code 0 --help
 expect_stdout "--disable-key-availability-check"
 expect_stdout "exit status: 0 success"
