@@ -161,6 +161,22 @@ out:
   return rc;
 }
 
+/* A cluster with no HSM (deleted to save cost) whose slot every file has
+ * already: the slots are kept as they are, as refresh-clusters keeps
+ * them. A new slot is refused (cluster_answer_check's message). */
+static int keep_without_hsms(const struct add_run *a, const struct edit_set *s)
+{
+  size_t i;
+
+  if (a->src.wait >= 0 || !cluster_answer_no_hsms(&a->ans))
+    return 0;
+  for (i = 0; i < s->n; i++)
+    if (!s->v[i].same_as &&
+        cfg_model_find_slot(&s->v[i].f.model, a->src.cluster_id) < 0)
+      return 0;
+  return 1;
+}
+
 static void add_result(const struct add_run *a, struct edit_set *s, size_t i,
                        enum cfg_action action, int idx)
 {
@@ -235,8 +251,24 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   a.actions = cp_xcalloc(s.n, sizeof(*a.actions));
   a.idx = cp_xcalloc(s.n, sizeof(*a.idx));
   CP_TRY(rc, check_cas(&a, &s, 0, err));
-  if (!a.so.addrs.n)
-    CP_TRY(rc, cluster_source_fetch(&a.src, &a.http, &a.ans, err));
+  if (!a.so.addrs.n) {
+    rc = cluster_source_fetch(&a.src, &a.http, &a.ans, err);
+    if (rc == CP_E_CLUSTER_STATE && keep_without_hsms(&a, &s)) {
+      rc = CP_OK;
+      cp_errbuf_clear(err);
+      cp_log(CP_LOG_WARN, "cluster %s has no HSM: its slot is kept as it is "
+             "(aws cloudhsmv2 create-hsm --cluster-id %s --availability-zone "
+             "<zone> makes one)", a.src.cluster_id, a.src.cluster_id);
+      for (i = 0; i < s.n; i++)
+        if (!s.v[i].same_as)
+          add_result(&a, &s, i, CFG_UNCHANGED,
+                     cfg_model_find_slot(&s.v[i].f.model, a.src.cluster_id));
+      edit_set_report(&s, ctx);
+      goto out;
+    }
+    if (rc != CP_OK)
+      goto out;
+  }
   CP_TRY(rc, check_cas(&a, &s, 1, err));
   CP_TRY(rc, edit_set_commit(&s, ctx, add_to_file, &a, err));
   for (i = 0; i < s.n; i++)

@@ -48,6 +48,7 @@ struct target {
   int asked;              /* described (or looked for) in a finished round */
   int found;
   int gone;               /* found, but deleted (or being deleted) */
+  int no_hsms;            /* found with no HSM at all: the slot is kept */
   const char *region;     /* where it was found */
   struct slot_plan plan;     /* its servers, as written */
   enum cfg_action action;
@@ -276,6 +277,14 @@ static void check_slot(struct refresh *r, struct target *t)
            t->ans.ci.state, t->cluster_id);
     return;
   }
+  if (cluster_answer_no_hsms(&t->ans)) {
+    t->no_hsms = 1; /* AWS's own sample: nothing to update */
+    cp_log(CP_LOG_WARN, "cluster %s has no HSM: its slot is kept as it is, "
+           "and written again once the cluster has one (aws cloudhsmv2 "
+           "create-hsm --cluster-id %s --availability-zone <zone>)",
+           t->cluster_id, t->cluster_id);
+    return;
+  }
   /* its message after --wait: wait longer */
   t->rc = cluster_answer_accept(&t->ans, r->opts.ip_family, r->opts.wait >= 0,
                                 &t->problem);
@@ -290,7 +299,7 @@ static void apply_slot(struct target *t, const char *ip_family,
 {
   int slot = cfg_model_find_slot(m, t->cluster_id);
 
-  if (!t->found || t->gone || t->rc != CP_OK)
+  if (!t->found || t->gone || t->no_hsms || t->rc != CP_OK)
     return;
   if (slot < 0) {
     t->vanished = 1;
@@ -334,6 +343,7 @@ static json_object *target_row(const struct target *t,
   }
   const char *action = !t->found          ? "not found"
                        : t->gone          ? "deleted"
+                       : t->no_hsms       ? "unchanged"
                        : t->rc != CP_OK   ? "failed"
                        : t->vanished      ? "absent"
                                           : cfg_action_name(t->action);
@@ -343,9 +353,14 @@ static json_object *target_row(const struct target *t,
   json_object_object_add(row, "action", json_object_new_string(action));
   if (t->region)
     json_object_object_add(row, "region", json_object_new_string(t->region));
+  if (t->no_hsms)
+    json_object_object_add(row, "reason", json_object_new_string("no_hsms"));
   if (t->gone) {
     cp_buf_printf(text, "deleted %s (%s): kept as it is\n", t->cluster_id,
                   t->ans.ci.state);
+  } else if (t->no_hsms) {
+    cp_buf_printf(text, "unchanged %s: it has no HSM, kept as it is\n",
+                  t->cluster_id);
   } else if (t->vanished) {
     cp_buf_printf(text, "absent %s: removed by another run meanwhile\n",
                   t->cluster_id);

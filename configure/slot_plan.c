@@ -217,7 +217,13 @@ enum cp_err cluster_answer_check(const struct cluster_answer *a,
   wanted_families(ip_family, &v4, &v6);
   select_servers(&p, ci, v4, v6);
   dup = cfg_servers_dedupe(p.servers, &p.nservers);
-  if (p.nservers == 0)
+  if (cluster_answer_no_hsms(a))
+    rc = cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
+                 "cluster has no HSM (%s): it is %s with none (deleted, or "
+                 "none made yet). Create one: aws cloudhsmv2 create-hsm "
+                 "--cluster-id %s --availability-zone <zone>",
+                 a->cluster_id, ci->state, a->cluster_id);
+  else if (p.nservers == 0)
     rc = cp_fail(err, CP_E_CLUSTER_STATE, __FILE__, __LINE__,
                  "no ACTIVE HSM (%s): the cluster has %zu HSM(s), none "
                  "ACTIVE with an address. Create an HSM, or run again with "
@@ -285,6 +291,13 @@ enum cp_err cluster_answer_accept(const struct cluster_answer *a,
 
   cluster_answer_warn(a);
   return rc != CP_OK ? rc : cluster_answer_need_certificate(a, err);
+}
+
+int cluster_answer_no_hsms(const struct cluster_answer *a)
+{
+  const struct state_rule *rule = state_rule(a->ci.state);
+
+  return a->ci.state && (!rule || rule->usable) && a->ci.nhsms == 0;
 }
 
 int cluster_state_gone(const char *state)

@@ -47,6 +47,10 @@ CP_MUST_USE enum cp_err cluster_answer_accept(const struct cluster_answer *a,
 /* Why the cluster is not ready yet, in a few words, for waiting. */
 void cluster_answer_not_ready_why(const struct cluster_answer *a, char *buf,
                                   size_t n);
+/* 1 for a cluster in a usable state with no HSM at all: its HSMs were
+ * deleted (to save cost), or none was made yet. cluster_answer_check()
+ * refuses it; refresh-clusters keeps such a slot as it is. */
+int cluster_answer_no_hsms(const struct cluster_answer *a);
 /* 1 for DELETE_IN_PROGRESS and DELETED: states waiting cannot fix. */
 int cluster_state_gone(const char *state);
 /* "hsm1.medium" -> "hsm1"; NULL when unknown. Caller frees. */

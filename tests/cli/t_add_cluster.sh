@@ -59,6 +59,20 @@ expect_stderr "cluster not ready (cluster-uninitzzzzz): it is UNINITIALIZED"
 expect_stderr "it is UNINITIALIZED: The cluster is ready for use. Initialize it first"
 expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
 expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
+# every HSM deleted to save cost: a new slot is refused, saying how to make
+# one; a slot the file has already is kept as it is (exit 0, unchanged)
+cp "$CFG" "$T/before-nohsms"
+expect_code 254 add-cluster --cluster-id cluster-nohsmsatall $A
+expect_stderr "cluster has no HSM (cluster-nohsmsatall): it is ACTIVE with none"
+expect_stderr "Create one: aws cloudhsmv2 create-hsm --cluster-id cluster-nohsmsatall"
+expect_file_same "$CFG" "$T/before-nohsms"
+expect_code 0 add-cluster --cluster-id cluster-nohsmsatall -a 10.4.4.4 --hsm-ca-cert "$CA"
+cp "$CFG" "$T/with-nohsms"
+expect_code 0 add-cluster --cluster-id cluster-nohsmsatall $A --output json
+expect_json '[d["action"], d["changed"], [s["hostname"] for s in d["servers"]]]' '["unchanged", false, ["10.4.4.4"]]'
+expect_stderr "cluster cluster-nohsmsatall has no HSM: its slot is kept as it is"
+expect_file_same "$CFG" "$T/with-nohsms"
+expect_code 0 remove-cluster --cluster-id cluster-nohsmsatall
 AWS_SECRET_ACCESS_KEY=wrong-secret expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A
 expect_stderr "credentials rejected (SignatureDoesNotMatch from environment)"
 AWS_ACCESS_KEY_ID=$DENIED_KEY AWS_SECRET_ACCESS_KEY=$DENIED_SECRET expect_code 254 add-cluster --cluster-id cluster-2ab3cd4ef5g $A

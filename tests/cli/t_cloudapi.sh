@@ -148,6 +148,17 @@ AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
   expect_code 254 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw0/nohsm"
 expect_stdout "failed $CID: no ACTIVE HSM"
 expect_file_same "$T/refresh.cfg" "$T/refresh.orig"
+# a cluster with no HSM at all (deleted to save cost): the slot is kept,
+# with a warning, exit 0; --wait does not wait for it
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 0 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw2/nohsms" --wait 30 --output json
+expect_json '[(c["action"], c["reason"]) for c in d["clusters"]]' '[["unchanged", "no_hsms"]]'
+expect_stderr "cluster $CID has no HSM: its slot is kept as it is"
+expect_file_same "$T/refresh.cfg" "$T/refresh.orig"
+[ "$(requests_to /rw2/nohsms)" = 1 ] && ok || bad "refresh --wait asked $(requests_to /rw2/nohsms) times for a cluster with no HSM"
+AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
+  expect_code 0 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw3/nohsms"
+expect_stdout "unchanged $CID: it has no HSM, kept as it is"
 AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
   expect_code 0 refresh-clusters --config "$T/refresh.cfg" --region us-east-1 --endpoint "$FAULT/rw1/creating,nohsm,ok" --wait 30
 expect_stdout "updated $CID (1 server)"

@@ -26,6 +26,8 @@ to that path gets the n-th mode (the last one repeats). Each test uses its own
              keys with a session token
   creating   the cluster is CREATE_IN_PROGRESS, no HSM yet
   nohsm      the cluster is ACTIVE, its HSM CREATE_IN_PROGRESS
+  nohsms     the cluster is ACTIVE with no HSM at all (they were deleted to
+             save cost; AWS's own sample takes it as "nothing to update")
   deleted    the cluster is DELETED
   uninit     the cluster is UNINITIALIZED, no HSM yet
   initialized  the cluster is INITIALIZED (not yet activated), its HSM ACTIVE
@@ -56,8 +58,8 @@ CLUSTER = "cluster-fau7tsrvrab"
 SKEW = 3600
 
 
-def answer(cluster_pem, state="ACTIVE", hsm_state="ACTIVE"):
-    hsms = [] if state in ("CREATE_IN_PROGRESS", "UNINITIALIZED") else [
+def answer(cluster_pem, state="ACTIVE", hsm_state="ACTIVE", no_hsms=False):
+    hsms = [] if no_hsms or state in ("CREATE_IN_PROGRESS", "UNINITIALIZED") else [
         {"HsmId": "hsm-faultsrvr01", "State": hsm_state,
          "EniIp": "10.9.0.1", "AvailabilityZone": "us-east-1a"}]
     return json.dumps({"Clusters": [{
@@ -124,6 +126,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def m_nohsm(self):
         self.send(200, answer(self.server.cluster_pem, hsm_state="CREATE_IN_PROGRESS"))
+
+    def m_nohsms(self):
+        self.send(200, answer(self.server.cluster_pem, no_hsms=True))
 
     def m_deleted(self):
         self.send(200, answer(self.server.cluster_pem, state="DELETED"))

@@ -125,6 +125,8 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
               hsm("b2", "10.1.2.5", f"{region}b", state="CREATE_IN_PROGRESS")])
     add("cluster-uninitzzzzz", state="UNINITIALIZED", hsms=[], signed=False)
     add("cluster-nohsmactive", hsms=[hsm("c1", "10.2.1.5", f"{region}a", state="DEGRADED")])
+    # every HSM deleted to save cost: the cluster stays ACTIVE with none
+    add("cluster-nohsmsatall", hsms=[])
     add("cluster-dualstackaa", network="DUALSTACK",
         hsms=[hsm("d1", "10.3.1.5", f"{region}a", ip6="fd00:ec2::31"),
               hsm("d2", None, f"{region}b", ip6="fd00:ec2::32")])
