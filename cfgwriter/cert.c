@@ -58,6 +58,36 @@ static void fill_info(X509 *x, struct cert_info *info)
     info->days_left = days - (secs < 0 && days == 0 ? 1 : 0);
 }
 
+/* 1 when a PEM block of text has lost its line breaks: on one line, or
+ * with "\n" written as two characters. That is how a certificate or key
+ * comes back from Secrets Manager or an SSM parameter it was pasted into,
+ * and neither OpenSSL nor the library can read it. */
+static int pem_flattened(const char *text)
+{
+  const char *p = text, *e, *nl;
+
+  while ((p = strstr(p, "-----BEGIN ")) && (e = strstr(p, "-----END "))) {
+    nl = strchr(p, '\n');
+    if (!nl || nl > e)
+      return 1;
+    for (nl = p; nl + 1 < e; nl++)
+      if (nl[0] == '\\' && nl[1] == 'n')
+        return 1;
+    p = e + 9;
+  }
+  return 0;
+}
+
+static enum cp_err flattened(const char *role, const char *path,
+                             struct cp_errbuf *err)
+{
+  return cp_fail(err, CP_E_CERT, __FILE__, __LINE__,
+                 "%s has lost its line breaks (%s): its PEM block is on one "
+                 "line, as Secrets Manager and SSM return it. Restore them "
+                 "(README: \"A PEM on one line\") and give it again",
+                 role, path);
+}
+
 /* The PEM certificates in a file of up to max bytes (a CA file may be a
  * bundle), at most `limit` of them (0: all), and the file's size when bytes
  * is not NULL; none is CP_E_CERT naming the file and its role. */
@@ -77,6 +107,8 @@ static enum cp_err load_certs_sized(const char *path, const char *role,
   CP_TRY(rc, plat_read_file(path, max, &raw, NULL, CP_E_CERT, err));
   if (bytes)
     *bytes = raw.len;
+  if (pem_flattened(cp_buf_str(&raw)))
+    CP_TRY(rc, flattened(role, path, err));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   while (bio && (!limit || sk_X509_num(*out) < limit) &&
          (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
@@ -248,6 +280,8 @@ enum cp_err cert_check_client_pair(const char *cert_path, const char *key_path,
   CP_TRY(rc, check_dates(x, "client certificate", cert_path, info, err));
   CP_TRY(rc,
          plat_read_file(key_path, CERT_MAX_BYTES, &raw, NULL, CP_E_CERT, err));
+  if (pem_flattened(cp_buf_str(&raw)))
+    CP_TRY(rc, flattened("client key", key_path, err));
   bio = BIO_new_mem_buf(raw.ptr ? raw.ptr : "", (int)raw.len);
   if (bio)
     key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);

@@ -59,6 +59,24 @@ expect_stderr "cluster not ready (cluster-uninitzzzzz): it is UNINITIALIZED"
 expect_stderr "it is UNINITIALIZED: The cluster is ready for use. Initialize it first"
 expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
 expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
+# a CA that lost its line breaks (kept in Secrets Manager or SSM): refused,
+# nothing written; the README's commands restore it, and then it is taken
+cp "$CFG" "$T/before-flat"
+tr '\n' ' ' < "$CA" > "$T/flat1.crt"
+awk '{printf "%s\\n", $0}' "$CA" > "$T/flat2.crt"
+for f in "$T/flat1.crt" "$T/flat2.crt"; do
+  expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --region us-east-1 --hsm-ca-cert "$f"
+  expect_stderr "HSM CA certificate has lost its line breaks ($f): its PEM block is on one line"
+  expect_code 252 --hsm-ca-cert "$f"
+  expect_stderr "has lost its line breaks ($f)"
+  expect_file_same "$CFG" "$T/before-flat"
+  restore=$(sed -n '/^# restore a PEM.s line breaks$/,/^```$/p' "$CP_TESTS/../README.md" | sed '1d;$d' |
+    sed "s|^in=ca-oneline.pem out=customerCA.crt$|in='$f' out='$T/restored.crt'|")
+  (eval "$restore") && cmp -s "$T/restored.crt" "$CA" && ok || bad "the README's restore did not give back $CA from $f"
+done
+expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" --region us-east-1 \
+  --hsm-ca-cert "$T/restored.crt" --config "$T/flat.cfg"
+
 # every HSM deleted to save cost: a new slot is refused, saying how to make
 # one; a slot the file has already is kept as it is (exit 0, unchanged)
 cp "$CFG" "$T/before-nohsms"

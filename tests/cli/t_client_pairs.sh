@@ -68,6 +68,15 @@ expect_file_same "$CFG" "$T/before"
 
 # usage: halves and contradictions are 2, nothing written
 cp "$CFG" "$T/before"
+# a pair kept in Secrets Manager comes back on one line: refused, naming
+# the file, nothing written
+cp "$CONFIGURE_PKCS11_CONFIG" "$T/before-flat"
+tr '\n' ' ' < "$T/sc.crt" > "$T/flat.crt"; tr '\n' ' ' < "$T/sc.key" > "$T/flat.key"
+expect_code 252 -a 10.0.1.12 --server-client-cert-file "$T/flat.crt" --server-client-key-file "$T/sc.key"
+expect_stderr "client certificate has lost its line breaks ($T/flat.crt)"
+expect_code 252 -a 10.0.1.12 --server-client-cert-file "$T/sc.crt" --server-client-key-file "$T/flat.key"
+expect_stderr "client key has lost its line breaks ($T/flat.key)"
+expect_file_same "$CONFIGURE_PKCS11_CONFIG" "$T/before-flat"
 expect_code 2 --server-client-cert-file "$T/sc.crt"
 expect_stderr "incomplete server-client pair (--server-client-cert-file)"
 expect_stderr "Give both --server-client-cert-file and --server-client-key-file"
