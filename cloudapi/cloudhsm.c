@@ -182,8 +182,34 @@ static json_object *parse_json(const char *json, size_t len)
   return root;
 }
 
+/* What a page's (or a saved answer's) list of cluster objects is given to:
+ * the clusters wanted by id, or those with a tag. enough(): no more pages
+ * are needed. */
+struct visitor {
+  enum cp_err (*visit)(json_object *clusters, void *ctx, struct cp_errbuf *err);
+  int (*enough)(void *ctx);
+  void *ctx;
+};
+
+static enum cp_err visit_wanted(json_object *clusters, void *ctx,
+                                struct cp_errbuf *err)
+{
+  return find_clusters(clusters, ctx, err);
+}
+
+static int all_found(void *ctx)
+{
+  const struct wanted *w = ctx;
+  size_t k;
+
+  for (k = 0; k < w->n; k++)
+    if (!w->found[k])
+      return 0;
+  return 1;
+}
+
 static enum cp_err parse_page(const char *json, size_t len,
-                              const struct wanted *w, char **next_token,
+                              const struct visitor *v, char **next_token,
                               struct cp_errbuf *err)
 {
   json_object *root = parse_json(json, len), *clusters;
@@ -198,7 +224,7 @@ static enum cp_err parse_page(const char *json, size_t len,
   *next_token = dup_or_null(root, "NextToken");
   if (json_object_object_get_ex(root, "Clusters", &clusters) &&
       !json_object_is_type(clusters, json_type_null))
-    rc = find_clusters(clusters, w, err);
+    rc = v->visit(clusters, v->ctx, err);
 out:
   json_object_put(root);
   return rc;
@@ -209,29 +235,30 @@ enum cp_err cloudhsm_parse_describe(const char *json, size_t len,
                                     struct cluster_info *out, int *found,
                                     char **next_token, struct cp_errbuf *err)
 {
-  const struct wanted w = {&cluster_id, 1, out, found};
+  struct wanted w = {&cluster_id, 1, out, found};
+  const struct visitor v = {visit_wanted, all_found, &w};
 
   *found = 0;
-  return parse_page(json, len, &w, next_token, err);
+  return parse_page(json, len, &v, next_token, err);
 }
 
 static enum cp_err parse_saved(const char *json, size_t len,
-                               const struct wanted *w, struct cp_errbuf *err)
+                               const struct visitor *v, struct cp_errbuf *err)
 {
   json_object *root = parse_json(json, len), *wrap = NULL, *clusters;
   enum cp_err rc = CP_OK;
 
   if (root && json_object_is_type(root, json_type_array)) {
-    rc = find_clusters(root, w, err); /* --query Clusters */
+    rc = v->visit(root, v->ctx, err); /* --query Clusters */
   } else if (root && json_object_is_type(root, json_type_object) &&
              json_object_object_get_ex(root, "ClusterId", NULL)) {
     wrap = json_object_new_array(); /* --query 'Clusters[0]' */
     json_object_array_add(wrap, json_object_get(root));
-    rc = find_clusters(wrap, w, err);
+    rc = v->visit(wrap, v->ctx, err);
   } else if (root && json_object_is_type(root, json_type_object)) {
     if (json_object_object_get_ex(root, "Clusters", &clusters) &&
         !json_object_is_type(clusters, json_type_null))
-      rc = find_clusters(clusters, w, err);
+      rc = v->visit(clusters, v->ctx, err);
   } else {
     rc = bad_answer_fix(CP_HERE, "it is not a JSON object or list",
                         "Check --endpoint and any proxy in between", err);
@@ -246,10 +273,11 @@ enum cp_err cloudhsm_parse_saved(const char *json, size_t len,
                                  struct cluster_info *out, int *found,
                                  struct cp_errbuf *err)
 {
-  const struct wanted w = {&cluster_id, 1, out, found};
+  struct wanted w = {&cluster_id, 1, out, found};
+  const struct visitor v = {visit_wanted, all_found, &w};
 
   *found = 0;
-  return parse_saved(json, len, &w, err);
+  return parse_saved(json, len, &v, err);
 }
 
 enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
@@ -257,10 +285,11 @@ enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
                                       struct cluster_info *out, int *found,
                                       struct cp_errbuf *err)
 {
-  const struct wanted w = {ids, n, out, found};
+  struct wanted w = {ids, n, out, found};
+  const struct visitor v = {visit_wanted, all_found, &w};
 
   memset(found, 0, n * sizeof(*found));
-  return parse_saved(json, len, &w, err);
+  return parse_saved(json, len, &v, err);
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -457,33 +486,30 @@ out:
   return rc;
 }
 
-/* One DescribeClusters call for up to CLUSTER_IDS_PER_CALL of the wanted
- * ids, following NextToken until all of them are found or the pages end.
+/* DescribeClusters with filters (taken; NULL: none), following NextToken
+ * until v has enough or the pages end. subject names the call in errors.
  * *calls counts the pages asked for. */
-static enum cp_err describe_some(struct cloudhsm_client *c,
-                                 const struct wanted *w, int *calls,
-                                 struct cp_errbuf *err)
+static enum cp_err describe_pages(struct cloudhsm_client *c,
+                                  json_object *filters, const char *subject,
+                                  const struct visitor *v, int *calls,
+                                  struct cp_errbuf *err)
 {
   struct http_resp rs = HTTP_RESP_INIT;
   char *token = NULL;
   enum cp_err rc = CP_OK;
-  size_t k, missing;
   int page, repeated;
 
   for (page = 0; page < MAX_PAGES; page++) {
-    json_object *req = json_object_new_object(), *f = json_object_new_object(),
-                *ids = json_object_new_array();
+    json_object *req = json_object_new_object();
     char *next = NULL;
-    for (k = 0; k < w->n; k++)
-      json_object_array_add(ids, json_object_new_string(w->ids[k]));
-    json_object_object_add(f, "clusterIds", ids);
-    json_object_object_add(req, "Filters", f);
+    if (filters)
+      json_object_object_add(req, "Filters", json_object_get(filters));
     if (token)
       json_object_object_add(req, "NextToken", json_object_new_string(token));
     (*calls)++;
     rc = call_page(c,
                    json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
-                   w->ids[0], &rs, err);
+                   subject, &rs, err);
     json_object_put(req);
     if (rc != CP_OK)
       break;
@@ -495,13 +521,11 @@ static enum cp_err describe_some(struct cloudhsm_client *c,
                    c->endpoint);
       break;
     }
-    rc = parse_page(cp_buf_str(&rs.body), rs.body.len, w, &next, err);
+    rc = parse_page(cp_buf_str(&rs.body), rs.body.len, v, &next, err);
     repeated = next && token && !strcmp(next, token);
     free(token);
     token = next;
-    for (k = 0, missing = 0; k < w->n; k++)
-      missing += !w->found[k];
-    if (rc != CP_OK || !token || !missing)
+    if (rc != CP_OK || !token || v->enough(v->ctx))
       break;
     if (repeated || page + 1 == MAX_PAGES) {
       rc = cp_fail(err, CP_E_API, __FILE__, __LINE__,
@@ -515,7 +539,24 @@ static enum cp_err describe_some(struct cloudhsm_client *c,
   }
   free(token);
   http_resp_release(&rs);
+  json_object_put(filters);
   return rc;
+}
+
+/* One DescribeClusters question for up to CLUSTER_IDS_PER_CALL of the
+ * wanted ids. */
+static enum cp_err describe_some(struct cloudhsm_client *c,
+                                 struct wanted *w, int *calls,
+                                 struct cp_errbuf *err)
+{
+  json_object *f = json_object_new_object(), *ids = json_object_new_array();
+  const struct visitor v = {visit_wanted, all_found, w};
+  size_t k;
+
+  for (k = 0; k < w->n; k++)
+    json_object_array_add(ids, json_object_new_string(w->ids[k]));
+  json_object_object_add(f, "clusterIds", ids);
+  return describe_pages(c, f, w->ids[0], &v, calls, err);
 }
 
 enum cp_err cloudhsm_describe_clusters(struct cloudhsm_client *c,
@@ -529,7 +570,7 @@ enum cp_err cloudhsm_describe_clusters(struct cloudhsm_client *c,
   memset(found, 0, n * sizeof(*found));
   for (at = 0; at < n && rc == CP_OK; at += CLUSTER_IDS_PER_CALL) {
     size_t k = n - at < CLUSTER_IDS_PER_CALL ? n - at : CLUSTER_IDS_PER_CALL;
-    const struct wanted w = {ids + at, k, out + at, found + at};
+    struct wanted w = {ids + at, k, out + at, found + at};
     rc = describe_some(c, &w, calls, err);
   }
   return rc;
@@ -550,4 +591,97 @@ enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                  "--region: a wrong region is the usual cause",
                  cluster_id, c->region);
   return rc;
+}
+
+/* ---- clusters by tag ---------------------------------------------------- */
+
+struct tag_search {
+  const char *key, *value;
+  struct cluster_match *m;
+};
+
+/* 1 when cluster object c's TagList holds key with value. */
+static int has_tag(json_object *c, const char *key, const char *value)
+{
+  json_object *tags, *k, *v;
+  size_t i;
+
+  if (!json_object_object_get_ex(c, "TagList", &tags) ||
+      !json_object_is_type(tags, json_type_array))
+    return 0;
+  for (i = 0; i < json_object_array_length(tags); i++) {
+    json_object *t = json_object_array_get_idx(tags, i);
+    if (json_object_is_type(t, json_type_object) &&
+        json_object_object_get_ex(t, "Key", &k) &&
+        json_object_object_get_ex(t, "Value", &v) &&
+        json_object_is_type(k, json_type_string) &&
+        json_object_is_type(v, json_type_string) &&
+        !strcmp(json_object_get_string(k), key) &&
+        !strcmp(json_object_get_string(v), value))
+      return 1;
+  }
+  return 0;
+}
+
+static enum cp_err visit_tagged(json_object *clusters, void *ctx,
+                                struct cp_errbuf *err)
+{
+  struct tag_search *ts = ctx;
+  struct cluster_match *m = ts->m;
+  size_t i;
+
+  if (!json_object_is_type(clusters, json_type_array))
+    return bad_answer(CP_HERE, "Clusters is not a list", err);
+  for (i = 0; i < json_object_array_length(clusters); i++) {
+    json_object *c = json_object_array_get_idx(clusters, i), *id;
+    if (!json_object_is_type(c, json_type_object) ||
+        !json_object_object_get_ex(c, "ClusterId", &id) ||
+        !json_object_is_type(id, json_type_string))
+      return bad_answer_fix(CP_HERE, "a cluster has no ClusterId",
+                            "Check --endpoint", err);
+    m->seen++;
+    if (!has_tag(c, ts->key, ts->value))
+      continue;
+    m->ids = cp_xrealloc(m->ids, (m->n + 1) * sizeof(*m->ids));
+    m->ids[m->n++] = cp_xstrdup(json_object_get_string(id));
+  }
+  return CP_OK;
+}
+
+static int every_page(void *ctx)
+{
+  (void)ctx; /* a tag can be on any page: all are read */
+  return 0;
+}
+
+enum cp_err cloudhsm_find_by_tag(struct cloudhsm_client *c, const char *key,
+                                 const char *value, struct cluster_match *m,
+                                 int *calls, struct cp_errbuf *err)
+{
+  struct tag_search ts = {key, value, m};
+  const struct visitor v = {visit_tagged, every_page, &ts};
+
+  return describe_pages(c, NULL, key, &v, calls, err);
+}
+
+enum cp_err cloudhsm_parse_saved_by_tag(const char *json, size_t len,
+                                        const char *key, const char *value,
+                                        struct cluster_match *m,
+                                        struct cp_errbuf *err)
+{
+  struct tag_search ts = {key, value, m};
+  const struct visitor v = {visit_tagged, every_page, &ts};
+
+  return parse_saved(json, len, &v, err);
+}
+
+void cluster_match_release(struct cluster_match *m)
+{
+  size_t i;
+
+  for (i = 0; i < m->n; i++)
+    free(m->ids[i]);
+  free(m->ids);
+  m->ids = NULL;
+  m->n = m->seen = 0;
 }

@@ -212,33 +212,60 @@ enum cp_err cluster_wait_pause(struct cluster_wait *w,
   return plat_check_interrupt(err);
 }
 
+/* Where the calls go and who signs them: one region's client. */
+struct api_session {
+  struct aws_profiles *profiles;
+  struct aws_creds creds;
+  char *endpoint, *region; /* owned */
+  struct cloudhsm_client client;
+};
+
+static enum cp_err session_open(const struct cluster_opts *s,
+                                const struct http_settings *http,
+                                struct api_session *api, struct cp_errbuf *err)
+{
+  const char *region_src, *endpoint_src;
+  enum cp_err rc;
+
+  memset(api, 0, sizeof(*api));
+  api->creds = (struct aws_creds)AWS_CREDS_INIT;
+  CP_TRY(rc, cluster_source_target(s, http, &api->profiles, &api->region,
+                                   &api->endpoint, &region_src, &endpoint_src,
+                                   err));
+  CP_TRY(rc, aws_creds_resolve(api->profiles, aws_profile_name(s->profile),
+                               api->region, http, &api->creds, err));
+  api->client.endpoint = api->endpoint;
+  api->client.region = api->region;
+  api->client.creds = &api->creds;
+  api->client.http = http;
+out:
+  return rc;
+}
+
+static void session_close(struct api_session *api)
+{
+  aws_creds_release(&api->creds);
+  aws_profiles_free(api->profiles);
+  free(api->endpoint);
+  free(api->region);
+}
+
 static enum cp_err from_api(const struct cluster_opts *s,
                             const struct http_settings *http,
                             struct cluster_answer *a, struct cp_errbuf *err)
 {
-  struct aws_profiles *profiles = NULL;
-  struct aws_creds creds = AWS_CREDS_INIT;
-  struct cloudhsm_client client;
-  char *endpoint = NULL;
-  const char *region_src, *endpoint_src;
+  struct api_session api;
   struct cluster_wait w;
   char why[128];
   enum cp_err rc;
 
-  CP_TRY(rc, cluster_source_target(s, http, &profiles, &a->region_used,
-                                   &endpoint, &region_src, &endpoint_src, err));
-  CP_TRY(rc, aws_creds_resolve(profiles, aws_profile_name(s->profile),
-                               a->region_used, http, &creds, err));
-
-  memset(&client, 0, sizeof(client));
-  client.endpoint = endpoint;
-  client.region = a->region_used;
-  client.creds = &creds;
-  client.http = http;
+  CP_TRY(rc, session_open(s, http, &api, err));
+  a->region_used = cp_xstrdup(api.region);
   cluster_wait_start(&w, http, s->wait);
   for (;;) {
     cluster_info_release(&a->ci);
-    CP_TRY(rc, cloudhsm_describe_cluster(&client, s->cluster_id, &a->ci, err));
+    CP_TRY(rc, cloudhsm_describe_cluster(&api.client, s->cluster_id, &a->ci,
+                                         err));
     rc = cluster_answer_check(a, s->ip_family, s->wait >= 0, err);
     if (rc != CP_E_CLUSTER_STATE || s->wait < 0 ||
         cluster_state_gone(a->ci.state))
@@ -259,9 +286,7 @@ static enum cp_err from_api(const struct cluster_opts *s,
   if (rc == CP_OK || s->wait < 0)
     cluster_answer_warn(a); /* once, for the answer used (or refused) */
 out:
-  aws_creds_release(&creds);
-  aws_profiles_free(profiles);
-  free(endpoint);
+  session_close(&api);
   return rc;
 }
 
@@ -282,5 +307,87 @@ enum cp_err cluster_source_fetch(const struct cluster_opts *o,
     rc = cluster_answer_need_certificate(a, err);
   }
 out:
+  return rc;
+}
+
+/* ---- a cluster by its tag ------------------------------------------------ */
+
+/* "Name=payments" into key and value (owned by the caller's buffer). */
+static enum cp_err split_tag(const char *tag, char *key, size_t n,
+                             const char **value, struct cp_errbuf *err)
+{
+  const char *eq = strchr(tag, '=');
+
+  if (!eq || eq == tag || (size_t)(eq - tag) >= n)
+    return cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
+                   "invalid tag (--cluster-tag %s): it is not KEY=VALUE. "
+                   "Give one like Name=payments",
+                   tag);
+  memcpy(key, tag, (size_t)(eq - tag));
+  key[eq - tag] = '\0';
+  *value = eq + 1;
+  return CP_OK;
+}
+
+/* The matches, as a message lists them: "cluster-a, cluster-b". */
+static char *match_list(const struct cluster_match *m)
+{
+  struct cp_buf b = CP_BUF_INIT;
+  size_t i;
+
+  for (i = 0; i < m->n; i++)
+    cp_buf_printf(&b, "%s%s", i ? ", " : "", m->ids[i]);
+  return cp_buf_detach(&b);
+}
+
+enum cp_err cluster_source_find_tagged(const struct cluster_opts *o,
+                                       const struct http_settings *http,
+                                       char **id, struct cp_errbuf *err)
+{
+  struct cluster_match m = CLUSTER_MATCH_INIT;
+  struct api_session api;
+  struct cp_buf raw = CP_BUF_INIT;
+  char key[256], *list = NULL;
+  const char *value = NULL, *where;
+  int calls = 0, opened = 0;
+  enum cp_err rc;
+
+  *id = NULL;
+  CP_TRY(rc, split_tag(o->cluster_tag, key, sizeof(key), &value, err));
+  if (o->from_describe) {
+    CP_TRY(rc, cluster_source_read_saved(o, &raw, err));
+    rc = cloudhsm_parse_saved_by_tag(cp_buf_str(&raw), raw.len, key, value,
+                                     &m, err);
+    CP_TRY(rc, cluster_source_saved_invalid(o, rc, err));
+    where = o->from_describe;
+  } else {
+    opened = 1; /* closed even when the open stops halfway */
+    CP_TRY(rc, session_open(o, http, &api, err));
+    CP_TRY(rc, cloudhsm_find_by_tag(&api.client, key, value, &m, &calls, err));
+    where = api.region;
+    cp_log(CP_LOG_DEBUG, "--cluster-tag %s: %zu of %zu clusters in %s (%d "
+           "call%s)", o->cluster_tag, m.n, m.seen, where, calls,
+           calls == 1 ? "" : "s");
+  }
+  list = match_list(&m);
+  if (m.n == 0)
+    CP_FAIL(rc, CP_E_API_NOT_FOUND,
+            "no cluster has the tag (--cluster-tag %s): none of the %zu "
+            "cluster%s in %s has it. Check the tag and --region, or give "
+            "--cluster-id",
+            o->cluster_tag, m.seen, m.seen == 1 ? "" : "s", where);
+  if (m.n > 1)
+    CP_FAIL(rc, CP_E_INVALID,
+            "several clusters have the tag (--cluster-tag %s): %s. Give "
+            "--cluster-id with the one to add",
+            o->cluster_tag, list);
+  *id = cp_xstrdup(m.ids[0]);
+  cp_log(CP_LOG_INFO, "--cluster-tag %s is %s", o->cluster_tag, *id);
+out:
+  if (opened)
+    session_close(&api);
+  free(list);
+  cp_buf_release(&raw);
+  cluster_match_release(&m);
   return rc;
 }

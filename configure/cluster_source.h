@@ -18,6 +18,7 @@
 struct cluster_opts {
   const char *cluster_id, *region, *endpoint, *profile, *ca_bundle;
   const char *from_describe, *ip_family;
+  const char *cluster_tag; /* --cluster-tag KEY=VALUE (add-cluster) */
   int fips, dualstack, connect_timeout, read_timeout;
   int wait; /* seconds; -1: do not wait */
 };
@@ -123,6 +124,14 @@ CP_MUST_USE enum cp_err cluster_source_fetch(const struct cluster_opts *o,
                                              const struct http_settings *http,
                                              struct cluster_answer *a,
                                              struct cp_errbuf *err);
+
+/* --cluster-tag KEY=VALUE: the id of the one cluster whose TagList has it
+ * (*id owned), from every page of DescribeClusters in the region, or from
+ * the saved answer. None: CP_E_API_NOT_FOUND; several: CP_E_INVALID naming
+ * them; a tag that is not KEY=VALUE: CP_E_INVALID. */
+CP_MUST_USE enum cp_err cluster_source_find_tagged(
+    const struct cluster_opts *o, const struct http_settings *http, char **id,
+    struct cp_errbuf *err);
 
 /* The saved answer's bytes (--from-describe FILE or -). */
 CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_opts *o,

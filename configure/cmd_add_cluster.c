@@ -29,7 +29,8 @@ static const char *const add_examples[] = {
     NULL};
 
 static const struct cli_cmd_doc add_doc = {
-    "configure-pkcs11 add-cluster --cluster-id <id> [<options>]",
+    "configure-pkcs11 add-cluster (--cluster-id <id> | --cluster-tag "
+    "<key=value>) [<options>]",
     "Look the cluster up with the CloudHSMv2 DescribeClusters API (or a saved "
     "answer), check its certificate against the CA, and add (or refresh) its "
     "slot.",
@@ -64,6 +65,7 @@ struct add_run {
   struct slot_options so;
   const char *hsm_type;
   char *ca_abs;   /* --hsm-ca-cert, absolute (owned) */
+  char *tag_id;   /* the cluster --cluster-tag found (owned) */
   char **ca_used; /* per file: the CA checked against the snapshot (owned) */
   enum cfg_action *actions; /* per file */
   int *idx;                 /* per file: the slot written */
@@ -210,7 +212,9 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   struct edit e = EDIT_INIT;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &a.src.cluster_id, "<id>", "the cluster to add",
-              CLI_REQUIRED),
+              0),
+      CLI_STR(0, "cluster-tag", &a.src.cluster_tag, "<key=value>",
+              "instead, the one cluster with this tag (as Name=payments)", 0),
       CLI_PATH(0, "hsm-ca-cert", &ca_cert, "<file>",
                "the CA that signed the cluster (default: the slot's, else "
                "customerCA.crt)",
@@ -234,6 +238,15 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   if (ctx->help)
     goto out;
   /* every local check before any call */
+  if (!a.src.cluster_id == !a.src.cluster_tag)
+    CP_FAIL(rc, CP_E_USAGE,
+            "%s (--cluster-id or --cluster-tag): give one of them. See "
+            "configure-pkcs11 help add-cluster",
+            a.src.cluster_id ? "contradictory options" : "missing option");
+  if (a.so.addrs.n && a.src.cluster_tag)
+    CP_FAIL(rc, CP_E_USAGE,
+            "contradictory options (-a and --cluster-tag): -a calls no API, "
+            "and the tag is looked up there. Give --cluster-id with -a");
   if (a.so.addrs.n)
     CP_TRY(rc, check_by_hand(&a.src, err));
   else
@@ -243,6 +256,10 @@ enum cp_err cmd_add_cluster(int argc, char **argv, struct cli_ctx *ctx,
   if (ca_cert) {
     CP_TRY(rc, cert_check_ca_file(ca_cert, &cinfo, err));
     CP_TRY(rc, cli_path_for_config("--hsm-ca-cert", ca_cert, &a.ca_abs, err));
+  }
+  if (a.src.cluster_tag) {
+    CP_TRY(rc, cluster_source_find_tagged(&a.src, &a.http, &a.tag_id, err));
+    a.src.cluster_id = a.tag_id;
   }
   /* the files as they are, then one API call (or saved answer) for all of
    * them with no lock held, then each under its lock */
@@ -282,6 +299,7 @@ out:
   free(a.actions);
   free(a.idx);
   free(a.ca_abs);
+  free(a.tag_id);
   edit_set_release(&s);
   cluster_answer_release(&a.ans);
   client_pairs_release(&a.pairs);

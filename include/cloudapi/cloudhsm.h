@@ -79,4 +79,31 @@ CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
                                                   struct cluster_info *out,
                                                   struct cp_errbuf *err);
 
+/* The clusters whose TagList holds Key with Value (a Name tag, say):
+ * their ids (owned), and how many clusters were looked at. */
+struct cluster_match {
+  char **ids;
+  size_t n, seen;
+};
+#define CLUSTER_MATCH_INIT                                                     \
+  {                                                                            \
+    NULL, 0, 0                                                                 \
+  }
+void cluster_match_release(struct cluster_match *m);
+/* DescribeClusters with no filter, every page (the API filters by id, VPC
+ * and state, not by tag). *calls is increased by the calls made. */
+CP_MUST_USE enum cp_err cloudhsm_find_by_tag(struct cloudhsm_client *c,
+                                             const char *key,
+                                             const char *value,
+                                             struct cluster_match *m,
+                                             int *calls,
+                                             struct cp_errbuf *err);
+/* The same in a saved answer (cloudhsm_parse_saved's forms). */
+CP_MUST_USE enum cp_err cloudhsm_parse_saved_by_tag(const char *json,
+                                                    size_t len,
+                                                    const char *key,
+                                                    const char *value,
+                                                    struct cluster_match *m,
+                                                    struct cp_errbuf *err);
+
 #endif

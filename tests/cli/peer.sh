@@ -13,11 +13,11 @@ stop_peers() {
 trap stop_peers EXIT
 
 # start_server NAME SCRIPT ARGS...: runs tests/peers/SCRIPT, waits for its
-# --info file and prints it (JSON).
+# --info file and prints it (JSON). Its files go in $PEER_DIR (default $T).
 start_server() {
   local name=$1 script=$2 info="$T/$1.json" fd; shift 2
   mkfifo "$T/$name.stdin"
-  python3 "$CP_TESTS/peers/$script" --info "$info" --dir "$T" "$@" \
+  python3 "$CP_TESTS/peers/$script" --info "$info" --dir "${PEER_DIR:-$T}" "$@" \
     <"$T/$name.stdin" >"$T/$name.log" 2>&1 &
   PEER_PIDS+=($!)
   exec {fd}>"$T/$name.stdin" # the server runs until this closes at exit

@@ -59,6 +59,40 @@ expect_stderr "cluster not ready (cluster-uninitzzzzz): it is UNINITIALIZED"
 expect_stderr "it is UNINITIALIZED: The cluster is ready for use. Initialize it first"
 expect_code 254 add-cluster --cluster-id cluster-nohsmactive $A
 expect_stderr "no ACTIVE HSM (cluster-nohsmactive)"
+# --cluster-tag: the one cluster whose TagList has the tag; none or several
+# are refused, naming them; every page is read (a second moto with 120 more
+# clusters, the tagged one on the second page)
+expect_code 0 add-cluster --cluster-tag Name=payments $A --config "$T/tag.cfg" --output json
+expect_json '[d["action"], d["cluster_id"]]' '["added", "cluster-2ab3cd4ef5g"]'
+expect_code 254 add-cluster --cluster-tag Name=nothing $A --config "$T/tag.cfg"
+expect_stderr "no cluster has the tag (--cluster-tag Name=nothing): none of the"
+expect_stderr "clusters in us-east-1 has it"
+expect_code 252 add-cluster --cluster-tag team=shared $A --config "$T/tag.cfg"
+expect_stderr "several clusters have the tag (--cluster-tag team=shared): cluster-6hij7klm2no, cluster-dualstackaa. Give --cluster-id"
+expect_code 252 add-cluster --cluster-tag payments $A --config "$T/tag.cfg"
+expect_stderr "invalid tag (--cluster-tag payments): it is not KEY=VALUE"
+expect_code 2 add-cluster --cluster-tag Name=payments --cluster-id cluster-2ab3cd4ef5g $A --config "$T/tag.cfg"
+expect_stderr "contradictory options (--cluster-id or --cluster-tag)"
+expect_code 2 add-cluster $A --config "$T/tag.cfg"
+expect_stderr "missing option (--cluster-id or --cluster-tag)"
+expect_code 2 add-cluster --cluster-tag Name=payments -a 10.0.0.1 --hsm-ca-cert "$CA" --config "$T/tag.cfg"
+expect_stderr "contradictory options (-a and --cluster-tag)"
+# --cluster-tag with a saved answer
+mkdir "$T/md"; mapfile -t MD < <(python3 "$CP_TESTS/peers/make_describe.py" --dir "$T/md" --clusters 3)
+python3 - "$T/md/describe.json" "${MD[1]}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["Clusters"]:
+    c["TagList"] = [{"Key": "Name", "Value": "saved" if c["ClusterId"] == sys.argv[2] else "other"}]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+expect_code 0 add-cluster --cluster-tag Name=saved --from-describe "$T/md/describe.json" --hsm-ca-cert "$T/md/ca.crt" \
+  --config "$T/tag2.cfg" --output json
+expect_json 'd["cluster_id"]' "\"${MD[1]}\""
+expect_code 254 add-cluster --cluster-tag Name=payments --from-describe "$T/md/describe.json" --hsm-ca-cert "$T/md/ca.crt" \
+  --config "$T/tag2.cfg"
+expect_stderr "none of the 3 clusters in $T/md/describe.json has it"
+
 # a CA that lost its line breaks (kept in Secrets Manager or SSM): refused,
 # nothing written; the README's commands restore it, and then it is taken
 cp "$CFG" "$T/before-flat"
@@ -133,7 +167,7 @@ expect_stderr "invalid region (--region)"
 expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint http://10.0.0.1:8080 --hsm-ca-cert "$CA"
 expect_stderr "plain http is allowed only to a loopback address"
 expect_code 2 add-cluster $A
-expect_stderr "missing option (--cluster-id)"
+expect_stderr "missing option (--cluster-id or --cluster-tag)"
 
 # the AWS CLI's names are accepted: --endpoint-url, --cli-*-timeout
 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint-url "$ENDPOINT" --region us-east-1 --hsm-ca-cert "$CA" --cli-connect-timeout 5 --cli-read-timeout 10
@@ -196,4 +230,15 @@ expect_code 252 remove-cluster --cluster-id cluster-2ab3cd4ef5g
 expect_stderr "cluster not configured (cluster-2ab3cd4ef5g)"
 expect_code 0 remove-cluster --cluster-id cluster-2ab3cd4ef5g --ignore-missing --output json
 expect_json 'd["action"], d["changed"]' '["absent", false]'
+# --cluster-tag reads every page: a second moto, in a folder of its own, with
+# 120 more clusters; moto answers 100 a page, and the tagged one is the last
+mkdir "$T/fleet"
+PEER_DIR=$T/fleet start_server fleet moto_peer.py --fleet 120
+export_json "$T/fleet.json" FLEET_ENDPOINT=endpoint FLEET_CALLS=calls_log FLEET_CA=ca \
+  FLEET_KEY=access_key_id FLEET_SECRET=secret_access_key
+AWS_ACCESS_KEY_ID=$FLEET_KEY AWS_SECRET_ACCESS_KEY=$FLEET_SECRET expect_code 0 add-cluster --cluster-tag Name=fleet-last --endpoint "$FLEET_ENDPOINT" --region us-east-1 \
+  --hsm-ca-cert "$FLEET_CA" --config "$T/tag3.cfg" --output json
+expect_json 'd["cluster_id"]' '"cluster-fleetaaaaep"'
+# two pages for the tag, one call for the cluster
+[ "$(grep -c "^DescribeClusters " "$FLEET_CALLS")" = 3 ] && ok || bad "the fleet moto answered $(grep -c "^DescribeClusters " "$FLEET_CALLS") calls, wanted 3"
 done_

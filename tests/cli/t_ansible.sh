@@ -23,7 +23,7 @@ M=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster
 
 # the documentation block parses and names every option
 if ansible-doc -t module "$M" >"$T/doc.txt" 2>&1; then ok; else bad "ansible-doc: $(cat "$T/doc.txt")"; fi
-for o in cluster_id state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait \
+for o in cluster_id cluster_tag state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait \
     ip_family server_client_cert server_client_key clear_server_client_cert client_cert_hsm_tls client_key_hsm_tls \
     clear_client_cert_hsm_tls executable; do
   grep -q -- "$o" "$T/doc.txt" && ok || bad "ansible-doc lacks $o"
@@ -130,6 +130,26 @@ cat > "$T/offline.yml" <<EOF
 EOF
 play "$T/offline.yml"
 [ "$RC" = 0 ] && ok || { bad "offline playbook: exit $RC"; tail -30 "$OUT" >&2; }
+# cluster_tag: the one cluster with the tag (in the saved answer moto gave);
+# two with it fail naming them
+cat > "$T/tagged.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_tag: {Name: payments}, from_describe: "$T/saved.json", hsm_ca_cert: "$CA", config: "$T/tagged.cfg", executable: "$CP_BIN"}
+      register: tagged
+    - assert: {that: [tagged.changed, tagged.cluster_id == 'cluster-2ab3cd4ef5g']}
+    - $M: {cluster_tag: {team: shared}, from_describe: "$T/saved.json", hsm_ca_cert: "$CA", config: "$T/tagged.cfg", executable: "$CP_BIN"}
+      register: two
+      ignore_errors: true
+    - assert: {that: [two.failed, "'cluster-6hij7klm2no, cluster-dualstackaa' in two.msg"]}
+    - $M: {cluster_tag: {Name: payments}, state: absent, config: "$T/tagged.cfg", executable: "$CP_BIN"}
+      register: absent_by_tag
+      ignore_errors: true
+    - assert: {that: [absent_by_tag.failed]}
+EOF
+play "$T/tagged.yml"
+[ "$RC" = 0 ] && ok || { bad "cluster_tag playbook: exit $RC"; tail -30 "$OUT" >&2; }
 expect_cfg '[c["cluster"]["cluster_id"] for c in d["clusters"]]' '["cluster-6hij7klm2no", "cluster-2ab3cd4ef5g", "cluster-handmadeaaaa"]'
 # every installed component from one task (and one saved answer): a result
 # per file; check mode and diff mode cover each file

@@ -12,7 +12,9 @@ and writes a JSON description to --info (port, endpoint, keys, files):
     ClusterCertificate signed by Customer CA; one cluster UNINITIALIZED, one
     with a single non-ACTIVE HSM, one dual-stack, one in every other state;
     one in eu-west-1 (cluster-euwestaaaaa); with --fleet N, N more one-HSM
-    clusters (cluster-fleetaaaaaa, cluster-fleetaaaaab, ...);
+    clusters (cluster-fleetaaaaaa, cluster-fleetaaaaab, ..., the last one
+    tagged Name=fleet-last: moto answers 100 clusters a page);
+  * tags: cluster-2ab3cd4ef5g has Name=payments, two clusters team=shared;
   * instance metadata answering with the first user's keys;
   * calls.log in --dir: a line for each DescribeClusters it answers.
 
@@ -95,10 +97,12 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
     clusters = {}
 
     def add(cid, state="ACTIVE", hsms=(), network="IPV4", hsm_type="hsm2m.medium", signed=True,
-            backend=backend):
+            backend=backend, tags=None):
         c = backend.create_cluster(backup_retention_policy=None, hsm_type=hsm_type,
                                    source_backup_id=None, subnet_ids=["subnet-1"],
-                                   network_type=network, tag_list=None, mode=None)
+                                   network_type=network,
+                                   tag_list=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+                                   mode=None)
         obj = backend.clusters.pop(c["ClusterId"])
         obj.cluster_id = cid
         obj.state = state
@@ -118,16 +122,18 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
             h["EniIpV6"] = ip6
         return h
 
+    # tags (--cluster-tag): one Name that one cluster has, one team two have
     add("cluster-2ab3cd4ef5g", hsms=[hsm("a1", "10.0.1.12", f"{region}a"),
-                                     hsm("a2", "10.0.2.7", f"{region}b")])
-    add("cluster-6hij7klm2no", hsm_type="hsm1.medium",
+                                     hsm("a2", "10.0.2.7", f"{region}b")],
+        tags={"Name": "payments", "team": "core"})
+    add("cluster-6hij7klm2no", hsm_type="hsm1.medium", tags={"team": "shared"},
         hsms=[hsm("b1", "10.1.1.5", f"{region}a"),
               hsm("b2", "10.1.2.5", f"{region}b", state="CREATE_IN_PROGRESS")])
     add("cluster-uninitzzzzz", state="UNINITIALIZED", hsms=[], signed=False)
     add("cluster-nohsmactive", hsms=[hsm("c1", "10.2.1.5", f"{region}a", state="DEGRADED")])
     # every HSM deleted to save cost: the cluster stays ACTIVE with none
     add("cluster-nohsmsatall", hsms=[])
-    add("cluster-dualstackaa", network="DUALSTACK",
+    add("cluster-dualstackaa", network="DUALSTACK", tags={"team": "shared"},
         hsms=[hsm("d1", "10.3.1.5", f"{region}a", ip6="fd00:ec2::31"),
               hsm("d2", None, f"{region}b", ip6="fd00:ec2::32")])
     # every other state of a cluster (ids in tests/cli/t_add_cluster.sh):
@@ -150,7 +156,8 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
         backend=cloudhsmv2_backends[ACCOUNT][other_region])
     # a fleet of one-HSM clusters (scripts/bench: refresh-clusters at scale)
     for i in range(fleet):
-        add(fleet_id(i), hsms=[hsm(f"f{i}", f"10.8.{i // 250}.{i % 250 + 1}", f"{region}a")])
+        add(fleet_id(i), hsms=[hsm(f"f{i}", f"10.8.{i // 250}.{i % 250 + 1}", f"{region}a")],
+            tags={"Name": "fleet-last"} if i == fleet - 1 else None)
     return {
         "access_key_id": good.access_key_id, "secret_access_key": good.secret_access_key,
         "denied_access_key_id": denied.access_key_id,

@@ -25,9 +25,16 @@ description:
   - Idempotent; C(changed) is the tool's own verdict (the file's bytes would change).
 options:
   cluster_id:
-    description: The cluster, as C(cluster-) and 11 characters.
+    description:
+      - The cluster, as C(cluster-) and 11 characters.
+      - One of I(cluster_id) and I(cluster_tag) is required.
     type: str
-    required: true
+  cluster_tag:
+    description:
+      - Instead of I(cluster_id), the one cluster whose tags hold this key with this value
+        (one entry, such as the C(Name) tag), found with DescribeClusters in the region. No
+        match, or several, fails naming them. Only with I(state=present).
+    type: dict
   state:
     description:
       - C(present) adds the slot, or refreshes its servers from the API.
@@ -127,6 +134,13 @@ EXAMPLES = r"""
     cluster_id: cluster-2ab3cd4ef5g
     from_describe: /tmp/describe-clusters.json
 
+- name: The cluster by its Name tag
+  configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster:
+    cluster_tag:
+      Name: payments
+    region: us-east-1
+  become: true
+
 - name: Remove the slot
   configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster:
     cluster_id: cluster-2ab3cd4ef5g
@@ -217,7 +231,13 @@ def build_command(module, exe):
     if p["state"] == "absent":
         cmd = [exe, "remove-cluster", "--cluster-id", p["cluster_id"], "--ignore-missing"]
     else:
-        cmd = [exe, "add-cluster", "--cluster-id", p["cluster_id"]]
+        if p["cluster_tag"] is not None:
+            if len(p["cluster_tag"]) != 1:
+                module.fail_json(msg="cluster_tag must hold one key and its value, as {Name: payments}")
+            ((key, value),) = p["cluster_tag"].items()
+            cmd = [exe, "add-cluster", "--cluster-tag", "%s=%s" % (key, value)]
+        else:
+            cmd = [exe, "add-cluster", "--cluster-id", p["cluster_id"]]
         for key, flag in (("hsm_ca_cert", "--hsm-ca-cert"), ("region", "--region"),
                           ("endpoint", "--endpoint"), ("profile", "--profile"),
                           ("from_describe", "--from-describe")):
@@ -250,7 +270,8 @@ def build_command(module, exe):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            cluster_id=dict(type="str", required=True),
+            cluster_id=dict(type="str"),
+            cluster_tag=dict(type="dict"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             hsm_ca_cert=dict(type="path"),
             region=dict(type="str"),
@@ -271,7 +292,10 @@ def main():
             clear_client_cert_hsm_tls=dict(type="bool", default=False),
             executable=dict(type="path"),
         ),
-        mutually_exclusive=[("servers", "from_describe"), ("servers", "wait"),
+        required_one_of=[("cluster_id", "cluster_tag")],
+        required_if=[("state", "absent", ("cluster_id",))],
+        mutually_exclusive=[("cluster_id", "cluster_tag"), ("cluster_tag", "servers"),
+                            ("servers", "from_describe"), ("servers", "wait"),
                             ("servers", "ip_family"),
                             ("config", "components"), ("config", "config_dir"),
                             ("clear_server_client_cert", "server_client_cert"),
