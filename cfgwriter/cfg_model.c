@@ -923,6 +923,12 @@ void cfg_model_set_option_string(struct cfg_model *m, int slot,
   for_slots(m, slot, apply_option, &a);
 }
 
+const char *cfg_model_logging_value(const struct cfg_model *m,
+                                    const char *key)
+{
+  return get_str(get_obj(m->root, "logging"), key);
+}
+
 void cfg_model_set_logging(struct cfg_model *m, const char *key,
                            const char *value)
 {

@@ -458,8 +458,10 @@ static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
   for (i = 1; i <= attempts; i++) {
     http_resp_reset(rs);
     rc = one_request(c, body, rs, err);
-    if (rc == CP_OK && rs->status == 200)
+    if (rc == CP_OK && rs->status == 200) {
+      note_clock(c, rs); /* doctor --api reports it */
       return CP_OK;
+    }
     if (rc == CP_OK) {
       parse_error(rs, &e);
       note_clock(c, rs);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,6 +100,57 @@ int plat_delegated(const char **by)
     }
   }
   return 0;
+}
+
+const char *plat_invoking_user(void)
+{
+  static char name[256];
+  const char *by = NULL, *v;
+  struct passwd *pw = NULL;
+
+  if (plat_delegated(&by)) {
+    v = getenv(by);
+    if (!strcmp(by, "PKEXEC_UID"))
+      pw = getpwuid((uid_t)strtoul(v, NULL, 10));
+    else if (!strcmp(by, "SUDO_UID") && getenv("SUDO_USER"))
+      return getenv("SUDO_USER");
+    else if (!strcmp(by, "SUDO_UID"))
+      pw = getpwuid((uid_t)strtoul(v, NULL, 10));
+    else
+      return v; /* DOAS_USER is the name */
+  } else {
+    pw = getpwuid(geteuid());
+  }
+  if (!pw || !pw->pw_name)
+    return NULL;
+  snprintf(name, sizeof(name), "%s", pw->pw_name);
+  return name;
+}
+
+int plat_user_may(const char *user, const char *path, int write)
+{
+  struct passwd *pw, *me = getpwuid(geteuid());
+  int mode = write ? W_OK : R_OK, status;
+  pid_t pid;
+
+  if (!user || (me && me->pw_name && !strcmp(user, me->pw_name)))
+    return access(path, mode) == 0;
+  if (geteuid() != 0 || !(pw = getpwnam(user)))
+    return -1;
+  pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) { /* the user's groups, then its ids, for good */
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0)
+      _exit(2);
+    _exit(access(path, mode) == 0 ? 0 : 1);
+  }
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) && WEXITSTATUS(status) < 2 ? WEXITSTATUS(status) == 0
+                                                      : -1;
 }
 
 char *plat_home_dir(void)

@@ -11,6 +11,7 @@
 #include <ws2tcpip.h>
 
 #include <errno.h>
+#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,35 @@ const char *plat_system_name(void)
   snprintf(buf, sizeof(buf), "Windows %lu.%lu (build %lu)", v.dwMajorVersion,
            v.dwMinorVersion, v.dwBuildNumber);
   return buf;
+}
+
+const char *plat_invoking_user(void)
+{
+  static char name[256];
+  wchar_t w[256];
+  DWORD n = 256;
+  char *u;
+
+  if (!GetUserNameW(w, &n))
+    return NULL;
+  u = narrow(w);
+  snprintf(name, sizeof(name), "%s", u);
+  free(u);
+  return name;
+}
+
+int plat_user_may(const char *user, const char *path, int write)
+{
+  const char *me = plat_invoking_user();
+  wchar_t *w;
+  int ok;
+
+  if (user && (!me || _stricmp(user, me)))
+    return -1;
+  w = wide(path);
+  ok = _waccess(w, write ? 2 : 4) == 0;
+  free(w);
+  return ok;
 }
 
 /* No sudo here: an elevated run is the administrator's own. */

@@ -391,3 +391,29 @@ out:
   cluster_match_release(&m);
   return rc;
 }
+
+enum cp_err cluster_source_describe_many(const struct cluster_opts *o,
+                                         const struct http_settings *http,
+                                         const char *const *ids, size_t n,
+                                         struct cluster_info *out, int *found,
+                                         long *skew_s, struct cp_errbuf *err)
+{
+  struct api_session api;
+  int calls = 0;
+  enum cp_err rc;
+
+  *skew_s = 0;
+  CP_TRY(rc, session_open(o, http, &api, err));
+  if (n)
+    rc = cloudhsm_describe_clusters(&api.client, ids, n, out, found, &calls,
+                                    err);
+  else /* nothing to describe: one call for the clock alone */
+    rc = cloudhsm_describe_clusters(&api.client, (const char *const[]){
+                                        "cluster-clockprobeaa"},
+                                    1, &(struct cluster_info){0},
+                                    &(int){0}, &calls, err);
+  *skew_s = api.client.skew_seconds;
+out:
+  session_close(&api);
+  return rc;
+}

@@ -133,6 +133,14 @@ CP_MUST_USE enum cp_err cluster_source_find_tagged(
     const struct cluster_opts *o, const struct http_settings *http, char **id,
     struct cp_errbuf *err);
 
+/* Many clusters described at once (doctor --api), and the server's clock
+ * minus ours in *skew_s, from the answers' Date. found[i]: ids[i] is in
+ * out[i] (released by the caller). */
+CP_MUST_USE enum cp_err cluster_source_describe_many(
+    const struct cluster_opts *o, const struct http_settings *http,
+    const char *const *ids, size_t n, struct cluster_info *out, int *found,
+    long *skew_s, struct cp_errbuf *err);
+
 /* The saved answer's bytes (--from-describe FILE or -). */
 CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_opts *o,
                                                   struct cp_buf *raw,

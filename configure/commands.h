@@ -19,6 +19,8 @@ enum cp_err cmd_list_clusters(int argc, char **argv, struct cli_ctx *ctx,
                               struct cp_errbuf *err);
 enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
                       struct cp_errbuf *err);
+enum cp_err cmd_doctor(int argc, char **argv, struct cli_ctx *ctx,
+                       struct cp_errbuf *err);
 enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
                               struct cp_errbuf *err);
 enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx,

@@ -20,6 +20,7 @@ const struct cmd_entry commands[] = {
      "refresh every slot's servers with one API call per region"},
     {"list-clusters", cmd_list_clusters, "show the configured slots"},
     {"check", cmd_check, "test TLS connectivity to every configured server"},
+    {"doctor", cmd_doctor, "name what keeps an application from using the config"},
     {"show-endpoint", cmd_show_endpoint, "show the API endpoint and where it came from"},
     {"help", cmd_help, "show help for a command"},
     {NULL, NULL, NULL},

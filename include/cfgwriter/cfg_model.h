@@ -148,6 +148,10 @@ void cfg_model_set_option_bool(struct cfg_model *m, int slot, const char *key,
                                int value);
 void cfg_model_set_option_string(struct cfg_model *m, int slot,
                                  const char *key, const char *value);
+/* logging.<key> (log_type, log_file, ...) when it is a string, else NULL;
+ * points into the model. */
+const char *cfg_model_logging_value(const struct cfg_model *m,
+                                    const char *key);
 /* Sets logging.<key>; value NULL deletes it. */
 void cfg_model_set_logging(struct cfg_model *m, const char *key,
                            const char *value);

@@ -35,6 +35,17 @@ int plat_running_as_root(void);
  * variable. A root login without them is not delegated. */
 int plat_delegated(const char **by);
 
+/* The user an application set up by this run will run as: the one who
+ * invoked sudo, pkexec or doas (SUDO_USER, PKEXEC_UID's name, DOAS_USER),
+ * else this process's user. NULL when it cannot be told. Static text. */
+const char *plat_invoking_user(void);
+/* Whether user may read path (write: write into it), as the system decides
+ * for that user: access(2) in a child that takes the user's ids and groups,
+ * so ACLs count. user NULL or this process's: access(2) here. 1 yes, 0 no,
+ * -1 cannot be told (no such user; another user's ids need root; Windows
+ * answers for this process's user only). */
+int plat_user_may(const char *user, const char *path, int write);
+
 /* The user's home folder (HOME, then the passwd entry / USERPROFILE); NULL
  * when there is none. Caller frees. */
 char *plat_home_dir(void);

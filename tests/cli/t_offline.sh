@@ -242,7 +242,7 @@ expect_code 252 --config "$T/en.cfg" -a 10.0.0.256 --output json
 expect_json 'd["changed"], d["error"]["exit_status"]' '[false, 252]'
 # the usage line names every command
 expect_code 0 --help
-expect_stdout "commands: add-cluster, remove-cluster, refresh-clusters, list-clusters, check, show-endpoint, help"
+expect_stdout "commands: add-cluster, remove-cluster, refresh-clusters, list-clusters, check, doctor, show-endpoint, help"
 # a very long bad value is cut in the message, so the fix still comes first
 expect_code 252 --config "$T/en.cfg" -a "$(printf 'x%.0s' $(seq 300))!"
 expect_stderr "invalid server address (-a xxxxxxxxxx"

@@ -104,6 +104,10 @@ case $TARGET in
     expect_code 253 check --library 'C:\windows\system32\kernel32.dll'
     expect_stderr "it has no C_GetFunctionList" ;;
 esac
+# doctor runs on every system: the default CA is not there
+expect_code 253 doctor --config "$CFG" --library "$T/none.so"
+expect_stdout "problem ca_file"
+expect_stdout "warning library"
 # a config linked into place (config management): edited at its target,
 # the link kept; files that are only read are read through links. Windows
 # has no sticky bit: wine shows /tmp (1777) as a folder where Everyone may

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_doctor.c — what keeps an application from using the config, each
+ * finding with what to do: the files parse, the application's user can
+ * read what they name, keys are private, certificates are CAs and in date,
+ * the HSM-TLS chain fits, the log folder is writable, the library is there.
+ * It connects to no HSM and calls no API unless --api is given (the clock
+ * and the clusters' HSMs against the slots). */
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert.h"
+#include "cfg_file.h"
+#include "client_pair.h"
+#include "cluster_source.h"
+#include "commands.h"
+#include "component.h"
+#include "cp_buf.h"
+#include "cp_platform.h"
+#include "output.h"
+#include "p11_probe.h"
+#include "sdk_paths.h"
+
+static const char *const doctor_examples[] = {
+    "sudo configure-pkcs11 doctor",
+    "configure-pkcs11 doctor --as-user app --output json",
+    "configure-pkcs11 doctor --api --region us-east-1",
+    NULL};
+
+static const struct cli_cmd_doc doctor_doc = {
+    "configure-pkcs11 doctor [--as-user <user>] [--library [<file>]] [--api] "
+    "[<options>]",
+    "Name what keeps an application from using the config, each finding "
+    "with what to do: every component file parses; the config and every "
+    "file it names can be read by the application's user (--as-user; "
+    "default the user who ran sudo, else you); keys are not readable by "
+    "others; each CA is a CA and in date (a warning within 30 days), and so "
+    "are the client certificates; the HSM-TLS chain fits in 6,980 bytes; a "
+    "file log's folder is writable; the library is installed. With --api "
+    "also the clock against AWS's and each cluster's HSMs against its "
+    "slot. Connects to no HSM. Exit 0 when nothing is wrong (warnings "
+    "allowed), 253 when something is.",
+    doctor_examples};
+
+#define EXPIRY_WARN_DAYS 30
+#define SKEW_LIMIT_S 300 /* SigV4 refuses a request 5 minutes off */
+
+enum severity { SEV_OK, SEV_WARNING, SEV_PROBLEM };
+static const char *const severity_names[] = {"ok", "warning", "problem"};
+
+struct report {
+  json_object *rows;
+  struct cp_buf text;
+  int problems, warnings;
+  char first[300]; /* the first problem, for the error line */
+  const char *user;
+  char **seen; /* files checked already (a CA several slots share) */
+  size_t nseen;
+};
+
+static void finding(struct report *r, enum severity sev, const char *check,
+                    const char *subject, const char *fmt, ...)
+{
+  json_object *o = json_object_new_object();
+  char msg[700];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  json_object_object_add(o, "check", json_object_new_string(check));
+  json_object_object_add(o, "status",
+                         json_object_new_string(severity_names[sev]));
+  if (subject)
+    json_object_object_add(o, "subject", json_object_new_string(subject));
+  json_object_object_add(o, "message", json_object_new_string(msg));
+  json_object_array_add(r->rows, o);
+  cp_buf_printf(&r->text, "%-7s %s%s%s%s: %s\n", severity_names[sev], check,
+                subject ? " (" : "", subject ? subject : "", subject ? ")" : "",
+                msg);
+  if (sev == SEV_WARNING)
+    r->warnings++;
+  if (sev == SEV_PROBLEM && !r->problems++)
+    snprintf(r->first, sizeof(r->first), "%s%s%s", check, subject ? " " : "",
+             subject ? subject : "");
+}
+
+/* 1 the first time path is met. */
+static int first_look(struct report *r, const char *path)
+{
+  size_t i;
+
+  for (i = 0; i < r->nseen; i++)
+    if (!strcmp(r->seen[i], path))
+      return 0;
+  r->seen = cp_xrealloc(r->seen, (r->nseen + 1) * sizeof(*r->seen));
+  r->seen[r->nseen++] = cp_xstrdup(path);
+  return 1;
+}
+
+/* The application's user can read path (or write into it). */
+static int user_may(struct report *r, const char *check, const char *path,
+                    int write)
+{
+  int may = plat_user_may(r->user, path, write);
+
+  if (may == 0)
+    finding(r, SEV_PROBLEM, check, path,
+            "%s cannot %s it. Give the user access (chgrp the user's group "
+            "and chmod g+%s), or run the application as a user who can",
+            r->user ? r->user : "this user", write ? "write into" : "read",
+            write ? "w" : "r");
+  else if (may < 0)
+    finding(r, SEV_WARNING, check, path,
+            "whether %s can %s it cannot be told here (checking another "
+            "user's access needs root)",
+            r->user ? r->user : "the user", write ? "write into" : "read");
+  return may != 0;
+}
+
+static void check_ca(struct report *r, const char *path)
+{
+  struct cert_info ci;
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+
+  if (!first_look(r, path))
+    return;
+  if (plat_file_kind(path) == PLAT_NOTHING) {
+    finding(r, SEV_PROBLEM, "ca_file", path,
+            "it does not exist, and the library needs it. Put the CA that "
+            "signed the cluster there (customerCA.crt)");
+    return;
+  }
+  if (!user_may(r, "ca_readable", path, 0))
+    return;
+  if (cert_check_ca_file(path, &ci, &e) != CP_OK)
+    finding(r, SEV_PROBLEM, "ca_file", path, "%s", cp_errbuf_text(&e, 0));
+  else if (!ci.is_ca)
+    finding(r, SEV_PROBLEM, "ca_file", path,
+            "%s is not a CA. Give the CA that signed the cluster",
+            ci.subject);
+  else if (ci.days_left < EXPIRY_WARN_DAYS)
+    finding(r, SEV_WARNING, "ca_expiry", path,
+            "%s expires in %ld day%s (%s). Renew it, and the certificates it "
+            "signed", ci.subject, ci.days_left, ci.days_left == 1 ? "" : "s",
+            ci.not_after);
+  else
+    finding(r, SEV_OK, "ca_file", path, "%s, valid until %s", ci.subject,
+            ci.not_after);
+}
+
+static void check_pair(struct report *r, enum cfg_pair which,
+                       const char *cert, const char *key)
+{
+  const char *what = client_pair_names[which].what;
+  struct cert_info ci;
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+
+  if (!first_look(r, cert))
+    return;
+  if (!user_may(r, "pair_readable", cert, 0) ||
+      !user_may(r, "pair_readable", key, 0))
+    return;
+  if (plat_others_can_read(key))
+    finding(r, SEV_PROBLEM, "key_private", key,
+            "others may read this key of the %s. chmod o-r (and g-r unless "
+            "the application's group needs it)", what);
+  if (cert_check_client_pair(cert, key, &ci, &e) != CP_OK) {
+    finding(r, SEV_PROBLEM, "client_pair", cert, "%s",
+            cp_errbuf_text(&e, 0));
+    return;
+  }
+  if (which == CFG_PAIR_HSM_TLS && ci.file_bytes > CLIENT_PAIR_HSM_TLS_MAX_BYTES)
+    finding(r, SEV_PROBLEM, "hsm_tls_chain", cert,
+            "the chain is %zu bytes, over the %d an HSM takes. Leave out the "
+            "root, or use a shorter chain", ci.file_bytes,
+            CLIENT_PAIR_HSM_TLS_MAX_BYTES);
+  if (ci.days_left < EXPIRY_WARN_DAYS)
+    finding(r, SEV_WARNING, "client_cert_expiry", cert,
+            "the %s's certificate %s expires in %ld day%s (%s). Renew it",
+            what, ci.subject, ci.days_left, ci.days_left == 1 ? "" : "s",
+            ci.not_after);
+  else
+    finding(r, SEV_OK, "client_pair", cert, "the %s, %s, valid until %s",
+            what, ci.subject, ci.not_after);
+}
+
+static void check_log(struct report *r, const struct cfg_model *m)
+{
+  const char *type = cfg_model_logging_value(m, "log_type");
+  const char *file = cfg_model_logging_value(m, "log_file");
+  char *dir;
+
+  if (!type || strcmp(type, "file") || !file)
+    return;
+  dir = plat_dirname(file);
+  if (first_look(r, dir)) {
+    if (plat_file_kind(dir) != PLAT_OTHER)
+      finding(r, SEV_PROBLEM, "log_folder", dir,
+              "the library logs to %s, and this folder does not exist. "
+              "Create it, writable by the application's user", file);
+    else if (user_may(r, "log_folder", dir, 1))
+      finding(r, SEV_OK, "log_folder", dir, "the library can log to %s",
+              file);
+  }
+  free(dir);
+}
+
+/* One component file: it parses, the user reads it, and every file its
+ * slots name. */
+static void check_file(struct report *r, const char *path,
+                       struct cfg_model *keep)
+{
+  struct cfg_file f = CFG_FILE_INIT;
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+  size_t i, n;
+  int k;
+
+  if (cfg_file_read(&f, path, &e) != CP_OK) {
+    finding(r, SEV_PROBLEM, "config_parses", path, "%s",
+            cp_errbuf_text(&e, 0));
+    goto out;
+  }
+  finding(r, SEV_OK, "config_parses", path, "%zu slot%s",
+          cfg_model_slot_count(&f.model),
+          cfg_model_slot_count(&f.model) == 1 ? "" : "s");
+  user_may(r, "config_readable", path, 0);
+  n = cfg_model_slot_count(&f.model);
+  for (i = 0; i < n; i++) {
+    struct cfg_slot_view v;
+    cfg_model_slot(&f.model, i, &v);
+    if (v.unconfigured)
+      finding(r, SEV_PROBLEM, "slot_configured", path,
+              "slot %zu has no cluster (%s). Fill it: configure-pkcs11 "
+              "add-cluster --cluster-id <id>",
+              i, v.placeholder ? v.placeholder : "no servers");
+    if (v.hsm_ca_file)
+      check_ca(r, v.hsm_ca_file);
+    for (k = 0; k < CFG_NPAIRS; k++)
+      if (v.pair_cert[k] && v.pair_key[k])
+        check_pair(r, (enum cfg_pair)k, v.pair_cert[k], v.pair_key[k]);
+  }
+  check_log(r, &f.model);
+  if (keep && !keep->root)
+    cfg_model_copy(&f.model, keep);
+out:
+  cfg_file_release(&f);
+}
+
+static void check_library(struct report *r, const char *library)
+{
+  const char *path = library && *library ? library : sdk_pkcs11_library();
+  struct p11_report p;
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+
+  if (plat_file_kind(path) == PLAT_NOTHING) {
+    finding(r, SEV_WARNING, "library", path,
+            "it is not installed: the config may be ready before the SDK is. "
+            "Install AWS's PKCS#11 library before the application starts");
+    return;
+  }
+  if (p11_probe(path, &p, &e) != CP_OK) {
+    finding(r, SEV_PROBLEM, "library", path, "%s", cp_errbuf_text(&e, 0));
+    return;
+  }
+  finding(r, SEV_OK, "library", path, "%s, %s %u.%u (Cryptoki %u.%u)",
+          p.manufacturer, p.description, p.library_major, p.library_minor,
+          p.cryptoki_major, p.cryptoki_minor);
+  p11_report_release(&p);
+}
+
+/* --api: the clock against the answer's Date, and each slot's servers
+ * against its cluster's ACTIVE HSMs. */
+static void check_api(struct report *r, const struct cluster_opts *o,
+                      const struct http_settings *http,
+                      const struct cfg_model *m)
+{
+  size_t i, k, n = m && m->root ? cfg_model_slot_count(m) : 0, nids = 0;
+  const char **ids = cp_xcalloc(n + 1, sizeof(*ids));
+  struct cluster_info *ci = cp_xcalloc(n + 1, sizeof(*ci));
+  int *found = cp_xcalloc(n + 1, sizeof(*found));
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+  long skew = 0;
+
+  for (i = 0; i < n; i++) {
+    struct cfg_slot_view v;
+    cfg_model_slot(m, i, &v);
+    if (v.cluster_id)
+      ids[nids++] = v.cluster_id;
+  }
+  if (cluster_source_describe_many(o, http, ids, nids, ci, found, &skew, &e) !=
+      CP_OK) {
+    finding(r, SEV_PROBLEM, "api", NULL, "%s", cp_errbuf_text(&e, 0));
+    goto out;
+  }
+  if (labs(skew) > SKEW_LIMIT_S)
+    finding(r, SEV_PROBLEM, "clock", NULL,
+            "this host's clock is %ld s off AWS's, and SigV4 refuses a "
+            "request 5 minutes off. Sync it (chronyd, or the Amazon Time "
+            "Sync Service at 169.254.169.123)", skew);
+  else
+    finding(r, SEV_OK, "clock", NULL, "%ld s off AWS's", skew);
+  for (i = 0, k = 0; i < n; i++) {
+    struct cfg_slot_view v;
+    struct cfg_server *srv = NULL;
+    size_t ns, j, h, stale = 0, active = 0;
+    cfg_model_slot(m, i, &v);
+    if (!v.cluster_id)
+      continue;
+    if (!found[k]) {
+      finding(r, SEV_PROBLEM, "cluster", v.cluster_id,
+              "slot %zu's cluster is not found in the region. Check "
+              "--region, or remove the slot", i);
+      k++;
+      continue;
+    }
+    ns = cfg_model_slot_servers(m, i, &srv);
+    for (j = 0; j < ns; j++) {
+      int hit = 0;
+      for (h = 0; h < ci[k].nhsms; h++) {
+        const struct hsm_info *hs = &ci[k].hsms[h];
+        hit |= hs->state && !strcmp(hs->state, "ACTIVE") &&
+               ((hs->eni_ip && !strcmp(hs->eni_ip, srv[j].hostname)) ||
+                (hs->eni_ip_v6 && !strcmp(hs->eni_ip_v6, srv[j].hostname)));
+      }
+      stale += !hit;
+    }
+    for (h = 0; h < ci[k].nhsms; h++)
+      active += ci[k].hsms[h].state && !strcmp(ci[k].hsms[h].state, "ACTIVE");
+    if (stale || (size_t)active > ns)
+      finding(r, SEV_PROBLEM, "cluster", v.cluster_id,
+              "slot %zu is stale: %zu of its %zu servers are no ACTIVE HSM, "
+              "and the cluster (%s) has %zu ACTIVE. Run configure-pkcs11 "
+              "refresh-clusters", i, stale, ns,
+              ci[k].state ? ci[k].state : "no state", active);
+    else
+      finding(r, SEV_OK, "cluster", v.cluster_id,
+              "%s, its %zu ACTIVE HSM%s are the slot's servers",
+              ci[k].state ? ci[k].state : "no state", active,
+              active == 1 ? "" : "s");
+    free(srv);
+    k++;
+  }
+out:
+  for (i = 0; i < nids; i++)
+    cluster_info_release(&ci[i]);
+  free(ci);
+  free(found);
+  free(ids);
+}
+
+enum cp_err cmd_doctor(int argc, char **argv, struct cli_ctx *ctx,
+                       struct cp_errbuf *err)
+{
+  const char *as_user = NULL, *library = NULL;
+  int api = 0;
+  struct cluster_opts o;
+  struct http_settings http = HTTP_SETTINGS_INIT;
+  const struct cli_opt opts[] = {
+      CLI_STR(0, "as-user", &as_user, "<user>",
+              "the user the application runs as (default: who ran sudo, "
+              "else you)", 0),
+      CLI_OPTPATH("library", &library, "[<file>]",
+                  "the PKCS#11 library to look for (default: CloudHSM's)"),
+      CLI_FLAG(0, "api", &api,
+               "also ask the API: the clock, and each cluster's HSMs "
+               "against its slot", 0),
+      CLI_REGION_OPT(&o),
+      CLI_API_OPTS(&o),
+      CLI_COMMON_OPTS(ctx),
+      CLI_END()};
+  struct config_targets t = CONFIG_TARGETS_INIT;
+  struct cfg_model first = CFG_MODEL_INIT;
+  struct report r;
+  json_object *root = NULL;
+  enum cp_err rc = CP_OK;
+  size_t i;
+
+  memset(&r, 0, sizeof(r));
+  cluster_opts_init(&o);
+  CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &doctor_doc, err));
+  if (ctx->help)
+    goto out;
+  if (api)
+    CP_TRY(rc, cluster_opts_check(&o, &http, err));
+  r.user = as_user ? as_user : plat_invoking_user();
+  r.rows = json_object_new_array();
+  /* every component installed, unless one file or set is named */
+  if (!ctx->config_path && !ctx->component_arg && !ctx->config_dir &&
+      !getenv("CONFIGURE_PKCS11_CONFIG"))
+    ctx->component_arg = "installed";
+  if (config_targets_resolve(ctx, &t, err) != CP_OK) {
+    finding(&r, SEV_PROBLEM, "config_found", NULL, "%s",
+            cp_errbuf_text(err, 0));
+    cp_errbuf_clear(err);
+  }
+  for (i = 0; i < t.n; i++)
+    check_file(&r, t.v[i].path, i == 0 ? &first : NULL);
+  check_library(&r, library);
+  if (api)
+    check_api(&r, &o, &http, &first);
+  root = json_object_new_object();
+  if (r.user)
+    json_object_object_add(root, "as_user", json_object_new_string(r.user));
+  json_object_object_add(root, "problems", json_object_new_int(r.problems));
+  json_object_object_add(root, "warnings", json_object_new_int(r.warnings));
+  json_object_object_add(root, "findings", r.rows);
+  r.rows = NULL;
+  if (r.problems && ctx->output == CLI_OUT_JSON) {
+    ctx->json_result = root; /* printed with the error added */
+  } else {
+    output_result(ctx, root, cp_buf_str(&r.text));
+  }
+  root = NULL;
+  if (r.problems)
+    CP_FAIL(rc, CP_E_ENVIRONMENT,
+            "doctor found %d problem%s (first %s): the application cannot "
+            "use the config as it is. Fix each finding marked problem, then "
+            "run doctor again",
+            r.problems, r.problems == 1 ? "" : "s", r.first);
+out:
+  json_object_put(r.rows);
+  json_object_put(root);
+  cp_buf_release(&r.text);
+  for (i = 0; i < r.nseen; i++)
+    free(r.seen[i]);
+  free(r.seen);
+  cfg_model_release(&first);
+  config_targets_release(&t);
+  return rc;
+}
