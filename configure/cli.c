@@ -51,24 +51,42 @@ static size_t edit_distance(const char *a, const char *b)
   return best;
 }
 
-static const char *closest_option(const struct cli_opt *opts, const char *name)
+/* How far word is from name: a name the word begins (--dry for --dry-run)
+ * is nearest, then one holding it (4 letters or more), then the edit
+ * distance. */
+static size_t nearness(const char *word, const char *name)
+{
+  size_t d = edit_distance(word, name), n = strlen(word);
+
+  if (n >= 2 && !strncmp(name, word, n))
+    return 0;
+  if (n >= 4 && strstr(name, word))
+    return d < 1 ? d : 1;
+  return d + 1;
+}
+
+const char *cli_closest(const char *const *names, size_t n, const char *word)
 {
   const char *best = NULL;
-  size_t best_d = (size_t)-1;
+  size_t best_d = (size_t)-1, i, d;
 
-  for (; opts->type != CLI_T_END; opts++) {
-    size_t d;
-    if (!opts->long_name)
-      continue;
-    d = edit_distance(name, opts->long_name);
-    if (strstr(opts->long_name, name) && strlen(name) >= 4)
-      d = d < 2 ? d : 2;
-    if (d < best_d) {
+  for (i = 0; i < n; i++)
+    if (names[i] && (d = nearness(word, names[i])) < best_d) {
       best_d = d;
-      best = opts->long_name;
+      best = names[i];
     }
-  }
-  return best_d <= 3 ? best : NULL;
+  return best_d <= 4 ? best : NULL; /* an edit distance of 3 at most */
+}
+
+static const char *closest_option(const struct cli_opt *opts, const char *name)
+{
+  const char *names[256];
+  size_t n = 0;
+
+  for (; opts->type != CLI_T_END && n < 256; opts++)
+    if (opts->long_name)
+      names[n++] = opts->long_name;
+  return cli_closest(names, n, name);
 }
 
 /* ---- help -------------------------------------------------------------- */

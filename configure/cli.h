@@ -89,6 +89,11 @@ struct cli_opt {
   {CLI_T_OPTSTR, 0, l, v, a, h, NULL, CLI_IS_PATH, 0}
 #define CLI_END() {CLI_T_END, 0, NULL, NULL, NULL, NULL, NULL, 0, 0}
 
+/* The name among n (NULL entries skipped) a mistyped word most likely
+ * meant: one it begins, else one holding it, else the nearest within 3
+ * edits; NULL when none is near. */
+const char *cli_closest(const char *const *names, size_t n, const char *word);
+
 struct cli_list {
   const char **items; /* point into argv; the array is owned */
   int n;

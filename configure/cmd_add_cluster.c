@@ -81,10 +81,23 @@ static enum cp_err check_file_ca(struct add_run *a, struct edit_file *ef,
   struct cert_info ca_info;
 
   if (!verify) {
-    a->ca_used[i] = cluster_ca_for_slot(
-        m, cfg_model_slot_for(m, a->src.cluster_id), a->ca_abs, CA_DEFAULT);
-    return a->ca_abs ? CP_OK
-                     : cert_check_ca_file(a->ca_used[i], &ca_info, err);
+    int slot = cfg_model_slot_for(m, a->src.cluster_id);
+    a->ca_used[i] = cluster_ca_for_slot(m, slot, a->ca_abs, CA_DEFAULT);
+    if (a->ca_abs)
+      return CP_OK;
+    if (plat_file_kind(a->ca_used[i]) == PLAT_NOTHING) {
+      char *own = cluster_ca_for_slot(m, slot, NULL, 0); /* the slot's */
+      enum cp_err rc = cp_fail(
+          err, CP_E_CERT, __FILE__, __LINE__,
+          "HSM CA file not found (%s): it is %s. Give the CA that signed the "
+          "cluster with --hsm-ca-cert FILE",
+          a->ca_used[i],
+          own ? "the slot's hsm_ca_file" : "the default, as no --hsm-ca-cert "
+                                           "was given");
+      free(own);
+      return rc;
+    }
+    return cert_check_ca_file(a->ca_used[i], &ca_info, err);
   }
   return a->so.addrs.n ? CP_OK
                        : slot_plan_verify_ca(&a->ans, a->ca_used[i], err);

@@ -25,8 +25,25 @@ enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx,
       ctx->cmd = c->name;
       return c->fn(2, args, ctx, err);
     }
+  return command_unknown(argv[1], err);
+}
+
+enum cp_err command_unknown(const char *name, struct cp_errbuf *err)
+{
+  const char *names[32], *near;
+  size_t n = 0;
+  const struct cmd_entry *c;
+
+  for (c = commands; c->name && n < 32; c++)
+    names[n++] = c->name;
+  near = cli_closest(names, n, name);
+  if (near) /* as git: "did you mean", and nothing run */
+    return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
+                   "unknown command (%s): there is no such command. Did you "
+                   "mean %s?",
+                   name, near);
   return cp_fail(err, CP_E_USAGE, __FILE__, __LINE__,
                  "unknown command (%s): there is no such command. See "
                  "configure-pkcs11 --help",
-                 argv[1]);
+                 name);
 }

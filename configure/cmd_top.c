@@ -107,18 +107,25 @@ static char *add_cluster_hint(int argc, char **argv, const char *cluster_id)
   return cp_buf_detach(&b);
 }
 
-/* The first cluster id of the config, for hints. */
-static const char *some_cluster_id(const struct cfg_model *m)
+/* The config's cluster ids, for a hint: "cluster-a, cluster-b" (at most
+ * five, then "..."). Caller frees. */
+static char *cluster_ids(const struct cfg_model *m)
 {
-  size_t i, n = cfg_model_slot_count(m);
+  struct cp_buf b = CP_BUF_INIT;
+  size_t i, n = cfg_model_slot_count(m), shown = 0;
 
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
     cfg_model_slot(m, i, &v);
-    if (v.cluster_id)
-      return v.cluster_id;
+    if (!v.cluster_id)
+      continue;
+    if (shown++ == 5) {
+      cp_buf_puts(&b, ", ...");
+      break;
+    }
+    cp_buf_printf(&b, "%s%s", shown > 1 ? ", " : "", v.cluster_id);
   }
-  return "<cluster-id>";
+  return cp_buf_detach(&b);
 }
 
 /* The slot the cluster options edit: with --cluster-id, that cluster's slot
@@ -165,14 +172,20 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
     *slot = 0;
     return CP_OK;
   }
-  hint = add_cluster_hint(argc, argv, some_cluster_id(m));
+  /* the ids, not a command with one of them: pasting that would edit a
+   * slot the user did not choose */
+  hint = cluster_ids(m);
   rc = cp_fail(err, CP_E_INVALID, __FILE__, __LINE__,
-               "ambiguous option (%s): the config has %zu slots and it edits "
-               "one. Name the slot's cluster: %s",
+               "ambiguous option (%s): the config has %zu slots (%s) and it "
+               "edits one. %s",
                o->slot.addrs.n ? "-a"
                : o->ca_cert    ? "--hsm-ca-cert"
                                : client_pairs_option(&o->pairs),
-               n, hint);
+               n, *hint ? hint : "none with a cluster id",
+               o->slot.addrs.n
+                   ? "Run the same options as configure-pkcs11 add-cluster "
+                     "--cluster-id <one of them>"
+                   : "Add --cluster-id with one of them");
   free(hint);
   return rc;
 }

@@ -26,6 +26,11 @@ enum cp_err cmd_show_endpoint(int argc, char **argv, struct cli_ctx *ctx,
 enum cp_err cmd_help(int argc, char **argv, struct cli_ctx *ctx,
                      struct cp_errbuf *err);
 
+/* A word where a command goes that is none: CP_E_USAGE, naming the command
+ * it most likely meant. */
+CP_MUST_USE enum cp_err command_unknown(const char *name,
+                                        struct cp_errbuf *err);
+
 struct cmd_entry {
   const char *name;
   enum cp_err (*fn)(int argc, char **argv, struct cli_ctx *ctx,

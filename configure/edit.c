@@ -32,13 +32,18 @@ static char *change_as_diff(const struct cli_ctx *ctx, struct cfg_file *f)
 }
 
 /* The diff of a file's change, kept for the result (and printed in text
- * mode). */
-static void keep_diff(const struct cli_ctx *ctx, struct edit_file *ef)
+ * mode; a dry run that changes nothing says so rather than print nothing). */
+static void keep_diff(const struct cli_ctx *ctx, const struct edit *e,
+                      struct edit_file *ef)
 {
   free(ef->diff_text);
   ef->diff_text = change_as_diff(ctx, &ef->f);
-  if (ctx->output == CLI_OUT_TEXT)
+  if (ctx->output != CLI_OUT_TEXT)
+    return;
+  if (*ef->diff_text)
     fputs(ef->diff_text, stdout);
+  else if (e->dry_run)
+    printf("no change to %s\n", ef->f.path);
 }
 
 static struct json_object *annotate(const struct edit *e, const char *diff_text,
@@ -191,7 +196,7 @@ enum cp_err edit_set_commit(struct edit_set *s, const struct cli_ctx *ctx,
   if (s->e->dry_run || s->e->diff)
     for (i = 0; i < s->n; i++)
       if (!s->v[i].same_as)
-        keep_diff(ctx, &s->v[i]);
+        keep_diff(ctx, s->e, &s->v[i]);
   rc = cfg_txn_commit(&s->txn, err);
   for (i = 0; i < s->txn.n; i++)
     s->v[s->file_of[i]].changed = s->txn.v[i].changed;

@@ -125,6 +125,8 @@ int main(int argc, char **argv)
   if (c) {
     ctx.cmd = c->name;
     rc = c->fn(argc - 1, argv + 1, &ctx, &err);
+  } else if (argc > 1 && argv[1][0] && argv[1][0] != '-') {
+    rc = command_unknown(argv[1], &err); /* the top level takes no word */
   } else {
     rc = cmd_top(argc, argv, &ctx, &err);
   }

@@ -198,6 +198,33 @@ for c in add-cluster remove-cluster list-clusters check show-endpoint; do
   expect_code 0 "$c" --help
 done
 
+# mistakes that help, as git's: a misspelled command gets a "did you mean"
+# (and nothing runs), so does help; an option a prefix begins is the one
+# suggested; a dry run that changes nothing says so
+expect_code 2 add-clsuter --cluster-id cluster-2ab3cd4ef5g
+expect_stderr "unknown command (add-clsuter): there is no such command. Did you mean add-cluster?"
+expect_code 2 help lst-clusters
+expect_stderr "Did you mean list-clusters?"
+expect_code 2 frobnicate
+expect_stderr "unknown command (frobnicate): there is no such command. See configure-pkcs11 --help"
+expect_code 2 add-cluster --dry --cluster-id cluster-2ab3cd4ef5g
+expect_stderr "Did you mean --dry-run?"
+expect_code 0 --config "$T/dry.cfg" -a 10.0.0.1 --log-type term
+expect_code 0 --config "$T/dry.cfg" -a 10.0.0.1 --dry-run
+expect_stdout "no change to $T/dry.cfg"
+expect_code 0 --config "$T/dry.cfg" -a 10.0.0.2 --dry-run
+expect_stdout "+++ $T/dry.cfg (after configure-pkcs11)"
+
+# a CA that is not there: the message says which path was looked at, and
+# how to give another
+if [ ! -e /opt/cloudhsm/etc/customerCA.crt ]; then
+  expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --config "$T/noca.cfg" --from-describe /dev/null
+  expect_stderr "HSM CA file not found (/opt/cloudhsm/etc/customerCA.crt): it is the default, as no --hsm-ca-cert was given. Give the CA that signed the cluster with --hsm-ca-cert FILE"
+fi
+printf '{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluster_id": "cluster-2ab3cd4ef5g", "servers": []}}]}\n' "$T/gone.crt" > "$T/noca2.cfg"
+expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --config "$T/noca2.cfg" --from-describe /dev/null
+expect_stderr "HSM CA file not found ($T/gone.crt): it is the slot's hsm_ca_file"
+
 # --version and --help; --version as curl -V: the libraries this process
 # runs with, against what the system's own tools say of the same ones
 expect_code 0 --version

@@ -147,15 +147,23 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 assert a["clusters"][0] == b["clusters"][0] and a["clusters"][2] == b["clusters"][2]
 assert [s["hostname"] for s in b["clusters"][1]["cluster"]["servers"]] == ["10.1.1.5"]
 PY
-# cluster options without --cluster-id are ambiguous there; the hint works
+# cluster options without --cluster-id are ambiguous there: the message
+# lists every slot's id (it once offered slot 0's, and pasting that hint
+# overwrote slot 0); the hint taken with the id chosen edits that slot only
+cp "$M" "$T/three.amb"
 expect_code 252 --config "$M" --hsm-ca-cert "$CA"
-expect_stderr "ambiguous option (--hsm-ca-cert): the config has 3 slots"
-hint=$(sed -n "s/.*Name the slot's cluster: configure-pkcs11 //p" "$ERR")
-expect_code 0 $hint
+ids=$(python3 -c 'import json,sys; print(", ".join(c["cluster"]["cluster_id"] for c in json.load(open(sys.argv[1]))["clusters"]))' "$M")
+expect_stderr "ambiguous option (--hsm-ca-cert): the config has 3 slots ($ids) and it edits one. Add --cluster-id with one of them"
 expect_code 252 --config "$M" -a 10.0.0.9
-hint=$(sed -n "s/.*Name the slot's cluster: configure-pkcs11 //p" "$ERR")
-expect_code 0 $hint
-CONFIGURE_PKCS11_CONFIG=$M expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"]' '"10.0.0.9"'
+expect_stderr "Run the same options as configure-pkcs11 add-cluster --cluster-id <one of them>"
+expect_file_same "$M" "$T/three.amb"
+expect_code 0 add-cluster --config "$M" -a 10.0.0.9 --cluster-id cluster-6hij7klm2no --hsm-ca-cert "$CA"
+CONFIGURE_PKCS11_CONFIG=$M expect_cfg '[c["cluster"]["servers"][0]["hostname"] for c in d["clusters"]][1]' '"10.0.0.9"'
+python3 - "$T/three.amb" "$M" <<'PY' && ok || bad "the chosen slot's edit touched another slot"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a["clusters"][0] == b["clusters"][0] and a["clusters"][2] == b["clusters"][2]
+PY
 
 # ---- CA files public scripts pass
 aws cloudhsmv2 describe-clusters --output json > "$T/saved.json" 2>"$T/aws.err" \
