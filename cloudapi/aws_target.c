@@ -97,6 +97,11 @@ enum cp_err aws_region_resolve(const char *flag, const struct aws_profiles *p,
   cp_buf_release(&imds);
   cp_log(CP_LOG_DEBUG, "region: instance metadata gave none (%s)",
          cp_errbuf_text(&ignored, rc));
+  /* the AWS CLI fails here; the original tool's users expect it to work
+   * off EC2 too, so it goes on, saying so */
+  cp_log(CP_LOG_WARN, "no region is set (--region, AWS_REGION, "
+         "AWS_DEFAULT_REGION, the profile, instance metadata): using "
+         "us-east-1; give --region if the cluster is elsewhere");
   *source = "default";
   *region = cp_xstrdup("us-east-1");
   return CP_OK;

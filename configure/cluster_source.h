@@ -53,8 +53,8 @@ CP_MUST_USE enum cp_err cluster_wait_pause(struct cluster_wait *w,
 #define CLI_API_GLOBAL_OPTS(s)                                                 \
   CLI_STR(0, "endpoint", &(s)->endpoint, "<url>",                              \
           "the CloudHSMv2 API endpoint (e.g. a VPC endpoint)", 0),             \
-  CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>", "same as --endpoint",    \
-          CLI_HIDDEN),                                                         \
+  CLI_STR(0, "endpoint-url", &(s)->endpoint, "<url>",                          \
+          "same as --endpoint (the AWS CLI's name)", 0),                       \
   CLI_STR(0, "profile", &(s)->profile, "<name>", "the AWS profile to use", 0), \
   CLI_PATH(0, "ca-bundle", &(s)->ca_bundle, "<file>",                          \
            "CA bundle for the API's TLS (default AWS_CA_BUNDLE, system)", 0),  \

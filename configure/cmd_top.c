@@ -10,12 +10,14 @@
 #include "client_pair.h"
 #include "cluster_source.h"
 #include "commands.h"
+#include "completion.h"
 #include "edit.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "output.h"
 #include "slot_options.h"
+#include "version.h"
 #include "sdk_paths.h"
 
 static const char *const log_types[] = {"term", "file", NULL};
@@ -403,6 +405,8 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
 {
   struct top_opts o;
   struct edit e = EDIT_INIT;
+  const char *completion = NULL;
+  int version = 0;
   const struct cli_opt opts[] = {
       CLI_STR(0, "cluster-id", &o.src.cluster_id, "<id>",
               "set the servers (and the cluster id) of that cluster's slot, "
@@ -424,6 +428,10 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
       CLI_SLOT_OPTIONS(&o.slot),
       CLI_EDIT_OPTS(&e),
       CLI_COMMON_OPTS(ctx),
+      CLI_FLAG('V', "version", &version,
+               "print the version and what it runs with, as curl -V", 0),
+      CLI_STR(0, "completion", &completion, "<bash|zsh|fish>",
+              "print the shell's completion script (for packagers)", 0),
       CLI_END()};
   struct edit_set s = EDIT_SET_INIT;
   enum cp_err rc;
@@ -438,6 +446,17 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));
   if (ctx->help)
     goto out;
+  if (version || completion) { /* main runs them first; here they are late */
+    if (argc > 2)
+      CP_FAIL(rc, CP_E_USAGE,
+              "option with others (%s): it prints and does nothing else. "
+              "Give it alone", version ? "--version" : "--completion");
+    if (version)
+      version_print();
+    else
+      rc = completion_print(completion, err);
+    goto out;
+  }
   CP_TRY(rc, check_options(&o, err));
   o.argc = argc;
   o.argv = argv;

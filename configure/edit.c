@@ -8,6 +8,7 @@
 
 #include "component.h"
 #include "cp_diff.h"
+#include "cp_log.h"
 #include "cp_platform.h"
 #include "safe_path.h"
 #include "output.h"
@@ -32,7 +33,8 @@ static char *change_as_diff(const struct cli_ctx *ctx, struct cfg_file *f)
 }
 
 /* The diff of a file's change, kept for the result (and printed in text
- * mode; a dry run that changes nothing says so rather than print nothing). */
+ * mode). A dry run that changes nothing says so on stderr, so that stdout
+ * stays a patch(1) can take: empty. */
 static void keep_diff(const struct cli_ctx *ctx, const struct edit *e,
                       struct edit_file *ef)
 {
@@ -43,7 +45,7 @@ static void keep_diff(const struct cli_ctx *ctx, const struct edit *e,
   if (*ef->diff_text)
     fputs(ef->diff_text, stdout);
   else if (e->dry_run)
-    printf("no change to %s\n", ef->f.path);
+    cp_log(CP_LOG_INFO, "no change to %s", ef->f.path);
 }
 
 static struct json_object *annotate(const struct edit *e, const char *diff_text,

@@ -4,13 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cert.h"
-#include "cfg_model.h"
 #include "cluster_source.h"
 #include "commands.h"
 #include "completion.h"
+#include "version.h"
 #include "cp_platform.h"
-#include "cp_version.h"
 #include "http.h"
 
 const struct cmd_entry commands[] = {
@@ -87,20 +85,6 @@ static int close_stdout(int status)
   return status ? status : 255;
 }
 
-/* As curl -V: the version, then what it runs with (the libraries as
- * loaded, not as compiled against), how they are linked, the system. */
-static void print_version(void)
-{
-  const char *curl = http_library_versions(); /* "libcurl/7.88.1 ..." */
-
-  printf("configure-pkcs11 %s %.*s OpenSSL/%s json-c/%s inih/vendored\n",
-         CP_VERSION, (int)strcspn(curl, " "), curl, cert_library_version(),
-         cfg_model_library_version());
-  printf("libcurl: %s\n", curl);
-  printf("Build: %s\n", CP_BUILD_KIND);
-  printf("Platform: %s\n", plat_system_name());
-}
-
 int main(int argc, char **argv)
 {
   struct cli_ctx ctx = {0};
@@ -111,7 +95,7 @@ int main(int argc, char **argv)
   plat_process_init();
   ctx.program = argv[0];
   if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-    print_version();
+    version_print();
     return close_stdout(0);
   }
   if (argc > 1 && !strcmp(argv[1], "--completion")) { /* for packagers */

@@ -26,9 +26,11 @@ expect_file_same "$CFG" "$T/patched.cfg"
 # only the added slot's lines are marked: everything else is context
 n_minus=$(grep -c '^-[^-]' "$T/change.diff")
 [ "$n_minus" -le 1 ] && ok || bad "dry-run removed $n_minus lines for an add"
-# a dry-run with nothing to change prints no diff
+# a dry-run with nothing to change prints no diff (stdout stays a patch),
+# and says so on stderr
 expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no $A --dry-run
 [ ! -s "$OUT" ] && ok || bad "a no-op dry-run printed: $(cat "$OUT")"
+expect_stderr "no change to $CFG"
 
 # the diff is against the file's own bytes: a hand-formatted file patches too
 printf '{"clusters":[{"type":"hsm1","cluster":{"hsm_ca_file":"%s","cluster_id":"cluster-6hij7klm2no","servers":[]}}]}\n' "$CA" > "$T/hand.cfg"

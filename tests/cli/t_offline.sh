@@ -211,7 +211,8 @@ expect_code 2 add-cluster --dry --cluster-id cluster-2ab3cd4ef5g
 expect_stderr "Did you mean --dry-run?"
 expect_code 0 --config "$T/dry.cfg" -a 10.0.0.1 --log-type term
 expect_code 0 --config "$T/dry.cfg" -a 10.0.0.1 --dry-run
-expect_stdout "no change to $T/dry.cfg"
+expect_stderr "no change to $T/dry.cfg"
+expect_stdout_empty
 expect_code 0 --config "$T/dry.cfg" -a 10.0.0.2 --dry-run
 expect_stdout "+++ $T/dry.cfg (after configure-pkcs11)"
 
@@ -225,6 +226,13 @@ printf '{"clusters": [{"type": "hsm2m", "cluster": {"hsm_ca_file": "%s", "cluste
 expect_code 252 add-cluster --cluster-id cluster-2ab3cd4ef5g --config "$T/noca2.cfg" --from-describe /dev/null
 expect_stderr "HSM CA file not found ($T/gone.crt): it is the slot's hsm_ca_file"
 
+# no region anywhere: us-east-1, with a warning naming where it looked
+AWS_EC2_METADATA_DISABLED=true expect_code 0 show-endpoint --output json
+expect_json '[d["region"], d["region_source"]]' '["us-east-1", "default"]'
+expect_stderr "no region is set (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile, instance metadata): using us-east-1"
+AWS_REGION=eu-west-1 expect_code 0 show-endpoint
+expect_stderr_lacks "no region is set"
+
 # --version and --help; --version as curl -V: the libraries this process
 # runs with, against what the system's own tools say of the same ones
 expect_code 0 --version
@@ -236,7 +244,13 @@ expect_stdout "Build: shared libcurl, OpenSSL and json-c"
 expect_stdout "Platform: $(uname -s) $(uname -r) $(uname -m)"
 expect_code 0 --help
 expect_stdout "--disable-key-availability-check"
+# every option the tool takes is in --help, those main takes first too
+for o in "-V, --version" "--completion <bash|zsh|fish>" "--endpoint-url <url>" "--server-client-cert-file"; do
+  expect_stdout "$o"
+done
 expect_stdout "exit status: 0 success"
+expect_code 2 --log-level info --version
+expect_stderr "option with others (--version)"
 # what an admin set stays set: a server disabled by hand stays disabled
 # when a run keeps its address; a repeated address is written once
 expect_code 0 --config "$T/en.cfg" -a 10.0.1.12 10.0.2.7
