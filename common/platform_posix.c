@@ -344,24 +344,33 @@ enum cp_err plat_read_file(const char *path, size_t max, struct cp_buf *out,
 {
   enum cp_err rc = CP_OK;
   struct stat before, st;
-  int fd;
+  int fd, tries;
 
-  if (stat(path, &before) != 0) {
-    if (errno == ENOENT && meta) {
-      meta->exists = 0;
-      return CP_OK;
+  for (tries = 0;; tries++) {
+    if (stat(path, &before) != 0) {
+      if (errno == ENOENT && meta) {
+        meta->exists = 0;
+        return CP_OK;
+      }
+      return plat_err_open(CP_HERE, code, path, strerror(errno), err);
     }
-    return plat_err_open(CP_HERE, code, path, strerror(errno), err);
-  }
-  if (!S_ISREG(before.st_mode))
-    return plat_err_not_regular(CP_HERE, code, path, err);
-  fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return plat_err_open(CP_HERE, code, path, strerror(errno), err);
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-      st.st_ino != before.st_ino || st.st_dev != before.st_dev) {
-    rc = plat_err_not_regular(CP_HERE, code, path, err);
-    goto out;
+    if (!S_ISREG(before.st_mode))
+      return plat_err_not_regular(CP_HERE, code, path, err);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+      return plat_err_open(CP_HERE, code, path, strerror(errno), err);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      rc = plat_err_not_regular(CP_HERE, code, path, err);
+      goto out;
+    }
+    if (st.st_ino == before.st_ino && st.st_dev == before.st_dev)
+      break;
+    /* another regular file: the path was replaced between the two looks,
+     * as another run's atomic rename does; a lock-free reader looks again */
+    close(fd);
+    if (tries == 20)
+      return plat_err_read(CP_HERE, code, path,
+                           "it was replaced at every look", err);
   }
   if ((size_t)st.st_size > max) {
     rc = plat_err_too_large(CP_HERE, code, path, (unsigned long long)st.st_size,
