@@ -30,38 +30,42 @@ else ok; fi
 import shlex, sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 for cmd in doc["runcmd"]:
-    argv = [sys.argv[2] if a == "/opt/cloudhsm/bin/configure-pkcs11" else
-            sys.argv[3] if a == "/opt/cloudhsm/etc/customerCA.crt" else str(a) for a in cmd]
+    argv = [sys.argv[3] if a == "/opt/cloudhsm/etc/customerCA.crt" else str(a) for a in cmd]
     print(shlex.join(argv))
 PY
-grep -q -- "add-cluster --cluster-id cluster-2ab3cd4ef5g" "$T/runcmd.sh" && ok || bad "runcmd: $(cat "$T/runcmd.sh")"
-if bash -e "$T/runcmd.sh" >"$OUT" 2>"$ERR"; then ok; else bad "the user data's runcmd failed: $(cat "$ERR")"; fi
+grep -q -- "^configure-pkcs11 add-cluster --cluster-id cluster-2ab3cd4ef5g" "$T/runcmd.sh" && ok ||
+  bad "runcmd does not call the tool on PATH: $(cat "$T/runcmd.sh")"
+mkdir -p "$T/bin"; ln -sf "$CP_BIN" "$T/bin/configure-pkcs11"
+if PATH="$T/bin:$PATH" bash -e "$T/runcmd.sh" >"$OUT" 2>"$ERR"; then ok; else bad "the user data's runcmd failed: $(cat "$ERR")"; fi
 expect_stdout "added cluster-2ab3cd4ef5g (2 servers)" # into cloud-init-output.log
 expect_cfg 'd["clusters"][0]["cluster"]["cluster_id"]' '"cluster-2ab3cd4ef5g"'
 
 # ---- SSM Run Command ----
 DOC="$PKG/ssm/configure-pkcs11.json"
-mkdir -p "$T/bin"
-ln -s "$CP_BIN" "$T/bin/configure-pkcs11"
-# ssm_run CLUSTER REGION CA: the document's script with its parameters
-# checked against their allowedPattern and filled in, run as SSM does
+# ssm_run CLUSTER REGION CA: the document's script run as SSM Agent runs it
+# (3.3.2746.0 and later): each parameter checked against its allowedPattern,
+# then, with interpolationType ENV_VAR, given as SSM_<name> in the
+# environment and left out of the script's text
 ssm_run() {
-  python3 - "$DOC" "$@" > "$T/ssm.sh" <<'PY' || return 3
-import json, re, sys
+  python3 - "$DOC" "$T/ssm.sh" "$T/ssm.env" "$@" <<'PY' || return 3
+import json, re, shlex, sys
 doc = json.load(open(sys.argv[1]))
 assert doc["schemaVersion"] == "2.2"
-values = dict(zip(["ClusterId", "Region", "HsmCaCert"], sys.argv[2:5]))
+values = dict(zip(["ClusterId", "Region", "HsmCaCert"], sys.argv[4:7]))
+env = []
 for name, spec in doc["parameters"].items():
     if not re.fullmatch(spec["allowedPattern"], values[name]):
         sys.exit("parameter %s refused: %r" % (name, values[name]))
+    assert spec.get("interpolationType") == "ENV_VAR", name
+    env.append("SSM_%s=%s" % (name, shlex.quote(values[name])))
 step = doc["mainSteps"][0]
 assert step["action"] == "aws:runShellScript"
 script = "\n".join(step["inputs"]["runCommand"])
-for name, value in values.items():
-    script = re.sub(r"\{\{ *%s *\}\}" % name, value, script)
-print(script)
+assert "{{" not in script, "a parameter is interpolated into the script"
+open(sys.argv[2], "w").write(script + "\n")
+open(sys.argv[3], "w").write("\n".join("export " + e for e in env) + "\n")
 PY
-  PATH="$T/bin:$PATH" sh "$T/ssm.sh" >"$OUT" 2>"$ERR"
+  (. "$T/ssm.env"; PATH="$T/bin:$PATH" sh "$T/ssm.sh") >"$OUT" 2>"$ERR"
 }
 rm -f "$CFG"
 ssm_run cluster-6hij7klm2no us-east-1 "$CA"; RC=$?
@@ -74,6 +78,20 @@ expect_json 'd["action"]' '"unchanged"'
 ssm_run cluster-6hij7klm2no us-east-1 "$OTHER_CA"; RC=$?
 [ "$RC" = 252 ] && ok || bad "SSM document with the wrong CA: exit $RC"
 expect_json 'd["error"]["code"]' '"ca_mismatch"'
+# values that hold quotes reach the tool as they are (no shell sees them)
+cp "$CA" "$T/o'brien\"ca\".crt"
+ssm_run cluster-6hij7klm2no us-east-1 "$T/o'brien\"ca\".crt"; RC=$?
+[ "$RC" = 0 ] && ok || bad "SSM document with quotes in the CA path: exit $RC: $(cat "$ERR")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["clusters"][0]["cluster"]["hsm_ca_file"] == sys.argv[2] else 1)' \
+  "$CFG" "$T/o'brien\"ca\".crt" && ok || bad "the quoted CA path did not reach the config as it is: $(cat "$CFG")"
+# every partition's region names pass the pattern; shell text does not
+for region in eusc-de-east-1 us-gov-west-1 cn-north-1 us-isob-east-1 ap-southeast-5; do
+  python3 -c 'import json,re,sys; sys.exit(0 if re.fullmatch(json.load(open(sys.argv[1]))["parameters"]["Region"]["allowedPattern"], sys.argv[2]) else 1)' \
+    "$DOC" "$region" && ok || bad "the Region pattern refuses $region"
+done
+# an agent too old for ENV_VAR: said, not run with empty values
+PATH="$T/bin:$PATH" sh "$T/ssm.sh" >"$OUT" 2>"$ERR"; RC=$?
+[ "$RC" = 2 ] && grep -q "Update the SSM Agent to 3.3.2746.0 or later" "$ERR" && ok || bad "old agent: exit $RC: $(cat "$ERR")"
 # the patterns keep shell text out of the script
 for bad_args in "cluster-abc;reboot us-east-1 $CA" "cluster-2ab3cd4ef5g us-east-1;id $CA" \
                 "cluster-2ab3cd4ef5g us-east-1 \$(id)" "cluster-2ab3cd4ef5g us-east-1 relative.crt"; do
