@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "cp_buf.h"
+#include "sdk_paths.h"
 
 struct copt {
   char name[48];    /* "--cluster-id" or "-a" */
@@ -158,10 +159,11 @@ static size_t valued_options(const struct ctable *tables, size_t nt,
   return n;
 }
 
+/* The cluster ids of the config the line names: $cfg, set by the script
+ * from a --config on the line, else $CONFIGURE_PKCS11_CONFIG, else the
+ * default path. */
 #define CLUSTER_IDS_SH                                                         \
-  "grep -o '\"cluster-[2-7a-zA-Z]*\"' "                                        \
-  "\"${CONFIGURE_PKCS11_CONFIG:-/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg}\" "     \
-  "2>/dev/null | tr -d '\"'"
+  "grep -o '\"cluster-[2-7a-zA-Z]*\"' \"$cfg\" 2>/dev/null | tr -d '\"'"
 
 static void print_bash(const struct ctable *t, size_t nt)
 {
@@ -173,11 +175,17 @@ static void print_bash(const struct ctable *t, size_t nt)
          "# `configure-pkcs11 --completion bash` from its option tables\n"
          "_configure_pkcs11() {\n"
          "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}"
-         " cmd= i opts\n"
+         " cmd= i opts cfg=${CONFIGURE_PKCS11_CONFIG:-%s}\n"
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
-         "    case ${COMP_WORDS[i]} in ");
+         "    case ${COMP_WORDS[i]} in\n"
+         "      --config) if [ \"${COMP_WORDS[i+1]}\" = = ]; then "
+         "cfg=${COMP_WORDS[i+2]}; else cfg=${COMP_WORDS[i+1]}; fi ;;\n"
+         "      --config=*) cfg=${COMP_WORDS[i]#--config=} ;;\n"
+         "      ",
+         sdk_config_path());
   command_words(&words, "|");
-  printf("%s) cmd=${COMP_WORDS[i]}; break ;; esac\n  done\n  case $prev in\n",
+  printf("%s) [ -n \"$cmd\" ] || cmd=${COMP_WORDS[i]} ;;\n    esac\n  done\n"
+         "  cfg=${cfg/#\\~/$HOME}\n  case $prev in\n",
          cp_buf_str(&words));
   for (i = 0; i < nv; i++) {
     const struct copt *o = valued[i];
@@ -221,10 +229,14 @@ static void print_zsh(const struct ctable *t, size_t nt)
   printf("#compdef configure-pkcs11\n"
          "# zsh completion for configure-pkcs11: made by\n"
          "# `configure-pkcs11 --completion zsh` from its option tables\n"
-         "local cmd= w\n"
-         "for w in ${words[2,CURRENT-1]}; do\n  case $w in (");
+         "local cmd= w p= cfg=${CONFIGURE_PKCS11_CONFIG:-%s}\n"
+         "for w in ${words[2,CURRENT-1]}; do\n"
+         "  [[ $p == --config ]] && cfg=$w\n"
+         "  case $w in (--config=*) cfg=${w#--config=} ;; (",
+         sdk_config_path());
   command_words(&words, "|");
-  printf("%s) cmd=$w; break ;; esac\ndone\ncase ${words[CURRENT-1]} in\n",
+  printf("%s) [[ -n $cmd ]] || cmd=$w ;; esac\n  p=$w\ndone\ncfg=${~cfg}\n"
+         "case ${words[CURRENT-1]} in\n",
          cp_buf_str(&words));
   for (i = 0; i < nv; i++) {
     const struct copt *o = valued[i];
@@ -262,8 +274,16 @@ static void print_fish(const struct ctable *t, size_t nt)
   printf("# fish completion for configure-pkcs11: made by\n"
          "# `configure-pkcs11 --completion fish` from its option tables\n"
          "function __configure_pkcs11_clusters\n"
-         "    set -l f /opt/cloudhsm/etc/cloudhsm-pkcs11.cfg\n"
+         "    set -l f %s\n"
          "    set -q CONFIGURE_PKCS11_CONFIG; and set f $CONFIGURE_PKCS11_CONFIG\n"
+         "    set -l t (commandline -opc)\n"
+         "    for i in (seq (count $t))\n"
+         "        if test \"$t[$i]\" = --config; and test $i -lt (count $t)\n"
+         "            set f $t[(math $i + 1)]\n"
+         "        else if string match -q -- '--config=*' $t[$i]\n"
+         "            set f (string replace -- '--config=' '' $t[$i])\n"
+         "        end\n"
+         "    end\n"
          "    grep -o '\"cluster-[2-7a-zA-Z]*\"' $f 2>/dev/null | tr -d '\"'\n"
          "end\n"
          "complete -c configure-pkcs11 -f\n"
@@ -271,7 +291,8 @@ static void print_fish(const struct ctable *t, size_t nt)
          "-a \"%s\"\n"
          "complete -c configure-pkcs11 -n \"__fish_seen_subcommand_from help\" "
          "-a \"%s\"\n",
-         cp_buf_str(&cmds), cp_buf_str(&cmds), cp_buf_str(&cmds));
+         sdk_config_path(), cp_buf_str(&cmds), cp_buf_str(&cmds),
+         cp_buf_str(&cmds));
   for (i = 0; i < nt; i++)
     for (j = 0; j < t[i].n; j++) {
       const struct copt *o = &t[i].o[j];

@@ -23,6 +23,7 @@ fish --no-execute "$T/comp.fish" && ok || bad "fish refused the fish completion"
 # a config with two clusters, for --cluster-id
 printf '{"clusters": [{"type": "hsm2m", "cluster": {"cluster_id": "cluster-2ab3cd4ef5g", "servers": []}}, {"type": "hsm1", "cluster": {"cluster_id": "cluster-6hij7klm2no", "servers": []}}]}\n' > "$CONFIGURE_PKCS11_CONFIG"
 touch "$T/customerCA.crt"
+printf '{"clusters": [{"type": "hsm2m", "cluster": {"cluster_id": "cluster-othersltaaaa", "servers": []}}]}\n' > "$T/other.cfg"
 
 # every option --help lists (short and long), one a line, sorted
 help_options() {
@@ -83,6 +84,11 @@ for sh in bash zsh fish; do
   [ "$got" = "json off text " ] && ok || bad "$sh: --output values: $got"
   got=$(${sh}_complete configure-pkcs11 check --cluster-id "" | sort | tr '\n' ' ')
   [ "$got" = "cluster-2ab3cd4ef5g cluster-6hij7klm2no " ] && ok || bad "$sh: --cluster-id values: $got"
+  # a --config already on the line is the file whose ids are offered
+  got=$(${sh}_complete configure-pkcs11 check --config "$T/other.cfg" --cluster-id "" | sort | tr '\n' ' ')
+  [ "$got" = "cluster-othersltaaaa " ] && ok || bad "$sh: --cluster-id after --config: $got"
+  got=$(${sh}_complete configure-pkcs11 remove-cluster --config="$T/other.cfg" --cluster-id "" | sort | tr '\n' ' ')
+  [ "$got" = "cluster-othersltaaaa " ] && ok || bad "$sh: --cluster-id after --config=: $got"
   got=$(${sh}_complete configure-pkcs11 add-cluster --hsm-ca-cert "$T/cust")
   grep -q "customerCA.crt" <<<"$got" && ok || bad "$sh: --hsm-ca-cert offers no file: $got"
   # --component: the SDK components and installed; --config-dir: a path
