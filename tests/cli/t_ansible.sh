@@ -23,7 +23,9 @@ M=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster
 
 # the documentation block parses and names every option
 if ansible-doc -t module "$M" >"$T/doc.txt" 2>&1; then ok; else bad "ansible-doc: $(cat "$T/doc.txt")"; fi
-for o in cluster_id cluster_tag state hsm_ca_cert region endpoint profile config components config_dir from_describe servers wait \
+for o in cluster_id cluster_tag state hsm_ca_cert region endpoint_url profile access_key secret_key session_token \
+    config components config_dir from_describe servers wait wait_timeout hsm_type disable_key_availability_check \
+    validate_key_at_init \
     ip_family server_client_cert server_client_key clear_server_client_cert client_cert_hsm_tls client_key_hsm_tls \
     clear_client_cert_hsm_tls executable; do
   grep -q -- "$o" "$T/doc.txt" && ok || bad "ansible-doc lacks $o"
@@ -130,6 +132,54 @@ cat > "$T/offline.yml" <<EOF
 EOF
 play "$T/offline.yml"
 [ "$RC" = 0 ] && ok || { bad "offline playbook: exit $RC"; tail -30 "$OUT" >&2; }
+# amazon.aws's names: credentials as parameters (none in the environment
+# here), endpoint_url, wait with wait_timeout, the slot's options; the info
+# module lists the slots, in check mode too; errors name parameters
+I=configure_pkcs11.cloudhsm.cloudhsm_pkcs11_cluster_info
+cat > "$T/names.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - $M: {cluster_id: cluster-2ab3cd4ef5g, aws_region: us-east-1, endpoint_url: "$ENDPOINT",
+           access_key: "$KEY", secret_key: "$SECRET", hsm_ca_cert: "$CA", config: "$T/names.cfg",
+           executable: "$CP_BIN", wait: true, wait_timeout: 30, hsm_type: hsm2m,
+           disable_key_availability_check: true, validate_key_at_init: true}
+      register: r
+    - assert:
+        that:
+          - r.changed
+          - "r.type == 'hsm2m'"
+          - "r.region == 'us-east-1'"
+          - "'--wait' in r.cmd and '30' in r.cmd"
+          - "'$SECRET' not in (r.cmd | join(' '))"
+    - $I: {config: "$T/names.cfg", executable: "$CP_BIN"}
+      register: info
+    - assert:
+        that:
+          - not info.changed
+          - info.clusters | length == 1
+          - "info.clusters[0].cluster_id == 'cluster-2ab3cd4ef5g'"
+          - "info.clusters[0].servers | length == 2"
+          - "info.config == '$T/names.cfg'"
+    - $I: {config: "$T/names.cfg", executable: "$CP_BIN", cluster_id: cluster-zzzzzzzzzzz}
+      check_mode: true
+      register: nomatch
+    - assert: {that: [nomatch.clusters | length == 0]}
+    - $M: {cluster_id: cluster-2ab3cd4ef5g, from_describe: "$T/saved.json", wait: true,
+           hsm_ca_cert: "$CA", config: "$T/names.cfg", executable: "$CP_BIN"}
+      register: bad
+      ignore_errors: true
+    - assert:
+        that:
+          - bad.failed
+          - "'contradictory options (from_describe and wait)' in bad.msg"
+          - "'--' not in bad.msg"
+EOF
+play "$T/names.yml"
+[ "$RC" = 0 ] && ok || { bad "amazon.aws names playbook: exit $RC"; cat "$OUT" "$ERR" | tail -30 >&2; }
+CONFIGURE_PKCS11_CONFIG=$T/names.cfg expect_cfg '[d["clusters"][0]["cluster"]["options"][k] for k in ("disable_key_availability_check", "validate_key_at_init")]' '[true, true]'
+if ansible-doc -t module "$I" >"$T/doc2.txt" 2>&1; then ok; else bad "ansible-doc (info): $(cat "$T/doc2.txt")"; fi
+
 # cluster_tag: the one cluster with the tag (in the saved answer moto gave);
 # two with it fail naming them
 cat > "$T/tagged.yml" <<EOF

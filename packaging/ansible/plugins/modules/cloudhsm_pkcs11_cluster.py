@@ -48,12 +48,29 @@ options:
   region:
     description: The cluster's region (default from the environment, the AWS profile, instance metadata).
     type: str
-  endpoint:
+    aliases: [aws_region, ec2_region]
+  endpoint_url:
     description: The CloudHSMv2 API endpoint, e.g. a VPC endpoint.
     type: str
+    aliases: [endpoint, aws_endpoint_url, ec2_url]
   profile:
     description: The AWS profile for credentials and region.
     type: str
+    aliases: [aws_profile]
+  access_key:
+    description:
+      - The AWS access key id (default from the environment, the profile, the instance role). Given to the
+        tool in its environment, never on its command line.
+    type: str
+    aliases: [aws_access_key_id, aws_access_key, ec2_access_key]
+  secret_key:
+    description: The AWS secret access key that goes with I(access_key).
+    type: str
+    aliases: [aws_secret_access_key, aws_secret_key, ec2_secret_key]
+  session_token:
+    description: The session token of temporary credentials.
+    type: str
+    aliases: [aws_session_token, security_token, aws_security_token, access_token]
   config:
     description: The config file to edit (default the tool's, C(/opt/cloudhsm/etc/cloudhsm-pkcs11.cfg)).
     type: path
@@ -75,8 +92,24 @@ options:
     type: list
     elements: str
   wait:
-    description: Seconds to wait until the cluster has an ACTIVE HSM (right after create-cluster).
+    description: Wait until the cluster has an ACTIVE HSM (right after create-cluster), for at most I(wait_timeout).
+    type: bool
+    default: false
+  wait_timeout:
+    description: How many seconds I(wait) waits.
     type: int
+    default: 1800
+  hsm_type:
+    description: The slot's type (default from the cluster's HsmType; an existing slot keeps its own).
+    type: str
+  disable_key_availability_check:
+    description:
+      - C(true) allows keys on a single HSM (one-HSM clusters, C(disable_key_availability_check) in the slot);
+        C(false) checks a key is on enough HSMs. Unset leaves the slot as it is.
+    type: bool
+  validate_key_at_init:
+    description: C(true) or C(false) sets the slot's C(validate_key_at_init); unset leaves it.
+    type: bool
   ip_family:
     description:
       - Which HSM addresses to write. Without it the slot keeps the family it has (a dual-stack slot
@@ -198,32 +231,23 @@ error:
   type: dict
 """
 
-import json
-import os
-
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.configure_pkcs11.cloudhsm.plugins.module_utils.configure_pkcs11 import (
+    AWS_ARGS, find_executable, run_tool)
 
-DEFAULT_EXECUTABLE = "/opt/cloudhsm/bin/configure-pkcs11"
 # module option -> the tool's option, for state=present
-PATH_OPTIONS = (("ip_family", "--ip-family"),
+PATH_OPTIONS = (("ip_family", "--ip-family"), ("hsm_type", "--hsm-type"),
                 ("server_client_cert", "--server-client-cert-file"),
                 ("server_client_key", "--server-client-key-file"),
                 ("client_cert_hsm_tls", "--client-cert-hsm-tls-file"),
                 ("client_key_hsm_tls", "--client-key-hsm-tls-file"))
 FLAG_OPTIONS = (("clear_server_client_cert", "--clear-server-client-cert"),
                 ("clear_client_cert_hsm_tls", "--clear-client-cert-hsm-tls"))
-
-
-def find_executable(module):
-    given = module.params["executable"]
-    if given:
-        return given
-    on_path = module.get_bin_path("configure-pkcs11")
-    if on_path:
-        return on_path
-    if os.path.exists(DEFAULT_EXECUTABLE):
-        return DEFAULT_EXECUTABLE
-    module.fail_json(msg="configure-pkcs11 not found: install it, or set executable")
+# bool option -> the tool's switch for true, for false
+SWITCH_OPTIONS = (("disable_key_availability_check", "--disable-key-availability-check",
+                   "--enable-key-availability-check"),
+                  ("validate_key_at_init", "--enable-validate-key-at-init",
+                   "--disable-validate-key-at-init"))
 
 
 def build_command(module, exe):
@@ -239,12 +263,15 @@ def build_command(module, exe):
         else:
             cmd = [exe, "add-cluster", "--cluster-id", p["cluster_id"]]
         for key, flag in (("hsm_ca_cert", "--hsm-ca-cert"), ("region", "--region"),
-                          ("endpoint", "--endpoint"), ("profile", "--profile"),
+                          ("endpoint_url", "--endpoint"), ("profile", "--profile"),
                           ("from_describe", "--from-describe")):
             if p[key] is not None:
                 cmd += [flag, p[key]]
-        if p["wait"] is not None:
-            cmd += ["--wait", str(p["wait"])]
+        if p["wait"]:
+            cmd += ["--wait", str(p["wait_timeout"])]
+        for key, on, off in SWITCH_OPTIONS:
+            if p[key] is not None:
+                cmd.append(on if p[key] else off)
         if p["servers"]:
             cmd += ["-a"] + list(p["servers"])
         for key, flag in PATH_OPTIONS:
@@ -274,15 +301,16 @@ def main():
             cluster_tag=dict(type="dict"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             hsm_ca_cert=dict(type="path"),
-            region=dict(type="str"),
-            endpoint=dict(type="str"),
-            profile=dict(type="str"),
             config=dict(type="path"),
             components=dict(type="list", elements="str"),
             config_dir=dict(type="path"),
             from_describe=dict(type="path"),
             servers=dict(type="list", elements="str"),
-            wait=dict(type="int"),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=1800),
+            hsm_type=dict(type="str"),
+            disable_key_availability_check=dict(type="bool"),
+            validate_key_at_init=dict(type="bool"),
             ip_family=dict(type="str", choices=["ipv4", "ipv6", "both"]),
             server_client_cert=dict(type="path"),
             server_client_key=dict(type="path"),
@@ -291,11 +319,13 @@ def main():
             client_key_hsm_tls=dict(type="path"),
             clear_client_cert_hsm_tls=dict(type="bool", default=False),
             executable=dict(type="path"),
+            **AWS_ARGS
         ),
         required_one_of=[("cluster_id", "cluster_tag")],
         required_if=[("state", "absent", ("cluster_id",))],
         mutually_exclusive=[("cluster_id", "cluster_tag"), ("cluster_tag", "servers"),
                             ("servers", "from_describe"), ("servers", "wait"),
+                            ("servers", "endpoint_url"),
                             ("servers", "ip_family"),
                             ("config", "components"), ("config", "config_dir"),
                             ("clear_server_client_cert", "server_client_cert"),
@@ -305,22 +335,9 @@ def main():
         supports_check_mode=True,
     )
     cmd = build_command(module, find_executable(module))
-    rc, out, err = module.run_command(cmd)
-    try:
-        result = json.loads(out) if out.strip() else {}
-    except ValueError:
-        result = {}
-    for line in err.splitlines():
-        if line.startswith("configure-pkcs11: warning: "):
-            module.warn(line[len("configure-pkcs11: warning: "):])
-    if rc != 0:
-        lines = [l for l in err.splitlines() if l.startswith("configure-pkcs11: error: ")]
-        msg = lines[-1][len("configure-pkcs11: error: "):] if lines else (err.strip() or out.strip())
-        module.fail_json(msg=msg, rc=rc, cmd=cmd, error=result.get("error"),
-                         stderr=err)
-    if not isinstance(result, dict) or "changed" not in result:
-        module.fail_json(msg="configure-pkcs11 gave no JSON result", rc=rc, cmd=cmd,
-                         stdout=out, stderr=err)
+    result = run_tool(module, cmd)
+    if "changed" not in result:
+        module.fail_json(msg="configure-pkcs11 gave no JSON result", cmd=cmd)
     ret = dict(changed=bool(result.pop("changed")), cmd=cmd)
     rows = result.get("results")
     if rows is not None:  # components: a diff and a result per file
