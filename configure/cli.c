@@ -558,6 +558,12 @@ static void json_make_utf8(json_object *o)
 
 void cli_print_json(json_object *o)
 {
+  /* every document says which contract it keeps (README: within a
+   * version, changes only add) */
+  if (json_object_is_type(o, json_type_object) &&
+      !json_object_object_get_ex(o, "schema_version", NULL))
+    json_object_object_add(o, "schema_version",
+                           json_object_new_int(CLI_SCHEMA_VERSION));
   json_make_utf8(o);
   printf("%s\n", json_object_to_json_string_ext(
                      o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -611,7 +617,7 @@ int cli_report(struct cli_ctx *ctx, enum cp_err rc, const struct cp_errbuf *err)
   if (ctx->output == CLI_OUT_JSON) {
     json_object *o = result ? result : json_object_new_object();
     /* nothing was written: Ansible's changed_when reads this */
-    if (!json_object_object_get_ex(o, "changed", NULL))
+    if (!ctx->read_only && !json_object_object_get_ex(o, "changed", NULL))
       json_object_object_add(o, "changed", json_object_new_boolean(0));
     json_object_object_add(o, "error", error_object(rc, detail));
     cli_print_json(o);

@@ -15,6 +15,9 @@ struct json_object;
 enum cli_output { CLI_OUT_TEXT, CLI_OUT_JSON, CLI_OUT_OFF };
 
 /* What every command shares: output mode, verbosity, config path. */
+/* The JSON contract's version (docs/schema/): every document carries it. */
+#define CLI_SCHEMA_VERSION 1
+
 struct cli_ctx {
   const char *cmd;          /* "add-cluster", or NULL for top level */
   const char *program;      /* argv[0]: a link named configure-jce edits
@@ -24,6 +27,8 @@ struct cli_ctx {
   const char *component_arg; /* --component */
   const char *output_arg;   /* --output as given */
   enum cli_output output;
+  int read_only;            /* the command writes nothing: its JSON has no
+                               "changed" */
   int debug;
   int quiet;
   int help;                 /* --help was given: usage printed, exit 0 */

@@ -43,6 +43,7 @@ static const struct cli_cmd_doc check_doc = {
 struct tally {
   size_t passed, failed;
   char first_failure[256];
+  enum cp_err first_code; /* what the first failure is: its exit status */
 };
 
 /* One line of the report, in the config's order: a server, probed (all at
@@ -55,6 +56,7 @@ struct probe_job {
   size_t slot;                 /* JOB_UNCONFIGURED */
   const char *placeholder;     /* JOB_UNCONFIGURED: the %%...%% host */
   char label[64];
+  const char *cluster_id;      /* the slot's, or NULL; points into the model */
   struct cfg_server srv;
   const char *ca;                       /* points into the model */
   const char *client_cert, *client_key; /* the server-client pair, or NULL */
@@ -91,17 +93,43 @@ static void name_component(const struct probe_job *j, struct cp_buf *text,
                            json_object_new_string(j->component));
 }
 
-/* One check's outcome; the first failure's words are kept. */
+/* One check's outcome; the first failure's words and kind (code) are
+ * kept: a server that fails is CP_E_NETWORK, a CA file CP_E_CERT, a slot
+ * with nothing to check CP_E_CONFIG. */
 static void count(struct tally *t, int passed, const char *subject,
-                  const char *what)
+                  const char *what, enum cp_err code)
 {
   if (passed) {
     t->passed++;
     return;
   }
-  if (!t->failed++)
+  if (!t->failed++) {
     snprintf(t->first_failure, sizeof(t->first_failure), "%s %s", subject,
              what);
+    t->first_code = code;
+  }
+}
+
+/* Which slot a row is about, as list-clusters says it: its index in the
+ * file and its cluster id (null for none); the status as a JSON token
+ * ("client certificate refused": "client_certificate_refused"). */
+static void row_slot(json_object *row, const struct probe_job *j,
+                     const char *status)
+{
+  char token[64];
+  size_t i;
+
+  for (i = 0; status[i] && i + 1 < sizeof(token); i++)
+    token[i] = status[i] == ' ' ? '_'
+               : status[i] >= 'A' && status[i] <= 'Z'
+                   ? (char)(status[i] - 'A' + 'a')
+                   : status[i];
+  token[i] = '\0';
+  json_object_object_add(row, "index", json_object_new_int64((int64_t)j->slot));
+  json_object_object_add(row, "cluster_id",
+                         j->cluster_id ? json_object_new_string(j->cluster_id)
+                                       : NULL);
+  json_object_object_add(row, "status", json_object_new_string(token));
 }
 
 /* The host's certificate: a JSON object and a few words; warns when it is
@@ -211,12 +239,11 @@ static void report_server(const struct probe_job *j, struct cp_buf *text,
     }
   }
   if (srv->enable)
-    count(t, r->status == TLS_PROBE_OK, where, status);
-  json_object_object_add(row, "slot", json_object_new_string(j->label));
+    count(t, r->status == TLS_PROBE_OK, where, status, CP_E_NETWORK);
+  row_slot(row, j, status);
   json_object_object_add(row, "hostname",
                          json_object_new_string(srv->hostname));
   json_object_object_add(row, "port", json_object_new_int(srv->port));
-  json_object_object_add(row, "status", json_object_new_string(status));
   if (needs_probe(j) && r->status == TLS_PROBE_OK) {
     json_object_object_add(row, "tls_version",
                            json_object_new_string(r->tls_version));
@@ -239,13 +266,12 @@ static void report_ca(const struct probe_job *j, struct cp_buf *text,
 
   name_component(j, text, row);
   cp_buf_printf(text, "%s hsm_ca_file %s\n", j->label, j->ca_problem);
-  json_object_object_add(row, "slot", json_object_new_string(j->label));
-  json_object_object_add(row, "status", json_object_new_string("bad CA file"));
+  row_slot(row, j, "bad CA file");
   json_object_object_add(row, "hsm_ca_file",
                          j->ca ? json_object_new_string(j->ca) : NULL);
   json_object_object_add(row, "detail", json_object_new_string(j->ca_problem));
   json_object_array_add(rows, row);
-  count(t, 0, j->label, "hsm_ca_file is not usable");
+  count(t, 0, j->label, "hsm_ca_file is not usable", CP_E_CERT);
 }
 
 /* A slot with nothing to connect to: a line (and for a placeholder slot a
@@ -259,7 +285,7 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
   name_component(j, text, NULL);
   if (j->kind == JOB_NO_SERVERS) {
     cp_buf_printf(text, "%s has no servers\n", j->label);
-    count(t, 0, j->label, "has no servers");
+    count(t, 0, j->label, "has no servers", CP_E_CONFIG);
     return;
   }
   row = json_object_new_object();
@@ -268,14 +294,12 @@ static void report_slot(const struct probe_job *j, struct cp_buf *text,
   cp_buf_printf(text, "%s not configured (%s): run configure-pkcs11 "
                 "add-cluster to fill it\n", label,
                 j->placeholder ? "placeholder" : "no servers");
-  json_object_object_add(row, "slot", json_object_new_string(label));
-  json_object_object_add(row, "status",
-                         json_object_new_string("not configured"));
+  row_slot(row, j, "not configured");
   if (j->placeholder)
     json_object_object_add(row, "hostname",
                            json_object_new_string(j->placeholder));
   json_object_array_add(rows, row);
-  count(t, 0, label, "is not configured");
+  count(t, 0, label, "is not configured", CP_E_CONFIG);
 }
 
 /* Why the slot's CA file cannot be used (it is missing, not a CA, not
@@ -314,6 +338,7 @@ static void new_job(struct probe_job *job, enum job_kind kind,
   snprintf(job->label, sizeof(job->label), "%s",
            v->cluster_id ? v->cluster_id : "slot");
   job->slot = i;
+  job->cluster_id = v->cluster_id;
   job->placeholder = v->placeholder;
   job->ca = v->hsm_ca_file;
 }
@@ -382,7 +407,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
   struct config_targets t = CONFIG_TARGETS_INIT;
   struct cfg_file *files = NULL;
   struct cp_buf text = CP_BUF_INIT;
-  struct tally tl = {0, 0, ""};
+  struct tally tl = {0, 0, "", CP_OK};
   json_object *root = NULL, *rows;
   struct probe_job *jobs = NULL;
   size_t j, k, njobs = 0;
@@ -458,7 +483,7 @@ enum cp_err cmd_check(int argc, char **argv, struct cli_ctx *ctx,
     root = NULL;
   }
   if (tl.failed)
-    CP_FAIL(rc, CP_E_NETWORK,
+    CP_FAIL(rc, tl.first_code,
             "check failed (%zu of %zu checks): first %s. Check the security "
             "groups (port 2223), the HSMs' state, the slot's client "
             "certificates and hsm_ca_file",

@@ -341,7 +341,7 @@ static json_object *target_row(const struct target *t,
                            json_object_new_string(file->f.path));
     cp_buf_printf(text, "%s: ", file->comp->name);
   }
-  const char *action = !t->found          ? "not found"
+  const char *action = !t->found          ? "not_found"
                        : t->gone          ? "deleted"
                        : t->no_hsms       ? "unchanged"
                        : t->rc != CP_OK   ? "failed"

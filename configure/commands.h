@@ -36,6 +36,7 @@ struct cmd_entry {
   enum cp_err (*fn)(int argc, char **argv, struct cli_ctx *ctx,
                     struct cp_errbuf *err);
   const char *summary;
+  int read_only; /* writes nothing: its JSON has no "changed" */
 };
 extern const struct cmd_entry commands[];
 

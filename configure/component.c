@@ -223,13 +223,14 @@ enum cp_err config_targets_resolve(const struct cli_ctx *ctx,
   }
   if (ctx->component_arg) {
     CP_TRY(rc, parse_components(ctx->component_arg, dir, chosen, err));
-    t->several = 1;
     for (i = 0; i < NCOMP; i++)
       if (chosen[i]) {
         path = path_in(dir, &table[i]);
         add_target(t, &table[i], path);
         free(path);
       }
+    /* one file's result has one shape, however it was named */
+    t->several = t->n > 1;
     goto out;
   }
   if (!invoked)

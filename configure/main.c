@@ -12,16 +12,16 @@
 #include "http.h"
 
 const struct cmd_entry commands[] = {
-    {"add-cluster", cmd_add_cluster, "add or refresh a cluster's slot from the API"},
-    {"remove-cluster", cmd_remove_cluster, "remove a cluster's slot"},
+    {"add-cluster", cmd_add_cluster, "add or refresh a cluster's slot from the API", 0},
+    {"remove-cluster", cmd_remove_cluster, "remove a cluster's slot", 0},
     {"refresh-clusters", cmd_refresh_clusters,
-     "refresh every slot's servers with one API call per region"},
-    {"list-clusters", cmd_list_clusters, "show the configured slots"},
-    {"check", cmd_check, "test TLS connectivity to every configured server"},
-    {"doctor", cmd_doctor, "name what keeps an application from using the config"},
-    {"show-endpoint", cmd_show_endpoint, "show the API endpoint and where it came from"},
-    {"help", cmd_help, "show help for a command"},
-    {NULL, NULL, NULL},
+     "refresh every slot's servers with one API call per region", 0},
+    {"list-clusters", cmd_list_clusters, "show the configured slots", 1},
+    {"check", cmd_check, "test TLS connectivity to every configured server", 1},
+    {"doctor", cmd_doctor, "name what keeps an application from using the config", 1},
+    {"show-endpoint", cmd_show_endpoint, "show the API endpoint and where it came from", 1},
+    {"help", cmd_help, "show help for a command", 1},
+    {NULL, NULL, NULL, 0},
 };
 
 static const struct cmd_entry *find_command(const char *name)
@@ -108,6 +108,7 @@ int main(int argc, char **argv)
     c = hoist_globals(argc, argv);
   if (c) {
     ctx.cmd = c->name;
+    ctx.read_only = c->read_only;
     rc = c->fn(argc - 1, argv + 1, &ctx, &err);
   } else if (argc > 1 && argv[1][0] && argv[1][0] != '-') {
     rc = command_unknown(argv[1], &err); /* the top level takes no word */

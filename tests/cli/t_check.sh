@@ -61,7 +61,7 @@ expect_stdout "client certificate $CLIENT_CERT accepted"
 # a pair another CA issued: refused, naming the certificate and its issuer,
 # whether the refusal comes after the handshake (1.3) or inside it (1.2)
 expect_code 255 check --cluster-id cluster-otherpairaaa --output json
-expect_json '[r["status"] for r in d["servers"]]' '["client certificate refused", "client certificate refused"]'
+expect_json '[r["status"] for r in d["servers"]]' '["client_certificate_refused", "client_certificate_refused"]'
 expect_json '[r["client_certificate"]["accepted"] for r in d["servers"]]' '[false, false]'
 expect_code 255 check --cluster-id cluster-otherpairaaa
 expect_stdout "cluster-otherpairaaa 127.0.0.1:$P_HOST client certificate refused: the host did not accept $OTHER_CLIENT_CERT (issued by CN=Other CA,O=Test)"
@@ -85,14 +85,17 @@ expect_stdout "127.0.0.1:$P_HOST disabled (enable: false), skipped"
 # the slot's hsm_ca_file is checked here, locally: missing, or not a CA;
 # the servers are still probed (the CA plays no part in the outer layer)
 sed "s#$HSM_CA#$T/missing-ca.crt#" "$T/before" > "$T/missing.cfg"
-expect_code 255 check --config "$T/missing.cfg" --cluster-id cluster-goodpairaaaa --output json
-expect_json '[r["status"] for r in d["servers"]]' '["ok", "ok", "bad CA file"]'
+# a CA file is no network failure: 252, invalid_certificate
+expect_code 252 check --config "$T/missing.cfg" --cluster-id cluster-goodpairaaaa --output json
+expect_json '[d["error"]["code"], "changed" in d, d["schema_version"]]' '["invalid_certificate", false, 1]'
+expect_json '[(r["index"], r["cluster_id"]) for r in d["servers"]][2]' '[1, "cluster-goodpairaaaa"]'
+expect_json '[r["status"] for r in d["servers"]]' '["ok", "ok", "bad_ca_file"]'
 expect_json 'd["servers"][2]["hsm_ca_file"]' "\"$T/missing-ca.crt\""
-expect_code 255 check --config "$T/missing.cfg" --cluster-id cluster-goodpairaaaa
+expect_code 252 check --config "$T/missing.cfg" --cluster-id cluster-goodpairaaaa
 expect_stdout "cluster-goodpairaaaa hsm_ca_file "
 expect_stdout "missing-ca.crt"
 sed "s#$HSM_CA#$CLIENT_CERT#" "$T/before" > "$T/notca.cfg"
-expect_code 255 check --config "$T/notca.cfg" --cluster-id cluster-goodpairaaaa
+expect_code 252 check --config "$T/notca.cfg" --cluster-id cluster-goodpairaaaa
 expect_stdout "is not a CA (CN=client,O=Test has no CA basic constraint)"
 
 # a timeout of 0 would mean none at all (libcurl's): refused before connecting

@@ -53,11 +53,11 @@ expect_stdout "slot 0: not configured (placeholder %%HSM_IP_ADDRESS%%)"
 expect_code 0 list-clusters --output json
 expect_json 'd["clusters"][0]["configured"], d["clusters"][0]["placeholder"]' '[false, "%%HSM_IP_ADDRESS%%"]'
 # check says so, instead of a CA or TLS failure, and connects to nothing
-expect_code 255 check --timeout 1
+expect_code 253 check --timeout 1
 expect_stdout "slot 0 not configured (placeholder)"
 expect_stderr "check failed (1 of 1 checks): first slot 0 is not configured"
-expect_code 255 check --output json
-expect_json '[(r["slot"], r["status"]) for r in d["servers"]]' '[["slot 0", "not configured"]]'
+expect_code 253 check --output json
+expect_json '[(r["index"], r["cluster_id"], r["status"]) for r in d["servers"]]' '[[0, null, "not_configured"]]'
 # add-cluster replaces that slot: the cluster becomes slot 0, logging kept
 expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --output json
 expect_json 'd["action"]' '"added"'

@@ -33,7 +33,7 @@ cp "$CFG" "$T/before.cfg"
 expect_code 252 refresh-clusters --region us-east-1 --region eu-west-1 --dry-run --diff --output json
 expect_file_same "$CFG" "$T/before.cfg"
 expect_json '[(c["cluster_id"], c["action"], c.get("region")) for c in d["clusters"]]' \
-  '[["cluster-2ab3cd4ef5g", "updated", "us-east-1"], ["cluster-euwestaaaaa", "updated", "eu-west-1"], ["cluster-gonegonegone", "not found", null], ["cluster-6hij7klm2no", "unchanged", "us-east-1"], ["cluster-dualstackaa", "failed", "us-east-1"], ["cluster-stdeletedaaa", "deleted", "us-east-1"]]'
+  '[["cluster-2ab3cd4ef5g", "updated", "us-east-1"], ["cluster-euwestaaaaa", "updated", "eu-west-1"], ["cluster-gonegonegone", "not_found", null], ["cluster-6hij7klm2no", "unchanged", "us-east-1"], ["cluster-dualstackaa", "failed", "us-east-1"], ["cluster-stdeletedaaa", "deleted", "us-east-1"]]'
 expect_json 'd["api_calls"], d["dry_run"], d["changed"]' '[2, true, true]'
 expect_json 'd["clusters"][4]["error"]["code"]' '"ca_mismatch"'
 expect_json 'd["error"]["code"]' '"ca_mismatch"'
@@ -64,7 +64,7 @@ d["clusters"][4]["cluster"]["hsm_ca_file"] = sys.argv[2]
 json.dump(d, open(sys.argv[1], "w"), indent=4)
 PY
 expect_code 0 refresh-clusters --region us-east-1 --region eu-west-1 --output json
-expect_json '[c["action"] for c in d["clusters"]]' '["unchanged", "unchanged", "not found", "unchanged", "updated", "deleted"]'
+expect_json '[c["action"] for c in d["clusters"]]' '["unchanged", "unchanged", "not_found", "unchanged", "updated", "deleted"]'
 cp "$CFG" "$T/second.cfg"
 expect_code 0 refresh-clusters --region us-east-1 --region eu-west-1 --output json
 expect_json 'd["changed"]' 'false'
@@ -72,7 +72,7 @@ expect_file_same "$CFG" "$T/second.cfg"
 
 # only the named ones; the default region alone finds no eu-west-1 cluster
 expect_code 0 refresh-clusters --cluster-id cluster-2ab3cd4ef5g --cluster-id cluster-euwestaaaaa --region us-east-1 --output json
-expect_json '[(c["cluster_id"], c["action"]) for c in d["clusters"]]' '[["cluster-2ab3cd4ef5g", "unchanged"], ["cluster-euwestaaaaa", "not found"]]'
+expect_json '[(c["cluster_id"], c["action"]) for c in d["clusters"]]' '[["cluster-2ab3cd4ef5g", "unchanged"], ["cluster-euwestaaaaa", "not_found"]]'
 expect_json 'd["api_calls"]' '1'
 expect_code 252 refresh-clusters --cluster-id cluster-zzzzzzzzzzzz --region us-east-1
 expect_stderr "cluster not configured (cluster-zzzzzzzzzzzz)"
@@ -85,7 +85,7 @@ aws cloudhsmv2 describe-clusters --region us-east-1 --output json > "$T/saved.js
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 cp "$T/before.cfg" "$CFG"
 expect_code 252 refresh-clusters --from-describe "$T/saved.json" --output json
-expect_json '[c["action"] for c in d["clusters"]]' '["updated", "not found", "not found", "unchanged", "failed", "deleted"]'
+expect_json '[c["action"] for c in d["clusters"]]' '["updated", "not_found", "not_found", "unchanged", "failed", "deleted"]'
 expect_json 'd["api_calls"]' '0'
 expect_code 2 refresh-clusters --from-describe "$T/saved.json" --region us-east-1 --region eu-west-1
 
