@@ -10,14 +10,12 @@
 #include "client_pair.h"
 #include "cluster_source.h"
 #include "commands.h"
-#include "completion.h"
 #include "edit.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "output.h"
 #include "slot_options.h"
-#include "version.h"
 #include "sdk_paths.h"
 
 static const char *const log_types[] = {"term", "file", NULL};
@@ -446,17 +444,13 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   CP_TRY(rc, cli_parse(ctx, argc, argv, opts, &top_doc, err));
   if (ctx->help)
     goto out;
-  if (version || completion) { /* main runs them first; here they are late */
-    if (argc > 2)
-      CP_FAIL(rc, CP_E_USAGE,
-              "option with others (%s): it prints and does nothing else. "
-              "Give it alone", version ? "--version" : "--completion");
-    if (version)
-      version_print();
-    else
-      rc = completion_print(completion, err);
-    goto out;
-  }
+  /* main runs them when they come alone, first; here they come with
+   * others */
+  if (version || completion)
+    CP_FAIL(rc, CP_E_USAGE,
+            "option with others (%s): it prints and does nothing else. Give "
+            "it alone",
+            version ? "--version" : "--completion");
   CP_TRY(rc, check_options(&o, err));
   o.argc = argc;
   o.argv = argv;

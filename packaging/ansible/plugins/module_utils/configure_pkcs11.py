@@ -62,6 +62,18 @@ def find_executable(module):
     module.fail_json(msg="configure-pkcs11 not found: install it, or set executable")
 
 
+def file_args(params):
+    """The tool's options for which files: config, components, config_dir."""
+    args = []
+    if params.get("config") is not None:
+        args += ["--config", params["config"]]
+    if params.get("components"):
+        args += ["--component", ",".join(params["components"])]
+    if params.get("config_dir") is not None:
+        args += ["--config-dir", params["config_dir"]]
+    return args
+
+
 def aws_environ(params):
     """The credentials given as parameters, for the tool's environment
     (never on its command line, where ps would show them)."""

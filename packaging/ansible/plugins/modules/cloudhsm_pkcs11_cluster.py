@@ -233,7 +233,7 @@ error:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.configure_pkcs11.cloudhsm.plugins.module_utils.configure_pkcs11 import (
-    AWS_ARGS, find_executable, run_tool)
+    AWS_ARGS, file_args, find_executable, run_tool)
 
 # module option -> the tool's option, for state=present
 PATH_OPTIONS = (("ip_family", "--ip-family"), ("hsm_type", "--hsm-type"),
@@ -280,13 +280,7 @@ def build_command(module, exe):
         for key, flag in FLAG_OPTIONS:
             if p[key]:
                 cmd.append(flag)
-    if p["config"] is not None:
-        cmd += ["--config", p["config"]]
-    if p["components"]:
-        cmd += ["--component", ",".join(p["components"])]
-    if p["config_dir"] is not None:
-        cmd += ["--config-dir", p["config_dir"]]
-    cmd += ["--output", "json"]
+    cmd += file_args(p) + ["--output", "json"]
     if module.check_mode:
         cmd.append("--dry-run")
     if module._diff:

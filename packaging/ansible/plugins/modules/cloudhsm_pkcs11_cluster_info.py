@@ -72,7 +72,7 @@ cmd:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.configure_pkcs11.cloudhsm.plugins.module_utils.configure_pkcs11 import (
-    find_executable, run_tool)
+    file_args, find_executable, run_tool)
 
 
 def main():
@@ -88,13 +88,7 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    cmd = [find_executable(module), "list-clusters", "--output", "json"]
-    if p["config"] is not None:
-        cmd += ["--config", p["config"]]
-    if p["components"]:
-        cmd += ["--component", ",".join(p["components"])]
-    if p["config_dir"] is not None:
-        cmd += ["--config-dir", p["config_dir"]]
+    cmd = [find_executable(module), "list-clusters", "--output", "json"] + file_args(p)
     result = run_tool(module, cmd)
     clusters = result.get("clusters", [])  # several files: each names its own
     if p["cluster_id"]:
