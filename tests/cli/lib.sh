@@ -23,8 +23,17 @@ OUT="$T/.stdout" ERR="$T/.stderr"
 ok()   { PASS=$((PASS + 1)); }
 bad()  { FAIL=$((FAIL + 1)); printf 'FAIL: %s\n' "$*" >&2; }
 
-# run ARGS...: runs the tool, keeps stdout/stderr in $OUT/$ERR, status in $RC
-run() { "$CP_BIN" "$@" >"$OUT" 2>"$ERR"; RC=$?; }
+# run ARGS...: runs the tool, keeps stdout/stderr in $OUT/$ERR, status in $RC;
+# a JSON document it printed must fit its command's published schema
+# (docs/schema/, checked by validate_json.py with python3-jsonschema)
+run() {
+  "$CP_BIN" "$@" >"$OUT" 2>"$ERR"; RC=$?
+  case " $* " in
+    *" --output json "*|*" --output=json "*)
+      python3 "$CP_TESTS/cli/validate_json.py" "$CP_TESTS/../docs/schema" "$OUT" "$@" >"$T/.schema" 2>&1 ||
+        bad "$(cat "$T/.schema") (configure-pkcs11 $*)" ;;
+  esac
+}
 
 # expect_code N ARGS...: runs the tool and checks its exit status
 expect_code() {
