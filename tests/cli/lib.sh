@@ -29,10 +29,15 @@ bad()  { FAIL=$((FAIL + 1)); printf 'FAIL: %s\n' "$*" >&2; }
 run() {
   "$CP_BIN" "$@" >"$OUT" 2>"$ERR"; RC=$?
   case " $* " in
-    *" --output json "*|*" --output=json "*)
-      python3 "$CP_TESTS/cli/validate_json.py" "$CP_TESTS/../docs/schema" "$OUT" "$@" >"$T/.schema" 2>&1 ||
-        bad "$(cat "$T/.schema") (configure-pkcs11 $*)" ;;
+    *" --output json "*|*" --output=json "*) fits_schema "$OUT" "$@" ;;
   esac
+}
+# fits_schema FILE ARGS...: the JSON document in FILE, printed by the tool
+# run with ARGS, fits its command's schema (for runs made without run())
+fits_schema() {
+  local file=$1; shift
+  python3 "$CP_TESTS/cli/validate_json.py" "$CP_TESTS/../docs/schema" "$file" "$@" >"$T/.schema" 2>&1 &&
+    ok || bad "$(cat "$T/.schema") (configure-pkcs11 $*)"
 }
 
 # expect_code N ARGS...: runs the tool and checks its exit status

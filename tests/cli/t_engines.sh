@@ -66,6 +66,9 @@ open(sys.argv[2], "w").write(script + "\n")
 open(sys.argv[3], "w").write("\n".join("export " + e for e in env) + "\n")
 PY
   (. "$T/ssm.env"; PATH="$T/bin:$PATH" sh "$T/ssm.sh") >"$OUT" 2>"$ERR"
+  local rc=$?
+  fits_schema "$OUT" add-cluster
+  return $rc
 }
 rm -f "$CFG"
 ssm_run cluster-6hij7klm2no us-east-1 "$CA"; RC=$?

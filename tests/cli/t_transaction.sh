@@ -79,6 +79,7 @@ expect_cfg 'd["clusters"][0]["cluster"]["servers"][0]["hostname"]' '"10.7.7.7"'
 # edits during the pauses
 both_land rw /rw/nohsm refresh-clusters --endpoint "$FAULT/rw/nohsm,nohsm,ok" --wait 60 \
   --cluster-id "$CID" --output json
+fits_schema "$T/rw.out" refresh-clusters
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["action"] for c in d["clusters"]] == ["updated"], d' "$T/rw.out" \
   && ok || bad "refresh --wait result: $(cat "$T/rw.out")"
 
@@ -90,6 +91,7 @@ wait $pid && ok || bad "refresh after a removal failed: $(cat "$T/gone.err")"
 [ "$(ids)" = '["cluster-othersltaaaa"]' ] && ok || bad "the removed slot came back: $(ids)"
 grep -q "was removed by another run while the API answered" "$T/gone.err" && ok ||
   bad "the removal was not said: $(cat "$T/gone.err")"
+fits_schema "$T/gone.out" refresh-clusters
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [c["action"] for c in d["clusters"]] == ["absent"], d' "$T/gone.out" \
   && ok || bad "refresh result after a removal: $(cat "$T/gone.out")"
 done_
