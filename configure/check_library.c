@@ -20,12 +20,12 @@
 /* CloudHSM's library, by its file name on either system. */
 static int is_cloudhsm_library(const char *path)
 {
-  const char *base = path + strlen(path);
+  char *base = plat_program_name(path); /* the file name, as for argv[0] */
+  int is = !strcmp(base, "libcloudhsm_pkcs11.so") ||
+           !strcmp(base, "cloudhsm_pkcs11.dll");
 
-  while (base > path && base[-1] != '/' && base[-1] != '\\')
-    base--;
-  return !strcmp(base, "libcloudhsm_pkcs11.so") ||
-         !strcmp(base, "cloudhsm_pkcs11.dll");
+  free(base);
+  return is;
 }
 
 /* The cluster ids of the config's slots in order (NULL where a slot has

@@ -249,7 +249,7 @@ out:
   cfg_file_release(&f);
 }
 
-static void check_library(struct report *r, const char *library)
+static void check_installed_library(struct report *r, const char *library)
 {
   const char *path = library && *library ? library : sdk_pkcs11_library();
   struct p11_report p;
@@ -398,7 +398,7 @@ enum cp_err cmd_doctor(int argc, char **argv, struct cli_ctx *ctx,
   }
   for (i = 0; i < t.n; i++)
     check_file(&r, t.v[i].path, i == 0 ? &first : NULL);
-  check_library(&r, library);
+  check_installed_library(&r, library);
   if (api)
     check_api(&r, &o, &http, &first);
   root = json_object_new_object();

@@ -133,8 +133,7 @@ static char *cluster_ids(const struct cfg_model *m)
  * it, the only slot. -1 (every slot) when only cluster.options rows and
  * logging are given. warn: say when the only slot changes cluster. */
 static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
-                               int argc, char **argv, int warn, int *slot,
-                               struct cp_errbuf *err)
+                               int warn, int *slot, struct cp_errbuf *err)
 {
   size_t n = cfg_model_slot_count(m);
   int cluster_opts =
@@ -158,7 +157,7 @@ static enum cp_err target_slot(struct cfg_model *m, const struct top_opts *o,
         *slot = 0;
       return CP_OK;
     }
-    hint = add_cluster_hint(argc, argv, o->src.cluster_id);
+    hint = add_cluster_hint(o->argc, o->argv, o->src.cluster_id);
     rc = cp_fail(err, CP_E_NOT_CONFIGURED, __FILE__, __LINE__,
                  "cluster not configured (%s): none of the %zu slots has this "
                  "id. Add it: %s",
@@ -328,8 +327,8 @@ static void report(struct edit_set *s, size_t i, const struct top_opts *o)
  * other runs from the file), and its certificate checked against each
  * file's CA. Under the lock the files are read again, and a slot that went
  * meanwhile is said so by target_slot(). */
-static enum cp_err plan_files(struct top_opts *o, struct edit_set *s, int argc,
-                              char **argv, struct cp_errbuf *err)
+static enum cp_err plan_files(struct top_opts *o, struct edit_set *s,
+                              struct cp_errbuf *err)
 {
   enum cp_err rc = CP_OK;
   int *slots = cp_xcalloc(s->n, sizeof(*slots));
@@ -337,8 +336,7 @@ static enum cp_err plan_files(struct top_opts *o, struct edit_set *s, int argc,
 
   for (i = 0; i < s->n && rc == CP_OK; i++)
     if (!s->v[i].same_as &&
-        (rc = target_slot(&s->v[i].f.model, o, argc, argv, 0, &slots[i],
-                          err)) != CP_OK)
+        (rc = target_slot(&s->v[i].f.model, o, 0, &slots[i], err)) != CP_OK)
       rc = edit_set_fail(s, i, rc, err);
   if (rc != CP_OK || !o->src.cluster_id)
     goto out;
@@ -369,7 +367,7 @@ static enum cp_err apply_to_file(void *arg, struct edit_set *s, size_t i,
   enum cp_err rc;
 
   CP_TRY(rc, slot_options_check_file(&o->slot, ef->comp, ef->f.path, err));
-  CP_TRY(rc, target_slot(m, o, o->argc, o->argv, 1, &slot, err));
+  CP_TRY(rc, target_slot(m, o, 1, &slot, err));
   CP_TRY(rc, apply_servers(m, o, slot, ef->f.path,
                            o->ca_checked ? o->ca_checked[i] : NULL,
                            o->plans ? &o->plans[i] : NULL, err));
@@ -456,7 +454,7 @@ enum cp_err cmd_top(int argc, char **argv, struct cli_ctx *ctx,
   o.argv = argv;
   CP_TRY(rc, edit_set_peek(&s, &e, ctx, err));
   o.nfiles = s.n;
-  CP_TRY(rc, plan_files(&o, &s, argc, argv, err));
+  CP_TRY(rc, plan_files(&o, &s, err));
   CP_TRY(rc, edit_set_commit(&s, ctx, apply_to_file, &o, err));
   for (i = 0; i < s.n; i++)
     if (!s.v[i].same_as)
