@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_call.h"
 #include "aws_target.h"
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
 #include "aws_sso.h"
 #include "http.h"
+#include "xml_tree.h"
 #include "imds.h"
 #include "sigv4.h"
 
@@ -65,12 +67,6 @@ static enum cp_err from_env(struct aws_creds *out, struct cp_errbuf *err)
 }
 
 /* ---- STS --------------------------------------------------------------- */
-
-static void form_add(struct cp_buf *b, const char *k, const char *v)
-{
-  cp_buf_printf(b, "%s%s=", b->len ? "&" : "", k);
-  sigv4_uri_encode(v, strlen(v), 0, b);
-}
 
 /* One STS call: AssumeRole signed by `signer`, or AssumeRoleWithWebIdentity
  * with `web_token`. */
@@ -130,8 +126,8 @@ static enum cp_err sts_try(void *ctx, int *retry, struct cp_errbuf *err)
   }
   if (rs->status == 200)
     goto out;
-  code = http_xml_text(cp_buf_str(&rs->body), "Code");
-  msg = http_xml_text(cp_buf_str(&rs->body), "Message");
+  code = xml_find_text(cp_buf_str(&rs->body), rs->body.len, "Code");
+  msg = xml_find_text(cp_buf_str(&rs->body), rs->body.len, "Message");
   *retry = http_retryable_answer(rs->status, code);
   rc = cp_fail(err, CP_E_NO_CREDENTIALS, __FILE__, __LINE__,
                "cannot assume role (%s): STS said %s: %s. Check the role's "
@@ -158,18 +154,18 @@ static enum cp_err sts_assume(const struct chain *ch, const char *profile,
 
   CP_TRY(rc, aws_endpoint_resolve(&aws_service_sts, NULL, ch->region, -1, -1,
                                   ch->p, profile, &url, &url_source, err));
-  form_add(&body, "Action",
+  aws_form_add(&body, "Action",
            sc->web_token ? "AssumeRoleWithWebIdentity" : "AssumeRole");
-  form_add(&body, "Version", "2011-06-15");
-  form_add(&body, "RoleArn", sc->role_arn);
-  form_add(&body, "RoleSessionName", sc->session);
+  aws_form_add(&body, "Version", "2011-06-15");
+  aws_form_add(&body, "RoleArn", sc->role_arn);
+  aws_form_add(&body, "RoleSessionName", sc->session);
   if (sc->web_token)
-    form_add(&body, "WebIdentityToken", sc->web_token);
+    aws_form_add(&body, "WebIdentityToken", sc->web_token);
   tc.url = url;
   CP_TRY(rc, http_retry(ch->hs, sts_try, &tc, err));
-  id = http_xml_text(cp_buf_str(&rs.body), "AccessKeyId");
-  sk = http_xml_text(cp_buf_str(&rs.body), "SecretAccessKey");
-  tok = http_xml_text(cp_buf_str(&rs.body), "SessionToken");
+  id = xml_find_text(cp_buf_str(&rs.body), rs.body.len, "AccessKeyId");
+  sk = xml_find_text(cp_buf_str(&rs.body), rs.body.len, "SecretAccessKey");
+  tok = xml_find_text(cp_buf_str(&rs.body), rs.body.len, "SessionToken");
   if (!id || !sk)
     CP_FAIL(rc, CP_E_NO_CREDENTIALS,
             "cannot assume role (%s): the STS answer has no credentials. "

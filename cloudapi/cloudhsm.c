@@ -15,6 +15,7 @@
 #include "http.h"
 #include "sigv4.h"
 
+#define SIGNING_NAME "cloudhsm"
 #define TARGET "BaldrApiService.DescribeClusters"
 #define JSON_TYPE "application/x-amz-json-1.1"
 #define MAX_PAGES 100
@@ -294,50 +295,18 @@ enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
 
 /* ---- errors ------------------------------------------------------------ */
 
-struct api_error {
-  char code[128];
-  char message[512];
-};
-
-static void parse_error(const struct http_resp *rs, struct api_error *e)
-{
-  json_object *o = json_tokener_parse(cp_buf_str(&rs->body)), *v;
-  const char *type = rs->error_type, *hash;
-
-  e->code[0] = e->message[0] = '\0';
-  if (o && (json_object_object_get_ex(o, "__type", &v) ||
-            json_object_object_get_ex(o, "code", &v)))
-    type = json_object_get_string(v);
-  if (!o && !*type) { /* some front ends answer auth failures in XML */
-    char *code = http_xml_text(cp_buf_str(&rs->body), "Code");
-    char *msg = http_xml_text(cp_buf_str(&rs->body), "Message");
-    snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
-    snprintf(e->message, sizeof(e->message), "%s", msg ? msg : "");
-    free(code);
-    free(msg);
-    return;
-  }
-  hash = strrchr(type, '#');
-  snprintf(e->code, sizeof(e->code), "%s", hash ? hash + 1 : type);
-  e->code[strcspn(e->code, ":")] = '\0'; /* "Code:http://..." form */
-  if (o && (json_object_object_get_ex(o, "message", &v) ||
-            json_object_object_get_ex(o, "Message", &v)))
-    snprintf(e->message, sizeof(e->message), "%s", json_object_get_string(v));
-  json_object_put(o);
-}
-
 /* HTML or XML where JSON was expected: a proxy's or a captive portal's page. */
 static int starts_with_markup(const char *body)
 {
   return body[strspn(body, " \t\r\n")] == '<';
 }
 
-static enum cp_err map_error(const struct cloudhsm_client *c,
+static enum cp_err map_error(const struct aws_client *c,
                              const struct http_resp *rs,
-                             const struct api_error *e, const char *cluster_id,
+                             const struct aws_error *e, const char *cluster_id,
                              struct cp_errbuf *err)
 {
-  const char *rid = rs->request_id[0] ? rs->request_id : "none";
+  const char *rid = e->request_id[0] ? e->request_id : "none";
 
   /* our own short why and fix first (SSM shows ~235 characters), then
    * what AWS said */
@@ -396,102 +365,29 @@ static enum cp_err map_error(const struct cloudhsm_client *c,
 
 /* ---- the call ------------------------------------------------------------ */
 
-static void note_clock(struct cloudhsm_client *c, const struct http_resp *rs)
-{
-  long long server = http_date_parse(rs->date);
-  if (server > 0)
-    c->skew_seconds = (long)(server - (long long)http_now(c->http));
-}
-
-/* The API refused the signature's time: worth one more try once the clock
- * offset is known (as the AWS SDKs do), when it is more than 4 minutes. */
-static int clock_skew_error(const char *code)
-{
-  return !strcmp(code, "RequestTimeTooSkewed") ||
-         !strcmp(code, "RequestExpired") ||
-         !strcmp(code, "RequestInTheFuture") ||
-         !strcmp(code, "InvalidSignatureException") ||
-         !strcmp(code, "AuthFailure");
-}
-
-static enum cp_err one_request(const struct cloudhsm_client *c,
-                               const char *body, struct http_resp *rs,
-                               struct cp_errbuf *err)
+/* One page: the call, and a refusal said as an error. */
+static enum cp_err call_page(struct aws_client *c, const char *body,
+                             const char *cluster_id, struct http_resp *rs,
+                             struct cp_errbuf *err)
 {
   static const struct sigv4_header headers[] = {
       {"Content-Type", JSON_TYPE},
       {"X-Amz-Target", TARGET},
   };
-  struct cp_buf hdrs = CP_BUF_INIT;
-  struct http_req rq = {0};
-  struct sigv4_creds sc = {c->creds->access_key_id,
-                           c->creds->secret_access_key,
-                           c->creds->session_token};
+  struct aws_error e;
   enum cp_err rc;
 
-  CP_TRY(rc, sigv4_sign_request(&sc, c->region, "cloudhsm",
-                                http_now(c->http) + c->skew_seconds, "POST",
-                                c->endpoint, headers, 2, body, strlen(body),
-                                &hdrs, err));
-  rq.method = "POST";
-  rq.url = c->endpoint;
-  rq.headers = cp_buf_str(&hdrs);
-  rq.body = body;
-  rq.body_len = strlen(body);
-  rq.max_body = 4u * 1024u * 1024u;
-  rc = http_perform(c->http, &rq, rs, err);
-out:
-  cp_buf_release_secure(&hdrs);
-  return rc;
-}
-
-/* One page, with retries. */
-static enum cp_err call_page(struct cloudhsm_client *c, const char *body,
-                             const char *cluster_id, struct http_resp *rs,
-                             struct cp_errbuf *err)
-{
-  int attempts = http_retry_attempts(c->http), i;
-  int skew_retried = 0;
-  enum cp_err rc = CP_OK;
-  struct api_error e;
-
-  for (i = 1; i <= attempts; i++) {
-    http_resp_reset(rs);
-    rc = one_request(c, body, rs, err);
-    if (rc == CP_OK && rs->status == 200) {
-      note_clock(c, rs); /* doctor --api reports it */
-      return CP_OK;
-    }
-    if (rc == CP_OK) {
-      parse_error(rs, &e);
-      note_clock(c, rs);
-      if (!skew_retried && clock_skew_error(e.code) &&
-          labs(c->skew_seconds) > 240) {
-        cp_log(CP_LOG_DEBUG, "clock is %ld s off the server's; signing again",
-               c->skew_seconds);
-        skew_retried = 1;
-        i--; /* a corrected signature is not a retry of the same request */
-        continue;
-      }
-      if (!http_retryable_answer(rs->status, e.code) || i == attempts)
-        return map_error(c, rs, &e, cluster_id, err);
-      cp_log(CP_LOG_DEBUG, "attempt %d: HTTP %ld %s; retrying", i, rs->status,
-             e.code);
-    } else if (!http_retryable_failure(rc) || i == attempts) {
-      return rc;
-    } else {
-      cp_log(CP_LOG_DEBUG, "attempt %d: %s; retrying", i, err->text);
-    }
-    CP_TRY(rc, http_retry_pause(c->http, i, err));
-  }
-out:
+  rc = aws_call(c, SIGNING_NAME, headers, 2, body, 4u * 1024u * 1024u, rs,
+                &e, err);
+  if (rc == CP_OK && rs->status != 200)
+    rc = map_error(c, rs, &e, cluster_id, err);
   return rc;
 }
 
 /* DescribeClusters with filters (taken; NULL: none), following NextToken
  * until v has enough or the pages end. subject names the call in errors.
  * *calls counts the pages asked for. */
-static enum cp_err describe_pages(struct cloudhsm_client *c,
+static enum cp_err describe_pages(struct aws_client *c,
                                   json_object *filters, const char *subject,
                                   const struct visitor *v, int *calls,
                                   struct cp_errbuf *err)
@@ -547,7 +443,7 @@ static enum cp_err describe_pages(struct cloudhsm_client *c,
 
 /* One DescribeClusters question for up to CLUSTER_IDS_PER_CALL of the
  * wanted ids. */
-static enum cp_err describe_some(struct cloudhsm_client *c,
+static enum cp_err describe_some(struct aws_client *c,
                                  struct wanted *w, int *calls,
                                  struct cp_errbuf *err)
 {
@@ -561,7 +457,7 @@ static enum cp_err describe_some(struct cloudhsm_client *c,
   return describe_pages(c, f, w->ids[0], &v, calls, err);
 }
 
-enum cp_err cloudhsm_describe_clusters(struct cloudhsm_client *c,
+enum cp_err cloudhsm_describe_clusters(struct aws_client *c,
                                        const char *const *ids, size_t n,
                                        struct cluster_info *out, int *found,
                                        int *calls, struct cp_errbuf *err)
@@ -578,7 +474,7 @@ enum cp_err cloudhsm_describe_clusters(struct cloudhsm_client *c,
   return rc;
 }
 
-enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
+enum cp_err cloudhsm_describe_cluster(struct aws_client *c,
                                       const char *cluster_id,
                                       struct cluster_info *out,
                                       struct cp_errbuf *err)
@@ -656,7 +552,7 @@ static int every_page(void *ctx)
   return 0;
 }
 
-enum cp_err cloudhsm_find_by_tag(struct cloudhsm_client *c, const char *key,
+enum cp_err cloudhsm_find_by_tag(struct aws_client *c, const char *key,
                                  const char *value, struct cluster_match *m,
                                  int *calls, struct cp_errbuf *err)
 {

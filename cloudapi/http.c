@@ -153,19 +153,3 @@ enum cp_err http_retry(const struct http_settings *hs, http_try_fn try_once,
       return rc;
   }
 }
-
-/* ---- answers
- * ----------------------------------------------------------------- */
-
-char *http_xml_text(const char *xml, const char *tag)
-{
-  char *open = cp_xasprintf("<%s>", tag), *close = cp_xasprintf("</%s>", tag);
-  const char *a = strstr(xml, open), *b;
-  char *out = NULL;
-
-  if (a && (b = strstr(a, close)))
-    out = cp_xstrndup(a + strlen(open), (size_t)(b - a - strlen(open)));
-  free(open);
-  free(close);
-  return out;
-}

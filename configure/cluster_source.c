@@ -217,7 +217,7 @@ struct api_session {
   struct aws_profiles *profiles;
   struct aws_creds creds;
   char *endpoint, *region; /* owned */
-  struct cloudhsm_client client;
+  struct aws_client client;
 };
 
 static enum cp_err session_open(const struct cluster_opts *s,

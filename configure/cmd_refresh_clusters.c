@@ -188,7 +188,7 @@ static enum cp_err ask_region(struct refresh *r, struct aws_profiles *profiles,
                               const char *region, struct cp_errbuf *err)
 {
   struct question q;
-  struct cloudhsm_client client;
+  struct aws_client client;
   char *endpoint = NULL;
   const char *endpoint_src;
   enum cp_err rc = CP_OK;

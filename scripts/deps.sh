@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # deps.sh — sourced by build-windows and build-static: build the static
-# dependencies (OpenSSL, libcurl with OpenSSL, json-c) from Debian's
+# dependencies (OpenSSL, libcurl with OpenSSL, json-c, expat) from Debian's
 # source packages (apt-get source), each once, into a cache.
 #
 # The caller sets, before sourcing:
@@ -54,12 +54,15 @@ deps_openssl() {
   deps_mark "$key"
 }
 
-# deps_cmake_dep NAME SRCPKG ARGS...: a static CMake build, once
+# deps_cmake_dep NAME SRCPKG[/SUBDIR] ARGS...: a static CMake build, once
+# (SUBDIR: where the package keeps its CMakeLists.txt)
 deps_cmake_dep() {
   local name=$1 key src
   key=$(deps_key "$@")
   deps_built "$key" && return 0
-  src=$(deps_unpack "$2"); shift 2
+  src=$(deps_unpack "${2%%/*}")
+  [ "${2#*/}" = "$2" ] || src=$src/${2#*/}
+  shift 2
   rm -rf "$cache/build-$name"
   cmake -S "$src" -B "$cache/build-$name" "${deps_cmake[@]}" \
     -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib \
@@ -85,3 +88,9 @@ deps_jsonc() {
   deps_cmake_dep json-c json-c -DBUILD_TESTING=OFF -DDISABLE_WERROR=ON "$@"
 }
 
+# expat for EC2's XML answers: the library alone, no xmlwf, tests or docs
+deps_expat() {
+  deps_cmake_dep expat expat/expat -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF \
+    -DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF -DEXPAT_SHARED_LIBS=OFF \
+    -DEXPAT_BUILD_PKGCONFIG=ON "$@"
+}

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cloudhsm.h — the CloudHSMv2 DescribeClusters call (JSON 1.1, SigV4,
- * signing name "cloudhsm") and its answer. Retries as http.h's policy
- * says (standard mode: 3 tries, jittered backoff, on throttling, 5xx,
- * connection errors and timeouts); a signature refused for its time is
- * signed again once with the server's clock from Date. */
+ * signing name "cloudhsm", through aws_call.h with its retries) and its
+ * answer. */
 #ifndef CLOUDHSM_H
 #define CLOUDHSM_H
 
 #include <stddef.h>
 
+#include "aws_call.h"
 #include "aws_creds.h"
 #include "cp_err.h"
 #include "http.h"
@@ -28,14 +27,6 @@ void cluster_info_release(struct cluster_info *c);
 void cluster_info_copy(struct cluster_info *dst,
                        const struct cluster_info *src);
 
-struct cloudhsm_client {
-  const char *endpoint;       /* "https://cloudhsmv2.us-east-1.amazonaws.com" */
-  const char *region;         /* signing region: the cluster's */
-  const struct aws_creds *creds;
-  const struct http_settings *http;
-  long skew_seconds; /* server clock minus ours, learnt from the
-                        answers' Date; starts at 0 */
-};
 
 /* Parses one DescribeClusters answer: finds cluster_id among Clusters[]
  * (found=0 when absent) and the NextToken (caller frees; NULL at the end).
@@ -68,13 +59,13 @@ CP_MUST_USE enum cp_err cloudhsm_parse_saved_many(const char *json, size_t len,
  * followed until all are found. A cluster not found is found[i] = 0, not an
  * error. *calls is increased by the calls made. */
 CP_MUST_USE enum cp_err cloudhsm_describe_clusters(
-    struct cloudhsm_client *c, const char *const *ids, size_t n,
+    struct aws_client *c, const char *const *ids, size_t n,
     struct cluster_info *out, int *found, int *calls, struct cp_errbuf *err);
 
 /* Calls DescribeClusters (following NextToken) for one cluster. A cluster
  * that does not exist is CP_E_API_NOT_FOUND naming the region. Updates
  * c->skew_seconds. */
-CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct cloudhsm_client *c,
+CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct aws_client *c,
                                                   const char *cluster_id,
                                                   struct cluster_info *out,
                                                   struct cp_errbuf *err);
@@ -92,7 +83,7 @@ struct cluster_match {
 void cluster_match_release(struct cluster_match *m);
 /* DescribeClusters with no filter, every page (the API filters by id, VPC
  * and state, not by tag). *calls is increased by the calls made. */
-CP_MUST_USE enum cp_err cloudhsm_find_by_tag(struct cloudhsm_client *c,
+CP_MUST_USE enum cp_err cloudhsm_find_by_tag(struct aws_client *c,
                                              const char *key,
                                              const char *value,
                                              struct cluster_match *m,

@@ -133,10 +133,6 @@ const char *http_library_versions(void);
 void http_global_init(void);
 void http_global_cleanup(void);
 
-/* The text of the first <tag>...</tag> in an XML answer (STS, or an error
- * page some front ends send), or NULL. Caller frees. */
-char *http_xml_text(const char *xml, const char *tag);
-
 /* An http(s) URL as libcurl's URL parser (curl_url) reads it: the one
  * parser behind every URL check (endpoints, container credentials, instance
  * metadata), so a check sees the host a request would go to. */

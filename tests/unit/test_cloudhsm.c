@@ -38,7 +38,7 @@ static char key_id[] = "AKIDEXAMPLE";
 static char secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 static struct aws_creds creds = {key_id, secret, NULL, "test"};
 static struct http_settings hs;
-static struct cloudhsm_client client;
+static struct aws_client client;
 static struct cluster_info ci;
 
 /* DescribeClusters with the answers a[0..n), max_attempts tries (0: the

@@ -89,21 +89,6 @@ static void test_pause_sleeps_through_ops(void **state)
   assert_int_equal(http_clock_ms(&hs), 150);
 }
 
-static void test_xml_text(void **state)
-{
-  char *v;
-  (void)state;
-  v = http_xml_text(
-      "<E><Code>SignatureDoesNotMatch</Code><Message>m</Message></E>", "Code");
-  assert_string_equal(v, "SignatureDoesNotMatch");
-  free(v);
-  assert_null(http_xml_text("<E><Code>unterminated</E>", "Code"));
-  assert_null(http_xml_text("{\"json\": 1}", "Code"));
-  v = http_xml_text("<Code></Code>", "Code");
-  assert_string_equal(v, "");
-  free(v);
-}
-
 static void expect_url(const char *url, int ok_, const char *host, int plain,
                        int loopback)
 {
@@ -174,7 +159,6 @@ int main(void)
       cmocka_unit_test(test_attempts),
       cmocka_unit_test(test_delay_bounds),
       cmocka_unit_test(test_pause_sleeps_through_ops),
-      cmocka_unit_test(test_xml_text),
       cmocka_unit_test(test_url_parse),
       cmocka_unit_test(test_url_host),
       cmocka_unit_test(test_date_parse),
