@@ -21,6 +21,8 @@ const struct aws_service aws_service_sts = {"AWS_ENDPOINT_URL_STS", "sts",
                                             "sts"};
 const struct aws_service aws_service_sso = {"AWS_ENDPOINT_URL_SSO", "sso",
                                             "portal.sso"};
+const struct aws_service aws_service_ec2 = {"AWS_ENDPOINT_URL_EC2", "ec2",
+                                            "ec2"};
 
 int aws_region_valid(const char *r)
 {

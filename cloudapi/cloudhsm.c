@@ -48,6 +48,8 @@ void cluster_info_release(struct cluster_info *c)
   free(c->state_message);
   free(c->hsm_type);
   free(c->network_type);
+  free(c->security_group);
+  free(c->vpc_id);
   free(c->cluster_certificate);
   memset(c, 0, sizeof(*c));
 }
@@ -67,6 +69,8 @@ void cluster_info_copy(struct cluster_info *dst, const struct cluster_info *src)
   dst->state_message = copy_or_null(src->state_message);
   dst->hsm_type = copy_or_null(src->hsm_type);
   dst->network_type = copy_or_null(src->network_type);
+  dst->security_group = copy_or_null(src->security_group);
+  dst->vpc_id = copy_or_null(src->vpc_id);
   dst->cluster_certificate = copy_or_null(src->cluster_certificate);
   dst->hsms = cp_xcalloc(src->nhsms + 1, sizeof(*dst->hsms));
   dst->nhsms = src->nhsms;
@@ -110,6 +114,8 @@ static enum cp_err parse_cluster(json_object *c, struct cluster_info *out,
   out->state_message = dup_or_null(c, "StateMessage");
   out->hsm_type = dup_or_null(c, "HsmType");
   out->network_type = dup_or_null(c, "NetworkType");
+  out->security_group = dup_or_null(c, "SecurityGroup");
+  out->vpc_id = dup_or_null(c, "VpcId");
   if (json_object_object_get_ex(c, "Certificates", &certs) &&
       json_object_is_type(certs, json_type_object))
     out->cluster_certificate = dup_or_null(certs, "ClusterCertificate");

@@ -81,8 +81,9 @@ static enum cp_err fetch_token(const struct http_settings *hs, int *reachable,
   return rc;
 }
 
-enum cp_err imds_get(const struct http_settings *hs, const char *path,
-                     struct cp_buf *out, int *reachable, struct cp_errbuf *err)
+enum cp_err imds_read(const struct http_settings *hs, const char *path,
+                      struct cp_buf *out, long *status, int *reachable,
+                      struct cp_errbuf *err)
 {
   struct http_req rq = {0};
   struct http_resp rs = HTTP_RESP_INIT;
@@ -90,6 +91,7 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   enum cp_err rc = CP_OK;
 
   *reachable = 0;
+  *status = 0;
   if (imds_disabled())
     return CP_OK;
   learnt_for(imds_base());
@@ -128,15 +130,26 @@ enum cp_err imds_get(const struct http_settings *hs, const char *path,
   rq.read_ms = IMDS_TIMEOUT_MS;
   rq.max_body = 64 * 1024;
   CP_TRY(rc, http_perform(hs, &rq, &rs, err));
-  if (rs.status != 200)
-    CP_FAIL(rc, CP_E_ENVIRONMENT,
-            "instance metadata has no %s (%s): HTTP %ld. Attach an IAM role "
-            "to the instance, or give credentials another way",
-            path, imds_base(), rs.status);
-  cp_buf_add(out, cp_buf_str(&rs.body), rs.body.len);
+  *status = rs.status;
+  if (rs.status == 200)
+    cp_buf_add(out, cp_buf_str(&rs.body), rs.body.len);
 out:
   http_resp_release(&rs);
   free(url);
   free(hdr);
+  return rc;
+}
+
+enum cp_err imds_get(const struct http_settings *hs, const char *path,
+                     struct cp_buf *out, int *reachable, struct cp_errbuf *err)
+{
+  long status;
+  enum cp_err rc = imds_read(hs, path, out, &status, reachable, err);
+
+  if (rc == CP_OK && *reachable && status != 200)
+    rc = cp_fail(err, CP_E_ENVIRONMENT, __FILE__, __LINE__,
+                 "instance metadata has no %s (%s): HTTP %ld. Attach an IAM "
+                 "role to the instance, or give credentials another way",
+                 path, imds_base(), status);
   return rc;
 }

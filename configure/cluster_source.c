@@ -14,6 +14,7 @@
 #include "cp_buf.h"
 #include "cp_log.h"
 #include "cp_platform.h"
+#include "ec2.h"
 
 #define DESCRIBE_MAX_BYTES (16u << 20)
 
@@ -396,14 +397,17 @@ enum cp_err cluster_source_describe_many(const struct cluster_opts *o,
                                          const struct http_settings *http,
                                          const char *const *ids, size_t n,
                                          struct cluster_info *out, int *found,
-                                         long *skew_s, struct cp_errbuf *err)
+                                         long *skew_s, char **region,
+                                         struct cp_errbuf *err)
 {
   struct api_session api;
   int calls = 0;
   enum cp_err rc;
 
   *skew_s = 0;
+  *region = NULL;
   CP_TRY(rc, session_open(o, http, &api, err));
+  *region = cp_xstrdup(api.region);
   if (n)
     rc = cloudhsm_describe_clusters(&api.client, ids, n, out, found, &calls,
                                     err);
@@ -414,6 +418,34 @@ enum cp_err cluster_source_describe_many(const struct cluster_opts *o,
                                     &(int){0}, &calls, err);
   *skew_s = api.client.skew_seconds;
 out:
+  session_close(&api);
+  return rc;
+}
+
+enum cp_err cluster_source_security_groups(const struct cluster_opts *o,
+                                           const struct http_settings *http,
+                                           const char *const *ids, size_t n,
+                                           struct sg_list *out,
+                                           struct cp_errbuf *err)
+{
+  struct api_session api;
+  struct aws_client ec2;
+  char *endpoint = NULL;
+  const char *endpoint_src;
+  enum cp_err rc;
+
+  CP_TRY(rc, session_open(o, http, &api, err));
+  CP_TRY(rc, aws_endpoint_resolve(&aws_service_ec2, NULL, api.region,
+                                  o->fips ? 1 : -1, o->dualstack ? 1 : -1,
+                                  api.profiles, aws_profile_name(o->profile),
+                                  &endpoint, &endpoint_src, err));
+  cp_log(CP_LOG_DEBUG, "EC2 endpoint: %s (from %s)", endpoint, endpoint_src);
+  ec2 = api.client;
+  ec2.endpoint = endpoint;
+  ec2.skew_seconds = 0;
+  rc = ec2_describe_security_groups(&ec2, ids, n, out, err);
+out:
+  free(endpoint);
   session_close(&api);
   return rc;
 }

@@ -133,13 +133,24 @@ CP_MUST_USE enum cp_err cluster_source_find_tagged(
     const struct cluster_opts *o, const struct http_settings *http, char **id,
     struct cp_errbuf *err);
 
-/* Many clusters described at once (doctor --api), and the server's clock
- * minus ours in *skew_s, from the answers' Date. found[i]: ids[i] is in
+/* Many clusters described at once (doctor --api), the server's clock
+ * minus ours in *skew_s, from the answers' Date, and the region asked
+ * (*region, owned; NULL when none was found). found[i]: ids[i] is in
  * out[i] (released by the caller). */
 CP_MUST_USE enum cp_err cluster_source_describe_many(
     const struct cluster_opts *o, const struct http_settings *http,
     const char *const *ids, size_t n, struct cluster_info *out, int *found,
-    long *skew_s, struct cp_errbuf *err);
+    long *skew_s, char **region, struct cp_errbuf *err);
+
+/* The security groups ids (n of them) in the region, from EC2's
+ * DescribeSecurityGroups with the same credentials (doctor --api). The
+ * endpoint: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, the profile's, then
+ * the partition's; --endpoint-url is CloudHSMv2's alone. */
+struct sg_list;
+CP_MUST_USE enum cp_err cluster_source_security_groups(
+    const struct cluster_opts *o, const struct http_settings *http,
+    const char *const *ids, size_t n, struct sg_list *out,
+    struct cp_errbuf *err);
 
 /* The saved answer's bytes (--from-describe FILE or -). */
 CP_MUST_USE enum cp_err cluster_source_read_saved(const struct cluster_opts *o,

@@ -3,8 +3,8 @@
  * finding with what to do: the files parse, the application's user can
  * read what they name, keys are private, certificates are CAs and in date,
  * the HSM-TLS chain fits, the log folder is writable, the library is there.
- * It connects to no HSM and calls no API unless --api is given (the clock
- * and the clusters' HSMs against the slots). */
+ * It connects to no HSM and calls no API unless --api is given (the clock,
+ * the clusters' HSMs against the slots, and on EC2 the security groups). */
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +19,11 @@
 #include "component.h"
 #include "cp_buf.h"
 #include "cp_platform.h"
+#include "ec2.h"
 #include "output.h"
 #include "p11_probe.h"
 #include "sdk_paths.h"
+#include "sg_verdict.h"
 
 static const char *const doctor_examples[] = {
     "sudo configure-pkcs11 doctor",
@@ -39,16 +41,19 @@ static const struct cli_cmd_doc doctor_doc = {
     "others; each CA is a CA and in date (a warning within 30 days), and so "
     "are the client certificates; the HSM-TLS chain fits in 6,980 bytes; a "
     "file log's folder is writable; the library is installed. With --api "
-    "also the clock against AWS's and each cluster's HSMs against its "
-    "slot. Connects to no HSM. Exit 0 when nothing is wrong (warnings "
-    "allowed), 253 when something is.",
+    "also the clock against AWS's, each cluster's HSMs against its slot, "
+    "and on EC2 whether the security groups let TCP 2223-2225 from this "
+    "instance to the cluster (a missing rule named as the aws ec2 command "
+    "that adds it). Connects to no HSM. Exit 0 when nothing is wrong "
+    "(warnings allowed), 253 when something is.",
     doctor_examples};
 
 #define EXPIRY_WARN_DAYS 30
 #define SKEW_LIMIT_S 300 /* SigV4 refuses a request 5 minutes off */
 
-enum severity { SEV_OK, SEV_WARNING, SEV_PROBLEM };
-static const char *const severity_names[] = {"ok", "warning", "problem"};
+enum severity { SEV_OK, SEV_WARNING, SEV_PROBLEM, SEV_SKIPPED };
+static const char *const severity_names[] = {"ok", "warning", "problem",
+                                             "skipped"};
 
 struct report {
   json_object *rows;
@@ -60,31 +65,59 @@ struct report {
   size_t nseen;
 };
 
-static void finding(struct report *r, enum severity sev, const char *check,
-                    const char *subject, const char *fmt, ...)
+/* One finding; fix (or NULL) is a command that mends it, also in JSON. */
+static void vfinding(struct report *r, enum severity sev, const char *check,
+                     const char *subject, const char *fix, const char *fmt,
+                     va_list ap)
 {
   json_object *o = json_object_new_object();
   char msg[700];
-  va_list ap;
 
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
   json_object_object_add(o, "check", json_object_new_string(check));
   json_object_object_add(o, "status",
                          json_object_new_string(severity_names[sev]));
   if (subject)
     json_object_object_add(o, "subject", json_object_new_string(subject));
   json_object_object_add(o, "message", json_object_new_string(msg));
+  if (fix)
+    json_object_object_add(o, "fix", json_object_new_string(fix));
   json_object_array_add(r->rows, o);
-  cp_buf_printf(&r->text, "%-7s %s%s%s%s: %s\n", severity_names[sev], check,
-                subject ? " (" : "", subject ? subject : "", subject ? ")" : "",
-                msg);
+  cp_buf_printf(&r->text, "%-7s %s%s%s%s: %s%s%s\n", severity_names[sev],
+                check, subject ? " (" : "", subject ? subject : "",
+                subject ? ")" : "", msg, fix ? "\n        " : "",
+                fix ? fix : "");
   if (sev == SEV_WARNING)
     r->warnings++;
   if (sev == SEV_PROBLEM && !r->problems++)
     snprintf(r->first, sizeof(r->first), "%s%s%s", check, subject ? " " : "",
              subject ? subject : "");
+}
+
+static void finding(struct report *r, enum severity sev, const char *check,
+                    const char *subject, const char *fmt, ...) CP_PRINTF(5, 6);
+static void finding(struct report *r, enum severity sev, const char *check,
+                    const char *subject, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vfinding(r, sev, check, subject, NULL, fmt, ap);
+  va_end(ap);
+}
+
+static void finding_fix(struct report *r, enum severity sev, const char *check,
+                        const char *subject, const char *fix, const char *fmt,
+                        ...) CP_PRINTF(6, 7);
+static void finding_fix(struct report *r, enum severity sev, const char *check,
+                        const char *subject, const char *fix, const char *fmt,
+                        ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vfinding(r, sev, check, subject, fix, fmt, ap);
+  va_end(ap);
 }
 
 /* 1 the first time path is met. */
@@ -271,6 +304,150 @@ static void check_installed_library(struct report *r, const char *library)
   p11_report_release(&p);
 }
 
+/* The instance's and the clusters' groups, each once (one EC2 call). */
+static void groups_wanted(struct ec2_strs *want,
+                          const struct ec2_instance_net *inst,
+                          const struct cluster_info *ci, const int *found,
+                          size_t n)
+{
+  size_t i, k;
+
+  for (i = 0; i < inst->groups.n + n; i++) {
+    const char *g = i < inst->groups.n ? inst->groups.v[i]
+                    : found[i - inst->groups.n]
+                        ? ci[i - inst->groups.n].security_group
+                        : NULL;
+    int dup = !g || !ec2_id_valid(g, "sg-");
+    for (k = 0; k < want->n && !dup; k++)
+      dup = !strcmp(want->v[k], g);
+    if (!dup)
+      ec2_strs_add(want, g);
+  }
+}
+
+/* One cluster's verdict, said as findings. */
+static void judge_cluster(struct report *r, const struct sg_list *groups,
+                          const struct ec2_instance_net *inst,
+                          const struct cluster_info *c, const char *region)
+{
+  const char **addrs = cp_xcalloc(2 * c->nhsms + 1, sizeof(*addrs));
+  char ports[32], mine[160];
+  struct sg_verdict v;
+  size_t h, n = 0, at = 0;
+
+  for (h = 0; h < c->nhsms; h++) {
+    if (!c->hsms[h].state || strcmp(c->hsms[h].state, "ACTIVE"))
+      continue;
+    if (c->hsms[h].eni_ip)
+      addrs[n++] = c->hsms[h].eni_ip;
+    if (c->hsms[h].eni_ip_v6)
+      addrs[n++] = c->hsms[h].eni_ip_v6;
+  }
+  for (h = 0; h < inst->groups.n && at < sizeof(mine) - 1; h++)
+    at += (size_t)snprintf(mine + at, sizeof(mine) - at, "%s%s",
+                           h ? ", " : "", inst->groups.v[h]);
+  if (!inst->groups.n)
+    snprintf(mine, sizeof(mine), "none");
+  if (inst->vpc_id && c->vpc_id && ec2_id_valid(c->vpc_id, "vpc-") &&
+      strcmp(inst->vpc_id, c->vpc_id))
+    finding(r, SEV_WARNING, "security_groups", c->cluster_id,
+            "this instance is in %s and the cluster in %s: the HSMs are "
+            "reached only through peering or a transit gateway, and rules "
+            "naming a group of the other VPC do not count",
+            inst->vpc_id, c->vpc_id);
+  sg_verdict_judge(groups, c->security_group, inst, addrs, n, region, &v);
+  if (v.unknown_group)
+    finding(r, SEV_WARNING, "security_groups", c->cluster_id,
+            "EC2 did not describe %s, so its rules were not judged. Check it "
+            "in the console", v.unknown_group);
+  if (v.ingress != SG_PORTS_ALL && sg_list_find(groups, c->security_group)) {
+    sg_ports_text(SG_PORTS_ALL & ~v.ingress, ports, sizeof(ports));
+    finding_fix(r, v.prefix_lists ? SEV_WARNING : SEV_PROBLEM,
+                "security_groups", c->cluster_id, v.fix_ingress,
+                "the cluster's group %s does not let TCP %s in from this "
+                "instance (groups %s)%s. Add the rule, or attach %s to the "
+                "instance",
+                c->security_group, ports, mine,
+                v.prefix_lists ? "; rules naming prefix lists were not "
+                                 "judged and may allow it"
+                               : "",
+                c->security_group);
+  }
+  if (v.egress != SG_PORTS_ALL) {
+    sg_ports_text(SG_PORTS_ALL & ~v.egress, ports, sizeof(ports));
+    finding_fix(r, v.prefix_lists ? SEV_WARNING : SEV_PROBLEM,
+                "security_groups", c->cluster_id, v.fix_egress,
+                "this instance's groups (%s) do not let TCP %s out to the "
+                "cluster's group %s%s. Add the rule",
+                mine, ports, c->security_group,
+                v.prefix_lists ? "; rules naming prefix lists were not "
+                                 "judged and may allow it"
+                               : "");
+  }
+  if (v.ingress == SG_PORTS_ALL && v.egress == SG_PORTS_ALL)
+    finding(r, SEV_OK, "security_groups", c->cluster_id,
+            "TCP %d-%d is allowed from this instance (groups %s) to the "
+            "cluster's group %s, and out of the instance's groups",
+            SG_PORT_FIRST, SG_PORT_LAST, mine, c->security_group);
+  free(addrs);
+}
+
+/* --api on EC2: whether the groups let this instance reach each slot's
+ * cluster on TCP 2223-2225 (instance metadata, then one EC2 call). */
+static void check_security_groups(struct report *r,
+                                  const struct cluster_opts *o,
+                                  const struct http_settings *http,
+                                  const char *region,
+                                  const struct cluster_info *ci,
+                                  const int *found, size_t n)
+{
+  struct ec2_instance_net inst;
+  struct ec2_strs want = {NULL, 0};
+  struct sg_list groups = {NULL, 0};
+  struct cp_errbuf e = CP_ERRBUF_INIT;
+  int on_ec2 = 0;
+  size_t i;
+
+  if (ec2_instance_net_read(http, &inst, &on_ec2, &e) != CP_OK) {
+    finding(r, SEV_WARNING, "security_groups", NULL, "%s",
+            cp_errbuf_text(&e, 0));
+    return;
+  }
+  if (!on_ec2) {
+    finding(r, SEV_SKIPPED, "security_groups", NULL,
+            "not checked: no instance metadata answered (not on EC2, or "
+            "AWS_EC2_METADATA_DISABLED)");
+    return;
+  }
+  groups_wanted(&want, &inst, ci, found, n);
+  if (want.n && cluster_source_security_groups(o, http,
+                                               (const char *const *)want.v,
+                                               want.n, &groups, &e) != CP_OK) {
+    finding(r, SEV_WARNING, "security_groups", NULL,
+            "not checked: %s", cp_errbuf_text(&e, 0));
+    goto out;
+  }
+  for (i = 0; i < n; i++) {
+    if (!found[i])
+      continue;
+    if (!ci[i].security_group)
+      finding(r, SEV_SKIPPED, "security_groups", ci[i].cluster_id,
+              "not checked: DescribeClusters names no SecurityGroup for "
+              "the cluster");
+    else if (!ec2_id_valid(ci[i].security_group, "sg-"))
+      finding(r, SEV_WARNING, "security_groups", ci[i].cluster_id,
+              "not checked: DescribeClusters names a SecurityGroup that is "
+              "not sg- and hex digits. Check --endpoint points at the "
+              "CloudHSMv2 API");
+    else
+      judge_cluster(r, &groups, &inst, &ci[i], region);
+  }
+out:
+  sg_list_release(&groups);
+  ec2_strs_release(&want);
+  ec2_instance_net_release(&inst);
+}
+
 /* --api: the clock against the answer's Date, and each slot's servers
  * against its cluster's ACTIVE HSMs. */
 static void check_api(struct report *r, const struct cluster_opts *o,
@@ -283,6 +460,7 @@ static void check_api(struct report *r, const struct cluster_opts *o,
   int *found = cp_xcalloc(n + 1, sizeof(*found));
   struct cp_errbuf e = CP_ERRBUF_INIT;
   long skew = 0;
+  char *region = NULL;
 
   for (i = 0; i < n; i++) {
     struct cfg_slot_view v;
@@ -290,8 +468,8 @@ static void check_api(struct report *r, const struct cluster_opts *o,
     if (v.cluster_id)
       ids[nids++] = v.cluster_id;
   }
-  if (cluster_source_describe_many(o, http, ids, nids, ci, found, &skew, &e) !=
-      CP_OK) {
+  if (cluster_source_describe_many(o, http, ids, nids, ci, found, &skew,
+                                   &region, &e) != CP_OK) {
     finding(r, SEV_PROBLEM, "api", NULL, "%s", cp_errbuf_text(&e, 0));
     goto out;
   }
@@ -343,7 +521,9 @@ static void check_api(struct report *r, const struct cluster_opts *o,
     free(srv);
     k++;
   }
+  check_security_groups(r, o, http, region, ci, found, nids);
 out:
+  free(region);
   for (i = 0; i < nids; i++)
     cluster_info_release(&ci[i]);
   free(ci);
@@ -365,8 +545,8 @@ enum cp_err cmd_doctor(int argc, char **argv, struct cli_ctx *ctx,
       CLI_OPTPATH("library", &library, "[<file>]",
                   "the PKCS#11 library to look for (default: CloudHSM's)"),
       CLI_FLAG(0, "api", &api,
-               "also ask the API: the clock, and each cluster's HSMs "
-               "against its slot", 0),
+               "also ask the API: the clock, each cluster's HSMs against "
+               "its slot, and on EC2 the security groups", 0),
       CLI_REGION_OPT(&o),
       CLI_API_OPTS(&o),
       CLI_COMMON_OPTS(ctx),

@@ -32,6 +32,7 @@ struct aws_service {
 };
 extern const struct aws_service aws_service_cloudhsmv2;
 extern const struct aws_service aws_service_sts;
+extern const struct aws_service aws_service_ec2;
 extern const struct aws_service
     aws_service_sso; /* the IAM Identity Center portal */
 

@@ -18,6 +18,7 @@ struct hsm_info {
 
 struct cluster_info {
   char *cluster_id, *state, *state_message, *hsm_type, *network_type;
+  char *security_group, *vpc_id; /* SecurityGroup, VpcId; NULL when absent */
   char *cluster_certificate; /* PEM, NULL when not initialized */
   struct hsm_info *hsms;
   size_t nhsms;

@@ -5,7 +5,9 @@
 # read, a key others can read, a CA that is not one, one expiring soon, one
 # expired, an HSM-TLS chain over 6,980 bytes, a missing log folder, a
 # missing or broken library, an unconfigured slot; with --api, the clock
-# and a stale slot (moto, and the fault server's clock an hour ahead).
+# and a stale slot (moto, and the fault server's clock an hour ahead), and
+# on EC2 the security groups both ways (moto's EC2 and instance metadata,
+# each fix run with the AWS CLI).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/peer.sh"
 CFG=$CONFIGURE_PKCS11_CONFIG
@@ -90,6 +92,7 @@ CONFIGURE_PKCS11_CONFIG=$T/api.cfg expect_code 0 doctor --api --endpoint "$ENDPO
   --library "$SOFTHSM" --output json
 expect_finding ok clock
 expect_finding ok cluster
+expect_finding skipped security_groups # no instance metadata: not on EC2
 python3 - "$T/api.cfg" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -108,4 +111,80 @@ AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
   --config "$T/healthy.cfg" --output json
 expect_finding problem clock
 grep -q "3600 s off AWS's\|3599 s off AWS's\|3601 s off AWS's" "$OUT" && ok || bad "the skew is not said: $(cat "$OUT")"
+# --api on EC2: the security groups between this instance and the cluster,
+# against moto's EC2 (the groups), its instance metadata (the instance's
+# interface) and DescribeClusters' SecurityGroup. Each fix doctor names is
+# run with the real AWS CLI, and doctor must then agree the path is open.
+command -v aws >/dev/null || { bad "the AWS CLI (aws) is needed: the fixes are run with it"; done_; }
+export_json "$T/peer.json" EC2=ec2
+eval "$(python3 -c 'import ast,sys; d=ast.literal_eval(sys.argv[1]); print(" ".join(f"{k.upper()}={v}" for k, v in d.items()))' "$EC2")"
+SGCFG=$T/sg.cfg
+CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 add-cluster --cluster-id cluster-2ab3cd4ef5g --endpoint "$ENDPOINT" \
+  --region us-east-1 --hsm-ca-cert "$CA"
+CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 --log-type term
+awsec2() { aws ec2 --region us-east-1 --endpoint-url "$ENDPOINT" "$@" >/dev/null; }
+# sg_doctor CODE: doctor --api on EC2, JSON out
+sg_doctor() {
+  CONFIGURE_PKCS11_CONFIG=$SGCFG AWS_EC2_METADATA_SERVICE_ENDPOINT=$ENDPOINT AWS_ENDPOINT_URL_EC2=$ENDPOINT \
+    expect_code "$1" doctor --api --endpoint "$ENDPOINT" --region us-east-1 --library "$SOFTHSM" --output json
+}
+# sg_fix: the fix of the first security_groups problem, or ""
+sg_fix() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next((f.get("fix","") for f in d["findings"] if f["check"]=="security_groups" and f["status"]=="problem"), ""))' "$OUT"; }
+sg_message() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([f["message"] for f in d["findings"] if f["check"]=="security_groups"])' "$OUT"; }
+# the cluster's group as CloudHSM makes it lets in only itself: blocked
+sg_doctor 253
+expect_finding problem security_groups
+expect_stderr "doctor found 1 problem (first security_groups cluster-2ab3cd4ef5g)"
+FIX=$(sg_fix)
+[ "$FIX" = "aws ec2 authorize-security-group-ingress --region us-east-1 --group-id $CLUSTER_SG --protocol tcp --port 2223-2225 --source-group $APP_SG" ] &&
+  ok || bad "the ingress fix is not the command that adds the rule: $FIX"
+grep -q "the cluster's group $CLUSTER_SG does not let TCP 2223-2225 in from this instance (groups $APP_SG)" "$OUT" &&
+  ok || bad "the ingress message: $(sg_message)"
+# the command doctor named, run by the AWS CLI, opens the path
+eval "$FIX --endpoint-url \"\$ENDPOINT\"" >/dev/null && ok || bad "the AWS CLI refused doctor's fix: $FIX"
+sg_doctor 0
+expect_finding ok security_groups
+# the instance's group lets nothing out (the default all-traffic rule gone)
+awsec2 revoke-security-group-egress --group-id "$APP_SG" --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'
+sg_doctor 253
+FIX=$(sg_fix)
+[ "$FIX" = "aws ec2 authorize-security-group-egress --region us-east-1 --group-id $APP_SG --ip-permissions 'IpProtocol=tcp,FromPort=2223,ToPort=2225,UserIdGroupPairs=[{GroupId=$CLUSTER_SG}]'" ] &&
+  ok || bad "the egress fix: $FIX"
+eval "$FIX --endpoint-url \"\$ENDPOINT\"" >/dev/null && ok || bad "the AWS CLI refused doctor's fix: $FIX"
+sg_doctor 0
+# a rule for 2223 alone: 2224 and 2225 are named as missing
+awsec2 revoke-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2223-2225 --source-group "$APP_SG"
+awsec2 authorize-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2223 --source-group "$APP_SG"
+sg_doctor 253
+grep -q "does not let TCP 2224, 2225 in" "$OUT" && ok || bad "the missing ports: $(sg_message)"
+awsec2 revoke-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2223 --source-group "$APP_SG"
+# a range that holds the instance's address lets it in; one that does not, not
+awsec2 authorize-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2220-2230 --cidr 10.0.9.0/24
+sg_doctor 0
+awsec2 revoke-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2220-2230 --cidr 10.0.9.0/24
+awsec2 authorize-security-group-ingress --group-id "$CLUSTER_SG" --protocol tcp --port 2223-2225 --cidr 10.0.10.0/24
+sg_doctor 253
+expect_finding problem security_groups
+# a rule naming a prefix list is not resolved: it may allow, so a warning
+PL=$(aws ec2 create-managed-prefix-list --region us-east-1 --endpoint-url "$ENDPOINT" --prefix-list-name office \
+  --max-entries 5 --address-family IPv4 --entries Cidr=10.0.9.0/24 --query PrefixList.PrefixListId --output text)
+awsec2 authorize-security-group-ingress --group-id "$CLUSTER_SG" \
+  --ip-permissions "IpProtocol=tcp,FromPort=2223,ToPort=2225,PrefixListIds=[{PrefixListId=$PL}]"
+sg_doctor 0
+expect_finding warning security_groups
+grep -q "rules naming prefix lists were not judged" "$OUT" && ok || bad "the prefix list is not said: $(sg_message)"
+# AWS's own way: attach the cluster's group to the instance (its rules name
+# itself); instance metadata then names both groups
+awsec2 modify-instance-attribute --instance-id "$INSTANCE" --groups "$APP_SG" "$CLUSTER_SG"
+sg_doctor 0
+expect_finding ok security_groups
+# EC2 unreachable: a warning, not a problem (nothing is known to be wrong)
+CONFIGURE_PKCS11_CONFIG=$SGCFG AWS_EC2_METADATA_SERVICE_ENDPOINT=$ENDPOINT AWS_ENDPOINT_URL_EC2=http://127.0.0.1:9 \
+  AWS_MAX_ATTEMPTS=1 expect_code 0 doctor --api --endpoint "$ENDPOINT" --region us-east-1 --library "$SOFTHSM" --output json
+expect_finding warning security_groups
+# a cluster whose answer names no group is not judged
+CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no --endpoint "$ENDPOINT" \
+  --region us-east-1 --hsm-ca-cert "$CA"
+sg_doctor 0
+expect_finding skipped security_groups
 done_

@@ -16,6 +16,14 @@ and writes a JSON description to --info (port, endpoint, keys, files):
     tagged Name=fleet-last: moto answers 100 clusters a page);
   * tags: cluster-2ab3cd4ef5g has Name=payments, two clusters team=shared;
   * instance metadata answering with the first user's keys;
+  * EC2 (seed_ec2): a VPC, the instance this host plays and its group
+    "app-servers", and cluster-2ab3cd4ef5g's group as CloudHSM makes it
+    (AWS's CloudHSM guide, "Review cluster security group": TCP 2223-2225 in
+    and out within the group itself); DescribeClusters answers that
+    cluster's SecurityGroup and VpcId, which moto leaves out, and instance
+    metadata answers the instance's interface from moto's own instance
+    (mac, network/interfaces/macs/<mac>/security-group-ids, local-ipv4s,
+    vpc-id: the paths of AWS's "Instance metadata categories");
   * calls.log in --dir: a line for each DescribeClusters it answers.
 
 Runs until stdin closes or it gets SIGTERM.
@@ -73,7 +81,7 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
     iam = iam_backends[ACCOUNT]["aws"]
     iam.create_user(region, "configure-pkcs11")
     policy = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["cloudhsm:*", "sts:AssumeRole"], "Resource": "*"}]})
+        {"Effect": "Allow", "Action": ["cloudhsm:*", "sts:AssumeRole", "ec2:*"], "Resource": "*"}]})
     iam.put_user_policy("configure-pkcs11", "hsm", policy)
     good = iam.create_access_key("configure-pkcs11")
     iam.create_user(region, "nobody")
@@ -168,14 +176,90 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
     }
 
 
-def patch_imds(creds):
+SG_CLUSTER = "cluster-2ab3cd4ef5g"  # the cluster whose group EC2 knows
+
+
+def seed_ec2(endpoint, info, region):
+    """Through moto's own EC2 API (boto3, before signatures are checked): the
+    VPC, the instance and the two groups; returns what the tests need."""
+    import boto3
+
+    ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint,
+                       aws_access_key_id=info["access_key_id"],
+                       aws_secret_access_key=info["secret_access_key"])
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.9.0/24")["Subnet"]["SubnetId"]
+    app = ec2.create_security_group(GroupName="app-servers", Description="the application",
+                                    VpcId=vpc)["GroupId"]
+    cluster = ec2.create_security_group(GroupName=f"cloudhsm-{SG_CLUSTER}-sg",
+                                        Description="CloudHSM cluster", VpcId=vpc)["GroupId"]
+    # CloudHSM's group: 2223-2225 within itself, in and out, and nothing else
+    within = [{"IpProtocol": "tcp", "FromPort": 2223, "ToPort": 2225,
+               "UserIdGroupPairs": [{"GroupId": cluster}]}]
+    ec2.revoke_security_group_egress(GroupId=cluster, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_ingress(GroupId=cluster, IpPermissions=within)
+    ec2.authorize_security_group_egress(GroupId=cluster, IpPermissions=within)
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    inst = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet,
+                             SecurityGroupIds=[app])["Instances"][0]
+    return {"vpc": vpc, "app_sg": app, "cluster_sg": cluster, "instance": inst["InstanceId"],
+            "instance_ip": inst["PrivateIpAddress"]}
+
+
+def patch_cluster_network(cluster_id, vpc, group):
+    """DescribeClusters with the cluster's SecurityGroup and VpcId, as AWS's
+    API reference has them (moto has no SecurityGroup)."""
+    from moto.cloudhsmv2.models import Cluster
+
+    orig = Cluster.to_dict
+
+    def to_dict(self):
+        d = orig(self)
+        if self.cluster_id == cluster_id:
+            d.update(SecurityGroup=group, VpcId=vpc)
+        return d
+
+    Cluster.to_dict = to_dict
+
+
+def instance_metadata(path, instance_id, region):
+    """The interface paths of instance metadata, read off moto's instance:
+    the primary interface (device 0) is what "mac" names. None: not one."""
+    from moto.ec2.models import ec2_backends
+
+    inst = ec2_backends[ACCOUNT][region].get_instance(instance_id)
+    eni = inst.nics[0]
+    mac = eni.mac_address
+    leaves = {
+        "mac": mac,
+        f"network/interfaces/macs/{mac}/security-group-ids":
+            "\n".join(g.id for g in inst.security_groups),
+        f"network/interfaces/macs/{mac}/local-ipv4s": eni.private_ip_address,
+        f"network/interfaces/macs/{mac}/vpc-id": eni.subnet.vpc_id,
+    }
+    return leaves.get(path)
+
+
+def patch_imds(creds, ec2=None, region="us-east-1"):
     """moto's instance metadata hands out fixed keys that its own IAM does not
-    know; answer with the seeded user's instead."""
+    know; answer with the seeded user's instead. With ec2, the interface
+    paths too (instance_metadata); other paths it lacks are a 404, as on
+    EC2 (an interface without IPv6 has no ipv6s)."""
     from moto.instance_metadata import responses
 
     orig = responses.InstanceMetadataResponse.metadata_response
 
     def metadata_response(request, full_url, headers):
+        from urllib.parse import urlparse
+        path = urlparse(full_url).path
+        if ec2 and path.startswith("/latest/meta-data/"):
+            leaf = path[len("/latest/meta-data/"):]
+            body = instance_metadata(leaf, ec2["instance"], region)
+            if body is not None:
+                return 200, {}, body
+            if leaf.startswith("network/"):
+                return 404, {}, "Not Found"
         status, hdrs, body = orig(request, full_url, headers)
         if full_url.rstrip("/").endswith("security-credentials/default-role"):
             d = json.loads(body)
@@ -233,15 +317,18 @@ def main():
     from moto.server import ThreadedMotoServer
 
     info = seed(args.region, args.dir, fleet=args.fleet)
-    patch_imds(info)
     patch_public_sts()
     info["calls_log"] = os.path.join(args.dir, "calls.log")
     patch_count_calls(info["calls_log"])
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
     server.start()
     port = server._server.server_port  # the port the OS gave
+    endpoint = f"http://127.0.0.1:{port}"
+    info["ec2"] = seed_ec2(endpoint, info, args.region)
+    patch_cluster_network(SG_CLUSTER, info["ec2"]["vpc"], info["ec2"]["cluster_sg"])
+    patch_imds(info, info["ec2"], args.region)
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0  # from now on, check every signature
-    info.update(port=port, endpoint=f"http://127.0.0.1:{port}", region=args.region)
+    info.update(port=port, endpoint=endpoint, region=args.region)
     tmp = args.info + ".tmp"
     with open(tmp, "w") as f:
         json.dump(info, f, indent=1)
