@@ -497,6 +497,15 @@ enum cp_err cloudhsm_describe_cluster(struct aws_client *c,
   return rc;
 }
 
+enum cp_err cloudhsm_probe_clock(struct aws_client *c, struct cp_errbuf *err)
+{
+  struct http_resp rs = HTTP_RESP_INIT;
+  enum cp_err rc = call_page(c, "{\"MaxResults\":1}", "the clock", &rs, err);
+
+  http_resp_release(&rs);
+  return rc;
+}
+
 /* ---- clusters by tag ---------------------------------------------------- */
 
 struct tag_search {

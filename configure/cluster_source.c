@@ -412,10 +412,7 @@ enum cp_err cluster_source_describe_many(const struct cluster_opts *o,
     rc = cloudhsm_describe_clusters(&api.client, ids, n, out, found, &calls,
                                     err);
   else /* nothing to describe: one call for the clock alone */
-    rc = cloudhsm_describe_clusters(&api.client, (const char *const[]){
-                                        "cluster-clockprobeaa"},
-                                    1, &(struct cluster_info){0},
-                                    &(int){0}, &calls, err);
+    rc = cloudhsm_probe_clock(&api.client, err);
   *skew_s = api.client.skew_seconds;
 out:
   session_close(&api);

@@ -71,6 +71,11 @@ CP_MUST_USE enum cp_err cloudhsm_describe_cluster(struct aws_client *c,
                                                   struct cluster_info *out,
                                                   struct cp_errbuf *err);
 
+/* One DescribeClusters call of one cluster at most, for the answer's Date
+ * alone: sets c->skew_seconds (doctor --api with no slot to describe). */
+CP_MUST_USE enum cp_err cloudhsm_probe_clock(struct aws_client *c,
+                                             struct cp_errbuf *err);
+
 /* The clusters whose TagList holds Key with Value (a Name tag, say):
  * their ids (owned), and how many clusters were looked at. */
 struct cluster_match {
