@@ -24,6 +24,7 @@
 #include "p11_probe.h"
 #include "sdk_paths.h"
 #include "sg_verdict.h"
+#include "slot_plan.h"
 
 static const char *const doctor_examples[] = {
     "sudo configure-pkcs11 doctor",
@@ -448,6 +449,49 @@ out:
   ec2_instance_net_release(&inst);
 }
 
+/* Whether slot i's servers are what refresh-clusters would write from
+ * the cluster's answer c (slot_plan.c's rule): its ACTIVE HSMs. */
+static void check_slot_servers(struct report *r, const struct cfg_model *m,
+                               size_t i, const struct cluster_info *c)
+{
+  struct slot_plan plan = SLOT_PLAN_INIT;
+  struct cfg_server *srv = NULL;
+  size_t ns = cfg_model_slot_servers(m, i, &srv), j, h, gone = 0, added = 0;
+
+  slot_plan_select(&plan, c, m, i);
+  for (j = 0; j < ns; j++) {
+    int hit = 0;
+    for (h = 0; h < plan.nservers && !hit; h++)
+      hit = !strcmp(srv[j].hostname, plan.servers[h].hostname);
+    gone += !hit;
+  }
+  for (h = 0; h < plan.nservers; h++) {
+    int hit = 0;
+    for (j = 0; j < ns && !hit; j++)
+      hit = !strcmp(srv[j].hostname, plan.servers[h].hostname);
+    added += !hit;
+  }
+  if (!plan.nservers)
+    finding(r, SEV_PROBLEM, "cluster", c->cluster_id,
+            "slot %zu's cluster (%s) has no ACTIVE HSM, so the application "
+            "reaches none. Create one (aws cloudhsmv2 create-hsm) or wait "
+            "for it", i, c->state ? c->state : "with no state");
+  else if (gone || added)
+    finding(r, SEV_PROBLEM, "cluster", c->cluster_id,
+            "slot %zu is stale: %zu of its %zu servers are no ACTIVE HSM, "
+            "and %zu ACTIVE HSM address%s not among them (cluster %s). Run "
+            "configure-pkcs11 refresh-clusters",
+            i, gone, ns, added, added == 1 ? " is" : "es are",
+            c->state ? c->state : "with no state");
+  else
+    finding(r, SEV_OK, "cluster", c->cluster_id,
+            "%s, the slot's %zu server%s %s its ACTIVE HSMs' addresses",
+            c->state ? c->state : "no state", ns, ns == 1 ? "" : "s",
+            ns == 1 ? "is one of" : "are");
+  slot_plan_release(&plan);
+  free(srv);
+}
+
 /* --api: the clock against the answer's Date, and each slot's servers
  * against its cluster's ACTIVE HSMs. */
 static void check_api(struct report *r, const struct cluster_opts *o,
@@ -482,43 +526,15 @@ static void check_api(struct report *r, const struct cluster_opts *o,
     finding(r, SEV_OK, "clock", NULL, "%ld s off AWS's", skew);
   for (i = 0, k = 0; i < n; i++) {
     struct cfg_slot_view v;
-    struct cfg_server *srv = NULL;
-    size_t ns, j, h, stale = 0, active = 0;
     cfg_model_slot(m, i, &v);
     if (!v.cluster_id)
       continue;
-    if (!found[k]) {
+    if (!found[k])
       finding(r, SEV_PROBLEM, "cluster", v.cluster_id,
               "slot %zu's cluster is not found in the region. Check "
               "--region, or remove the slot", i);
-      k++;
-      continue;
-    }
-    ns = cfg_model_slot_servers(m, i, &srv);
-    for (j = 0; j < ns; j++) {
-      int hit = 0;
-      for (h = 0; h < ci[k].nhsms; h++) {
-        const struct hsm_info *hs = &ci[k].hsms[h];
-        hit |= hs->state && !strcmp(hs->state, "ACTIVE") &&
-               ((hs->eni_ip && !strcmp(hs->eni_ip, srv[j].hostname)) ||
-                (hs->eni_ip_v6 && !strcmp(hs->eni_ip_v6, srv[j].hostname)));
-      }
-      stale += !hit;
-    }
-    for (h = 0; h < ci[k].nhsms; h++)
-      active += ci[k].hsms[h].state && !strcmp(ci[k].hsms[h].state, "ACTIVE");
-    if (stale || (size_t)active > ns)
-      finding(r, SEV_PROBLEM, "cluster", v.cluster_id,
-              "slot %zu is stale: %zu of its %zu servers are no ACTIVE HSM, "
-              "and the cluster (%s) has %zu ACTIVE. Run configure-pkcs11 "
-              "refresh-clusters", i, stale, ns,
-              ci[k].state ? ci[k].state : "no state", active);
     else
-      finding(r, SEV_OK, "cluster", v.cluster_id,
-              "%s, its %zu ACTIVE HSM%s are the slot's servers",
-              ci[k].state ? ci[k].state : "no state", active,
-              active == 1 ? "" : "s");
-    free(srv);
+      check_slot_servers(r, m, i, &ci[k]);
     k++;
   }
   check_security_groups(r, o, http, region, ci, found, nids);

@@ -378,24 +378,44 @@ static int warn_family_drops(const struct slot_plan *p,
   return n != 0;
 }
 
+/* The rule of slot_plan_servers(), given the slot's servers now. */
+static void plan_from(struct slot_plan *p, const struct cluster_info *ci,
+                      const char *ip_family, const struct cfg_server *old,
+                      size_t nold)
+{
+  int had = families(old, nold), v4, v6;
+
+  wanted_families(ip_family, &v4, &v6);
+  if (!ip_family && !v6_by_default(ci, old, nold)) {
+    v6 = 1; /* the slot keeps its family */
+    v4 = (had & (1 << 4)) != 0;
+  }
+  select_servers(p, ci, v4, v6);
+  cfg_servers_dedupe(p->servers, &p->nservers);
+}
+
+void slot_plan_select(struct slot_plan *p, const struct cluster_info *ci,
+                      const struct cfg_model *m, size_t slot)
+{
+  struct cfg_server *old = NULL;
+  size_t nold = cfg_model_slot_servers(m, slot, &old);
+
+  plan_from(p, ci, NULL, old, nold);
+  free(old);
+}
+
 void slot_plan_servers(struct slot_plan *p, const struct cluster_answer *a,
                        const char *ip_family, const struct cfg_model *m,
                        int slot)
 {
   struct cfg_server *old = NULL;
   size_t nold = 0;
-  int had = 0, now, named, v4, v6;
+  int had = 0, now, named;
 
   if (slot >= 0 && (size_t)slot < cfg_model_slot_count(m))
     nold = cfg_model_slot_servers(m, (size_t)slot, &old);
   had = families(old, nold);
-  wanted_families(ip_family, &v4, &v6);
-  if (!ip_family && !v6_by_default(&a->ci, old, nold)) {
-    v6 = 1; /* the slot keeps its family */
-    v4 = (had & (1 << 4)) != 0;
-  }
-  select_servers(p, &a->ci, v4, v6);
-  cfg_servers_dedupe(p->servers, &p->nservers);
+  plan_from(p, &a->ci, ip_family, old, nold);
   now = families(p->servers, p->nservers);
   named = warn_family_drops(p, a, ip_family, old, nold);
   if (!named && (had & (1 << 6)) && !(now & (1 << 6)))

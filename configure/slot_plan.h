@@ -77,6 +77,10 @@ void slot_plan_servers(struct slot_plan *p, const struct cluster_answer *a,
                        const char *ip_family, const struct cfg_model *m,
                        int slot);
 void slot_plan_release(struct slot_plan *p);
+/* The same rule, silent and with no --ip-family, for a slot that exists:
+ * what refresh-clusters would write there (doctor's stale-slot test). */
+void slot_plan_select(struct slot_plan *p, const struct cluster_info *ci,
+                      const struct cfg_model *m, size_t slot);
 
 /* Which CA file checks a slot's cluster, the one rule of every command:
  * --hsm-ca-cert (given); else the hsm_ca_file of slot `slot` (-1: none

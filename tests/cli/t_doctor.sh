@@ -104,6 +104,30 @@ CONFIGURE_PKCS11_CONFIG=$T/api.cfg expect_code 253 doctor --api --endpoint "$END
 expect_finding problem cluster
 expect_stderr "doctor found 1 problem (first cluster cluster-2ab3cd4ef5g)"
 grep -q '"message":"slot 0 is stale' "$OUT" && ok || bad "the stale slot is not said: $(cat "$OUT")"
+# a slot that lacks one ACTIVE HSM is stale too (refresh-clusters would add it)
+python3 - "$T/api.cfg" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["clusters"][0]["cluster"]["servers"] = [s for s in d["clusters"][0]["cluster"]["servers"] if s["hostname"] == "10.0.2.7"]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+CONFIGURE_PKCS11_CONFIG=$T/api.cfg expect_code 253 doctor --api --endpoint "$ENDPOINT" --region us-east-1 \
+  --library "$SOFTHSM" --output json
+grep -q "0 of its 1 servers are no ACTIVE HSM, and 1 ACTIVE HSM address is not among them" "$OUT" &&
+  ok || bad "the missing HSM is not said: $(cat "$OUT")"
+# a cluster whose HSMs were all deleted: the application reaches none
+sed -i 's/cluster-2ab3cd4ef5g/cluster-nohsmsatall/' "$T/api.cfg"
+CONFIGURE_PKCS11_CONFIG=$T/api.cfg expect_code 253 doctor --api --endpoint "$ENDPOINT" --region us-east-1 \
+  --library "$SOFTHSM" --output json
+grep -q "has no ACTIVE HSM, so the application reaches none. Create one (aws cloudhsmv2 create-hsm)" "$OUT" &&
+  ok || bad "the cluster without HSMs is not said: $(cat "$OUT")"
+# a dual-stack slot keeps both families, as refresh-clusters writes it
+CONFIGURE_PKCS11_CONFIG=$T/dual.cfg expect_code 0 add-cluster --cluster-id cluster-dualstackaa --endpoint "$ENDPOINT" \
+  --region us-east-1 --hsm-ca-cert "$CA" --ip-family both
+CONFIGURE_PKCS11_CONFIG=$T/dual.cfg expect_code 0 --log-type term
+CONFIGURE_PKCS11_CONFIG=$T/dual.cfg expect_code 0 doctor --api --endpoint "$ENDPOINT" --region us-east-1 \
+  --library "$SOFTHSM" --output json
+expect_finding ok cluster
 # a host clock an hour off: the fault server's Date is an hour ahead
 start_fault
 AWS_ACCESS_KEY_ID=AKIAFAULTTEST AWS_SECRET_ACCESS_KEY=fault-secret-key \
