@@ -419,6 +419,36 @@ out:
   return rc;
 }
 
+enum cp_err cluster_source_client(const struct cluster_opts *o,
+                                  const struct aws_service *svc,
+                                  const struct aws_profiles *profiles,
+                                  const struct aws_creds *creds,
+                                  const char *region,
+                                  const struct http_settings *http,
+                                  struct aws_client *c, char **endpoint,
+                                  struct cp_errbuf *err)
+{
+  const char *src;
+  enum cp_err rc;
+
+  *endpoint = NULL;
+  rc = aws_endpoint_resolve(svc, svc == &aws_service_cloudhsmv2 ? o->endpoint
+                                                                : NULL,
+                            region, o->fips ? 1 : -1, o->dualstack ? 1 : -1,
+                            profiles, aws_profile_name(o->profile), endpoint,
+                            &src, err);
+  if (rc != CP_OK)
+    return rc;
+  cp_log(CP_LOG_DEBUG, "%s endpoint in %s: %s (from %s)", svc->config_key,
+         region, *endpoint, src);
+  memset(c, 0, sizeof(*c));
+  c->endpoint = *endpoint;
+  c->region = region;
+  c->creds = creds;
+  c->http = http;
+  return CP_OK;
+}
+
 enum cp_err cluster_source_security_groups(const struct cluster_opts *o,
                                            const struct http_settings *http,
                                            const char *const *ids, size_t n,
@@ -428,18 +458,12 @@ enum cp_err cluster_source_security_groups(const struct cluster_opts *o,
   struct api_session api;
   struct aws_client ec2;
   char *endpoint = NULL;
-  const char *endpoint_src;
   enum cp_err rc;
 
   CP_TRY(rc, session_open(o, http, &api, err));
-  CP_TRY(rc, aws_endpoint_resolve(&aws_service_ec2, NULL, api.region,
-                                  o->fips ? 1 : -1, o->dualstack ? 1 : -1,
-                                  api.profiles, aws_profile_name(o->profile),
-                                  &endpoint, &endpoint_src, err));
-  cp_log(CP_LOG_DEBUG, "EC2 endpoint: %s (from %s)", endpoint, endpoint_src);
-  ec2 = api.client;
-  ec2.endpoint = endpoint;
-  ec2.skew_seconds = 0;
+  CP_TRY(rc, cluster_source_client(o, &aws_service_ec2, api.profiles,
+                                   &api.creds, api.region, http, &ec2,
+                                   &endpoint, err));
   rc = ec2_describe_security_groups(&ec2, ids, n, out, err);
 out:
   free(endpoint);

@@ -142,6 +142,18 @@ CP_MUST_USE enum cp_err cluster_source_describe_many(
     const char *const *ids, size_t n, struct cluster_info *out, int *found,
     long *skew_s, char **region, struct cp_errbuf *err);
 
+/* A client of svc in region, signing with creds: the endpoint resolved as
+ * aws_target.h says (o->endpoint is CloudHSMv2's alone), in *endpoint,
+ * which the caller frees after the client. */
+struct aws_service;
+struct aws_creds;
+struct aws_client;
+CP_MUST_USE enum cp_err cluster_source_client(
+    const struct cluster_opts *o, const struct aws_service *svc,
+    const struct aws_profiles *profiles, const struct aws_creds *creds,
+    const char *region, const struct http_settings *http,
+    struct aws_client *c, char **endpoint, struct cp_errbuf *err);
+
 /* The security groups ids (n of them) in the region, from EC2's
  * DescribeSecurityGroups with the same credentials (doctor --api). The
  * endpoint: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, the profile's, then

@@ -190,24 +190,15 @@ static enum cp_err ask_region(struct refresh *r, struct aws_profiles *profiles,
   struct question q;
   struct aws_client client;
   char *endpoint = NULL;
-  const char *endpoint_src;
   enum cp_err rc = CP_OK;
 
   question_start(r, &q);
   if (!q.m)
     goto out;
-  CP_TRY(rc, aws_endpoint_resolve(&aws_service_cloudhsmv2, r->opts.endpoint,
-                                  region, r->opts.fips ? 1 : -1,
-                                  r->opts.dualstack ? 1 : -1, profiles,
-                                  aws_profile_name(r->opts.profile), &endpoint,
-                                  &endpoint_src, err));
-  cp_log(CP_LOG_DEBUG, "region %s: %zu cluster(s) at %s (from %s)", region,
-         q.m, endpoint, endpoint_src);
-  memset(&client, 0, sizeof(client));
-  client.endpoint = endpoint;
-  client.region = region;
-  client.creds = creds;
-  client.http = &r->http;
+  CP_TRY(rc, cluster_source_client(&r->opts, &aws_service_cloudhsmv2,
+                                   profiles, creds, region, &r->http, &client,
+                                   &endpoint, err));
+  cp_log(CP_LOG_DEBUG, "region %s: %zu cluster(s)", region, q.m);
   CP_TRY(rc, cloudhsm_describe_clusters(&client, q.ids, q.m, q.out, q.found,
                                         &r->calls, err));
   question_take(r, &q, region);
