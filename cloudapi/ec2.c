@@ -249,6 +249,12 @@ static enum cp_err map_error(const struct aws_client *c,
                    "EC2 in %s does not know it. Check --region (AWS said: "
                    "%.160s)",
                    first, c->region, said);
+  if (http_retryable_answer(rs->status, e->code))
+    return cp_fail(err, CP_E_API_THROTTLED, __FILE__, __LINE__,
+                   "EC2 busy (%s, HTTP %ld): DescribeSecurityGroups was "
+                   "retried %d times; wait and run again (request id %s)",
+                   e->code[0] ? e->code : "no error code", rs->status,
+                   http_retry_attempts(c->http), rid);
   if (!e->code[0])
     return cp_fail(err, CP_E_NETWORK, __FILE__, __LINE__,
                    "unexpected answer from the endpoint (%s, HTTP %ld): it "

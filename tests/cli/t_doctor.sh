@@ -207,8 +207,14 @@ CONFIGURE_PKCS11_CONFIG=$SGCFG AWS_EC2_METADATA_SERVICE_ENDPOINT=$ENDPOINT AWS_E
   AWS_MAX_ATTEMPTS=1 expect_code 0 doctor --api --endpoint "$ENDPOINT" --region us-east-1 --library "$SOFTHSM" --output json
 expect_finding warning security_groups
 # a cluster whose answer names no group is not judged
-CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no --endpoint "$ENDPOINT" \
+CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 add-cluster --cluster-id cluster-dualstackaa --endpoint "$ENDPOINT" \
   --region us-east-1 --hsm-ca-cert "$CA"
 sg_doctor 0
 expect_finding skipped security_groups
+# a cluster in another VPC: said, and its group's rules still judged
+CONFIGURE_PKCS11_CONFIG=$SGCFG expect_code 0 add-cluster --cluster-id cluster-6hij7klm2no --endpoint "$ENDPOINT" \
+  --region us-east-1 --hsm-ca-cert "$CA"
+sg_doctor 253
+grep -q "this instance is in $VPC and the cluster in $OTHER_VPC" "$OUT" && ok || bad "the VPCs are not said: $(sg_message)"
+grep -q "the cluster's group $OTHER_SG does not let TCP 2223-2225 in" "$OUT" && ok || bad "the other group: $(sg_message)"
 done_

@@ -20,7 +20,8 @@ and writes a JSON description to --info (port, endpoint, keys, files):
     "app-servers", and cluster-2ab3cd4ef5g's group as CloudHSM makes it
     (AWS's CloudHSM guide, "Review cluster security group": TCP 2223-2225 in
     and out within the group itself); DescribeClusters answers that
-    cluster's SecurityGroup and VpcId, which moto leaves out, and instance
+    cluster's SecurityGroup and VpcId (and cluster-6hij7klm2no's, in a
+    second VPC), which moto leaves out, and instance
     metadata answers the instance's interface from moto's own instance
     (mac, network/interfaces/macs/<mac>/security-group-ids, local-ipv4s,
     vpc-id: the paths of AWS's "Instance metadata categories");
@@ -177,6 +178,7 @@ def seed(region, outdir, fleet=0, other_region="eu-west-1"):
 
 
 SG_CLUSTER = "cluster-2ab3cd4ef5g"  # the cluster whose group EC2 knows
+SG_OTHER_CLUSTER = "cluster-6hij7klm2no"  # one in another VPC
 
 
 def seed_ec2(endpoint, info, region):
@@ -200,23 +202,31 @@ def seed_ec2(endpoint, info, region):
         {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     ec2.authorize_security_group_ingress(GroupId=cluster, IpPermissions=within)
     ec2.authorize_security_group_egress(GroupId=cluster, IpPermissions=within)
+    # a second VPC, with a cluster of its own (its group made the same way)
+    other_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    other = ec2.create_security_group(GroupName=f"cloudhsm-{SG_OTHER_CLUSTER}-sg",
+                                      Description="CloudHSM cluster", VpcId=other_vpc)["GroupId"]
+    within_other = [dict(within[0], UserIdGroupPairs=[{"GroupId": other}])]
+    ec2.authorize_security_group_ingress(GroupId=other, IpPermissions=within_other)
     image = ec2.describe_images()["Images"][0]["ImageId"]
     inst = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet,
                              SecurityGroupIds=[app])["Instances"][0]
     return {"vpc": vpc, "app_sg": app, "cluster_sg": cluster, "instance": inst["InstanceId"],
-            "instance_ip": inst["PrivateIpAddress"]}
+            "instance_ip": inst["PrivateIpAddress"], "other_vpc": other_vpc, "other_sg": other}
 
 
-def patch_cluster_network(cluster_id, vpc, group):
-    """DescribeClusters with the cluster's SecurityGroup and VpcId, as AWS's
-    API reference has them (moto has no SecurityGroup)."""
+def patch_cluster_network(networks):
+    """DescribeClusters with the clusters' SecurityGroup and VpcId
+    (networks: cluster id -> (vpc, group)), as AWS's API reference has them
+    (moto has no SecurityGroup)."""
     from moto.cloudhsmv2.models import Cluster
 
     orig = Cluster.to_dict
 
     def to_dict(self):
         d = orig(self)
-        if self.cluster_id == cluster_id:
+        if self.cluster_id in networks:
+            vpc, group = networks[self.cluster_id]
             d.update(SecurityGroup=group, VpcId=vpc)
         return d
 
@@ -325,7 +335,9 @@ def main():
     port = server._server.server_port  # the port the OS gave
     endpoint = f"http://127.0.0.1:{port}"
     info["ec2"] = seed_ec2(endpoint, info, args.region)
-    patch_cluster_network(SG_CLUSTER, info["ec2"]["vpc"], info["ec2"]["cluster_sg"])
+    e = info["ec2"]
+    patch_cluster_network({SG_CLUSTER: (e["vpc"], e["cluster_sg"]),
+                           SG_OTHER_CLUSTER: (e["other_vpc"], e["other_sg"])})
     patch_imds(info, info["ec2"], args.region)
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0  # from now on, check every signature
     info.update(port=port, endpoint=endpoint, region=args.region)

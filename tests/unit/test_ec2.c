@@ -172,6 +172,8 @@ static void test_call(void **state)
   assert_int_equal(fake.calls, 1);
   assert_non_null(strstr(err->text, "ec2:DescribeSecurityGroups"));
   assert_non_null(strstr(err->text, "request id ea966190-example"));
+  assert_int_equal(describe(ok, 1, &l), CP_E_API_THROTTLED); /* every try */
+  assert_int_equal(fake.calls, 3);
   assert_int_equal(describe(missing, 1, &l), CP_E_API_NOT_FOUND);
   assert_non_null(strstr(err->text, "sg-1a2b3c4d"));
   sg_list_release(&l);
