@@ -305,25 +305,32 @@ static void check_installed_library(struct report *r, const char *library)
   p11_report_release(&p);
 }
 
+/* Adds group g to want unless it is there already (or not an sg- id). */
+static void want_group(struct ec2_strs *want, const char *g)
+{
+  size_t k;
+
+  if (!g || !ec2_id_valid(g, "sg-"))
+    return;
+  for (k = 0; k < want->n; k++)
+    if (!strcmp(want->v[k], g))
+      return;
+  ec2_strs_add(want, g);
+}
+
 /* The instance's and the clusters' groups, each once (one EC2 call). */
 static void groups_wanted(struct ec2_strs *want,
                           const struct ec2_instance_net *inst,
                           const struct cluster_info *ci, const int *found,
                           size_t n)
 {
-  size_t i, k;
+  size_t i;
 
-  for (i = 0; i < inst->groups.n + n; i++) {
-    const char *g = i < inst->groups.n ? inst->groups.v[i]
-                    : found[i - inst->groups.n]
-                        ? ci[i - inst->groups.n].security_group
-                        : NULL;
-    int dup = !g || !ec2_id_valid(g, "sg-");
-    for (k = 0; k < want->n && !dup; k++)
-      dup = !strcmp(want->v[k], g);
-    if (!dup)
-      ec2_strs_add(want, g);
-  }
+  for (i = 0; i < inst->groups.n; i++)
+    want_group(want, inst->groups.v[i]);
+  for (i = 0; i < n; i++)
+    if (found[i])
+      want_group(want, ci[i].security_group);
 }
 
 /* One cluster's verdict, said as findings. */
