@@ -153,25 +153,25 @@ static enum cp_err parse_rules(const struct xml_node *list,
   const struct xml_node *it;
 
   for (it = xml_child(list, "item"); it; it = xml_next(it)) {
-    struct sg_rule r;
+    struct sg_rule *r;
     const char *proto = xml_text(xml_child(it, "ipProtocol"));
-    memset(&r, 0, sizeof(r));
     if (!*proto || strlen(proto) > 16 ||
         strspn(proto, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(proto))
       return bad_answer("a rule has no ipProtocol, or a strange one", err);
     *out = cp_xrealloc(*out, (*n + 1) * sizeof(**out));
-    r.protocol = cp_xstrdup(proto);
-    (*out)[(*n)++] = r; /* owned by the list from here */
-    if (!port_of(xml_child(it, "fromPort"), &(*out)[*n - 1].from_port) ||
-        !port_of(xml_child(it, "toPort"), &(*out)[*n - 1].to_port))
+    r = &(*out)[(*n)++]; /* owned by the list from here */
+    memset(r, 0, sizeof(*r));
+    r->protocol = cp_xstrdup(proto);
+    if (!port_of(xml_child(it, "fromPort"), &r->from_port) ||
+        !port_of(xml_child(it, "toPort"), &r->to_port))
       return bad_answer("a rule's port is not a number", err);
-    if (!add_items(&(*out)[*n - 1].groups, xml_child(it, "groups"), "groupId",
+    if (!add_items(&r->groups, xml_child(it, "groups"), "groupId",
                    valid_group) ||
-        !add_items(&(*out)[*n - 1].cidrs, xml_child(it, "ipRanges"), "cidrIp",
+        !add_items(&r->cidrs, xml_child(it, "ipRanges"), "cidrIp",
                    valid_cidr) ||
-        !add_items(&(*out)[*n - 1].cidrs, xml_child(it, "ipv6Ranges"),
-                   "cidrIpv6", valid_cidr) ||
-        !add_items(&(*out)[*n - 1].prefix_lists, xml_child(it, "prefixListIds"),
+        !add_items(&r->cidrs, xml_child(it, "ipv6Ranges"), "cidrIpv6",
+                   valid_cidr) ||
+        !add_items(&r->prefix_lists, xml_child(it, "prefixListIds"),
                    "prefixListId", valid_prefix_list))
       return bad_answer("a rule names a group, range or prefix list of the "
                         "wrong form",

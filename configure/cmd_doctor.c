@@ -368,7 +368,7 @@ static void judge_cluster(struct report *r, const struct sg_list *groups,
     finding(r, SEV_WARNING, "security_groups", c->cluster_id,
             "EC2 did not describe %s, so its rules were not judged. Check it "
             "in the console", v.unknown_group);
-  if (v.ingress != SG_PORTS_ALL && sg_list_find(groups, c->security_group)) {
+  if (v.fix_ingress[0]) { /* the cluster's group known, and closed */
     sg_ports_text(SG_PORTS_ALL & ~v.ingress, ports, sizeof(ports));
     finding_fix(r, v.prefix_lists ? SEV_WARNING : SEV_PROBLEM,
                 "security_groups", c->cluster_id, v.fix_ingress,
@@ -381,7 +381,7 @@ static void judge_cluster(struct report *r, const struct sg_list *groups,
                                : "",
                 c->security_group);
   }
-  if (v.egress != SG_PORTS_ALL) {
+  if (v.fix_egress[0]) {
     sg_ports_text(SG_PORTS_ALL & ~v.egress, ports, sizeof(ports));
     finding_fix(r, v.prefix_lists ? SEV_WARNING : SEV_PROBLEM,
                 "security_groups", c->cluster_id, v.fix_egress,
@@ -456,6 +456,27 @@ out:
   ec2_instance_net_release(&inst);
 }
 
+static int has_host(const struct cfg_server *s, size_t n, const char *host)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!strcmp(s[i].hostname, host))
+      return 1;
+  return 0;
+}
+
+/* How many of the n servers a have a hostname none of the nb in b has. */
+static size_t servers_not_in(const struct cfg_server *a, size_t n,
+                             const struct cfg_server *b, size_t nb)
+{
+  size_t i, missing = 0;
+
+  for (i = 0; i < n; i++)
+    missing += !has_host(b, nb, a[i].hostname);
+  return missing;
+}
+
 /* Whether slot i's servers are what refresh-clusters would write from
  * the cluster's answer c (slot_plan.c's rule): its ACTIVE HSMs. */
 static void check_slot_servers(struct report *r, const struct cfg_model *m,
@@ -463,21 +484,11 @@ static void check_slot_servers(struct report *r, const struct cfg_model *m,
 {
   struct slot_plan plan = SLOT_PLAN_INIT;
   struct cfg_server *srv = NULL;
-  size_t ns = cfg_model_slot_servers(m, i, &srv), j, h, gone = 0, added = 0;
+  size_t ns = cfg_model_slot_servers(m, i, &srv), gone, added;
 
   slot_plan_select(&plan, c, m, i);
-  for (j = 0; j < ns; j++) {
-    int hit = 0;
-    for (h = 0; h < plan.nservers && !hit; h++)
-      hit = !strcmp(srv[j].hostname, plan.servers[h].hostname);
-    gone += !hit;
-  }
-  for (h = 0; h < plan.nservers; h++) {
-    int hit = 0;
-    for (j = 0; j < ns && !hit; j++)
-      hit = !strcmp(srv[j].hostname, plan.servers[h].hostname);
-    added += !hit;
-  }
+  gone = servers_not_in(srv, ns, plan.servers, plan.nservers);
+  added = servers_not_in(plan.servers, plan.nservers, srv, ns);
   if (!plan.nservers)
     finding(r, SEV_PROBLEM, "cluster", c->cluster_id,
             "slot %zu's cluster (%s) has no ACTIVE HSM, so the application "
